@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One library per job; the executable only wires commands to them.
+// See docs/architecture.md for what flows between the modules.
+let package = Package(
+    name: "tradsec",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tradsec", targets: ["tradsec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Alert model, JSON codec, priorities, time and duration parsing, terminal-safe text.
+        .target(name: "TradsecCore"),
+        // Falco-compatible rules loader, condition compiler and evaluator.
+        .target(name: "RuleEngine", dependencies: [
+            "TradsecCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // SQLite history: schema, migrations, batched writes, queries, retention.
+        .target(name: "AlertStore", dependencies: [
+            "TradsecCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // Alert sources: line reading, file following with rotation and checkpoints.
+        .target(name: "Feeds", dependencies: ["TradsecCore", "AlertStore"]),
+        .executableTarget(name: "tradsec", dependencies: [
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
+        .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore"]),
+        .testTarget(name: "CLITests", dependencies: ["TradsecCore"]),
+    ]
+)

@@ -1,0 +1,42 @@
+/// Makes attacker-controlled text safe to put on a terminal.
+///
+/// Alert fields come from the monitored processes (file names, command lines), so they can
+/// carry escape sequences that would move the cursor, retitle the window or hide text.
+/// Every C0/C1 control character, DEL and the Unicode bidirectional overrides are replaced
+/// by a visible escape (`\x1b`, `\n`, `\u{202e}`), so the operator sees that they were there.
+public enum TerminalSafe {
+    public static func escape(_ text: String) -> String {
+        // Fast path: most alert text is plain printable ASCII.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        var out = String()
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            if let visible = visibleEscape(scalar) { out += visible } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// True when `text` would be changed by ``escape(_:)``.
+    public static func needsEscaping(_ text: String) -> Bool {
+        text.unicodeScalars.contains { visibleEscape($0) != nil }
+    }
+
+    static func visibleEscape(_ s: Unicode.Scalar) -> String? {
+        switch s.value {
+        case 0x0A: return "\\n"
+        case 0x0D: return "\\r"
+        case 0x09: return "\\t"
+        case 0x00..<0x20, 0x7F, 0x80..<0xA0: return "\\x" + hex2(s.value)
+        // Bidi embeddings/overrides/isolates and other invisible format controls can reorder
+        // or hide what the operator reads (the "Trojan Source" trick).
+        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF, 0xFFF9...0xFFFB:
+            return "\\u{" + String(s.value, radix: 16) + "}"
+        default: return nil
+        }
+    }
+
+    private static func hex2(_ v: UInt32) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(digits[Int(v >> 4)]) + String(digits[Int(v & 0xF)])
+    }
+}
