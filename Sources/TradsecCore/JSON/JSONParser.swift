@@ -28,7 +28,8 @@ public struct JSONParser {
         end = buffer.count
     }
 
-    private static let emptyByte: UnsafePointer<UInt8> = {
+    // Immutable after initialisation, so sharing it across threads is safe.
+    nonisolated(unsafe) private static let emptyByte: UnsafePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         p.pointee = 0
         return UnsafePointer(p)

@@ -1,0 +1,202 @@
+import GRDB
+import GRDBSQLite
+import TradsecCore
+
+/// The alert history: one SQLite database in WAL mode.
+///
+/// Writers go through one connection (SQLite allows one writer); readers use the pool's
+/// reader connections and never block the writer, so the console can query while a feed
+/// ingests. Every write is a transaction: a process killed mid-batch leaves the last
+/// committed state, never a half-written one.
+public final class AlertStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the history at `path` and brings its schema up to date.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        if !readOnly, let slash = path.lastIndex(of: "/") {
+            let dir = String(path[..<slash])
+            if !dir.isEmpty { try Paths.makeDirectory(dir) }
+        }
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(10)
+        config.label = "tradsec.history"
+        config.prepareDatabase { db in
+            // NORMAL is durable against process crashes in WAL mode; only power loss can
+            // drop the last transactions, and it never corrupts the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")   // 64 MiB: keeps index pages hot during bulk ingest
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError("cannot open history \(path): \(error)")
+        }
+        if !readOnly {
+            try pool.write { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000") }
+            try Schema.migrator().migrate(pool)
+        }
+    }
+
+    // MARK: - Writing
+
+    /// What a batch insert did.
+    public struct InsertResult: Sendable, Equatable {
+        public var inserted = 0
+        /// Alerts already in the history (same raw JSON), skipped.
+        public var duplicates = 0
+        public init() {}
+        public static func += (a: inout InsertResult, b: InsertResult) {
+            a.inserted += b.inserted
+            a.duplicates += b.duplicates
+        }
+    }
+
+    /// Stores `alerts` in one transaction, together with an optional follow checkpoint, so
+    /// that after a crash either both the alerts and the new position are there, or neither.
+    @discardableResult
+    public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
+                       rejects: [RejectRecord] = []) throws -> InsertResult {
+        try pool.write { db in
+            var result = InsertResult()
+            if !alerts.isEmpty { result = try insertAlerts(alerts, origin: origin, db: db) }
+            for reject in rejects { try record(reject, db: db) }
+            if let checkpoint { try save(checkpoint, db: db) }
+            return result
+        }
+    }
+
+    private func insertAlerts(_ alerts: [Alert], origin: String?, db: Database) throws -> InsertResult {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
+                user_name, output, raw, fingerprint, ingested_ns, origin)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        let handle = statement.sqliteStatement
+        let connection = db.sqliteConnection
+        let now = Timestamp.now().nanoseconds
+        var result = InsertResult()
+        var containers: [String: (ContainerRef, String?, Int64, Int64)] = [:]
+        for alert in alerts {
+            let container = alert.container
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, alert.time.nanoseconds)
+            sqlite3_bind_int64(handle, 2, Int64(alert.priority.rawValue))
+            bindText(handle, 3, alert.rule)
+            bindText(handle, 4, alert.source)
+            bindText(handle, 5, alert.hostname)
+            bindText(handle, 6, container.id)
+            bindText(handle, 7, alert.processName)
+            bindText(handle, 8, alert.userName)
+            bindText(handle, 9, alert.output)
+            bindText(handle, 10, alert.raw)
+            sqlite3_bind_int64(handle, 11, Fingerprint.of(alert.raw))
+            sqlite3_bind_int64(handle, 12, now)
+            bindText(handle, 13, origin)
+            let rc = sqlite3_step(handle)
+            guard rc == SQLITE_DONE else {
+                throw StoreError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
+            }
+            if sqlite3_changes(connection) == 0 {
+                result.duplicates += 1
+                continue
+            }
+            result.inserted += 1
+            let t = alert.time.nanoseconds
+            if let seen = containers[container.id] {
+                containers[container.id] = (container, alert.hostname, min(seen.2, t), max(seen.3, t))
+            } else {
+                containers[container.id] = (container, alert.hostname, t, t)
+            }
+        }
+        sqlite3_reset(handle)
+        // One upsert per container per batch rather than per alert.
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO containers (id, name, image, hostname, first_seen_ns, last_seen_ns) VALUES (?,?,?,?,?,?)
+            ON CONFLICT(id) DO UPDATE SET
+                name = CASE WHEN excluded.last_seen_ns >= containers.last_seen_ns THEN excluded.name ELSE containers.name END,
+                image = COALESCE(CASE WHEN excluded.last_seen_ns >= containers.last_seen_ns THEN excluded.image END, containers.image),
+                hostname = COALESCE(excluded.hostname, containers.hostname),
+                first_seen_ns = MIN(containers.first_seen_ns, excluded.first_seen_ns),
+                last_seen_ns = MAX(containers.last_seen_ns, excluded.last_seen_ns)
+            """)
+        for (ref, host, first, last) in containers.values {
+            try upsert.execute(arguments: [ref.id, ref.name, ref.image, host, first, last])
+        }
+        return result
+    }
+
+    // MARK: - Rejects
+
+    /// A refused input line, kept for `tradsec rejects` and the console's pipeline view.
+    public struct RejectRecord: Sendable {
+        public var origin: String?
+        public var lineNumber: Int?
+        public var code: String
+        public var message: String
+        public var excerpt: String
+        public init(origin: String?, lineNumber: Int?, code: String, message: String, excerpt: String) {
+            self.origin = origin
+            self.lineNumber = lineNumber
+            self.code = code
+            self.message = message
+            self.excerpt = excerpt
+        }
+    }
+
+    private func record(_ r: RejectRecord, db: Database) throws {
+        try db.execute(sql: "INSERT INTO rejects (time_ns, origin, line_number, code, message, excerpt) VALUES (?,?,?,?,?,?)",
+                       arguments: [Timestamp.now().nanoseconds, r.origin, r.lineNumber, r.code, r.message, r.excerpt])
+        // Keep the table bounded: a flood of garbage must not fill the disk.
+        try db.execute(sql: "DELETE FROM rejects WHERE id <= (SELECT id FROM rejects ORDER BY id DESC LIMIT 1 OFFSET 10000)")
+    }
+
+    public func recentRejects(limit: Int = 50) throws -> [RejectRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT origin, line_number, code, message, excerpt FROM rejects ORDER BY id DESC LIMIT ?",
+                             arguments: [limit]).map {
+                RejectRecord(origin: $0[0], lineNumber: $0[1], code: $0[2], message: $0[3], excerpt: $0[4])
+            }
+        }
+    }
+
+    // MARK: - Maintenance
+
+    /// Folds the WAL back into the main file (used on clean shutdown and after bulk loads).
+    public func checkpointWAL() throws {
+        try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Verifies the database file; returns SQLite's findings ("ok" when sound).
+    public func integrityCheck() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
+
+/// SQLITE_TRANSIENT is a cast macro that does not import: SQLite copies the text.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+@inline(__always)
+private func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String?) {
+    guard var text else {
+        sqlite3_bind_null(statement, index)
+        return
+    }
+    text.withUTF8 { buffer in
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            _ = sqlite3_bind_text(statement, index, "", 0, sqliteTransient)
+            return
+        }
+        _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                              Int32(buffer.count), sqliteTransient)
+    }
+}
+
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,80 @@
+import GRDB
+
+/// The history's schema, as an ordered list of migrations. Never edit a shipped
+/// migration: add a new one, so every existing database upgrades the same way.
+enum Schema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1: alerts, containers, full-text, checkpoints, rejects") { db in
+            // Plain INTEGER PRIMARY KEY (no AUTOINCREMENT): rowid alias, ~40 % faster inserts.
+            try db.execute(sql: """
+                CREATE TABLE alerts (
+                    id INTEGER PRIMARY KEY,
+                    time_ns INTEGER NOT NULL,
+                    priority INTEGER NOT NULL,        -- Falco order: 0 Emergency ... 7 Debug
+                    rule TEXT NOT NULL,
+                    source TEXT,
+                    hostname TEXT,
+                    container_id TEXT NOT NULL,       -- 'host' when not in a container
+                    proc_name TEXT,
+                    user_name TEXT,
+                    output TEXT NOT NULL,
+                    raw TEXT NOT NULL,                -- the alert's JSON exactly as accepted
+                    fingerprint INTEGER NOT NULL,     -- hash of raw: the same line is stored once
+                    ingested_ns INTEGER NOT NULL,
+                    origin TEXT                       -- which feed brought it
+                );
+                CREATE UNIQUE INDEX alerts_fingerprint ON alerts(fingerprint);
+                CREATE INDEX alerts_time ON alerts(time_ns);
+                CREATE INDEX alerts_priority_time ON alerts(priority, time_ns);
+                CREATE INDEX alerts_rule_time ON alerts(rule, time_ns);
+                CREATE INDEX alerts_container_time ON alerts(container_id, time_ns);
+                CREATE INDEX alerts_host_time ON alerts(hostname, time_ns);
+
+                -- External-content FTS5 over the output text: the text is stored once, in alerts.
+                CREATE VIRTUAL TABLE alerts_fts USING fts5(output, content='alerts', content_rowid='id');
+                CREATE TRIGGER alerts_fts_insert AFTER INSERT ON alerts BEGIN
+                    INSERT INTO alerts_fts(rowid, output) VALUES (new.id, new.output);
+                END;
+                CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts BEGIN
+                    INSERT INTO alerts_fts(alerts_fts, rowid, output) VALUES ('delete', old.id, old.output);
+                END;
+
+                -- One row per container (and 'host') seen: names and images for lookups by name.
+                CREATE TABLE containers (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    image TEXT,
+                    hostname TEXT,
+                    first_seen_ns INTEGER NOT NULL,
+                    last_seen_ns INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX containers_name ON containers(name);
+
+                -- Where each followed file was read up to; written in the same transaction as
+                -- the alerts read before that point, so a restart neither loses nor repeats.
+                CREATE TABLE follow_checkpoints (
+                    path TEXT PRIMARY KEY,
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    offset INTEGER NOT NULL,
+                    line_number INTEGER NOT NULL,
+                    updated_ns INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Lines that were refused, kept (shortened, escaped) so they can be inspected.
+                CREATE TABLE rejects (
+                    id INTEGER PRIMARY KEY,
+                    time_ns INTEGER NOT NULL,
+                    origin TEXT,
+                    line_number INTEGER,
+                    code TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    excerpt TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,108 @@
+import AlertStore
+import TradsecCore
+
+/// What an ingest did, for the user: counts, reasons and where the first rejects are.
+public struct IngestReport: Sendable, Equatable {
+    public struct Reject: Sendable, Equatable {
+        public var lineNumber: Int
+        public var code: AlertRejection.Code
+        public var message: String
+    }
+
+    public var linesRead = 0
+    public var blankLines = 0
+    public var accepted = 0
+    public var stored = 0
+    public var duplicates = 0
+    public var rejectedByCode: [AlertRejection.Code: Int] = [:]
+    /// The first rejects, in input order (at most ``AlertIngestor/sampleLimit``).
+    public var firstRejects: [Reject] = []
+
+    public var rejected: Int { rejectedByCode.values.reduce(0, +) }
+
+    public init() {}
+
+    /// The human summary `tradsec ingest` prints.
+    public func summary(source: String) -> String {
+        var lines = ["\(source): \(linesRead) lines read, \(accepted) accepted (\(stored) stored, \(duplicates) already in the history), \(rejected) rejected, \(blankLines) blank"]
+        for (code, n) in rejectedByCode.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key.rawValue < $1.key.rawValue) }) {
+            lines.append("  rejected \(n) × \(code.rawValue)")
+        }
+        if !firstRejects.isEmpty {
+            lines.append("  first rejects:")
+            for r in firstRejects { lines.append("    line \(r.lineNumber): \(r.message)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Decodes alert lines and stores them in batches. One transaction per batch keeps
+/// ingest fast; the caller decides when a batch must be committed (end of input, or a
+/// follow checkpoint) with ``flush(checkpoint:)``.
+public final class AlertIngestor {
+    public static let sampleLimit = 10
+
+    public let store: AlertStore
+    public let origin: String
+    public let batchSize: Int
+    public private(set) var report = IngestReport()
+    private var batch: [Alert] = []
+    private var rejects: [AlertStore.RejectRecord] = []
+
+    public init(store: AlertStore, origin: String, batchSize: Int = 2000) {
+        self.store = store
+        self.origin = origin
+        self.batchSize = batchSize
+        batch.reserveCapacity(batchSize)
+    }
+
+    /// True when enough alerts are waiting that the caller should flush.
+    public var batchIsFull: Bool { batch.count >= batchSize }
+    public var pendingCount: Int { batch.count }
+
+    /// Handles one event from a ``LineReader``.
+    public func take(_ event: LineReader.Event) {
+        switch event {
+        case .line(let bytes, let lineNumber, _):
+            accept(line: bytes, lineNumber: lineNumber)
+        case .tooLong(let lineNumber, let length, _):
+            report.linesRead += 1
+            reject(AlertRejection(.tooLong, "line of \(length) bytes is longer than the limit"), lineNumber: lineNumber, excerpt: "")
+        }
+    }
+
+    public func accept(line: UnsafeRawBufferPointer, lineNumber: Int) {
+        report.linesRead += 1
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            report.blankLines += 1
+            return
+        }
+        do {
+            let alert = try AlertDecoder.decode(line: line)
+            batch.append(alert)
+            report.accepted += 1
+        } catch {
+            let excerpt = TerminalSafe.escape(String(decoding: line.prefix(256), as: UTF8.self))
+            reject(error, lineNumber: lineNumber, excerpt: excerpt)
+        }
+    }
+
+    private func reject(_ rejection: AlertRejection, lineNumber: Int, excerpt: String) {
+        report.rejectedByCode[rejection.code, default: 0] += 1
+        if report.firstRejects.count < Self.sampleLimit {
+            report.firstRejects.append(.init(lineNumber: lineNumber, code: rejection.code, message: rejection.message))
+        }
+        rejects.append(.init(origin: origin, lineNumber: lineNumber, code: rejection.code.rawValue,
+                             message: rejection.message, excerpt: excerpt))
+    }
+
+    /// Commits the waiting alerts (and rejects, and the checkpoint) in one transaction.
+    public func flush(checkpoint: FollowCheckpoint? = nil) throws {
+        guard !batch.isEmpty || !rejects.isEmpty || checkpoint != nil else { return }
+        let result = try store.insert(batch, origin: origin, checkpoint: checkpoint, rejects: rejects)
+        report.stored += result.inserted
+        report.duplicates += result.duplicates
+        batch.removeAll(keepingCapacity: true)
+        rejects.removeAll()
+    }
+}

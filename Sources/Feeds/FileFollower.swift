@@ -1,0 +1,213 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlertStore
+import TradsecCore
+
+/// Follows a growing Falco log like `tail -F`, storing every alert exactly once.
+///
+/// - Rotation by rename: the old file is read to its end before the new one is opened.
+/// - Rotation by copytruncate: the file shrinking below the read position restarts at 0.
+/// - Disappearance: the open file keeps being read until the path comes back.
+/// - Restart: the position is stored with each batch, in the same transaction, so a
+///   restarted follower resumes exactly there; if the file was rotated meanwhile, the
+///   rotated file is found by its inode and finished first.
+public final class FileFollower {
+    public struct Options: Sendable {
+        public var pollInterval: Double = 0.1
+        /// With no checkpoint, start at the end of the file instead of its beginning.
+        public var startAtEnd = false
+        public init() {}
+    }
+
+    public let path: String
+    public let ingestor: AlertIngestor
+    public let options: Options
+    private let log: (String) -> Void
+
+    private var fd: Int32 = -1
+    private var identity: FileIdentity?
+    private var reader = LineReader()
+    private var readOffset: Int64 = 0       // just past the last complete line handed to the ingestor
+    private var committedOffset: Int64 = -1
+    private var pathMissingReported = false
+
+    public init(path: String, ingestor: AlertIngestor, options: Options = Options(), log: @escaping (String) -> Void) {
+        self.path = absolutePath(path)
+        self.ingestor = ingestor
+        self.options = options
+        self.log = log
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Runs until `shouldStop` returns true; everything read is committed before returning.
+    public func run(shouldStop: () -> Bool) throws {
+        try resume()
+        while !shouldStop() {
+            try poll()
+            if shouldStop() { break }
+            usleep(UInt32(options.pollInterval * 1_000_000))
+        }
+        try commit()
+    }
+
+    /// One round: read what is new, commit it, then look for rotation or truncation.
+    public func poll() throws {
+        if fd < 0 {
+            guard try open(at: 0, lineNumber: 0) else { return }
+        }
+        try drain()
+        try commit()
+        try checkRotation()
+    }
+
+    // MARK: - Start
+
+    private func resume() throws {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        guard let saved = try ingestor.store.checkpoint(for: path) else {
+            if options.startAtEnd, let current = FileIdentity.of(path: path) {
+                _ = try open(at: current.size, lineNumber: 0, skipToLineStart: true)
+            } else {
+                _ = try open(at: 0, lineNumber: 0)
+            }
+            return
+        }
+        let current = FileIdentity.of(path: path)
+        if let current, current.device == saved.device, current.inode == saved.inode {
+            if current.size >= saved.offset {
+                _ = try open(at: saved.offset, lineNumber: Int(saved.lineNumber))
+            } else {
+                log("\(path) is shorter than where tradsec stopped (truncated meanwhile); reading it from the start")
+                _ = try open(at: 0, lineNumber: 0)
+            }
+            return
+        }
+        // The file we were reading is not at `path` any more: finish it where it went.
+        if let rotated = FileIdentity.find(device: saved.device, inode: saved.inode, in: directory.isEmpty ? "/" : directory) {
+            log("\(path) was rotated while tradsec was stopped; finishing \(rotated) first")
+            let rotatedFD = Glibc.open(rotated, O_RDONLY | O_CLOEXEC)
+            if rotatedFD >= 0 {
+                fd = rotatedFD
+                identity = FileIdentity.of(fd: rotatedFD)
+                lseek(fd, off_t(saved.offset), SEEK_SET)
+                reader = LineReader(startOffset: saved.offset, startLineNumber: Int(saved.lineNumber))
+                readOffset = saved.offset
+                try drain()
+                try finishCurrentFile()
+            }
+        } else {
+            log("\(path) was replaced while tradsec was stopped and the old file is gone; reading the new file from the start")
+        }
+        _ = try open(at: 0, lineNumber: 0)
+    }
+
+    /// Opens `path` at `offset`; false when it does not exist (yet).
+    private func open(at offset: Int64, lineNumber: Int, skipToLineStart: Bool = false) throws -> Bool {
+        let newFD = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard newFD >= 0 else {
+            if errno == ENOENT {
+                if !pathMissingReported { log("waiting for \(path) to appear") }
+                pathMissingReported = true
+                return false
+            }
+            throw FeedError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        if pathMissingReported { log("\(path) appeared") }
+        pathMissingReported = false
+        fd = newFD
+        identity = FileIdentity.of(fd: newFD)
+        lseek(fd, off_t(offset), SEEK_SET)
+        reader = LineReader(startOffset: offset, startLineNumber: lineNumber)
+        readOffset = offset
+        committedOffset = -1
+        if skipToLineStart && offset > 0 {
+            // Starting mid-file: the first (partial) line is not ours.
+            _ = try reader.read(from: fd) { event in
+                if case .line(_, _, let end) = event, readOffset == offset { readOffset = end }
+            }
+        }
+        return true
+    }
+
+    // MARK: - Reading
+
+    private func drain() throws {
+        guard fd >= 0 else { return }
+        let status = try reader.read(from: fd) { event in
+            ingestor.take(event)
+            switch event {
+            case .line(_, _, let end), .tooLong(_, _, let end): readOffset = end
+            }
+            if ingestor.batchIsFull { try commit() }
+        }
+        if case .failed(let code) = status {
+            throw FeedError("reading \(path) failed: \(String(cString: strerror(code)))")
+        }
+    }
+
+    private func commit() throws {
+        guard let identity, fd >= 0 else {
+            try ingestor.flush()
+            return
+        }
+        guard readOffset != committedOffset || ingestor.pendingCount > 0 else { return }
+        let checkpoint = FollowCheckpoint(path: path, device: identity.device, inode: identity.inode,
+                                          offset: readOffset, lineNumber: Int64(reader.lineNumber))
+        try ingestor.flush(checkpoint: checkpoint)
+        committedOffset = readOffset
+    }
+
+    /// Reads a file that will not grow any more to its very end, final unterminated line included.
+    private func finishCurrentFile() throws {
+        try drain()
+        try reader.finish { event in
+            ingestor.take(event)
+            switch event {
+            case .line(_, _, let end), .tooLong(_, _, let end): readOffset = end
+            }
+        }
+        try commit()
+        close(fd)
+        fd = -1
+        identity = nil
+    }
+
+    private func checkRotation() throws {
+        guard fd >= 0, let identity else { return }
+        guard let current = FileIdentity.of(path: path) else {
+            if !pathMissingReported {
+                log("\(path) disappeared; still reading the open file until it comes back")
+                pathMissingReported = true
+            }
+            return
+        }
+        if !current.sameFile(as: identity) {
+            log("\(path) was rotated; finished the old file, now reading the new one")
+            try finishCurrentFile()
+            pathMissingReported = false
+            _ = try open(at: 0, lineNumber: 0)
+            try drain()
+            try commit()
+            return
+        }
+        if current.size < readOffset {
+            log("\(path) was truncated (copytruncate); reading it again from the start")
+            reader = LineReader()
+            lseek(fd, 0, SEEK_SET)
+            readOffset = 0
+            committedOffset = -1
+            try drain()
+            try commit()
+        }
+    }
+}
+
+public struct FeedError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure performance (build with -c release for meaningful figures).",
+        subcommands: [BenchIngestCommand.self]
+    )
+}

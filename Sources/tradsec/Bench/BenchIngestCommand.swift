@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlertStore
+import ArgumentParser
+import Foundation
+import Feeds
+import TradsecCore
+
+struct BenchIngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Alert parse rate, parse-and-commit rate, and query latencies over a large history.",
+        discussion: """
+            Generates realistic Falco alerts (about 600 bytes, 10-20 output fields), parses them,
+            stores them in a fresh history on one thread, then times the console's questions:
+            the latest 100 of a priority, one container's latest 100, and a full-text search.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Alerts to generate.", valueName: "n"))
+    var count = 1_000_000
+
+    @Option(help: ArgumentHelp("Where to build the benchmark history (default: a new file under /tmp, removed after).",
+                               valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Runs of each query.", valueName: "n"))
+    var queryRuns = 50
+
+    func run() throws {
+        let path = db ?? "/tmp/tradsec-bench-\(getpid()).sqlite"
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        defer { if db == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } } }
+
+        print("generating \(count) alerts…")
+        var generator = AlertGenerator()
+        var input: [UInt8] = []
+        input.reserveCapacity(count * 700)
+        for i in 0..<count {
+            input.append(contentsOf: generator.next(index: i).utf8)
+            input.append(0x0A)
+        }
+        let megabytes = Double(input.count) / 1_048_576
+        print(String(format: "  %d alerts, %.1f MiB, %.0f bytes each on average", count, megabytes, Double(input.count) / Double(count)))
+
+        // Parse alone.
+        var parsed = 0
+        var t0 = Clock.seconds()
+        let reader = LineReader()
+        input.withUnsafeBytes { bytes in
+            reader.feed(bytes) { event in
+                if case .line(let line, _, _) = event, (try? AlertDecoder.decode(line: line)) != nil { parsed += 1 }
+            }
+        }
+        let parseSeconds = Clock.seconds() - t0
+        precondition(parsed == count, "generator produced lines the decoder refused")
+        print(String(format: "parse:             %9.0f alerts/s  (%.2f s, %.0f MiB/s)", Double(count) / parseSeconds, parseSeconds,
+                     megabytes / parseSeconds))
+
+        // Parse and commit, one thread, batches of 5000 per transaction.
+        let store = try AlertStore(path: path)
+        let ingestor = AlertIngestor(store: store, origin: "bench", batchSize: 5000)
+        t0 = Clock.seconds()
+        try input.withUnsafeBytes { bytes in
+            try LineReader().feed(bytes) { event in
+                ingestor.take(event)
+                if ingestor.batchIsFull { try ingestor.flush() }
+            }
+        }
+        try ingestor.flush()
+        let commitSeconds = Clock.seconds() - t0
+        precondition(ingestor.report.stored == count, "not every alert was stored: \(ingestor.report.stored)")
+        print(String(format: "parse and commit:  %9.0f alerts/s  (%.2f s)", Double(count) / commitSeconds, commitSeconds))
+        try store.checkpointWAL()
+        var st = stat()
+        stat(path, &st)
+        print(String(format: "  history size %.0f MiB (%.0f bytes per alert)", Double(st.st_size) / 1_048_576, Double(st.st_size) / Double(count)))
+
+        // Queries over the full history (warm cache, as in a running console).
+        let total = try store.totalCount()
+        print("queries over \(total) alerts (\(queryRuns) runs each, milliseconds):")
+        let cases: [(String, AlertQuery)] = [
+            ("latest 100 Critical", AlertQuery(priorities: PriorityFilter("critical"), limit: 100)),
+            ("latest 100 >=Error", AlertQuery(priorities: PriorityFilter(">=error"), limit: 100)),
+            ("container latest 100", AlertQuery(container: "trading-7", limit: 100)),
+            ("full-text 'keystore' latest 100", AlertQuery(search: "keystore", limit: 100)),
+            ("full-text 'keystore root trading-42'", AlertQuery(search: "keystore root trading-42", limit: 100)),
+        ]
+        for (name, query) in cases {
+            var found = 0
+            let samples = try Clock.samples(queryRuns) { found = try store.alerts(query).count }
+            print("  " + CellWidth.fit(name, to: 34) + String(format: "p50 %7.2f  p95 %7.2f  max %7.2f  (%d rows)",
+                                                                samples.percentile(50), samples.percentile(95), samples.last ?? 0, found))
+        }
+    }
+}

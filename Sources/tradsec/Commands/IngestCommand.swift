@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AlertStore
+import ArgumentParser
+import Feeds
+import TradsecCore
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Store Falco JSON alert lines in the history.",
+        discussion: """
+            Reads Falco's json_output lines from FILE (or standard input with '-' or no FILE).
+            Malformed lines are counted, reported with their line numbers, and kept in the
+            rejects table (see 'tradsec rejects'); they never stop the ingest. Lines already in
+            the history are recognised and not stored twice, so re-running an ingest is safe.
+
+            With --follow, keeps reading the file as it grows (like 'tail -F'), across rotation by
+            rename or copytruncate, and resumes exactly where it stopped after a restart.
+            Stop it with Ctrl-C or SIGTERM: everything read so far is committed first.
+
+            Exit status: 0 when the input could be read (even with rejected lines), 66 when it
+            cannot be opened, 74 when the history cannot be written.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("Falco JSON alert file, or '-' for standard input.", valueName: "file"))
+    var file: String?
+
+    @Option(name: .long, help: ArgumentHelp("Follow this file as it grows (survives rotation; resumes after restart).",
+                                            valueName: "file"))
+    var follow: String?
+
+    @Flag(name: .long, help: "With --follow and no saved position: skip what the file already holds.")
+    var fromEnd = false
+
+    @Option(name: .long, help: ArgumentHelp("Alerts committed per transaction.", valueName: "n"))
+    var batchSize = 2000
+
+    @Option(name: .long, help: ArgumentHelp("After ingesting, delete alerts older than this (e.g. 30d).", valueName: "duration"))
+    var maxAge: String?
+
+    @Option(name: .long, help: ArgumentHelp("After ingesting, keep only the newest N alerts.", valueName: "n"))
+    var maxRows: Int?
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        if follow != nil && file != nil { throw ValidationError("give either FILE or --follow FILE, not both") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let maxAge, Duration.parse(maxAge) == nil { throw ValidationError("--max-age: '\(maxAge)' is not a duration (30d, 12h)") }
+        if let maxRows, maxRows < 1 { throw ValidationError("--max-rows must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let history = try store.open()
+            let retention = RetentionPolicy(maxAge: maxAge.flatMap(Duration.parse), maxRows: maxRows)
+            if let follow {
+                try runFollow(path: follow, history: history, retention: retention)
+                return
+            }
+            let source = file ?? "-"
+            let fd: Int32 = source == "-" ? STDIN_FILENO : open(source, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CLIError("cannot open \(source): \(String(cString: strerror(errno)))", exitCode: 66) }
+            defer { if fd != STDIN_FILENO { close(fd) } }
+            let ingestor = AlertIngestor(store: history, origin: source == "-" ? "stdin" : "file:" + source, batchSize: batchSize)
+            do {
+                try StreamIngest.run(fd: fd, ingestor: ingestor)
+            } catch let error as FeedError {
+                printReport(ingestor.report, source: source)
+                throw CLIError(error.message, exitCode: 74)
+            } catch {
+                printReport(ingestor.report, source: source)
+                throw CLIError("cannot store alerts: \(error)", exitCode: 74)
+            }
+            if !retention.isUnlimited { try history.applyRetention(retention) }
+            printReport(ingestor.report, source: source)
+        }
+    }
+
+    private func runFollow(path: String, history: AlertStore, retention: RetentionPolicy) throws {
+        let ingestor = AlertIngestor(store: history, origin: "follow:" + path, batchSize: batchSize)
+        var options = FileFollower.Options()
+        options.startAtEnd = fromEnd
+        let follower = FileFollower(path: path, ingestor: ingestor, options: options) { message in
+            Terminal.printError("tradsec: \(message)")
+        }
+        let stop = StopSignal.install()
+        var lastRetention = Timestamp.now()
+        do {
+            try follower.run(shouldStop: {
+                if !retention.isUnlimited, Timestamp.now().nanoseconds - lastRetention.nanoseconds > 60_000_000_000 {
+                    lastRetention = .now()
+                    _ = try? history.applyRetention(retention)
+                }
+                return stop.isSet
+            })
+        } catch {
+            printReport(ingestor.report, source: path)
+            throw CLIError("\(error)", exitCode: 74)
+        }
+        printReport(ingestor.report, source: path)
+    }
+
+    private func printReport(_ report: IngestReport, source: String) {
+        if json {
+            var rejected = JSONObject()
+            for (code, n) in report.rejectedByCode.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                rejected.append(code.rawValue, .int(Int64(n)))
+            }
+            let object = JSONObject([
+                ("source", .string(source)), ("lines", .int(Int64(report.linesRead))),
+                ("accepted", .int(Int64(report.accepted))), ("stored", .int(Int64(report.stored))),
+                ("duplicates", .int(Int64(report.duplicates))), ("rejected", .int(Int64(report.rejected))),
+                ("blank", .int(Int64(report.blankLines))), ("rejected_by_reason", .object(rejected)),
+                ("first_rejects", .array(report.firstRejects.map {
+                    .object(JSONObject([("line", .int(Int64($0.lineNumber))), ("reason", .string($0.code.rawValue)),
+                                        ("message", .string($0.message))]))
+                })),
+            ])
+            Terminal.write(JSONWriter.string(.object(object)) + "\n")
+        } else {
+            // The summary goes to stderr so stdout stays clean for pipelines.
+            Terminal.printError(report.summary(source: source).split(separator: "\n").map { TerminalSafe.escape(String($0)) }
+                .joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import AlertStore
+import TradsecCore
+
+/// Formats alerts for the command line: table, JSON Lines and CSV.
+struct AlertRenderer {
+    /// Escape control characters and escape sequences (output goes to a terminal).
+    var escapeForTerminal: Bool
+    /// Terminal width; table rows are cut to it when known.
+    var width: Int?
+
+    private func text(_ s: String) -> String { escapeForTerminal ? TerminalSafe.escape(s) : s }
+
+    /// The alert exactly as it was ingested (JSON escapes every control character already).
+    func jsonLine(_ stored: StoredAlert) -> String { stored.alert.raw }
+
+    static let csvHeader = "id,time,priority,rule,source,hostname,container_id,container_name,container_image,proc_name,user_name,output"
+
+    func csvRow(_ stored: StoredAlert) -> String {
+        let a = stored.alert
+        let c = a.container
+        let fields: [String] = [String(stored.id), a.time.rfc3339(), a.priority.name, a.rule, a.source ?? "", a.hostname ?? "",
+                                c.id, c.name, c.image ?? "", a.processName ?? "", a.userName ?? "", a.output]
+        return fields.map { csvField(text($0)) }.joined(separator: ",")
+    }
+
+    private func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+
+    func table(_ alerts: [StoredAlert]) -> String {
+        let header = ["TIME (UTC)", "PRIORITY", "RULE", "CONTAINER", "OUTPUT"]
+        var rows: [[String]] = []
+        for stored in alerts {
+            let a = stored.alert
+            let c = a.container
+            // Tables are for people, even when piped to a pager or a file: always escaped.
+            rows.append([AlertRenderer.shortTime(a.time), a.priority.name, TerminalSafe.escape(a.rule),
+                         TerminalSafe.escape(c.isHost ? "host" : c.name), TerminalSafe.escape(a.output)])
+        }
+        return TextTable(header: header, rows: rows, maxWidth: width, flexibleColumn: 4).render()
+    }
+
+    /// `2026-11-22 10:00:01.123`: millisecond precision reads well in a table.
+    static func shortTime(_ t: Timestamp) -> String {
+        let s = t.rfc3339(fractionDigits: 3)
+        return String(s.dropLast()).replacingT()
+    }
+}
+
+extension String {
+    fileprivate func replacingT() -> String {
+        guard let i = firstIndex(of: "T") else { return self }
+        var s = self
+        s.replaceSubrange(i...i, with: " ")
+        return s
+    }
+}

@@ -1,0 +1,43 @@
+import AlertStore
+import ArgumentParser
+import TradsecCore
+
+/// `--db`, shared by every command that touches the history.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The history database (default: $TRADSEC_DB, else $XDG_DATA_HOME/tradsec/history.sqlite).",
+                                            valueName: "path"))
+    var db: String?
+
+    var path: String { Paths.database(flag: db) }
+
+    func open(readOnly: Bool = false) throws -> AlertStore {
+        do {
+            return try AlertStore(path: path, readOnly: readOnly)
+        } catch {
+            throw CLIError("\(error)", exitCode: 74)
+        }
+    }
+}
+
+/// An error the user should read, with the exit code that classifies it (sysexits).
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var exitCode: Int32
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning a ``CLIError`` into its message on stderr and its exit code.
+    func reportingErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CLIError {
+            Terminal.printError("tradsec: \(error.message)")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

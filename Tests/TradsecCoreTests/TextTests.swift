@@ -1,0 +1,49 @@
+import Testing
+@testable import TradsecCore
+
+@Suite struct TextTests {
+    @Test(arguments: [
+        ("plain text /etc/shadow", "plain text /etc/shadow"),
+        ("\u{1b}[31mred\u{1b}[0m", "\\x1b[31mred\\x1b[0m"),
+        ("\u{1b}]0;pwned\u{07}", "\\x1b]0;pwned\\x07"),
+        ("a\nb\rc\td", "a\\nb\\rc\\td"),
+        ("\u{9b}2J", "\\x9b2J"),
+        ("del\u{7f}", "del\\x7f"),
+        ("safe\u{202e}txt.exe", "safe\\u{202e}txt.exe"),
+        ("zero\u{200b}width", "zero\\u{200b}width"),
+        ("日本語 🔥 é", "日本語 🔥 é"),
+    ])
+    func escapesWhatWouldControlTheTerminal(input: String, shown: String) {
+        #expect(TerminalSafe.escape(input) == shown)
+        #expect(!TerminalSafe.escape(input).unicodeScalars.contains { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) })
+    }
+
+    @Test func measuresCellsForWideAndCombiningCharacters() {
+        #expect(CellWidth.of("abc") == 3)
+        #expect(CellWidth.of("日本") == 4)
+        #expect(CellWidth.of("🔥") == 2)
+        #expect(CellWidth.of("e\u{301}") == 1)
+        #expect(CellWidth.truncate("日本語テキスト", to: 7) == "日本語…")
+        #expect(CellWidth.of(CellWidth.fit("日本語テキスト", to: 8)) == 8)
+        #expect(CellWidth.fit("ab", to: 4) == "ab  ")
+    }
+
+    @Test func parsesPriorityFilters() {
+        #expect(PriorityFilter("critical")?.allowed == [.critical])
+        #expect(PriorityFilter(">=warning")?.allowed == [.emergency, .alert, .critical, .error, .warning])
+        #expect(PriorityFilter("<notice")?.allowed == [.informational, .debug])
+        #expect(PriorityFilter("error, CRITICAL")?.allowed == [.error, .critical])
+        #expect(PriorityFilter(">=info")?.allowed.count == 7)
+        #expect(PriorityFilter(">=severe") == nil)
+        #expect(PriorityFilter("") == nil)
+        #expect(PriorityFilter(">=warning")?.description == ">=warning")
+    }
+
+    @Test func ordersPrioritiesBySeverity() {
+        #expect(Priority.critical > Priority.warning)
+        #expect(Priority.critical.isAtLeast(.error))
+        #expect(!Priority.notice.isAtLeast(.warning))
+        #expect(Priority(name: "Info") == .informational)
+        #expect(Priority.informational.name == "Informational")
+    }
+}

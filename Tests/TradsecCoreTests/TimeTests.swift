@@ -1,0 +1,55 @@
+import Testing
+@testable import TradsecCore
+
+@Suite struct TimeTests {
+    @Test func parsesFalcoTimesToTheNanosecond() throws {
+        let t = try #require(Timestamp(rfc3339: "2016-08-04T16:17:57.881781397Z"))
+        #expect(t.nanoseconds == 1_470_327_477_881_781_397)
+        #expect(t.rfc3339() == "2016-08-04T16:17:57.881781397Z")
+    }
+
+    @Test(arguments: [
+        ("2016-08-04T16:17:57Z", Int64(1_470_327_477_000_000_000)),
+        ("2016-08-04T18:17:57+02:00", 1_470_327_477_000_000_000),
+        ("2016-08-04T11:17:57.5-0500", 1_470_327_477_500_000_000),
+        ("2016-08-04 16:17:57.123456789123Z", 1_470_327_477_123_456_789),
+        ("2016-08-04", 1_470_268_800_000_000_000),
+        ("1970-01-01T00:00:00Z", 0),
+        ("1969-12-31T23:59:59.999999999Z", -1),
+        ("2024-02-29T00:00:00Z", 1_709_164_800_000_000_000),
+    ])
+    func parsesTimestampForms(text: String, nanoseconds: Int64) {
+        #expect(Timestamp(rfc3339: text)?.nanoseconds == nanoseconds)
+    }
+
+    @Test(arguments: ["", "2016-13-01T00:00:00Z", "2023-02-29", "2016-08-04T25:00:00Z", "2016-08-04T16:17:57.Z",
+                      "yesterday", "2016-08-04T16:17:57Zjunk", "2016-8-4"])
+    func rejectsInvalidTimestamps(text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+    }
+
+    @Test func formatsNegativeTimes() {
+        #expect(Timestamp(nanoseconds: -1).rfc3339() == "1969-12-31T23:59:59.999999999Z")
+    }
+
+    @Test func parsesDurations() {
+        #expect(Duration.parse("15m") == 900_000_000_000)
+        #expect(Duration.parse("2h") == 7_200_000_000_000)
+        #expect(Duration.parse("7d") == 604_800_000_000_000)
+        #expect(Duration.parse("1h30m") == 5_400_000_000_000)
+        #expect(Duration.parse("250ms") == 250_000_000)
+        #expect(Duration.parse("1.5s") == 1_500_000_000)
+        #expect(Duration.parse("15") == nil)
+        #expect(Duration.parse("m") == nil)
+        #expect(Duration.parse("3x") == nil)
+        #expect(Duration.describe(nanoseconds: 5_400_000_000_000) == "1h30m")
+    }
+
+    @Test func timeSpecsAreDurationsOrTimes() {
+        let now = Timestamp(nanoseconds: 1_000_000_000_000_000_000)
+        #expect(TimeSpec.parse("15m", now: now)?.nanoseconds == now.nanoseconds - 900_000_000_000)
+        #expect(TimeSpec.parse("2016-08-04T16:17:57Z", now: now)?.nanoseconds == 1_470_327_477_000_000_000)
+        #expect(TimeSpec.parse("1470327477", now: now)?.nanoseconds == 1_470_327_477_000_000_000)
+        #expect(TimeSpec.parse("soon", now: now) == nil)
+    }
+}
