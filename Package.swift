@@ -38,6 +38,6 @@ let package = Package(
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore"]),
-        .testTarget(name: "CLITests", dependencies: ["TradsecCore"]),
+        .testTarget(name: "CLITests", dependencies: ["tradsec"]),
     ]
 )

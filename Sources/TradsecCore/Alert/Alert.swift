@@ -45,6 +45,16 @@ public struct Alert: Sendable, Equatable {
                   raw: JSONWriter.string(.object(object), sortedKeys: true))
     }
 
+    /// The output without the `<time>: <Priority> ` prefix Falco puts in front of it:
+    /// the part a person reads, since time and priority are shown in their own columns.
+    public var message: String {
+        guard let first = output.utf8.first, first >= 0x30, first <= 0x39,
+              let colon = output.firstRange(of: ": ") else { return output }
+        let rest = output[colon.upperBound...]
+        guard let space = rest.firstIndex(of: " "), Priority(name: rest[..<space]) != nil else { return output }
+        return String(rest[rest.index(after: space)...])
+    }
+
     // MARK: - Derived identity
 
     public func field(_ name: String) -> JSONValue? {

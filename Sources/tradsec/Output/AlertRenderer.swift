@@ -36,7 +36,7 @@ struct AlertRenderer {
             let c = a.container
             // Tables are for people, even when piped to a pager or a file: always escaped.
             rows.append([AlertRenderer.shortTime(a.time), a.priority.name, TerminalSafe.escape(a.rule),
-                         TerminalSafe.escape(c.isHost ? "host" : c.name), TerminalSafe.escape(a.output)])
+                         TerminalSafe.escape(c.isHost ? "host" : c.name), TerminalSafe.escape(a.message)])
         }
         return TextTable(header: header, rows: rows, maxWidth: width, flexibleColumn: 4).render()
     }
