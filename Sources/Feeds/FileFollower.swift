@@ -46,8 +46,8 @@ public final class FileFollower {
     /// Runs until `shouldStop` returns true; everything read is committed before returning.
     public func run(shouldStop: () -> Bool) throws {
         try resume()
-        while !shouldStop() {
-            try poll()
+        while true {
+            try poll()                    // at least once, and once more after a stop request
             if shouldStop() { break }
             usleep(UInt32(options.pollInterval * 1_000_000))
         }

@@ -18,6 +18,7 @@ import Testing
         #expect(a.container.isHost)
         #expect(a.container.name == "test-falco-hostname")
         #expect(a.raw == Self.falcoSample)
+        #expect(a.message == "An open was seen (command=cat /dev/null)")
     }
 
     @Test func keepsUnknownKeysAndValueTypesInTheRawText() throws {
