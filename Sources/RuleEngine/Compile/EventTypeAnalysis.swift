@@ -1,0 +1,80 @@
+/// The set of event codes a syscall condition can match (spec 2.10): used for the
+/// `LOAD_NO_EVTTYPE` warning and to index rules by event type.
+struct EventCodeSet: Equatable {
+    var bits: [UInt64]
+    let universe: Int
+
+    init(universe: Int, full: Bool) {
+        self.universe = universe
+        bits = Array(repeating: full ? ~0 : 0, count: (universe + 63) / 64)
+        if full { trim() }
+    }
+
+    private mutating func trim() {
+        let extra = bits.count * 64 - universe
+        if extra > 0 { bits[bits.count - 1] &= ~0 >> UInt64(extra) }
+    }
+
+    mutating func insert(_ code: Int) { bits[code / 64] |= 1 << UInt64(code % 64) }
+    func contains(_ code: Int) -> Bool { bits[code / 64] & (1 << UInt64(code % 64)) != 0 }
+    var count: Int { bits.reduce(0) { $0 + $1.nonzeroBitCount } }
+    var isFull: Bool { count == universe }
+
+    func union(_ o: EventCodeSet) -> EventCodeSet { var r = self; for i in bits.indices { r.bits[i] |= o.bits[i] }; return r }
+    func intersection(_ o: EventCodeSet) -> EventCodeSet { var r = self; for i in bits.indices { r.bits[i] &= o.bits[i] }; return r }
+    func complement() -> EventCodeSet { var r = self; for i in bits.indices { r.bits[i] = ~r.bits[i] }; r.trim(); return r }
+}
+
+enum EventTypeAnalysis {
+    static func codes(of expr: ConditionExpr) -> EventCodeSet {
+        analyze(expr, negated: false, table: EventTypeTable.shared)
+    }
+
+    private static func analyze(_ expr: ConditionExpr, negated: Bool, table: EventTypeTable) -> EventCodeSet {
+        let all = EventCodeSet(universe: table.codeCount, full: true)
+        let none = EventCodeSet(universe: table.codeCount, full: false)
+        switch expr {
+        case .and(let children):
+            let sets = children.map { analyze($0, negated: negated, table: table) }
+            return sets.dropFirst().reduce(sets[0]) { negated ? $0.union($1) : $0.intersection($1) }
+        case .or(let children):
+            let sets = children.map { analyze($0, negated: negated, table: table) }
+            return sets.dropFirst().reduce(sets[0]) { negated ? $0.intersection($1) : $0.union($1) }
+        case .not(let child):
+            return analyze(child, negated: !negated, table: table)
+        case .identifier, .unaryCheck:
+            return all
+        case .binaryCheck(let field, let op, _, let value, _):
+            guard case .field(let name, nil, _) = field else { return all }
+            if name == "evt.num" {
+                guard case .value(let v, _) = value, let n = UInt64(v) else {
+                    if op == "in", case .list(let items, _) = value, items == ["0"] { return negated ? all : none }
+                    return all
+                }
+                let empty: Bool
+                switch op {
+                case "=", "==": empty = n == 0
+                case "<": empty = n <= 1
+                case "<=": empty = n == 0
+                case "!=", ">", ">=": return negated ? ((op == "!=" && n == 0) || (op == ">" && n == 0) || (op == ">=" && n <= 1) ? none : all) : all
+                default: empty = false
+                }
+                return empty ? (negated ? all : none) : all
+            }
+            guard name == "evt.type" || name == "syscall.type" else { return all }
+            var names: [String]
+            switch value {
+            case .value(let v, _): names = [v]
+            case .list(let items, _): names = items
+            case .field: return all
+            }
+            var set = none
+            for n in names { for c in table.codes(for: n) { set.insert(c) } }
+            switch op {
+            case "=", "==", "in", "intersects": return negated ? set.complement() : set
+            case "!=": return negated ? set : set.complement()
+            default: return all
+            }
+        }
+    }
+}

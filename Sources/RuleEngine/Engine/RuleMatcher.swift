@@ -1,0 +1,71 @@
+/// Enabled rules indexed by event type: an event only meets the rules that can match it.
+public struct RuleMatcher: @unchecked Sendable {
+    public enum Matching: Sendable { case first, all }
+
+    let rules: [CompiledRule]
+    /// Event type name -> id used by the decoder.
+    public let eventTypeIDs: [String: Int]
+    /// Per event type id: indices into `rules`, in definition order.
+    let rulesByType: [[Int]]
+    /// Syscall events whose type is not in the table, and events of other sources.
+    let rulesForUnknownType: [Int]
+    let rulesBySource: [String: [Int]]
+
+    init(rules: [CompiledRule]) {
+        self.rules = rules
+        let table = EventTypeTable.shared
+        let names = table.acceptedNames.sorted()
+        var ids: [String: Int] = [:]
+        for (i, n) in names.enumerated() { ids[n] = i }
+        var byType = Array(repeating: [Int](), count: names.count)
+        var unknown: [Int] = []
+        var bySource: [String: [Int]] = [:]
+        for (r, rule) in rules.enumerated() {
+            guard rule.source == "syscall", let codes = rule.eventCodes else {
+                bySource[rule.source, default: []].append(r)
+                continue
+            }
+            let all = codes.isFull
+            if all { unknown.append(r) }
+            for (i, name) in names.enumerated() where all || table.codes(for: name).contains(where: codes.contains) {
+                byType[i].append(r)
+            }
+        }
+        eventTypeIDs = ids
+        rulesByType = byType
+        rulesForUnknownType = unknown
+        rulesBySource = bySource
+    }
+
+    public var ruleCount: Int { rules.count }
+    public func rule(at index: Int) -> CompiledRule { rules[index] }
+
+    /// Indices of the rules that match, in definition order (only the first with `.first`).
+    @inline(__always)
+    public func match(_ event: Event, matching: Matching = .first, into result: inout [Int]) {
+        result.removeAll(keepingCapacity: true)
+        let candidates: [Int]
+        if event.source == "syscall" {
+            candidates = event.eventTypeID >= 0 ? rulesByType[event.eventTypeID] : rulesForUnknownType
+        } else {
+            candidates = rulesBySource[event.source] ?? []
+        }
+        for r in candidates where rules[r].predicate(event) {
+            result.append(r)
+            if matching == .first { return }
+        }
+    }
+
+    /// Whether any rule matches (the evaluation benchmark's unit of work).
+    @inline(__always)
+    public func firstMatch(_ event: Event) -> Int? {
+        let candidates: [Int]
+        if event.source == "syscall" {
+            candidates = event.eventTypeID >= 0 ? rulesByType[event.eventTypeID] : rulesForUnknownType
+        } else {
+            candidates = rulesBySource[event.source] ?? []
+        }
+        for r in candidates where rules[r].predicate(event) { return r }
+        return nil
+    }
+}

@@ -1,0 +1,439 @@
+import TradsecCore
+import Yams
+
+/// Reads one rules file into the collection, item by item, stopping at the first error
+/// (Falco `rule_loader::reader`). Warnings go to `warnings`.
+struct RulesFileReader {
+    let file: String
+    let collection: RuleCollection
+    let engineVersion: SemanticVersion
+    var warnings: [LoadMessage] = []
+
+    init(file: String, collection: RuleCollection, engineVersion: SemanticVersion) {
+        self.file = file
+        self.collection = collection
+        self.engineVersion = engineVersion
+    }
+
+    var rootContext: YAMLContext {
+        YAMLContext(chain: [LoadLocation(itemType: "rules content", itemName: "", file: file, line: 0, column: 0)])
+    }
+
+    mutating func read(_ text: String) throws(LoadFailure) {
+        var documents: [Node] = []
+        do {
+            var sequence = try Yams.compose_all(yaml: text)
+            while let doc = sequence.next() { documents.append(doc) }
+            if let error = sequence.error { throw error }
+        } catch {
+            throw rootContext.error("LOAD_ERR_YAML_PARSE", "\(error)")
+        }
+        for document in documents {
+            if YAMLValues.isNull(document) { continue }
+            switch document {
+            case .scalar: throw rootContext.validate("Rules content is not yaml")
+            case .mapping: throw rootContext.validate("Rules content is not yaml array of objects")
+            case .sequence(let items):
+                for item in items {
+                    if YAMLValues.isNull(item) { continue }
+                    guard case .mapping = item else {
+                        throw rootContext.adding("rules content item", "", item)
+                            .validate("Unexpected element type. Each element should be a yaml associative array.")
+                    }
+                    try readItem(item)
+                }
+            case .alias: throw rootContext.validate("Rules content is not yaml")
+            }
+        }
+    }
+
+    // MARK: - Items
+
+    static let listKeys: Set<String> = ["list", "items", "append", "override"]
+    static let macroKeys: Set<String> = ["macro", "condition", "append", "override"]
+    static let ruleKeys: Set<String> = ["rule", "condition", "output", "desc", "priority", "source", "enabled", "capture",
+                                        "capture_duration", "warn_evttypes", "skip-if-unknown-filter", "tags",
+                                        "exceptions", "override", "append"]
+
+    private mutating func warnUnknownKeys(_ item: Node, allowed: Set<String>, _ ctx: YAMLContext) {
+        for key in YAMLValues.keys(of: item) where !allowed.contains(key) {
+            warnings.append(ctx.warning("LOAD_UNKNOWN_KEY", "Unknown key '\(key)'. The key will be ignored."))
+        }
+    }
+
+    private mutating func readItem(_ item: Node) throws(LoadFailure) {
+        let root = rootContext
+        if item["required_engine_version"] != nil {
+            try readEngineVersion(item, root.adding("required_engine_version", "", item))
+        } else if item["required_plugin_versions"] != nil {
+            try readPluginVersions(item, root.adding("required plugin versions", "", item))
+        } else if item["list"] != nil {
+            try readList(item, root)
+        } else if item["macro"] != nil {
+            try readMacro(item, root)
+        } else if item["rule"] != nil {
+            try readRule(item, root)
+        } else {
+            warnings.append(root.adding("rules content item", "", item).warning("LOAD_UNKNOWN_ITEM", "Unknown top level item"))
+        }
+    }
+
+    private mutating func readEngineVersion(_ item: Node, _ ctx: YAMLContext) throws(LoadFailure) {
+        warnUnknownKeys(item, allowed: ["required_engine_version"], ctx)
+        guard let text = try YAMLValues.string(item, "required_engine_version", required: true, ctx) else { return }
+        let version: SemanticVersion
+        if let n = UInt32(text) {
+            version = SemanticVersion(major: 0, minor: Int(n), patch: 0)
+        } else if let v = SemanticVersion(text) {
+            version = v
+        } else {
+            throw ctx.validate("Unable to parse engine version '\(text)' as a semver string. Expected \"x.y.z\" semver format.")
+        }
+        guard engineVersion.isCompatible(with: version) else {
+            throw ctx.error("LOAD_ERR_VALIDATE", "Rules require engine version \(version), but engine version is \(engineVersion)")
+        }
+        if collection.requiredEngineVersion.map({ $0 < version }) ?? true { collection.requiredEngineVersion = version }
+    }
+
+    private mutating func readPluginVersions(_ item: Node, _ ctx: YAMLContext) throws(LoadFailure) {
+        warnUnknownKeys(item, allowed: ["required_plugin_versions"], ctx)
+        guard case .sequence(let entries)? = item["required_plugin_versions"] else {
+            throw ctx.validate("Value of required_plugin_versions must be a sequence")
+        }
+        for entry in entries {
+            let ectx = ctx.adding("required plugin versions entry", "", entry)
+            guard case .mapping = entry else { throw ectx.validate("Unexpected element type. Each element should be a yaml associative array.") }
+            let name = try YAMLValues.string(entry, "name", required: true, nonEmpty: true, ectx) ?? ""
+            let named = ctx.adding("required plugin versions entry", name, entry)
+            let versionText = try YAMLValues.string(entry, "version", required: true, nonEmpty: true, named) ?? ""
+            guard let version = SemanticVersion(versionText) else {
+                throw named.error("LOAD_ERR_VALIDATE", "Invalid required version '\(versionText)' for plugin '\(name)'")
+            }
+            var requirement: [(name: String, version: SemanticVersion)] = [(name, version)]
+            if let alternatives = entry["alternatives"], !YAMLValues.isNull(alternatives) {
+                guard case .sequence(let alts) = alternatives else { throw named.validate("Value of alternatives must be a sequence") }
+                for alt in alts {
+                    let actx = named.adding("required plugin versions alternative", "", alt)
+                    guard case .mapping = alt else { throw actx.validate("Unexpected element type. Each element should be a yaml associative array.") }
+                    let altName = try YAMLValues.string(alt, "name", required: true, nonEmpty: true, actx) ?? ""
+                    let altText = try YAMLValues.string(alt, "version", required: true, nonEmpty: true, actx) ?? ""
+                    guard let altVersion = SemanticVersion(altText) else {
+                        throw actx.error("LOAD_ERR_VALIDATE", "Invalid required version '\(altText)' for plugin '\(altName)'")
+                    }
+                    if requirement.contains(where: { $0.name == altName }) {
+                        throw actx.error("LOAD_ERR_VALIDATE", "Defined multiple alternative version requirements for plugin '\(altName)'")
+                    }
+                    requirement.append((altName, altVersion))
+                }
+            }
+            collection.pluginRequirements.append(requirement)
+        }
+    }
+
+    // MARK: - Overrides
+
+    /// `override:` as key -> operation, validated for the item kind.
+    private func readOverrides(_ item: Node, appendable: Set<String>, replaceable: Set<String>,
+                               _ ctx: YAMLContext) throws(LoadFailure) -> [String: String]? {
+        guard let node = item["override"] else { return nil }
+        let octx = ctx.adding("overrides", "", node)
+        guard case .mapping(let mapping) = node else { throw octx.validate("Value of override must be a map") }
+        var overrides: [String: String] = [:]
+        for (keyNode, valueNode) in mapping {
+            guard let key = YAMLValues.scalarText(keyNode), let op = YAMLValues.scalarText(valueNode) else {
+                throw octx.validate("Value is not a scalar value")
+            }
+            let operation = op.trimmingBlanks()
+            let allowed = (appendable.contains(key) ? ["append"] : []) + (replaceable.contains(key) ? ["replace"] : [])
+            guard operation == "append" || operation == "replace" else {
+                throw octx.validate("Invalid override operation for key '\(key)': '\(operation)'. Allowed values are: \(allowed.joined(separator: ", ")) ")
+            }
+            if operation == "append" && !appendable.contains(key) {
+                throw octx.validate(replaceable.contains(key) ? "Key '\(key)' cannot be appended to, use 'replace' instead"
+                                                               : "Key '\(key)' cannot be appended to")
+            }
+            if operation == "replace" && !replaceable.contains(key) {
+                throw octx.validate("Key '\(key)' cannot be replaced")
+            }
+            guard item[key] != nil else {
+                throw octx.validate("An \(operation) override for '\(key)' was specified but '\(key)' is not defined")
+            }
+            overrides[key] = operation
+        }
+        for key in YAMLValues.keys(of: item) where (appendable.contains(key) || replaceable.contains(key)) && overrides[key] == nil {
+            throw ctx.validate("Unexpected key '\(key)': no corresponding entry under 'override' is defined.")
+        }
+        return overrides
+    }
+
+    private mutating func legacyAppend(_ item: Node, hasOverride: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> Bool {
+        let append = try YAMLValues.bool(item, "append", ctx) ?? false
+        if append {
+            warnings.append(ctx.warning("LOAD_DEPRECATED_ITEM", "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead."))
+            if hasOverride {
+                throw ctx.validate("Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.")
+            }
+        }
+        return append
+    }
+
+    // MARK: - Lists and macros
+
+    private mutating func readList(_ item: Node, _ root: YAMLContext) throws(LoadFailure) {
+        let anonymous = root.adding("list", "", item)
+        let name = try YAMLValues.string(item, "list", required: true, nonEmpty: true, anonymous) ?? ""
+        let ctx = root.adding("list", name, item)
+        warnUnknownKeys(item, allowed: Self.listKeys, ctx)
+        if !Self.isValidListName(name) {
+            warnings.append(ctx.warning("LOAD_INVALID_LIST_NAME", "List has an invalid name. List names should match a regular expression: [^()\"'[:space:]=,]+"))
+        }
+        let append = try legacyAppend(item, hasOverride: item["override"] != nil, ctx)
+        let items = try YAMLValues.scalarSequence(item, "items", required: true, ctx) ?? []
+        if let overrides = try readOverrides(item, appendable: ["items"], replaceable: ["items"], ctx) {
+            if overrides["items"] == "append" {
+                try collection.appendList(name: name, items: items, context: ctx)
+            } else {
+                collection.defineList(name: name, items: items, context: ctx)
+            }
+        } else if append {
+            try collection.appendList(name: name, items: items, context: ctx)
+        } else {
+            collection.defineList(name: name, items: items, context: ctx)
+        }
+    }
+
+    private mutating func readMacro(_ item: Node, _ root: YAMLContext) throws(LoadFailure) {
+        let anonymous = root.adding("macro", "", item)
+        let name = try YAMLValues.string(item, "macro", required: true, nonEmpty: true, anonymous) ?? ""
+        let ctx = root.adding("macro", name, item)
+        warnUnknownKeys(item, allowed: Self.macroKeys, ctx)
+        if !Self.isValidMacroName(name) {
+            warnings.append(ctx.warning("LOAD_INVALID_MACRO_NAME", "Macro has an invalid name. Macro names should match a regular expression: [a-zA-Z]+[a-zA-Z0-9_]*"))
+        }
+        let append = try legacyAppend(item, hasOverride: item["override"] != nil, ctx)
+        let condition = try YAMLValues.string(item, "condition", required: true, nonEmpty: true, ctx) ?? ""
+        let conditionContext = ctx.adding("macro condition", "", item["condition"])
+        if let overrides = try readOverrides(item, appendable: ["condition"], replaceable: ["condition"], ctx) {
+            if overrides["condition"] == "append" {
+                try collection.appendMacro(name: name, condition: condition, context: ctx)
+            } else {
+                collection.defineMacro(name: name, condition: condition, context: ctx, conditionContext: conditionContext)
+            }
+        } else if append {
+            try collection.appendMacro(name: name, condition: condition, context: ctx)
+        } else {
+            collection.defineMacro(name: name, condition: condition, context: ctx, conditionContext: conditionContext)
+        }
+    }
+
+    static func isValidListName(_ name: String) -> Bool {
+        !name.isEmpty && !name.unicodeScalars.contains { "()\"'=,".unicodeScalars.contains($0) || $0 == " " || ($0.value >= 9 && $0.value <= 13) }
+    }
+
+    static func isValidMacroName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCIILetter || ($0.value >= 48 && $0.value <= 57) || $0 == "_" }
+    }
+
+    // MARK: - Rules
+
+    static let appendableRuleKeys: Set<String> = ["condition", "output", "desc", "tags", "exceptions"]
+    static let replaceableRuleKeys: Set<String> = ["condition", "output", "desc", "priority", "tags", "exceptions", "enabled",
+                                                   "warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration"]
+
+    private mutating func readRule(_ item: Node, _ root: YAMLContext) throws(LoadFailure) {
+        let anonymous = root.adding("rule", "", item)
+        let name = try YAMLValues.string(item, "rule", required: true, nonEmpty: true, anonymous) ?? ""
+        let ctx = root.adding("rule", name, item)
+        warnUnknownKeys(item, allowed: Self.ruleKeys, ctx)
+        let append = try legacyAppend(item, hasOverride: item["override"] != nil, ctx)
+        let source = try YAMLValues.string(item, "source", required: false, ctx)
+
+        if let overrides = try readOverrides(item, appendable: Self.appendableRuleKeys, replaceable: Self.replaceableRuleKeys, ctx) {
+            try applyRuleOverrides(item, name: name, source: source, overrides: overrides, ctx)
+        } else if append {
+            let condition = try YAMLValues.string(item, "condition", required: false, ctx)
+            let exceptions = try readExceptions(item, append: true, ctx)
+            guard condition != nil || item["exceptions"] != nil else {
+                throw ctx.error("LOAD_ERR_VALIDATE", "Appended rule must have exceptions or condition property")
+            }
+            let i = try collection.existingRule(named: name, source: source,
+                missing: "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", context: ctx)
+            if let condition { collection.rules[i].condition += " " + condition }
+            try collection.appendExceptions(exceptions, toRule: i)
+            collection.touchRule(i)
+        } else if ["condition", "output", "desc", "priority"].allSatisfy({ item[$0] == nil }) {
+            warnings.append(ctx.warning("LOAD_DEPRECATED_ITEM", "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace')."))
+            guard item["enabled"] != nil else { throw ctx.validate("Item has no mapping for key 'enabled'") }
+            let enabled = try YAMLValues.bool(item, "enabled", ctx) ?? true
+            let i = try collection.existingRule(named: name, source: source,
+                missing: "Rule has 'enabled' key but no rule by that name already exists", context: ctx)
+            collection.rules[i].enabled = enabled
+        } else {
+            try defineFullRule(item, name: name, source: source, ctx)
+        }
+    }
+
+    private mutating func defineFullRule(_ item: Node, name: String, source: String?, _ ctx: YAMLContext) throws(LoadFailure) {
+        let condition = try YAMLValues.string(item, "condition", required: true, nonEmpty: true, ctx) ?? ""
+        let output = try YAMLValues.string(item, "output", required: true, nonEmpty: true, ctx) ?? ""
+        let desc = try YAMLValues.string(item, "desc", required: true, nonEmpty: true, ctx) ?? ""
+        let priority = try readPriority(item, ctx)!
+        let exceptions = try readExceptions(item, append: false, ctx)
+        let rule = RuleCollection.RuleDefinition(
+            name: name, condition: condition, output: output.trimmingBlanks(), description: desc, priority: priority,
+            source: (source?.isEmpty ?? true) ? "syscall" : source!,
+            enabled: try YAMLValues.bool(item, "enabled", ctx) ?? true,
+            tags: Set(try YAMLValues.scalarSequence(item, "tags", required: false, ctx) ?? []),
+            exceptions: exceptions,
+            warnEventTypes: try YAMLValues.bool(item, "warn_evttypes", ctx) ?? true,
+            skipIfUnknownFilter: try YAMLValues.bool(item, "skip-if-unknown-filter", ctx) ?? false,
+            capture: try YAMLValues.bool(item, "capture", ctx) ?? false,
+            captureDuration: try YAMLValues.uint32(item, "capture_duration", ctx) ?? 0,
+            index: 0, visibility: 0, context: ctx,
+            conditionContext: ctx.adding("rule condition", "", item["condition"]),
+            outputContext: ctx.adding("rule output", "", item["output"]))
+        if !collection.sources.contains(rule.source) {
+            warnings.append(ctx.warning("LOAD_UNKNOWN_SOURCE", "Unknown source \(rule.source), skipping"))
+        }
+        try collection.defineRule(rule)
+    }
+
+    private func readPriority(_ item: Node, _ ctx: YAMLContext) throws(LoadFailure) -> Priority? {
+        guard let text = try YAMLValues.string(item, "priority", required: true, nonEmpty: true, ctx) else { return nil }
+        guard let p = Priority(name: text.trimmingBlanks()) else {
+            throw ctx.adding("rule priority", "", item["priority"]).validate("Invalid priority")
+        }
+        return p
+    }
+
+    private mutating func applyRuleOverrides(_ item: Node, name: String, source: String?, overrides: [String: String],
+                                             _ ctx: YAMLContext) throws(LoadFailure) {
+        let appendKeys = overrides.filter { $0.value == "append" }.map(\.key)
+        let replaceKeys = overrides.filter { $0.value == "replace" }.map(\.key)
+        var i = -1
+        if !appendKeys.isEmpty {
+            i = try collection.existingRule(named: name, source: source,
+                missing: "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", context: ctx)
+        }
+        if !replaceKeys.isEmpty, i < 0 {
+            i = try collection.existingRule(named: name, source: source,
+                missing: "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists", context: ctx)
+        }
+        guard i >= 0 else { return }
+        // Appends first, then replaces (spec 1.13).
+        for key in appendKeys {
+            switch key {
+            case "condition": collection.rules[i].condition += " " + (try YAMLValues.string(item, key, required: true, ctx) ?? "")
+            case "output": collection.rules[i].output += " " + (try YAMLValues.string(item, key, required: true, ctx) ?? "")
+            case "desc": collection.rules[i].description += " " + (try YAMLValues.string(item, key, required: true, ctx) ?? "")
+            case "tags": collection.rules[i].tags.formUnion(try YAMLValues.scalarSequence(item, key, required: false, ctx) ?? [])
+            case "exceptions": try collection.appendExceptions(try readExceptions(item, append: true, ctx), toRule: i)
+            default: break
+            }
+        }
+        for key in replaceKeys {
+            switch key {
+            case "condition":
+                collection.rules[i].condition = try YAMLValues.string(item, key, required: true, nonEmpty: true, ctx) ?? ""
+                collection.rules[i].conditionContext = ctx.adding("rule condition", "", item[key])
+            case "output":
+                collection.rules[i].output = (try YAMLValues.string(item, key, required: true, nonEmpty: true, ctx) ?? "").trimmingBlanks()
+                collection.rules[i].outputContext = ctx.adding("rule output", "", item[key])
+            case "desc": collection.rules[i].description = try YAMLValues.string(item, key, required: true, ctx) ?? ""
+            case "priority": collection.rules[i].priority = try readPriority(item, ctx)!
+            case "tags": collection.rules[i].tags = Set(try YAMLValues.scalarSequence(item, key, required: false, ctx) ?? [])
+            case "exceptions": try collection.replaceExceptions(try readExceptions(item, append: false, ctx), ofRule: i)
+            case "enabled": collection.rules[i].enabled = try YAMLValues.bool(item, key, ctx) ?? true
+            case "warn_evttypes": collection.rules[i].warnEventTypes = try YAMLValues.bool(item, key, ctx) ?? true
+            case "skip-if-unknown-filter": collection.rules[i].skipIfUnknownFilter = try YAMLValues.bool(item, key, ctx) ?? false
+            case "capture": collection.rules[i].capture = try YAMLValues.bool(item, key, ctx) ?? false
+            case "capture_duration": collection.rules[i].captureDuration = try YAMLValues.uint32(item, key, ctx) ?? 0
+            default: break
+            }
+        }
+        collection.touchRule(i)
+    }
+
+    // MARK: - Exceptions
+
+    private mutating func readExceptions(_ item: Node, append: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> [RuleCollection.ExceptionDefinition] {
+        guard let node = item["exceptions"], !YAMLValues.isNull(node) else { return [] }
+        let exsCtx = ctx.adding("exceptions", "", node)
+        guard case .sequence(let entries) = node else { throw exsCtx.error("LOAD_ERR_VALIDATE", "Rule exceptions must be a sequence") }
+        var result: [RuleCollection.ExceptionDefinition] = []
+        var seen = Set<String>()
+        for entry in entries {
+            let anonymous = exsCtx.adding("exception", "", entry)
+            guard case .mapping = entry else { throw anonymous.error("LOAD_ERR_VALIDATE", "Rule exception must be a mapping") }
+            let name = try YAMLValues.string(entry, "name", required: true, anonymous) ?? ""
+            let ectx = ctx.adding("exception", name, entry)
+            warnUnknownKeys(entry, allowed: ["name", "fields", "comps", "values"], ectx)
+            if !seen.insert(name).inserted {
+                warnings.append(ectx.warning("LOAD_EXCEPTION_NAME_NOT_UNIQUE", "Multiple definitions of exception '\(name)' in the same rule"))
+            }
+            let fields = try readScalars(entry, "fields", required: !append, ectx)
+            let comps = try readScalars(entry, "comps", required: false, ectx)
+            var values: [RuleCollection.ExceptionRow] = []
+            let valuesNode = entry["values"]
+            if let valuesNode, !YAMLValues.isNull(valuesNode) {
+                let vctx = ectx.adding("exception values", "", valuesNode)
+                guard case .sequence(let rows) = valuesNode else { throw vctx.error("LOAD_ERR_VALIDATE", "Rule exception values must be a sequence") }
+                for row in rows {
+                    let rctx = vctx.adding("exception value", "", row)
+                    switch row {
+                    case .scalar(let s): values.append(.scalar(s.string))
+                    case .sequence(let cells):
+                        var tuple: [RuleCollection.ExceptionValue] = []
+                        for cell in cells {
+                            switch cell {
+                            case .scalar(let s): tuple.append(.scalar(s.string))
+                            case .sequence(let inner):
+                                var list: [String] = []
+                                for x in inner {
+                                    guard let t = YAMLValues.scalarText(x) else { throw rctx.validate("sequence value is not scalar") }
+                                    list.append(t)
+                                }
+                                tuple.append(.list(list))
+                            default: throw rctx.validate("Value is not a scalar value")
+                            }
+                        }
+                        values.append(.tuple(tuple))
+                    default: throw rctx.validate("Value is not a scalar value")
+                    }
+                }
+            } else if append {
+                warnings.append(ectx.warning("LOAD_APPEND_NO_VALUES", "Overriding/appending exception with no values"))
+            }
+            result.append(.init(name: name, fields: fields, comps: comps, values: values,
+                                hasValues: valuesNode != nil, context: ectx))
+        }
+        return result
+    }
+
+    private func readScalars(_ entry: Node, _ key: String, required: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> RuleCollection.ExceptionScalars? {
+        guard let node = entry[key] else {
+            if required { throw ctx.validate("Item has no mapping for key '\(key)'") }
+            return nil
+        }
+        if YAMLValues.isNull(node) {
+            if required { throw ctx.validate("Mapping for key '\(key)' is empty") }
+            return nil
+        }
+        switch node {
+        case .scalar(let s): return .single(s.string)
+        case .sequence(let seq):
+            var items: [String] = []
+            for x in seq {
+                guard let t = YAMLValues.scalarText(x) else { throw ctx.validate("sequence value is not scalar") }
+                items.append(t)
+            }
+            return .list(items)
+        default: throw ctx.validate("Value is not a scalar value")
+        }
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIILetter: Bool { (value >= 65 && value <= 90) || (value >= 97 && value <= 122) }
+}

@@ -1,0 +1,184 @@
+import TradsecCore
+
+/// A rule output format compiled against a catalog: literal text and field references
+/// (`%proc.name`, `%proc.aname[2]`, `%tolower(proc.name)`, `%20proc.name`, `%(proc.name)`).
+public struct OutputFormat: @unchecked Sendable {
+    enum Segment {
+        case literal(String)
+        case field(reference: Int, width: Int?)
+    }
+
+    struct Reference {
+        /// Text as written after `%` (key of `output_fields` for plain fields).
+        var text: String
+        var operand: Operand
+        /// Underlying field reference for transformer references (what `output_fields` shows).
+        var outputFieldKey: String?
+        var outputFieldOperand: Operand?
+    }
+
+    let segments: [Segment]
+    let references: [Reference]
+
+    public struct FormatError: Error, Sendable {
+        public var message: String
+        public var unknownField: Bool
+    }
+
+    /// Parses and validates `format`; unknown fields and filter-only fields are errors.
+    static func compile(_ format: String, access: FieldAccessBuilder) throws(FormatError) -> OutputFormat {
+        let bytes = Array(format.utf8)
+        var segments: [Segment] = []
+        var references: [Reference] = []
+        var literal: [UInt8] = []
+        var i = 0
+        func flush() {
+            if !literal.isEmpty { segments.append(.literal(String(decoding: literal, as: UTF8.self))); literal = [] }
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            guard c == UInt8(ascii: "%") else { literal.append(c); i += 1; continue }
+            i += 1
+            guard i < bytes.count else {
+                throw FormatError(message: "invalid formatting syntax: formatting cannot end with a %", unknownField: false)
+            }
+            var width: Int?
+            var digits = 0
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { digits = digits * 10 + Int(bytes[i] - 0x30); i += 1; width = digits }
+            var parenthesised = false
+            if i < bytes.count, bytes[i] == UInt8(ascii: "(") { parenthesised = true; i += 1 }
+            let start = i
+            let (reference, end) = try parseReference(bytes, from: start, access: access)
+            i = end
+            if parenthesised {
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ")") else {
+                    throw FormatError(message: "invalid formatting token: missing ')' after %(\(reference.text)", unknownField: false)
+                }
+                i += 1
+            }
+            flush()
+            segments.append(.field(reference: references.count, width: width))
+            references.append(reference)
+        }
+        flush()
+        return OutputFormat(segments: segments, references: references)
+    }
+
+    /// The longest valid field or transformer starting at `start` (shortened one character at a time).
+    private static func parseReference(_ bytes: [UInt8], from start: Int, access: FieldAccessBuilder) throws(FormatError) -> (Reference, Int) {
+        // Transformer: name(...) up to the matching parenthesis.
+        for name in ConditionParser.transformers {
+            let prefix = Array((name + "(").utf8)
+            guard bytes.count - start > prefix.count, Array(bytes[start..<start + prefix.count]) == prefix else { continue }
+            var depth = 0
+            var e = start
+            while e < bytes.count {
+                if bytes[e] == UInt8(ascii: "(") { depth += 1 }
+                if bytes[e] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { e += 1; break } }
+                e += 1
+            }
+            let text = String(decoding: bytes[start..<e], as: UTF8.self)
+            guard let ast = try? ConditionParser.parse(text + " exists"), case .unaryCheck(let expr, _, _) = ast else {
+                throw FormatError(message: "unknown filter: \(text)", unknownField: false)
+            }
+            do throws(CompileError) {
+                let operand = try access.operand(expr, forOutput: true)
+                var underlying: FieldExpr = expr
+                while case .transformer(_, let args, _, _) = underlying, case .operand(let inner)? = args.first { underlying = inner }
+                let key = CanonicalPrinter.print(underlying)
+                let underlyingOperand = try? access.operand(underlying, forOutput: true)
+                return (Reference(text: text, operand: operand, outputFieldKey: key, outputFieldOperand: underlyingOperand), e)
+            } catch {
+                throw FormatError(message: "unknown filter: \(text): \(error.message)", unknownField: error.isUnknownFilter)
+            }
+        }
+        var end = start
+        while end < bytes.count {
+            let c = bytes[end]
+            let isWord = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")
+            if isWord { end += 1; continue }
+            if c == UInt8(ascii: "["), let close = bytes[end...].firstIndex(of: UInt8(ascii: "]")) { end = close + 1; continue }
+            break
+        }
+        let fullText = String(decoding: bytes[start..<end], as: UTF8.self)
+        var candidateEnd = end
+        var lastError: CompileError?
+        while candidateEnd > start {
+            let text = String(decoding: bytes[start..<candidateEnd], as: UTF8.self)
+            var name = text
+            var argument: String?
+            if text.hasSuffix("]"), let open = text.firstIndex(of: "[") {
+                name = String(text[..<open])
+                argument = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
+            }
+            if name.contains("."), !name.hasSuffix(".") {
+                let resolved: Result<Operand, CompileError>
+                do throws(CompileError) {
+                    resolved = .success(try access.field(name: name, bracketArgument: argument, position: nil, forOutput: true))
+                } catch { resolved = .failure(error) }
+                switch resolved {
+                case .success(let operand):
+                    if operand.info.filterOnly {
+                        throw FormatError(message: "\(text) is filter only and cannot be used as a display field", unknownField: false)
+                    }
+                    return (Reference(text: text, operand: operand, outputFieldKey: text, outputFieldOperand: operand), candidateEnd)
+                case .failure(let error):
+                    lastError = lastError ?? error
+                }
+            }
+            candidateEnd -= 1
+        }
+        let unknown = lastError?.isUnknownFilter ?? true
+        throw FormatError(message: "unknown filter: \(fullText.isEmpty ? String(decoding: bytes[start...].prefix(20), as: UTF8.self) : fullText)"
+                          + (lastError.map { " (\($0.message))" } ?? ""), unknownField: unknown)
+    }
+
+    /// Renders the message; missing values print `<NA>`.
+    func render(_ event: Event) -> String {
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let text): out += text
+            case .field(let index, let width):
+                var text = references[index].operand.extract(event).map(ValueRendering.text) ?? "<NA>"
+                if let width {
+                    if text.count > width { text = String(text.prefix(width)) }
+                    else if text.count < width { text += String(repeating: " ", count: width - text.count) }
+                }
+                out += text
+            }
+        }
+        return out
+    }
+
+    /// `output_fields`: every plain field reference (transformers contribute their underlying field).
+    func outputFields(_ event: Event) -> [(String, JSONValue)] {
+        var result: [(String, JSONValue)] = []
+        var seen = Set<String>()
+        for reference in references {
+            guard let key = reference.outputFieldKey, let operand = reference.outputFieldOperand, seen.insert(key).inserted else { continue }
+            result.append((key, Self.jsonValue(operand, event)))
+        }
+        return result
+    }
+
+    static let timeFields: Set<String> = ["evt.time", "evt.time.s", "evt.time.iso8601", "evt.datetime", "evt.datetime.s"]
+
+    static func jsonValue(_ operand: Operand, _ event: Event) -> JSONValue {
+        if timeFields.contains(operand.info.name), let raw = event.rawTime { return .int(raw) }
+        guard let value = operand.extract(event) else { return .null }
+        return jsonValue(value)
+    }
+
+    static func jsonValue(_ value: FieldValue) -> JSONValue {
+        switch value {
+        case .bytes(let b): return .string(String(decoding: b, as: UTF8.self))
+        case .int(let v): return .int(v)
+        case .uint(let v): return v <= UInt64(Int64.max) ? .int(Int64(v)) : .uint(v)
+        case .double(let d): return .double(d)
+        case .bool(let b): return .bool(b)
+        case .ip(let ip): return .string(ip.description)
+        case .list(let items): return .array(items.map(jsonValue))
+        }
+    }
+}
