@@ -34,6 +34,8 @@ public final class Event: @unchecked Sendable {
     public var number: UInt64?
     /// Nanoseconds since the epoch (`evt.rawtime`), for the alert `time`.
     public var rawTime: Int64?
+    /// An enter event (`evt.dir` is `>`): current Falco drops these before the rules.
+    public var isEnter = false
 
     public init(slotCount: Int, source: String = "syscall") {
         values = Array(repeating: nil, count: slotCount)
@@ -44,6 +46,6 @@ public final class Event: @unchecked Sendable {
     public func reset(source: String) {
         for i in values.indices { values[i] = nil }
         self.source = source
-        eventType = nil; eventTypeID = -1; number = nil; rawTime = nil
+        eventType = nil; eventTypeID = -1; number = nil; rawTime = nil; isEnter = false
     }
 }

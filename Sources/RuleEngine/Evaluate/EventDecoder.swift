@@ -48,6 +48,7 @@ public struct EventDecoder {
             switch key {
             case "evt.num": event.number = raw.int64Value.map { UInt64(bitPattern: $0) } ?? { if case .uint(let u) = raw { return u }; return nil }()
             case "evt.rawtime": event.rawTime = raw.int64Value
+            case "evt.dir": event.isEnter = raw.stringValue == ">"
             case "evt.type":
                 if let t = raw.stringValue { event.eventType = t; event.eventTypeID = eventTypeIDs[t] ?? -1 }
             default: break

@@ -3,13 +3,10 @@
 public final class FieldCatalog: @unchecked Sendable {
     public let source: String
     public private(set) var fields: [String: FieldInfo] = [:]
-    /// Names sorted longest first so prefix resolution finds the longest match.
-    private var namesByLength: [String] = []
 
     init(source: String, rows: [FieldInfo]) {
         self.source = source
         for row in rows where fields[row.name] == nil { fields[row.name] = row }
-        namesByLength = fields.keys.sorted { $0.count > $1.count }
     }
 
     /// Parses the TSV format of `../conformance/fields/*.tsv`.
@@ -50,14 +47,14 @@ public final class FieldCatalog: @unchecked Sendable {
         var dotArgument: String?
         if info == nil {
             // Longest catalog name that is a prefix on a dot boundary; the remainder is the argument.
-            for candidate in namesByLength where name.count > candidate.count + 1 && name.hasPrefix(candidate) {
-                let rest = name.dropFirst(candidate.count)
-                guard rest.first == "." else { continue }
-                let field = fields[candidate]!
-                guard field.arg.accepts, field.arg.key || field.arg.index else { continue }
-                info = field
-                dotArgument = String(rest.dropFirst())
-                break
+            var end = name.endIndex
+            while let dot = name[..<end].lastIndex(of: ".") {
+                if let field = fields[String(name[..<dot])], field.arg.accepts, field.arg.key || field.arg.index {
+                    info = field
+                    dotArgument = String(name[name.index(after: dot)...])
+                    break
+                }
+                end = dot
             }
         }
         guard let info else { return .failure(.unknownField) }

@@ -68,15 +68,17 @@ struct CollectionCompiler {
 
     /// List substitution over all lists, in order of first definition.
     private func substituteLists(_ text: String) -> String {
-        var condition = text
+        var condition = Array(text.utf8)
+        var changed = false
         for i in collection.lists.indices {
-            let list = collection.lists[i]
-            guard condition.contains(list.name) else { continue }
-            if ConditionText.substitute(list: list.name, items: list.compiledItems, in: &condition) {
+            let name = collection.lists[i].nameBytes
+            guard ConditionText.find(name, in: condition, from: 0) != nil else { continue }
+            if ConditionText.substitute(list: name, items: collection.lists[i].compiledItems, in: &condition) {
                 collection.lists[i].used = true
+                changed = true
             }
         }
-        return condition
+        return changed ? String(decoding: condition, as: UTF8.self) : text
     }
 
     private func parse(_ text: String, _ ctx: YAMLContext, kind: String) throws(LoadFailure) -> ConditionExpr {

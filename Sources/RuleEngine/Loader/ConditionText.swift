@@ -1,8 +1,10 @@
 /// Text-level steps Falco applies to conditions before parsing: list substitution (spec 2.5)
 /// and exceptions appended as `and not (...)` (spec 1.11).
 enum ConditionText {
-    static let blanks: Set<Character> = [" ", "\t", "\n", "\r"]
-    static let delimiters: Set<Character> = [" ", "\t", "\n", "\r", "(", ")", ",", "="]
+    @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+    @inline(__always) static func isDelimiter(_ c: UInt8) -> Bool {
+        isBlank(c) || c == UInt8(ascii: "(") || c == UInt8(ascii: ")") || c == UInt8(ascii: ",") || c == UInt8(ascii: "=")
+    }
 
     /// Quotes an item that contains a space and is not already quoted.
     static func quote(_ item: String) -> String {
@@ -14,54 +16,64 @@ enum ConditionText {
         item.hasPrefix("(") ? item : "(" + item + ")"
     }
 
-    /// Replaces every delimited occurrence of `name` by `items` (Falco `resolve_list`).
-    /// Returns whether the list was used.
+    /// Replaces every delimited occurrence of `name` by `items` (Falco `resolve_list`), on UTF-8
+    /// bytes. Returns whether the list was used.
     @discardableResult
-    static func substitute(list name: String, items: [String], in condition: inout String) -> Bool {
+    static func substitute(list name: [UInt8], items: [String], in text: inout [UInt8]) -> Bool {
         guard !name.isEmpty else { return false }
-        var text = Array(condition)
-        let needle = Array(name)
         var used = false
-        var start = find(needle, in: text, from: 0)
+        var start = find(name, in: text, from: 0)
         while let s0 = start {
             var s = s0
-            var end = s + needle.count
-            let beforeOK = s == 0 || delimiters.contains(text[s - 1])
-            let afterOK = end >= text.count || delimiters.contains(text[end])
+            var end = s + name.count
+            let beforeOK = s == 0 || isDelimiter(text[s - 1])
+            let afterOK = end >= text.count || isDelimiter(text[end])
             var next = s + 1
             if beforeOK && afterOK {
-                while s > 0 && blanks.contains(text[s - 1]) { s -= 1 }
-                while end < text.count && blanks.contains(text[end]) { end += 1 }
-                let sub = items.map(quote).joined(separator: ", ")
+                while s > 0 && isBlank(text[s - 1]) { s -= 1 }
+                while end < text.count && isBlank(text[end]) { end += 1 }
+                let sub = Array(items.map(quote).joined(separator: ", ").utf8)
                 if sub.isEmpty {
-                    if s > 0 && text[s - 1] == "," { s -= 1 } else if end < text.count && text[end] == "," { end += 1 }
+                    if s > 0 && text[s - 1] == UInt8(ascii: ",") { s -= 1 } else if end < text.count && text[end] == UInt8(ascii: ",") { end += 1 }
                 }
-                var replaced: [Character] = []
-                if s > 0 { replaced += text[0..<s]; replaced.append(" ") }
-                replaced += Array(sub); replaced.append(" ")
+                var replaced: [UInt8] = []
+                replaced.reserveCapacity(text.count + sub.count + 2)
+                if s > 0 { replaced += text[0..<s]; replaced.append(0x20) }
+                replaced += sub; replaced.append(0x20)
                 if end <= text.count { replaced += text[end...] }
                 text = replaced
-                next = s + sub.count + 1 + 1
+                next = s + sub.count + 2
                 used = true
             }
-            start = find(needle, in: text, from: next)
+            start = find(name, in: text, from: next)
         }
-        if used { condition = String(text) }
         return used
     }
 
-    private static func find(_ needle: [Character], in text: [Character], from: Int) -> Int? {
+    static func substitute(list name: String, items: [String], in condition: inout String) -> Bool {
+        var bytes = Array(condition.utf8)
+        let used = substitute(list: Array(name.utf8), items: items, in: &bytes)
+        if used { condition = String(decoding: bytes, as: UTF8.self) }
+        return used
+    }
+
+    static func find(_ needle: [UInt8], in text: [UInt8], from: Int) -> Int? {
         guard needle.count <= text.count, from <= text.count - needle.count else { return nil }
-        var i = max(from, 0)
-        while i <= text.count - needle.count {
-            if text[i] == needle[0] {
-                var k = 1
-                while k < needle.count && text[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
+        return text.withUnsafeBufferPointer { t in
+            needle.withUnsafeBufferPointer { n in
+                var i = max(from, 0)
+                let first = n[0]
+                while i <= t.count - n.count {
+                    if t[i] == first {
+                        var k = 1
+                        while k < n.count && t[i + k] == n[k] { k += 1 }
+                        if k == n.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
             }
-            i += 1
         }
-        return nil
     }
 
     /// `(C) and not X1 and not X2 ...` for the rule's exceptions.

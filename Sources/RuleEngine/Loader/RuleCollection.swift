@@ -4,7 +4,8 @@ import TradsecCore
 /// definitions, appends and overrides (Falco's `rule_loader::collector`).
 public final class RuleCollection {
     struct ListDefinition {
-        var name: String
+        var name: String { didSet { nameBytes = Array(name.utf8) } }
+        var nameBytes: [UInt8] = []
         var items: [String]
         var index: Int
         var visibility: Int
@@ -96,7 +97,7 @@ public final class RuleCollection {
             lists[i].items = items; lists[i].visibility = c; lists[i].context = context
         } else {
             listIndex[name] = lists.count
-            lists.append(ListDefinition(name: name, items: items, index: c, visibility: c, context: context))
+            lists.append(ListDefinition(name: name, nameBytes: Array(name.utf8), items: items, index: c, visibility: c, context: context))
         }
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+
+/// `tradsec bench engine`: load+compile time of the official rules, evaluation throughput on
+/// pre-decoded events, and end-to-end throughput from JSON Lines (decode, evaluate, format alerts).
+public struct EngineBenchmark {
+    public struct Report: Sendable {
+        public var ruleFiles: [String]
+        public var compiledRules: Int
+        public var enabledRules: Int
+        /// Best and median of several runs, milliseconds.
+        public var loadCompileBestMS: Double
+        public var loadCompileMedianMS: Double
+        public var loadCompileMainFileBestMS: Double
+        public var captureEvents: Int
+        public var evaluatedEvents: Int
+        public var evaluationSeconds: Double
+        public var endToEndEvents: Int
+        public var endToEndSeconds: Double
+        public var endToEndBytes: Int
+        public var alerts: Int
+        public var evaluationPerSecond: Double { Double(evaluatedEvents) / evaluationSeconds }
+        public var endToEndPerSecond: Double { Double(endToEndEvents) / endToEndSeconds }
+    }
+
+    public static let officialFiles = ["falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml", "k8s_audit_rules.yaml"]
+
+    public var corpus: String
+    public var minimumEvents: Int
+    public var loadRuns: Int
+
+    public init(corpus: String, minimumEvents: Int = 1_000_000, loadRuns: Int = 7) {
+        self.corpus = corpus
+        self.minimumEvents = minimumEvents
+        self.loadRuns = loadRuns
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> Report {
+        let rulesDir = corpus + "/falco-rules"
+        let paths = Self.officialFiles.map { rulesDir + "/" + $0 }
+        let texts = try paths.map { try String(contentsOfFile: $0, encoding: .utf8) }
+
+        // 1. Load + compile (text already in memory: parsing YAML, building, compiling).
+        progress("loading and compiling the official rules \(loadRuns) times")
+        var times: [Double] = []
+        var mainTimes: [Double] = []
+        var engine = RulesEngine()
+        for _ in 0..<loadRuns {
+            let t0 = Self.now()
+            let e = RulesEngine()
+            for (text, path) in zip(texts, paths) {
+                let r = e.load(content: text, name: path)
+                if !r.successful { throw EventMatching.InputError(description: "\(path): \(r.errors.first?.message ?? "load failed")") }
+            }
+            times.append((Self.now() - t0) * 1000)
+            engine = e
+            let t1 = Self.now()
+            _ = RulesEngine().load(content: texts[0], name: paths[0])
+            mainTimes.append((Self.now() - t1) * 1000)
+        }
+        times.sort(); mainTimes.sort()
+
+        // 2. Event streams: every capture, repeated to at least `minimumEvents`.
+        let eventsDir = corpus + "/events"
+        let captures = try FileManager.default.contentsOfDirectory(atPath: eventsDir).filter { $0.hasSuffix(".jsonl") }.sorted()
+        var lines: [[UInt8]] = []
+        for c in captures { lines += try JSONLinesReader.lines(path: eventsDir + "/" + c) }
+        let repeats = max(1, (minimumEvents + lines.count - 1) / lines.count)
+
+        let matcher = engine.makeMatcher()
+        let decoder = engine.makeDecoder(for: matcher)
+
+        // Evaluation alone: events decoded once, then every rule set evaluation is timed.
+        progress("evaluating \(lines.count * repeats) pre-decoded events")
+        var decoded: [Event] = []
+        for line in lines {
+            let e = Event(slotCount: engine.slots.count)
+            try line.withUnsafeBytes { try decoder.decode(line: $0, into: e) }
+            decoded.append(e)
+        }
+        var matches = 0
+        let t0 = Self.now()
+        for _ in 0..<repeats {
+            for e in decoded where matcher.firstMatch(e) != nil { matches += 1 }
+        }
+        let evalSeconds = Self.now() - t0
+
+        // End to end: JSON Lines bytes -> event -> rules -> Falco JSON alert lines.
+        progress("decoding, evaluating and formatting \(lines.count * repeats) JSON lines")
+        let formatter = AlertFormatter(hostname: "bench")
+        let event = Event(slotCount: engine.slots.count)
+        var alerts = 0
+        var alertBytes = 0
+        var bytes = 0
+        let t1 = Self.now()
+        for _ in 0..<repeats {
+            for line in lines {
+                try line.withUnsafeBytes { try decoder.decode(line: $0, into: event) }
+                bytes += line.count + 1
+                if let r = matcher.firstMatch(event) {
+                    alerts += 1
+                    alertBytes &+= formatter.line(for: matcher.rule(at: r), event: event).utf8.count
+                }
+            }
+        }
+        let e2eSeconds = Self.now() - t1
+        _ = alertBytes
+
+        return Report(ruleFiles: paths, compiledRules: engine.rules.count, enabledRules: engine.enabledRules.count,
+                      loadCompileBestMS: times.first ?? 0, loadCompileMedianMS: times[times.count / 2],
+                      loadCompileMainFileBestMS: mainTimes.first ?? 0,
+                      captureEvents: lines.count, evaluatedEvents: lines.count * repeats, evaluationSeconds: evalSeconds,
+                      endToEndEvents: lines.count * repeats, endToEndSeconds: e2eSeconds, endToEndBytes: bytes, alerts: alerts)
+    }
+}

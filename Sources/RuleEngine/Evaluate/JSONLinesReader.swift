@@ -1,0 +1,54 @@
+import Foundation
+
+/// Streams a JSON Lines file in large chunks and hands out each non-empty line as raw bytes
+/// (no String per line), so end-to-end evaluation is not bound by line splitting.
+public struct JSONLinesReader {
+    public static let chunkSize = 1 << 20
+
+    /// Calls `body(lineNumber, bytes)` for every non-blank line; `body` returns false to stop.
+    public static func forEachLine(path: String, _ body: (Int, UnsafeRawBufferPointer) throws -> Bool) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        while true {
+            let chunk = handle.readData(ofLength: chunkSize)
+            if chunk.isEmpty { break }
+            pending.append(contentsOf: chunk)
+            var consumed = 0
+            let keepGoing = try pending.withUnsafeBytes { buffer -> Bool in
+                var start = 0
+                while let nl = buffer[start...].firstIndex(of: 0x0A) {
+                    lineNumber += 1
+                    if nl > start, !isBlank(UnsafeRawBufferPointer(rebasing: buffer[start..<nl])) {
+                        if try !body(lineNumber, UnsafeRawBufferPointer(rebasing: buffer[start..<nl])) { return false }
+                    }
+                    start = nl + 1
+                }
+                consumed = start
+                return true
+            }
+            if !keepGoing { return }
+            pending.removeFirst(consumed)
+        }
+        if !pending.isEmpty {
+            lineNumber += 1
+            try pending.withUnsafeBytes { buffer in
+                if !isBlank(buffer) { _ = try body(lineNumber, buffer) }
+            }
+        }
+    }
+
+    /// All lines of a file, in memory (benchmarks, tests).
+    public static func lines(path: String) throws -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        try forEachLine(path: path) { _, bytes in out.append(Array(bytes)); return true }
+        return out
+    }
+
+    static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+}
