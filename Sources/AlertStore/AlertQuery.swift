@@ -43,10 +43,23 @@ extension AlertStore {
     /// The newest alerts matching `query`, newest first.
     public func alerts(_ query: AlertQuery) throws -> [StoredAlert] {
         try pool.read { db in
-            let (whereSQL, arguments) = try Self.filter(query, db: db)
-            let sql = "SELECT id, raw FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?"
+            var unsearched = query
+            unsearched.search = nil
+            let (whereSQL, arguments) = try Self.filter(unsearched, db: db)
+            let sql: String
+            var allArguments = arguments
+            if let search = query.search, let match = Self.ftsQuery(search) {
+                // Walk the full-text index newest row first and stop at the limit, instead of
+                // sorting every match by time (a common word matches a large share of the history).
+                // Results are therefore newest *ingested* first.
+                let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
+                sql = "SELECT alerts.id, alerts.raw FROM alerts_fts JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?"
+                allArguments = StatementArguments([match]) + arguments
+            } else {
+                sql = "SELECT id, raw FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?"
+            }
             var rows: [StoredAlert] = []
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments + [query.limit])
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: allArguments + [query.limit])
             while let row = try cursor.next() {
                 let raw: String = row[1]
                 // What was stored was accepted by the same decoder, so this cannot fail

@@ -75,6 +75,8 @@ public final class AlertStore: Sendable {
                 user_name, output, raw, fingerprint, ingested_ns, origin)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
+        let ftsStatement = try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)")
+        let fts = ftsStatement.sqliteStatement
         let handle = statement.sqliteStatement
         let connection = db.sqliteConnection
         let now = Timestamp.now().nanoseconds
@@ -105,6 +107,12 @@ public final class AlertStore: Sendable {
                 continue
             }
             result.inserted += 1
+            sqlite3_reset(fts)
+            sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(connection))
+            bindText(fts, 2, alert.output)
+            guard sqlite3_step(fts) == SQLITE_DONE else {
+                throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(connection)))")
+            }
             let t = alert.time.nanoseconds
             if let seen = containers[container.id] {
                 containers[container.id] = (container, alert.hostname, min(seen.2, t), max(seen.3, t))
@@ -113,6 +121,7 @@ public final class AlertStore: Sendable {
             }
         }
         sqlite3_reset(handle)
+        sqlite3_reset(fts)
         // One upsert per container per batch rather than per alert.
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO containers (id, name, image, hostname, first_seen_ns, last_seen_ns) VALUES (?,?,?,?,?,?)

@@ -62,7 +62,7 @@ struct AlertGenerator {
             ("fd.num", .int(Int64(rng.next() % 64))),
         ]
         fields.append(contentsOf: optional.prefix(extra))
-        let output = "\(rule.2) (file=\(file) user=\(user) command=\(proc) \(file) container=\(containerName))"
+        let output = "\(rule.2) (file=\(file) user=\(user) command=\(proc) container=\(containerName))"
         let alert = Alert(time: time, rule: rule.0, priority: rule.1, output: output, outputFields: JSONObject(fields),
                           tags: ["trading", "T1552"], hostname: "trade-host-01")
         return alert.raw
