@@ -64,7 +64,7 @@ struct FieldAccessBuilder {
                 return positionalArgument(index: Int(argument) ?? 0, info: info, text: written)
             }
             let slot = slots.slot(for: "evt.arg." + argument, type: .charbuf)
-            return Operand(extract: { $0.values[slot] }, type: info.type == .dyn ? .charbuf : info.type,
+            return Operand(extract: { $0.value(at: slot) }, type: info.type == .dyn ? .charbuf : info.type,
                            isList: false, isExistential: false, info: info, text: written)
         }
         if let derived = derivedField(info: info, argument: argument, written: written) { return derived }
@@ -78,7 +78,7 @@ struct FieldAccessBuilder {
             slotKey = key
         }
         let slot = slots.slot(for: slotKey, type: info.type, isList: info.isList)
-        return Operand(extract: { $0.values[slot] }, type: info.type, isList: info.isList, isExistential: false,
+        return Operand(extract: { $0.value(at: slot) }, type: info.type, isList: info.isList, isExistential: false,
                        info: info, text: written)
     }
 
@@ -91,12 +91,12 @@ struct FieldAccessBuilder {
         let table = eventTypes.parametersByEvent
         let captured = slotByParam
         return Operand(extract: { event in
-            guard case .bytes(let t)? = event.values[typeSlot] else { return nil }
+            guard case .bytes(let t)? = event.value(at: typeSlot) else { return nil }
             var dir = "X"
-            if case .bytes(let d)? = event.values[dirSlot], d == [UInt8(ascii: ">")] { dir = "E" }
+            if case .bytes(let d)? = event.value(at: dirSlot), d == [UInt8(ascii: ">")] { dir = "E" }
             guard let params = table[String(decoding: t, as: UTF8.self) + "/" + dir], index >= 0, index < params.count,
                   let slot = captured[params[index]] else { return nil }
-            return event.values[slot]
+            return event.value(at: slot)
         }, type: .charbuf, isList: false, isExistential: false, info: info, text: text)
     }
 
@@ -106,7 +106,7 @@ struct FieldAccessBuilder {
             let sourceSlots = keys.map { slots.slot(for: $0, type: sourceType) }
             return Operand(extract: { event in
                 var values: [FieldValue] = []
-                for s in sourceSlots { if let v = event.values[s] { values.append(v) } }
+                for s in sourceSlots { if let v = event.value(at: s) { values.append(v) } }
                 return values.isEmpty ? nil : .list(values)
             }, type: type, isList: false, isExistential: true, info: info, text: written)
         }
@@ -123,16 +123,16 @@ struct FieldAccessBuilder {
             let portSlots = ports.map { slots.slot(for: $0, type: .port) }
             let ipSlots = ["fd.cip", "fd.sip"].map { slots.slot(for: $0, type: .ipaddr) }
             return Operand(extract: { event in
-                guard ipSlots.contains(where: { event.values[$0] != nil }) else { return nil }
+                guard ipSlots.contains(where: { event.value(at: $0) != nil }) else { return nil }
                 var values: [FieldValue] = []
-                for s in portSlots { if let v = event.values[s] { values.append(v) } }
+                for s in portSlots { if let v = event.value(at: s) { values.append(v) } }
                 return values.isEmpty ? nil : .list(values)
             }, type: .port, isList: false, isExistential: true, info: info, text: written)
         case "evt.type.is":
             let typeSlot = slots.slot(for: "evt.type", type: .charbuf)
             let wanted = Array((argument ?? "").utf8)
             return Operand(extract: { event in
-                guard case .bytes(let t)? = event.values[typeSlot] else { return nil }
+                guard case .bytes(let t)? = event.value(at: typeSlot) else { return nil }
                 return .uint(t == wanted ? 1 : 0)
             }, type: .uint32, isList: false, isExistential: false, info: info, text: written)
         default:
@@ -145,7 +145,7 @@ struct FieldAccessBuilder {
         let index = argument.flatMap { Int($0) } ?? -1
         if index < 0 {
             return Operand(extract: { event in
-                guard let v = event.values[listSlot] else { return nil }
+                guard let v = event.value(at: listSlot) else { return nil }
                 if case .list(let items) = v { return items.isEmpty ? nil : v }
                 return .list([v])
             }, type: info.type, isList: false, isExistential: true, info: info, text: written)
@@ -153,9 +153,9 @@ struct FieldAccessBuilder {
         let directSlot = slots.slot(for: info.name + "[" + String(index) + "]", type: info.type)
         let selfSlot = info.name == "proc.aname" && index == 0 ? slots.slot(for: "proc.name", type: .charbuf) : nil
         return Operand(extract: { event in
-            if let v = event.values[directSlot] { return v }
-            if let selfSlot, let v = event.values[selfSlot] { return v }
-            guard index >= 1, case .list(let items)? = event.values[listSlot], index - 1 < items.count else { return nil }
+            if let v = event.value(at: directSlot) { return v }
+            if let selfSlot, let v = event.value(at: selfSlot) { return v }
+            guard index >= 1, case .list(let items)? = event.value(at: listSlot), index - 1 < items.count else { return nil }
             return items[index - 1]
         }, type: info.type, isList: false, isExistential: false, info: info, text: written)
     }

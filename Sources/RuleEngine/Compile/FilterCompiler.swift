@@ -195,7 +195,7 @@ public struct FilterCompiler {
             if access.catalog.looksLikeField(t) {
                 warnings.append(CompileWarning(code: "LOAD_COMPILE_CONDITION",
                     message: "'\(t)' may be a valid field misused as a const string value", field: nil))
-            } else if let open = t.firstIndex(of: "("), t.hasSuffix(")"),
+            } else if t.utf8.last == UInt8(ascii: ")"), let open = t.firstIndex(of: "("),
                       ConditionParser.transformers.contains(String(t[..<open])) || t[..<open] == "val" {
                 warnings.append(CompileWarning(code: "LOAD_COMPILE_CONDITION",
                     message: "'\(t)' may be a valid field transformer misused as a const string value", field: nil))

@@ -21,17 +21,20 @@ public enum EventMatching {
         var hits: [Int] = []
         var events = 0
         try JSONLinesReader.forEachLine(path: eventsPath) { lineNumber, bytes in
-            do { try decoder.decode(line: bytes, into: event) } catch {
+            do {
+                try decoder.withEvent(line: bytes, event) { event in
+                    events += 1
+                    // Current Falco drops enter events before the rule engine sees them.
+                    if event.isEnter { return }
+                    matcher.match(event, matching: matching, into: &hits)
+                    for r in hits {
+                        let rule = matcher.rule(at: r)
+                        counts[rule.name, default: 0] += 1
+                        emit?(formatter.line(for: rule, event: event))
+                    }
+                }
+            } catch let error as EventDecoder.DecodeError {
                 throw InputError(description: "\(eventsPath):\(lineNumber): \(error)")
-            }
-            events += 1
-            // Current Falco drops enter events before the rule engine sees them.
-            if event.isEnter { return true }
-            matcher.match(event, matching: matching, into: &hits)
-            for r in hits {
-                let rule = matcher.rule(at: r)
-                counts[rule.name, default: 0] += 1
-                emit?(formatter.line(for: rule, event: event))
             }
             return true
         }
@@ -45,10 +48,13 @@ public enum EventMatching {
         let decoder = EventDecoder(slots: filter.slots)
         let event = Event(slotCount: filter.slots.count)
         try JSONLinesReader.forEachLine(path: eventsPath) { lineNumber, bytes in
-            do { try decoder.decode(line: bytes, into: event) } catch {
+            do {
+                try decoder.withEvent(line: bytes, event) { event in
+                    if filter.predicate(event), let n = event.number { emit(n) }
+                }
+            } catch let error as EventDecoder.DecodeError {
                 throw InputError(description: "\(eventsPath):\(lineNumber): \(error)")
             }
-            if filter.predicate(event), let n = event.number { emit(n) }
             return true
         }
     }

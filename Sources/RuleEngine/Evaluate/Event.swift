@@ -22,13 +22,29 @@ public final class FieldSlotTable: @unchecked Sendable {
     public func existingSlot(for key: String) -> Int? { indexByKey[key] }
 }
 
-/// One decoded event: slot-indexed values plus its source and event type.
+/// One event: slot-indexed values plus its source and event type.
+///
+/// Slots live in manually allocated storage (no array copy-on-write or exclusivity checks on
+/// the hot path). The byte scanner only records where a value sits in the line; it is
+/// converted the first time a check reads it, so fields no candidate rule reads cost nothing.
 public final class Event: @unchecked Sendable {
-    public var values: [FieldValue?]
+    struct RawValue {
+        var start: Int32 = 0
+        var length: Int32 = 0
+        var type: FieldType = .charbuf
+        var pending = false
+    }
+
+    public let slotCount: Int
+    private let values: UnsafeMutablePointer<FieldValue?>
+    private let raws: UnsafeMutablePointer<RawValue>
+    /// Slots written since the last reset (so reset does not sweep every slot).
+    private var touched: [Int32] = []
+    /// The line pending values point into; only valid inside `EventDecoder.withEvent`.
+    var line: UnsafePointer<UInt8>?
+
     public var source: String
-    /// `evt.type` as text (also kept in its slot when a rule reads it).
-    public var eventType: String?
-    /// Index of `eventType` in the rule index (-1: unknown name).
+    /// Index of the event's `evt.type` in the rule index (-1: unknown name).
     public var eventTypeID: Int = -1
     /// `evt.num`, kept aside for the filter command and alert ordering.
     public var number: UInt64?
@@ -38,14 +54,70 @@ public final class Event: @unchecked Sendable {
     public var isEnter = false
 
     public init(slotCount: Int, source: String = "syscall") {
-        values = Array(repeating: nil, count: slotCount)
+        self.slotCount = slotCount
+        values = .allocate(capacity: max(slotCount, 1))
+        values.initialize(repeating: nil, count: max(slotCount, 1))
+        raws = .allocate(capacity: max(slotCount, 1))
+        raws.initialize(repeating: RawValue(), count: max(slotCount, 1))
+        touched.reserveCapacity(64)
         self.source = source
+    }
+
+    deinit {
+        values.deinitialize(count: max(slotCount, 1)); values.deallocate()
+        raws.deinitialize(count: max(slotCount, 1)); raws.deallocate()
+    }
+
+    /// The value of a slot (nil: the event has no value for that field).
+    @inline(__always)
+    public func value(at slot: Int) -> FieldValue? {
+        if raws[slot].pending { convertPending(slot) }
+        return values[slot]
+    }
+
+    public func set(_ value: FieldValue?, at slot: Int) {
+        if values[slot] == nil && !raws[slot].pending { touched.append(Int32(slot)) }
+        raws[slot].pending = false
+        values[slot] = value
+    }
+
+    /// Records where a slot's JSON value is in `line`, to convert it on first read.
+    @inline(__always)
+    func setPending(slot: Int, start: Int, length: Int, type: FieldType) {
+        if values[slot] == nil && !raws[slot].pending { touched.append(Int32(slot)) }
+        values[slot] = nil
+        raws[slot] = RawValue(start: Int32(start), length: Int32(length), type: type, pending: true)
+    }
+
+    private func convertPending(_ slot: Int) {
+        let raw = raws[slot]
+        raws[slot].pending = false
+        guard let line else { values[slot] = nil; return }
+        var cursor = EventFieldScanner.Cursor(p: line + Int(raw.start), end: Int(raw.length))
+        values[slot] = cursor.value(type: raw.type, depth: 0) ?? nil
+    }
+
+    /// Converts every pending value (so the event outlives its line).
+    public func materialize() {
+        for s in touched where raws[Int(s)].pending { convertPending(Int(s)) }
+        line = nil
+    }
+
+    /// Forgets the line: pending values that were never read become "no value".
+    func detach() {
+        for s in touched where raws[Int(s)].pending { raws[Int(s)].pending = false }
+        line = nil
     }
 
     /// Clears values for reuse (no reallocation).
     public func reset(source: String) {
-        for i in values.indices { values[i] = nil }
+        for s in touched {
+            values[Int(s)] = nil
+            raws[Int(s)].pending = false
+        }
+        touched.removeAll(keepingCapacity: true)
+        line = nil
         self.source = source
-        eventType = nil; eventTypeID = -1; number = nil; rawTime = nil; isEnter = false
+        eventTypeID = -1; number = nil; rawTime = nil; isEnter = false
     }
 }

@@ -17,32 +17,49 @@ public struct EventDecoder {
     let slots: FieldSlotTable
     /// Event type name -> id of the rule index.
     let eventTypeIDs: [String: Int]
-    private let typeSlot: Int?
+    private let scanner: EventFieldScanner
 
     public init(slots: FieldSlotTable, eventTypeIDs: [String: Int] = [:]) {
         self.slots = slots
         self.eventTypeIDs = eventTypeIDs
-        typeSlot = slots.existingSlot(for: "evt.type")
+        scanner = EventFieldScanner(slots: slots, eventTypeIDs: eventTypeIDs)
     }
 
+    /// Decodes `bytes` into `event` and runs `body` while the line is alive: values are only
+    /// converted when a check reads them. Do not keep the event's pending values past `body`.
+    @inline(__always)
+    public func withEvent<T>(line bytes: UnsafeRawBufferPointer, _ event: Event, _ body: (Event) throws -> T) throws -> T {
+        precondition(event.slotCount >= slots.count, "event built for fewer slots than the decoder")
+        if !scanner.scan(bytes, into: event) { try decodeStrict(bytes, into: event) }
+        defer { event.detach() }
+        return try body(event)
+    }
+
+    /// Decodes every field a rule reads (the event stays valid after the line is gone).
     public func decode(line bytes: UnsafeRawBufferPointer, into event: Event) throws(DecodeError) {
+        precondition(event.slotCount >= slots.count, "event built for fewer slots than the decoder")
+        if scanner.scan(bytes, into: event) { event.materialize(); return }
+        try decodeStrict(bytes, into: event)
+    }
+
+    /// The strict path: the shared JSON parser (exact errors for malformed lines).
+    func decodeStrict(_ bytes: UnsafeRawBufferPointer, into event: Event) throws(DecodeError) {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: bytes) } catch { throw .json(error) }
         try decode(value, into: event)
     }
 
     public func decode(line: String, into event: Event) throws(DecodeError) {
-        let value: JSONValue
-        do { value = try JSONParser.parse(line) } catch { throw .json(error) }
-        try decode(value, into: event)
+        let bytes = Array(line.utf8)
+        let result = bytes.withUnsafeBytes { buffer -> DecodeError? in
+            do throws(DecodeError) { try decode(line: buffer, into: event); return nil } catch { return error }
+        }
+        if let result { throw result }
     }
 
     public func decode(_ value: JSONValue, into event: Event) throws(DecodeError) {
         guard case .object(let root) = value else { throw .shape("event is not a JSON object") }
         event.reset(source: root["source"]?.stringValue ?? "syscall")
-        if event.values.count != slots.count {
-            event.values = Array(repeating: nil, count: slots.count)
-        }
         guard case .object(let fields)? = root["fields"] else { throw .shape("event has no \"fields\" object") }
         for (key, raw) in fields.pairs {
             switch key {
@@ -50,12 +67,12 @@ public struct EventDecoder {
             case "evt.rawtime": event.rawTime = raw.int64Value
             case "evt.dir": event.isEnter = raw.stringValue == ">"
             case "evt.type":
-                if let t = raw.stringValue { event.eventType = t; event.eventTypeID = eventTypeIDs[t] ?? -1 }
+                if let t = raw.stringValue { event.eventTypeID = eventTypeIDs[t] ?? -1 }
             default: break
             }
             guard let slot = slots.existingSlot(for: key) else { continue }
             let (type, isList) = slots.types[slot]
-            event.values[slot] = Self.convert(raw, to: type, isList: isList)
+            event.set(Self.convert(raw, to: type, isList: isList), at: slot)
         }
     }
 

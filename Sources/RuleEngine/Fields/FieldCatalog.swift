@@ -80,8 +80,10 @@ public final class FieldCatalog: @unchecked Sendable {
     /// True when `text` (blanks ignored) names a field of this catalog: used for the
     /// "may be a valid field misused as a const string value" warning.
     func looksLikeField(_ text: String) -> Bool {
+        // Cheap rejections first: a field needs a dot and starts with a letter.
+        guard text.utf8.contains(UInt8(ascii: ".")) else { return false }
         let trimmed = String(text.filter { !$0.isWhitespace })
-        guard trimmed.contains("."), !trimmed.isEmpty else { return false }
+        guard let first = trimmed.utf8.first, (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A else { return false }
         var name = trimmed
         var bracket: String?
         if let open = trimmed.firstIndex(of: "["), trimmed.last == "]" {

@@ -66,19 +66,37 @@ struct CollectionCompiler {
         }
     }
 
-    /// List substitution over all lists, in order of first definition.
+    /// List substitution over all lists, in order of first definition. Only lists whose name
+    /// appears as a delimited word are tried (names with delimiters fall back to a search).
     private func substituteLists(_ text: String) -> String {
         var condition = Array(text.utf8)
+        var words = Self.delimitedWords(condition)
         var changed = false
         for i in collection.lists.indices {
             let name = collection.lists[i].nameBytes
-            guard ConditionText.find(name, in: condition, from: 0) != nil else { continue }
+            if collection.lists[i].nameHasDelimiter {
+                guard ConditionText.find(name, in: condition, from: 0) != nil else { continue }
+            } else {
+                guard words.contains(name[...]) else { continue }
+            }
             if ConditionText.substitute(list: name, items: collection.lists[i].compiledItems, in: &condition) {
                 collection.lists[i].used = true
                 changed = true
+                words = Self.delimitedWords(condition)
             }
         }
         return changed ? String(decoding: condition, as: UTF8.self) : text
+    }
+
+    static func delimitedWords(_ text: [UInt8]) -> Set<ArraySlice<UInt8>> {
+        var words = Set<ArraySlice<UInt8>>()
+        var start = 0
+        for (i, c) in text.enumerated() where ConditionText.isDelimiter(c) {
+            if i > start { words.insert(text[start..<i]) }
+            start = i + 1
+        }
+        if start < text.count { words.insert(text[start...]) }
+        return words
     }
 
     private func parse(_ text: String, _ ctx: YAMLContext, kind: String) throws(LoadFailure) -> ConditionExpr {

@@ -4,8 +4,9 @@ import TradsecCore
 /// definitions, appends and overrides (Falco's `rule_loader::collector`).
 public final class RuleCollection {
     struct ListDefinition {
-        var name: String { didSet { nameBytes = Array(name.utf8) } }
+        var name: String
         var nameBytes: [UInt8] = []
+        var nameHasDelimiter: Bool { nameBytes.contains(where: ConditionText.isDelimiter) }
         var items: [String]
         var index: Int
         var visibility: Int

@@ -40,7 +40,7 @@ struct RulesFileReader {
                         throw rootContext.adding("rules content item", "", item)
                             .validate("Unexpected element type. Each element should be a yaml associative array.")
                     }
-                    try readItem(item)
+                    try readItem(YAMLMap(item))
                 }
             case .alias: throw rootContext.validate("Rules content is not yaml")
             }
@@ -55,13 +55,13 @@ struct RulesFileReader {
                                         "capture_duration", "warn_evttypes", "skip-if-unknown-filter", "tags",
                                         "exceptions", "override", "append"]
 
-    private mutating func warnUnknownKeys(_ item: Node, allowed: Set<String>, _ ctx: YAMLContext) {
+    private mutating func warnUnknownKeys(_ item: YAMLMap, allowed: Set<String>, _ ctx: YAMLContext) {
         for key in YAMLValues.keys(of: item) where !allowed.contains(key) {
             warnings.append(ctx.warning("LOAD_UNKNOWN_KEY", "Unknown key '\(key)'. The key will be ignored."))
         }
     }
 
-    private mutating func readItem(_ item: Node) throws(LoadFailure) {
+    private mutating func readItem(_ item: YAMLMap) throws(LoadFailure) {
         let root = rootContext
         if item["required_engine_version"] != nil {
             try readEngineVersion(item, root.adding("required_engine_version", "", item))
@@ -78,7 +78,7 @@ struct RulesFileReader {
         }
     }
 
-    private mutating func readEngineVersion(_ item: Node, _ ctx: YAMLContext) throws(LoadFailure) {
+    private mutating func readEngineVersion(_ item: YAMLMap, _ ctx: YAMLContext) throws(LoadFailure) {
         warnUnknownKeys(item, allowed: ["required_engine_version"], ctx)
         guard let text = try YAMLValues.string(item, "required_engine_version", required: true, ctx) else { return }
         let version: SemanticVersion
@@ -95,7 +95,7 @@ struct RulesFileReader {
         if collection.requiredEngineVersion.map({ $0 < version }) ?? true { collection.requiredEngineVersion = version }
     }
 
-    private mutating func readPluginVersions(_ item: Node, _ ctx: YAMLContext) throws(LoadFailure) {
+    private mutating func readPluginVersions(_ item: YAMLMap, _ ctx: YAMLContext) throws(LoadFailure) {
         warnUnknownKeys(item, allowed: ["required_plugin_versions"], ctx)
         guard case .sequence(let entries)? = item["required_plugin_versions"] else {
             throw ctx.validate("Value of required_plugin_versions must be a sequence")
@@ -103,6 +103,7 @@ struct RulesFileReader {
         for entry in entries {
             let ectx = ctx.adding("required plugin versions entry", "", entry)
             guard case .mapping = entry else { throw ectx.validate("Unexpected element type. Each element should be a yaml associative array.") }
+            let entry = YAMLMap(entry)
             let name = try YAMLValues.string(entry, "name", required: true, nonEmpty: true, ectx) ?? ""
             let named = ctx.adding("required plugin versions entry", name, entry)
             let versionText = try YAMLValues.string(entry, "version", required: true, nonEmpty: true, named) ?? ""
@@ -115,6 +116,7 @@ struct RulesFileReader {
                 for alt in alts {
                     let actx = named.adding("required plugin versions alternative", "", alt)
                     guard case .mapping = alt else { throw actx.validate("Unexpected element type. Each element should be a yaml associative array.") }
+                    let alt = YAMLMap(alt)
                     let altName = try YAMLValues.string(alt, "name", required: true, nonEmpty: true, actx) ?? ""
                     let altText = try YAMLValues.string(alt, "version", required: true, nonEmpty: true, actx) ?? ""
                     guard let altVersion = SemanticVersion(altText) else {
@@ -133,7 +135,7 @@ struct RulesFileReader {
     // MARK: - Overrides
 
     /// `override:` as key -> operation, validated for the item kind.
-    private func readOverrides(_ item: Node, appendable: Set<String>, replaceable: Set<String>,
+    private func readOverrides(_ item: YAMLMap, appendable: Set<String>, replaceable: Set<String>,
                                _ ctx: YAMLContext) throws(LoadFailure) -> [String: String]? {
         guard let node = item["override"] else { return nil }
         let octx = ctx.adding("overrides", "", node)
@@ -166,7 +168,7 @@ struct RulesFileReader {
         return overrides
     }
 
-    private mutating func legacyAppend(_ item: Node, hasOverride: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> Bool {
+    private mutating func legacyAppend(_ item: YAMLMap, hasOverride: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> Bool {
         let append = try YAMLValues.bool(item, "append", ctx) ?? false
         if append {
             warnings.append(ctx.warning("LOAD_DEPRECATED_ITEM", "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead."))
@@ -179,7 +181,7 @@ struct RulesFileReader {
 
     // MARK: - Lists and macros
 
-    private mutating func readList(_ item: Node, _ root: YAMLContext) throws(LoadFailure) {
+    private mutating func readList(_ item: YAMLMap, _ root: YAMLContext) throws(LoadFailure) {
         let anonymous = root.adding("list", "", item)
         let name = try YAMLValues.string(item, "list", required: true, nonEmpty: true, anonymous) ?? ""
         let ctx = root.adding("list", name, item)
@@ -202,7 +204,7 @@ struct RulesFileReader {
         }
     }
 
-    private mutating func readMacro(_ item: Node, _ root: YAMLContext) throws(LoadFailure) {
+    private mutating func readMacro(_ item: YAMLMap, _ root: YAMLContext) throws(LoadFailure) {
         let anonymous = root.adding("macro", "", item)
         let name = try YAMLValues.string(item, "macro", required: true, nonEmpty: true, anonymous) ?? ""
         let ctx = root.adding("macro", name, item)
@@ -241,7 +243,7 @@ struct RulesFileReader {
     static let replaceableRuleKeys: Set<String> = ["condition", "output", "desc", "priority", "tags", "exceptions", "enabled",
                                                    "warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration"]
 
-    private mutating func readRule(_ item: Node, _ root: YAMLContext) throws(LoadFailure) {
+    private mutating func readRule(_ item: YAMLMap, _ root: YAMLContext) throws(LoadFailure) {
         let anonymous = root.adding("rule", "", item)
         let name = try YAMLValues.string(item, "rule", required: true, nonEmpty: true, anonymous) ?? ""
         let ctx = root.adding("rule", name, item)
@@ -274,7 +276,7 @@ struct RulesFileReader {
         }
     }
 
-    private mutating func defineFullRule(_ item: Node, name: String, source: String?, _ ctx: YAMLContext) throws(LoadFailure) {
+    private mutating func defineFullRule(_ item: YAMLMap, name: String, source: String?, _ ctx: YAMLContext) throws(LoadFailure) {
         let condition = try YAMLValues.string(item, "condition", required: true, nonEmpty: true, ctx) ?? ""
         let output = try YAMLValues.string(item, "output", required: true, nonEmpty: true, ctx) ?? ""
         let desc = try YAMLValues.string(item, "desc", required: true, nonEmpty: true, ctx) ?? ""
@@ -299,7 +301,7 @@ struct RulesFileReader {
         try collection.defineRule(rule)
     }
 
-    private func readPriority(_ item: Node, _ ctx: YAMLContext) throws(LoadFailure) -> Priority? {
+    private func readPriority(_ item: YAMLMap, _ ctx: YAMLContext) throws(LoadFailure) -> Priority? {
         guard let text = try YAMLValues.string(item, "priority", required: true, nonEmpty: true, ctx) else { return nil }
         guard let p = Priority(name: text.trimmingBlanks()) else {
             throw ctx.adding("rule priority", "", item["priority"]).validate("Invalid priority")
@@ -307,7 +309,7 @@ struct RulesFileReader {
         return p
     }
 
-    private mutating func applyRuleOverrides(_ item: Node, name: String, source: String?, overrides: [String: String],
+    private mutating func applyRuleOverrides(_ item: YAMLMap, name: String, source: String?, overrides: [String: String],
                                              _ ctx: YAMLContext) throws(LoadFailure) {
         let appendKeys = overrides.filter { $0.value == "append" }.map(\.key)
         let replaceKeys = overrides.filter { $0.value == "replace" }.map(\.key)
@@ -357,7 +359,7 @@ struct RulesFileReader {
 
     // MARK: - Exceptions
 
-    private mutating func readExceptions(_ item: Node, append: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> [RuleCollection.ExceptionDefinition] {
+    private mutating func readExceptions(_ item: YAMLMap, append: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> [RuleCollection.ExceptionDefinition] {
         guard let node = item["exceptions"], !YAMLValues.isNull(node) else { return [] }
         let exsCtx = ctx.adding("exceptions", "", node)
         guard case .sequence(let entries) = node else { throw exsCtx.error("LOAD_ERR_VALIDATE", "Rule exceptions must be a sequence") }
@@ -366,6 +368,7 @@ struct RulesFileReader {
         for entry in entries {
             let anonymous = exsCtx.adding("exception", "", entry)
             guard case .mapping = entry else { throw anonymous.error("LOAD_ERR_VALIDATE", "Rule exception must be a mapping") }
+            let entry = YAMLMap(entry)
             let name = try YAMLValues.string(entry, "name", required: true, anonymous) ?? ""
             let ectx = ctx.adding("exception", name, entry)
             warnUnknownKeys(entry, allowed: ["name", "fields", "comps", "values"], ectx)
@@ -411,7 +414,7 @@ struct RulesFileReader {
         return result
     }
 
-    private func readScalars(_ entry: Node, _ key: String, required: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> RuleCollection.ExceptionScalars? {
+    private func readScalars(_ entry: YAMLMap, _ key: String, required: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> RuleCollection.ExceptionScalars? {
         guard let node = entry[key] else {
             if required { throw ctx.validate("Item has no mapping for key '\(key)'") }
             return nil

@@ -5,6 +5,8 @@ import Yams
 struct YAMLContext {
     var chain: [LoadLocation]
 
+    func adding(_ type: String, _ name: String, _ map: YAMLMap) -> YAMLContext { adding(type, name, map.node) }
+
     func adding(_ type: String, _ name: String, _ node: Node?) -> YAMLContext {
         var c = self
         c.chain.append(LoadLocation(itemType: type, itemName: name, file: chain.first?.file ?? "",
@@ -23,6 +25,27 @@ struct YAMLContext {
     func validate(_ message: String) -> LoadFailure { error("LOAD_ERR_YAML_VALIDATE", message) }
 }
 
+/// A YAML mapping with its scalar keys indexed once (Yams' `Node[key]` builds and resolves
+/// a node per lookup, which dominated load time).
+struct YAMLMap {
+    let node: Node
+    private var values: [String: Node] = [:]
+    private(set) var keys: [String] = []
+
+    init(_ node: Node) {
+        self.node = node
+        if case .mapping(let m) = node {
+            for (k, v) in m {
+                guard case .scalar(let s) = k else { continue }
+                if values[s.string] == nil { keys.append(s.string) }
+                values[s.string] = v
+            }
+        }
+    }
+
+    subscript(key: String) -> Node? { values[key] }
+}
+
 enum YAMLValues {
     static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let s) = node else { return false }
@@ -36,7 +59,7 @@ enum YAMLValues {
     }
 
     /// A present, non-null scalar string value; `required` gives Falco's missing-key messages.
-    static func string(_ item: Node, _ key: String, required: Bool, nonEmpty: Bool = false,
+    static func string(_ item: YAMLMap, _ key: String, required: Bool, nonEmpty: Bool = false,
                        _ ctx: YAMLContext) throws(LoadFailure) -> String? {
         guard let value = item[key] else {
             if required { throw ctx.validate("Item has no mapping for key '\(key)'") }
@@ -53,7 +76,7 @@ enum YAMLValues {
     }
 
     /// yaml-cpp booleans: true/false, yes/no, on/off, y/n in lower, upper or capitalised form.
-    static func bool(_ item: Node, _ key: String, _ ctx: YAMLContext) throws(LoadFailure) -> Bool? {
+    static func bool(_ item: YAMLMap, _ key: String, _ ctx: YAMLContext) throws(LoadFailure) -> Bool? {
         guard let value = item[key], !isNull(value) else { return nil }
         let vctx = ctx.adding("value for", key, value)
         guard let text = scalarText(value) else { throw vctx.validate("Value is not a scalar value") }
@@ -64,7 +87,7 @@ enum YAMLValues {
         }
     }
 
-    static func uint32(_ item: Node, _ key: String, _ ctx: YAMLContext) throws(LoadFailure) -> UInt32? {
+    static func uint32(_ item: YAMLMap, _ key: String, _ ctx: YAMLContext) throws(LoadFailure) -> UInt32? {
         guard let value = item[key], !isNull(value) else { return nil }
         let vctx = ctx.adding("value for", key, value)
         guard let text = scalarText(value), let v = UInt32(text) else { throw vctx.validate("Can't decode YAML scalar value") }
@@ -72,7 +95,7 @@ enum YAMLValues {
     }
 
     /// A sequence of scalars (`items`, `tags`); null means absent.
-    static func scalarSequence(_ item: Node, _ key: String, required: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> [String]? {
+    static func scalarSequence(_ item: YAMLMap, _ key: String, required: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> [String]? {
         guard let value = item[key] else {
             if required { throw ctx.validate("Item has no mapping for key '\(key)'") }
             return nil
@@ -91,8 +114,5 @@ enum YAMLValues {
         return out
     }
 
-    static func keys(of node: Node) -> [String] {
-        guard case .mapping(let m) = node else { return [] }
-        return m.keys.compactMap(scalarText)
-    }
+    static func keys(of item: YAMLMap) -> [String] { item.keys }
 }
