@@ -28,7 +28,13 @@ public enum AlertDecoder {
         var count = line.count
         if count > 0, line[count - 1] == 0x0D { count -= 1 }
         let bytes = UnsafeRawBufferPointer(rebasing: line[0..<count])
-        guard let raw = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
+        let typed = bytes.bindMemory(to: UInt8.self)
+        let raw: String
+        if isASCII(bytes) {
+            raw = String(decoding: typed, as: UTF8.self)
+        } else if let valid = String(validating: typed, as: UTF8.self) {
+            raw = valid
+        } else {
             throw AlertRejection(.invalidUTF8, "invalid UTF-8 at byte \(firstInvalidUTF8(bytes))")
         }
         let value: JSONValue
@@ -110,6 +116,21 @@ public enum AlertDecoder {
         case .object: kind = "an object"
         }
         return AlertRejection(.wrongType, "key \"\(key)\" should be \(expected), found \(kind)")
+    }
+
+    /// Eight bytes at a time: most alert lines are pure ASCII.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 
     static func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer) -> Int {

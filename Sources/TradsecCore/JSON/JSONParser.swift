@@ -107,7 +107,7 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > JSONParser.maxDepth { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
         i += 1
-        var object = JSONObject()
+        var object = JSONObject(capacity: 16)
         skipWhitespace()
         if i < end && base[i] == UInt8(ascii: "}") { i += 1; return .object(object) }
         while true {
@@ -157,12 +157,15 @@ public struct JSONParser {
         let start = i
         i += 1
         let contentStart = i
-        // Fast path: no escapes. Scan to the closing quote, then validate UTF-8 once.
+        // Fast path: no escapes. Scan to the closing quote, then validate UTF-8 once, and
+        // only when a non-ASCII byte was seen (ASCII is valid UTF-8 and converts much faster).
+        var high: UInt8 = 0
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(start: base + contentStart, count: i - contentStart)
                 i += 1
+                if high < 0x80 { return String(decoding: raw, as: UTF8.self) }
                 guard let s = String(validating: raw, as: UTF8.self) else {
                     throw fail("invalid UTF-8 in string", at: start)
                 }
@@ -170,6 +173,7 @@ public struct JSONParser {
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("unescaped control character in string") }
+            high |= c
             i += 1
         }
         if i >= end { throw fail("unterminated string (truncated JSON?)", at: start) }

@@ -62,7 +62,17 @@ public struct JSONObject: Sendable, Equatable {
     public var keys: [String]
     public var values: [JSONValue]
 
-    public init() { keys = []; values = [] }
+    public init() {
+        keys = []
+        values = []
+    }
+
+    public init(capacity: Int) {
+        keys = []
+        values = []
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
 
     public init(_ pairs: [(String, JSONValue)]) {
         keys = pairs.map(\.0)
