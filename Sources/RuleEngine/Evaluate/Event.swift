@@ -33,13 +33,16 @@ public final class Event: @unchecked Sendable {
         var length: Int32 = 0
         var type: FieldType = .charbuf
         var pending = false
+        /// Listed in `touched` (each slot at most once, so the list never outgrows the slots).
+        var listed = false
     }
 
     public let slotCount: Int
     private let values: UnsafeMutablePointer<FieldValue?>
     private let raws: UnsafeMutablePointer<RawValue>
     /// Slots written since the last reset (so reset does not sweep every slot).
-    private var touched: [Int32] = []
+    private let touched: UnsafeMutablePointer<Int32>
+    private var touchedCount = 0
     /// The line pending values point into; only valid inside `EventDecoder.withEvent`.
     var line: UnsafePointer<UInt8>?
 
@@ -59,13 +62,21 @@ public final class Event: @unchecked Sendable {
         values.initialize(repeating: nil, count: max(slotCount, 1))
         raws = .allocate(capacity: max(slotCount, 1))
         raws.initialize(repeating: RawValue(), count: max(slotCount, 1))
-        touched.reserveCapacity(64)
+        touched = .allocate(capacity: max(slotCount, 1))
         self.source = source
     }
 
     deinit {
         values.deinitialize(count: max(slotCount, 1)); values.deallocate()
         raws.deinitialize(count: max(slotCount, 1)); raws.deallocate()
+        touched.deallocate()
+    }
+
+    @inline(__always) private func touch(_ slot: Int) {
+        guard !raws[slot].listed else { return }
+        raws[slot].listed = true
+        touched[touchedCount] = Int32(slot)
+        touchedCount += 1
     }
 
     /// The value of a slot (nil: the event has no value for that field).
@@ -76,7 +87,7 @@ public final class Event: @unchecked Sendable {
     }
 
     public func set(_ value: FieldValue?, at slot: Int) {
-        if values[slot] == nil && !raws[slot].pending { touched.append(Int32(slot)) }
+        touch(slot)
         raws[slot].pending = false
         values[slot] = value
     }
@@ -84,9 +95,9 @@ public final class Event: @unchecked Sendable {
     /// Records where a slot's JSON value is in `line`, to convert it on first read.
     @inline(__always)
     func setPending(slot: Int, start: Int, length: Int, type: FieldType) {
-        if values[slot] == nil && !raws[slot].pending { touched.append(Int32(slot)) }
+        touch(slot)
         values[slot] = nil
-        raws[slot] = RawValue(start: Int32(start), length: Int32(length), type: type, pending: true)
+        raws[slot] = RawValue(start: Int32(start), length: Int32(length), type: type, pending: true, listed: true)
     }
 
     private func convertPending(_ slot: Int) {
@@ -99,23 +110,25 @@ public final class Event: @unchecked Sendable {
 
     /// Converts every pending value (so the event outlives its line).
     public func materialize() {
-        for s in touched where raws[Int(s)].pending { convertPending(Int(s)) }
+        for k in 0..<touchedCount where raws[Int(touched[k])].pending { convertPending(Int(touched[k])) }
         line = nil
     }
 
     /// Forgets the line: pending values that were never read become "no value".
     func detach() {
-        for s in touched where raws[Int(s)].pending { raws[Int(s)].pending = false }
+        for k in 0..<touchedCount { raws[Int(touched[k])].pending = false }
         line = nil
     }
 
     /// Clears values for reuse (no reallocation).
     public func reset(source: String) {
-        for s in touched {
-            values[Int(s)] = nil
-            raws[Int(s)].pending = false
+        for k in 0..<touchedCount {
+            let s = Int(touched[k])
+            values[s] = nil
+            raws[s].pending = false
+            raws[s].listed = false
         }
-        touched.removeAll(keepingCapacity: true)
+        touchedCount = 0
         line = nil
         self.source = source
         eventTypeID = -1; number = nil; rawTime = nil; isEnter = false

@@ -13,34 +13,47 @@ import Darwin
 /// return false and the caller falls back to the strict parser for the exact error.
 struct EventFieldScanner {
     /// Open-addressing table from key bytes to slot and special role, looked up without allocating.
-    struct KeyTable {
-        /// Slot and role per entry; key bytes live in one flat buffer (no per-lookup retains).
+    /// Open-addressing table from key bytes to slot and role, in unmanaged memory so a lookup
+    /// does no reference counting.
+    final class KeyTable: @unchecked Sendable {
         struct Entry { var hash: UInt64; var keyStart: Int32; var keyLength: Int32; var slot: Int32; var role: UInt8; var used: Bool }
-        private var entries: [Entry]
-        private var keyBytes: [UInt8] = []
+        private let entries: UnsafeMutablePointer<Entry>
+        private let keyBytes: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
         private let mask: Int
 
         init(keys: [(key: String, slot: Int32, role: UInt8)]) {
             var capacity = 16
             while capacity < keys.count * 4 { capacity <<= 1 }
+            self.capacity = capacity
             mask = capacity - 1
-            entries = Array(repeating: Entry(hash: 0, keyStart: 0, keyLength: 0, slot: -1, role: 0, used: false), count: capacity)
+            var table = Array(repeating: Entry(hash: 0, keyStart: 0, keyLength: 0, slot: -1, role: 0, used: false), count: capacity)
+            var bytesAll: [UInt8] = []
             for k in keys {
                 let bytes = Array(k.key.utf8)
                 let h = bytes.withUnsafeBytes { Self.hash($0) }
                 var i = Int(truncatingIfNeeded: h) & mask
-                while entries[i].used {
-                    let e = entries[i]
-                    if Array(keyBytes[Int(e.keyStart)..<Int(e.keyStart + e.keyLength)]) == bytes { break }
+                while table[i].used {
+                    let e = table[i]
+                    if Array(bytesAll[Int(e.keyStart)..<Int(e.keyStart + e.keyLength)]) == bytes { break }
                     i = (i + 1) & mask
                 }
-                if !entries[i].used {
-                    entries[i] = Entry(hash: h, keyStart: Int32(keyBytes.count), keyLength: Int32(bytes.count), slot: -1, role: 0, used: true)
-                    keyBytes += bytes
+                if !table[i].used {
+                    table[i] = Entry(hash: h, keyStart: Int32(bytesAll.count), keyLength: Int32(bytes.count), slot: -1, role: 0, used: true)
+                    bytesAll += bytes
                 }
-                if k.slot >= 0 { entries[i].slot = k.slot }
-                entries[i].role |= k.role
+                if k.slot >= 0 { table[i].slot = k.slot }
+                table[i].role |= k.role
             }
+            entries = .allocate(capacity: capacity)
+            entries.initialize(from: table, count: capacity)
+            keyBytes = .allocate(capacity: max(bytesAll.count, 1))
+            keyBytes.initialize(from: bytesAll, count: bytesAll.count)
+        }
+
+        deinit {
+            entries.deallocate()
+            keyBytes.deallocate()
         }
 
         /// Length plus the first and last eight bytes: field names differ there, and it costs two loads.
@@ -62,20 +75,16 @@ struct EventFieldScanner {
         @inline(__always)
         func lookup(_ bytes: UnsafeRawBufferPointer) -> (slot: Int32, role: UInt8)? {
             let h = Self.hash(bytes)
-            return entries.withUnsafeBufferPointer { table in
-                keyBytes.withUnsafeBytes { keys in
-                    var i = Int(truncatingIfNeeded: h) & mask
-                    while table[i].used {
-                        let e = table[i]
-                        if e.hash == h && Int(e.keyLength) == bytes.count
-                            && memcmp(keys.baseAddress! + Int(e.keyStart), bytes.baseAddress!, bytes.count) == 0 {
-                            return (e.slot, e.role)
-                        }
-                        i = (i + 1) & mask
-                    }
-                    return nil
+            var i = Int(truncatingIfNeeded: h) & mask
+            while entries[i].used {
+                let e = entries[i]
+                if e.hash == h && Int(e.keyLength) == bytes.count
+                    && memcmp(keyBytes + Int(e.keyStart), bytes.baseAddress!, bytes.count) == 0 {
+                    return (e.slot, e.role)
                 }
+                i = (i + 1) & mask
             }
+            return nil
         }
     }
 
@@ -186,8 +195,19 @@ struct EventFieldScanner {
             return false
         }
 
-        /// A key without escapes (all field names): its raw bytes.
-        mutating func rawKey() -> UnsafeRawBufferPointer? { rawString() }
+        /// A key without escapes (all field names): its raw bytes. Keys are short: a plain loop.
+        @inline(__always)
+        mutating func rawKey() -> UnsafeRawBufferPointer? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = i
+            while i < end {
+                let b = p[i]
+                if b == 0x22 { let r = UnsafeRawBufferPointer(start: p + start, count: i - start); i += 1; return r }
+                if b == 0x5C { return nil }
+                i += 1
+            }
+            return nil
+        }
 
         /// A string without escapes, as raw bytes (nil if it has escapes: caller falls back).
         mutating func rawString() -> UnsafeRawBufferPointer? {

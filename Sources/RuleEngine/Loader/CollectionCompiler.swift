@@ -35,7 +35,11 @@ struct CollectionCompiler {
         self.slots = slots
     }
 
+    /// Lists whose names contain delimiter characters (cannot be found as words).
+    private var listsWithDelimiters: [Int] = []
+
     mutating func compile() throws(LoadFailure) {
+        listsWithDelimiters = collection.listsWithDelimiters
         for i in collection.lists.indices { collection.lists[i].used = false }
         for i in collection.macros.indices { collection.macros[i].used = false }
         compileLists()
@@ -66,37 +70,39 @@ struct CollectionCompiler {
         }
     }
 
-    /// List substitution over all lists, in order of first definition. Only lists whose name
-    /// appears as a delimited word are tried (names with delimiters fall back to a search).
+    /// List substitution over all lists, in order of first definition. Lists are found by
+    /// looking the condition's delimited words up by name (names with delimiters are searched).
     private func substituteLists(_ text: String) -> String {
         var condition = Array(text.utf8)
-        var words = Self.delimitedWords(condition)
         var changed = false
-        for i in collection.lists.indices {
-            let name = collection.lists[i].nameBytes
-            if collection.lists[i].nameHasDelimiter {
-                guard ConditionText.find(name, in: condition, from: 0) != nil else { continue }
-            } else {
-                guard words.contains(name[...]) else { continue }
-            }
-            if ConditionText.substitute(list: name, items: collection.lists[i].compiledItems, in: &condition) {
+        var next = 0
+        while let i = nextListToSubstitute(condition, from: next) {
+            if ConditionText.substitute(list: collection.lists[i].nameBytes, items: collection.lists[i].compiledItems, in: &condition) {
                 collection.lists[i].used = true
                 changed = true
-                words = Self.delimitedWords(condition)
             }
+            next = i + 1
         }
         return changed ? String(decoding: condition, as: UTF8.self) : text
     }
 
-    static func delimitedWords(_ text: [UInt8]) -> Set<ArraySlice<UInt8>> {
-        var words = Set<ArraySlice<UInt8>>()
+    /// Lowest list position >= `from` whose name occurs in the text.
+    private func nextListToSubstitute(_ text: [UInt8], from: Int) -> Int? {
+        var best: Int?
         var start = 0
-        for (i, c) in text.enumerated() where ConditionText.isDelimiter(c) {
-            if i > start { words.insert(text[start..<i]) }
-            start = i + 1
+        func consider(_ word: ArraySlice<UInt8>) {
+            guard let i = collection.listIndex[String(decoding: word, as: UTF8.self)], i >= from else { return }
+            if best.map({ i < $0 }) ?? true { best = i }
         }
-        if start < text.count { words.insert(text[start...]) }
-        return words
+        for (k, c) in text.enumerated() where ConditionText.isDelimiter(c) {
+            if k > start { consider(text[start..<k]) }
+            start = k + 1
+        }
+        if start < text.count { consider(text[start...]) }
+        for i in listsWithDelimiters where i >= from && (best.map { i < $0 } ?? true) {
+            if ConditionText.find(collection.lists[i].nameBytes, in: text, from: 0) != nil { best = i }
+        }
+        return best
     }
 
     private func parse(_ text: String, _ ctx: YAMLContext, kind: String) throws(LoadFailure) -> ConditionExpr {
@@ -175,7 +181,7 @@ struct CollectionCompiler {
 
             // Output: drop %container.info, then validate.
             var outputText = rule.output
-            if outputText.contains("%container.info") {
+            if ConditionText.find(Array("%container.info".utf8), in: Array(outputText.utf8), from: 0) != nil {
                 outputText = outputText.replacingOccurrences(of: "%container.info", with: "")
                 warnings.append(rule.outputContext.warning("LOAD_DEPRECATED_ITEM", "%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output once it sees a `%container.info` in the output."))
             }

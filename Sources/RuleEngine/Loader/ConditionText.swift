@@ -8,7 +8,7 @@ enum ConditionText {
 
     /// Quotes an item that contains a space and is not already quoted.
     static func quote(_ item: String) -> String {
-        if item.contains(" "), let f = item.first, f != "\"", f != "'" { return "\"" + item + "\"" }
+        if item.utf8.contains(0x20), let f = item.utf8.first, f != 0x22, f != 0x27 { return "\"" + item + "\"" }
         return item
     }
 

@@ -17,9 +17,9 @@ public struct LoadMessage: Sendable, Equatable {
     public var file: String { locations.last?.file ?? "" }
     public var line: Int { locations.last?.line ?? 0 }
     public var column: Int { locations.last?.column ?? 0 }
-    /// Name of the innermost named item (rule, macro, list, exception).
+    /// Name of the innermost named item (rule, macro, list, exception, plugin entry).
     public var item: String {
-        locations.last(where: { !$0.itemName.isEmpty })?.itemName ?? ""
+        locations.last(where: { !$0.itemName.isEmpty && $0.itemType != "condition expression" && $0.itemType != "value for" })?.itemName ?? ""
     }
     public var itemType: String { locations.last?.itemType ?? "" }
 

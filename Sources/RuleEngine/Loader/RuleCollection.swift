@@ -79,6 +79,8 @@ public final class RuleCollection {
     var macros: [MacroDefinition] = []
     var rules: [RuleDefinition] = []
     var listIndex: [String: Int] = [:]
+    /// Lists whose names contain delimiter characters (cannot be found as words).
+    var listsWithDelimiters: [Int] { lists.indices.filter { lists[$0].nameHasDelimiter } }
     var macroIndex: [String: Int] = [:]
     var ruleIndex: [String: Int] = [:]
     /// One counter for lists, macros and rules: definition order and visibility (spec 1.12).

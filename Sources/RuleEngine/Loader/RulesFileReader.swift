@@ -26,7 +26,7 @@ struct RulesFileReader {
             while let doc = sequence.next() { documents.append(doc) }
             if let error = sequence.error { throw error }
         } catch {
-            throw rootContext.error("LOAD_ERR_YAML_PARSE", "\(error)")
+            throw Self.yamlParseFailure(error, rootContext)
         }
         for document in documents {
             if YAMLValues.isNull(document) { continue }
@@ -45,6 +45,29 @@ struct RulesFileReader {
             case .alias: throw rootContext.validate("Rules content is not yaml")
             }
         }
+    }
+
+    /// `LOAD_ERR_YAML_PARSE` with the parser's own position and a one-line message.
+    static func yamlParseFailure(_ error: Error, _ root: YAMLContext) -> LoadFailure {
+        var ctx = root
+        var problem = "\(error)"
+        if let yamlError = error as? YamlError {
+            switch yamlError {
+            case .scanner(let context, let p, let mark, _), .parser(let context, let p, let mark, _), .composer(let context, let p, let mark, _):
+                problem = p + (context.map { " (\($0.text))" } ?? "")
+                ctx.chain[0].line = mark.line
+                ctx.chain[0].column = mark.column
+            case .reader(let p, let offset, _, _):
+                problem = p + (offset.map { " at byte \($0)" } ?? "")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                problem = "duplicated keys in mapping: \(duplicates.joined(separator: ", ")) (\(context.text))"
+                ctx.chain[0].line = context.mark.line
+                ctx.chain[0].column = context.mark.column
+            default: break
+            }
+        }
+        let oneLine = problem.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        return ctx.error("LOAD_ERR_YAML_PARSE", oneLine)
     }
 
     // MARK: - Items

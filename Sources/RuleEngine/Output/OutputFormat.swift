@@ -111,7 +111,7 @@ public struct OutputFormat: @unchecked Sendable {
                 name = String(text[..<open])
                 argument = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
             }
-            if name.contains("."), !name.hasSuffix(".") {
+            if name.utf8.contains(UInt8(ascii: ".")), name.utf8.last != UInt8(ascii: ".") {
                 let resolved: Result<Operand, CompileError>
                 do throws(CompileError) {
                     resolved = .success(try access.field(name: name, bracketArgument: argument, position: nil, forOutput: true))
