@@ -86,6 +86,10 @@ enum RuleLoadingCase {
                 if !ok { problems.append("\(key): no \(code) at \(type ?? "?") '\(name ?? "")' containing '\(text ?? "")' in \(describe(pool))") }
             }
         }
+        if let schemaValid = expect["schema_valid"] as? Bool {
+            let got = results.allSatisfy { $0.schemaValid == true }
+            if got != schemaValid { problems.append("schema_valid=\(got), expected \(schemaValid)") }
+        }
         if !valid { return problems }
 
         for op in expect["selection"] as? [[String: [String: String]]] ?? [] {

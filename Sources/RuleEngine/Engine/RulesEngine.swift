@@ -55,6 +55,7 @@ public final class RulesEngine {
             result.warnings += reader.warnings
             result.errors.append(error.message)
         }
+        result.schemaValid = reader.schemaValid
         results.append(result)
         return result
     }

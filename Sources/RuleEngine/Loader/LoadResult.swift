@@ -31,6 +31,8 @@ public struct LoadResult: Sendable {
     public var file: String
     public var errors: [LoadMessage] = []
     public var warnings: [LoadMessage] = []
+    /// Falco's optional schema check of the file (never fails the load); nil if YAML did not parse.
+    public var schemaValid: Bool?
     public var successful: Bool { errors.isEmpty }
 }
 

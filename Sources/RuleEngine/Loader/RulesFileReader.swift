@@ -8,6 +8,8 @@ struct RulesFileReader {
     let collection: RuleCollection
     let engineVersion: SemanticVersion
     var warnings: [LoadMessage] = []
+    /// Result of the optional schema check (spec 1.16); nil until the YAML parsed.
+    var schemaValid: Bool?
 
     init(file: String, collection: RuleCollection, engineVersion: SemanticVersion) {
         self.file = file
@@ -28,6 +30,7 @@ struct RulesFileReader {
         } catch {
             throw Self.yamlParseFailure(error, rootContext)
         }
+        schemaValid = documents.allSatisfy(SchemaValidation.isValid)
         for document in documents {
             if YAMLValues.isNull(document) { continue }
             switch document {
