@@ -20,8 +20,10 @@ public struct FilterCompiler {
                 return { a($0) && b($0) }
             }
             return { event in
-                for c in compiled where !c(event) { return false }
-                return true
+                compiled.withUnsafeBufferPointer { cs in
+                    for c in cs where !c(event) { return false }
+                    return true
+                }
             }
         case .or(let children):
             let compiled = try children.map { child throws(CompileError) in try compile(child) }
@@ -30,8 +32,10 @@ public struct FilterCompiler {
                 return { a($0) || b($0) }
             }
             return { event in
-                for c in compiled where c(event) { return true }
-                return false
+                compiled.withUnsafeBufferPointer { cs in
+                    for c in cs where c(event) { return true }
+                    return false
+                }
             }
         case .not(let child):
             let c = try compile(child)

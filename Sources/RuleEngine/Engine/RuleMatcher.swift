@@ -3,6 +3,8 @@ public struct RuleMatcher: @unchecked Sendable {
     public enum Matching: Sendable { case first, all }
 
     let rules: [CompiledRule]
+    /// Predicates apart from the rules, so evaluation does not copy rule structs.
+    let predicates: [Predicate]
     /// Event type name -> id used by the decoder.
     public let eventTypeIDs: [String: Int]
     /// Per event type id: indices into `rules`, in definition order.
@@ -13,6 +15,7 @@ public struct RuleMatcher: @unchecked Sendable {
 
     init(rules: [CompiledRule]) {
         self.rules = rules
+        predicates = rules.map(\.predicate)
         let table = EventTypeTable.shared
         let names = table.acceptedNames.sorted()
         var ids: [String: Int] = [:]
@@ -50,7 +53,7 @@ public struct RuleMatcher: @unchecked Sendable {
         } else {
             candidates = rulesBySource[event.source] ?? []
         }
-        for r in candidates where rules[r].predicate(event) {
+        for r in candidates where predicates[r](event) {
             result.append(r)
             if matching == .first { return }
         }
@@ -65,7 +68,11 @@ public struct RuleMatcher: @unchecked Sendable {
         } else {
             candidates = rulesBySource[event.source] ?? []
         }
-        for r in candidates where rules[r].predicate(event) { return r }
-        return nil
+        return predicates.withUnsafeBufferPointer { p in
+            candidates.withUnsafeBufferPointer { c in
+                for r in c where p[r](event) { return r }
+                return nil
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ struct BenchEngineCommand: ParsableCommand {
             Terminal.printError("tradsec: \(error)")
             throw ExitCode(1)
         }
-        func rate(_ v: Double) -> String { String(format: "%.0f", v).reversed().chunked(3).joined(separator: ",").reversedString }
+        func rate(_ v: Double) -> String { Self.grouped(Int(v.rounded())) }
         let text = """
             rule engine benchmark (one core)
               rules           \(r.compiledRules) compiled, \(r.enabledRules) enabled, from \(r.ruleFiles.count) official files
@@ -33,21 +33,15 @@ struct BenchEngineCommand: ParsableCommand {
             """
         Terminal.write(text)
     }
-}
 
-private extension Sequence where Element == Character {
-    func chunked(_ n: Int) -> [String] {
-        var out: [String] = []
-        var current = ""
-        for c in self {
-            current.append(c)
-            if current.count == n { out.append(current); current = "" }
+    /// 1234567 -> "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
         }
-        if !current.isEmpty { out.append(current) }
         return out
     }
-}
-
-private extension String {
-    var reversedString: String { String(reversed()) }
 }

@@ -19,7 +19,7 @@ struct FilterCommand: ParsableCommand {
             Terminal.printError("tradsec: invalid filter\(where_): \(error.message)")
             throw ExitCode(2)
         }
-        var out = BufferedOutput()
+        var out = EngineOutputBuffer()
         do {
             try EventMatching.filter(expression: expression, eventsPath: events) { out.writeLine(String($0)) }
         } catch {

@@ -58,7 +58,7 @@ struct RulesCommand: ParsableCommand {
                 Terminal.printError(RulesReport.validationText(results: results))
                 throw ExitCode(1)
             }
-            var out = BufferedOutput()
+            var out = EngineOutputBuffer()
             let result: (counts: [String: Int], order: [String], events: Int)
             do {
                 result = try EventMatching.matchAlerts(engine: engine, eventsPath: events,
@@ -78,7 +78,7 @@ struct RulesCommand: ParsableCommand {
 }
 
 /// Collects output lines and writes them in large blocks (one syscall per 64 KiB, not per line).
-struct BufferedOutput {
+struct EngineOutputBuffer {
     private var buffer = ""
 
     mutating func writeLine(_ line: String) {
