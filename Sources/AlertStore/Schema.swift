@@ -74,6 +74,27 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: acknowledgements and silences") { db in
+            try db.execute(sql: """
+                -- The console's acknowledgements: kept in the history so every operator sees them.
+                CREATE TABLE acknowledgements (
+                    alert_id INTEGER PRIMARY KEY,
+                    acked_ns INTEGER NOT NULL,
+                    who TEXT
+                );
+                -- A rule or a container muted until a time; alerts are still stored, only not shown as new.
+                CREATE TABLE silences (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('rule', 'container')),
+                    value TEXT NOT NULL,
+                    until_ns INTEGER NOT NULL,
+                    created_ns INTEGER NOT NULL,
+                    who TEXT,
+                    reason TEXT
+                );
+                CREATE INDEX silences_until ON silences(until_ns);
+                """)
+        }
         return migrator
     }
 }
