@@ -26,6 +26,22 @@ struct EventCodeSet: Equatable {
 }
 
 enum EventTypeAnalysis {
+    enum Truth { case never, always, unknown }
+
+    /// `evt.num = 0`, `< 1`, `<= 0`, `in (0)` never hold; `!= 0`, `> 0`, `>= 1` always hold.
+    static func evtNumCheck(_ op: String, _ value: ValueExpr) -> Truth {
+        if op == "in", case .list(let items, _) = value { return items == ["0"] ? .never : .unknown }
+        guard case .value(let text, _) = value, let n = UInt64(text) else { return .unknown }
+        switch op {
+        case "=", "==": return n == 0 ? .never : .unknown
+        case "<": return n <= 1 ? .never : .unknown
+        case "<=": return n == 0 ? .never : .unknown
+        case "!=", ">": return n == 0 ? .always : .unknown
+        case ">=": return n <= 1 ? .always : .unknown
+        default: return .unknown
+        }
+    }
+
     static func codes(of expr: ConditionExpr) -> EventCodeSet {
         analyze(expr, negated: false, table: EventTypeTable.shared)
     }
@@ -47,19 +63,12 @@ enum EventTypeAnalysis {
         case .binaryCheck(let field, let op, _, let value, _):
             guard case .field(let name, nil, _) = field else { return all }
             if name == "evt.num" {
-                guard case .value(let v, _) = value, let n = UInt64(v) else {
-                    if op == "in", case .list(let items, _) = value, items == ["0"] { return negated ? all : none }
-                    return all
+                // evt.num starts at 1: some checks can never hold, some always hold.
+                switch evtNumCheck(op, value) {
+                case .never: return negated ? all : none
+                case .always: return negated ? none : all
+                case .unknown: return all
                 }
-                let empty: Bool
-                switch op {
-                case "=", "==": empty = n == 0
-                case "<": empty = n <= 1
-                case "<=": empty = n == 0
-                case "!=", ">", ">=": return negated ? ((op == "!=" && n == 0) || (op == ">" && n == 0) || (op == ">=" && n <= 1) ? none : all) : all
-                default: empty = false
-                }
-                return empty ? (negated ? all : none) : all
             }
             guard name == "evt.type" || name == "syscall.type" else { return all }
             var names: [String]

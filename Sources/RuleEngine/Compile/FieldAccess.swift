@@ -236,7 +236,7 @@ struct FieldAccessBuilder {
         }
         switch name {
         case "tolower", "toupper":
-            guard family == .string, !base.isList || true else { throw unsupported() }
+            guard family == .string else { throw unsupported() }
             let upper = name == "toupper"
             return Operand(extract: mapBytes { b in
                 b.map { c in upper ? (c >= 0x61 && c <= 0x7A ? c - 32 : c) : StringMatching.lowerASCII(c) }

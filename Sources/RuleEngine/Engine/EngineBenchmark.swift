@@ -18,6 +18,10 @@ public struct EngineBenchmark {
         public var endToEndSeconds: Double
         public var endToEndBytes: Int
         public var alerts: Int
+        /// End to end with the batch matcher on every core (`parallelThreads`).
+        public var parallelThreads: Int
+        public var parallelSeconds: Double
+        public var parallelPerSecond: Double { Double(endToEndEvents) / parallelSeconds }
         public var evaluationPerSecond: Double { Double(evaluatedEvents) / evaluationSeconds }
         public var endToEndPerSecond: Double { Double(endToEndEvents) / endToEndSeconds }
     }
@@ -115,10 +119,34 @@ public struct EngineBenchmark {
         let e2eSeconds = Self.now() - t1
         _ = alertBytes
 
+        // End to end on every core: batches of lines split across threads, alerts kept in order.
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        progress("the same on \(threads) threads")
+        var joined: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for line in lines { ranges.append(joined.count..<(joined.count + line.count)); joined += line; joined.append(0x0A) }
+        let parallel = ParallelMatcher(engine: engine, threads: threads, formatter: formatter)
+        let batch = 4096
+        var parallelAlerts = 0
+        let t2 = Self.now()
+        for _ in 0..<repeats {
+            joined.withUnsafeBytes { buffer in
+                var start = 0
+                while start < ranges.count {
+                    let slice = Array(ranges[start..<min(start + batch, ranges.count)])
+                    parallelAlerts += parallel.process(buffer, lines: slice, dropEnterEvents: false).alerts.count
+                    start += batch
+                }
+            }
+        }
+        let parallelSeconds = Self.now() - t2
+        precondition(parallelAlerts == alerts, "parallel and sequential runs disagree")
+
         return Report(ruleFiles: paths, compiledRules: engine.rules.count, enabledRules: engine.enabledRules.count,
                       loadCompileBestMS: times.first ?? 0, loadCompileMedianMS: times[times.count / 2],
                       loadCompileMainFileBestMS: mainTimes.first ?? 0,
                       captureEvents: lines.count, evaluatedEvents: lines.count * repeats, evaluationSeconds: evalSeconds,
-                      endToEndEvents: lines.count * repeats, endToEndSeconds: e2eSeconds, endToEndBytes: bytes, alerts: alerts)
+                      endToEndEvents: lines.count * repeats, endToEndSeconds: e2eSeconds, endToEndBytes: bytes, alerts: alerts,
+                      parallelThreads: threads, parallelSeconds: parallelSeconds)
     }
 }

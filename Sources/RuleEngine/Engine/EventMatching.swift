@@ -8,35 +8,29 @@ public enum EventMatching {
     }
 
     /// Evaluates every event of `eventsPath` with the engine's enabled rules (Falco's default
-    /// `rule_matching: first`) and emits one alert line per match, in event order.
-    /// Returns the number of alerts per rule name (definition order kept in `order`).
+    /// `rule_matching: first`, enter events dropped) and emits one alert line per match, in
+    /// event order. Batches of lines are decoded and evaluated on `threads` threads.
+    /// Returns the number of alerts per rule name (`order`: rules in definition order).
     @discardableResult
     public static func matchAlerts(engine: RulesEngine, eventsPath: String, matching: RuleMatcher.Matching = .first,
                                    formatter: AlertFormatter = AlertFormatter(),
+                                   threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                                    emit: ((String) -> Void)?) throws -> (counts: [String: Int], order: [String], events: Int) {
-        let matcher = engine.makeMatcher()
-        let decoder = engine.makeDecoder(for: matcher)
-        let event = Event(slotCount: engine.slots.count)
+        let parallel = ParallelMatcher(engine: engine, threads: threads, matching: matching, formatter: formatter)
         var counts: [String: Int] = [:]
-        var hits: [Int] = []
         var events = 0
-        try JSONLinesReader.forEachLine(path: eventsPath) { lineNumber, bytes in
-            do {
-                try decoder.withEvent(line: bytes, event) { event in
-                    events += 1
-                    // Current Falco drops enter events before the rule engine sees them.
-                    if event.isEnter { return }
-                    matcher.match(event, matching: matching, into: &hits)
-                    for r in hits {
-                        let rule = matcher.rule(at: r)
-                        counts[rule.name, default: 0] += 1
-                        emit?(formatter.line(for: rule, event: event))
-                    }
-                }
-            } catch let error as EventDecoder.DecodeError {
-                throw InputError(description: "\(eventsPath):\(lineNumber): \(error)")
+        try JSONLinesReader.forEachChunk(path: eventsPath) { firstLine, buffer, lines in
+            let result = parallel.process(buffer, lines: lines, formatAlerts: emit != nil)
+            for alert in result.alerts {
+                counts[alert.rule, default: 0] += 1
+                emit?(alert.text)
             }
-            return true
+            if let error = result.firstError {
+                // Line numbers count blank lines too: recover the file line of the failing range.
+                let fileLine = firstLine + buffer[..<lines[error.line].lowerBound].filter { $0 == 0x0A }.count
+                throw InputError(description: "\(eventsPath):\(fileLine): \(error.message)")
+            }
+            events += lines.count
         }
         let order = engine.enabledRules.map(\.name).filter { counts[$0] != nil }
         return (counts, order, events)

@@ -41,6 +41,36 @@ public struct JSONLinesReader {
         }
     }
 
+    /// Calls `body(firstLineNumber, buffer, lineRanges)` once per chunk of complete lines
+    /// (blank lines left out), so a chunk can be processed in parallel.
+    public static func forEachChunk(path: String, _ body: (Int, UnsafeRawBufferPointer, [Range<Int>]) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        var atEnd = false
+        while !atEnd {
+            let chunk = handle.readData(ofLength: chunkSize)
+            if chunk.isEmpty { atEnd = true; if pending.isEmpty { break }; pending.append(0x0A) } else { pending.append(contentsOf: chunk) }
+            var consumed = 0
+            try pending.withUnsafeBytes { buffer in
+                var ranges: [Range<Int>] = []
+                var start = 0
+                let first = lineNumber + 1
+                while let nl = buffer[start...].firstIndex(of: 0x0A) {
+                    lineNumber += 1
+                    if nl > start, !isBlank(UnsafeRawBufferPointer(rebasing: buffer[start..<nl])) { ranges.append(start..<nl) }
+                    start = nl + 1
+                }
+                consumed = start
+                if !ranges.isEmpty { try body(first, buffer, ranges) }
+            }
+            pending.removeFirst(consumed)
+        }
+    }
+
     /// All lines of a file, in memory (benchmarks, tests).
     public static func lines(path: String) throws -> [[UInt8]] {
         var out: [[UInt8]] = []
