@@ -90,6 +90,12 @@ import Testing
         }
         let deep = [String(repeating: "[", count: 100_000), String(repeating: "- ", count: 20_000) + "a",
                     "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: " + String(repeating: "(", count: 5_000) + "evt.type=open" + String(repeating: ")", count: 5_000) + "\n"]
+        // A chain of macros nests trees without nesting text: bounded too.
+        var chain = "- macro: m0\n  condition: evt.type=open\n"
+        for i in 1..<3_000 { chain += "- macro: m\(i)\n  condition: m\(i - 1) and not proc.name=x\(i)\n" }
+        chain += "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: m2999\n"
+        let chained = RulesEngine().load(content: chain, name: "chain.yaml")
+        #expect(chained.errors.first?.message == "exceeded max depth limit of 1000")
         for text in deep {
             let result = RulesEngine().load(content: text, name: "deep.yaml")
             #expect(!result.successful)

@@ -146,14 +146,18 @@ struct CollectionCompiler {
     /// Replaces macro identifiers by their (expanded) trees. `visibleBelow`: only macros whose
     /// index is lower are visible (nil: all macros, for rules).
     private func expandMacros(_ expr: ConditionExpr, visibleBelow: Int?, parsed: [ConditionExpr], stack: inout [String],
-                              context: YAMLContext) throws(LoadFailure) -> ConditionExpr {
+                              context: YAMLContext, depth: Int = 0) throws(LoadFailure) -> ConditionExpr {
+        // Macro chains nest trees inside trees: bound the result like the parser bounds text.
+        guard depth < ConditionParser.loaderMaxDepth else {
+            throw context.error("LOAD_ERR_COMPILE_CONDITION", "exceeded max depth limit of \(ConditionParser.loaderMaxDepth)")
+        }
         switch expr {
         case .and(let children):
-            return .and(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context) })
+            return .and(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1) })
         case .or(let children):
-            return .or(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context) })
+            return .or(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1) })
         case .not(let child):
-            return .not(try expandMacros(child, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context))
+            return .not(try expandMacros(child, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1))
         case .identifier(let name, _):
             guard let j = collection.macroIndex[name], visibleBelow.map({ collection.macros[j].index < $0 }) ?? true else {
                 throw context.error("LOAD_ERR_VALIDATE", "Undefined macro '\(name)' used in filter.")
@@ -165,7 +169,7 @@ struct CollectionCompiler {
             stack.append(name)
             defer { stack.removeLast() }
             return try expandMacros(parsed[j], visibleBelow: collection.macros[j].visibility, parsed: parsed, stack: &stack,
-                                    context: collection.macros[j].context)
+                                    context: collection.macros[j].context, depth: depth + 1)
         default:
             return expr
         }
