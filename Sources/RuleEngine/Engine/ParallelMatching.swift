@@ -49,7 +49,7 @@ public final class ParallelMatcher: @unchecked Sendable {
                     let range = lines[i]
                     do {
                         try self.decoder.withEvent(line: UnsafeRawBufferPointer(rebasing: buffer[range]), event) { event in
-                            if dropEnterEvents && event.isEnter { return }
+                            if dropEnterEvents && self.matcher.isDroppedEnterEvent(event) { return }
                             self.matcher.match(event, matching: self.matching, into: &hits)
                             for r in hits {
                                 let rule = self.matcher.rule(at: r)

@@ -12,6 +12,8 @@ public struct RuleMatcher: @unchecked Sendable {
     /// Syscall events whose type is not in the table, and events of other sources.
     let rulesForUnknownType: [Int]
     let rulesBySource: [String: [Int]]
+    /// Per event type id: whether an enter event of that type is dropped (it has an exit event).
+    let dropsEnter: [Bool]
 
     init(rules: [CompiledRule]) {
         self.rules = rules
@@ -35,12 +37,20 @@ public struct RuleMatcher: @unchecked Sendable {
             }
         }
         eventTypeIDs = ids
+        dropsEnter = names.map { table.namesWithExit.contains($0) }
         rulesByType = byType
         rulesForUnknownType = unknown
         rulesBySource = bySource
     }
 
     public var ruleCount: Int { rules.count }
+
+    /// Current Falco never evaluates syscall enter events (their exit event carries the
+    /// arguments); enter-only events such as `container` still go through the rules.
+    @inline(__always)
+    public func isDroppedEnterEvent(_ event: Event) -> Bool {
+        event.isEnter && event.source == "syscall" && (event.eventTypeID < 0 || dropsEnter[event.eventTypeID])
+    }
     public func rule(at index: Int) -> CompiledRule { rules[index] }
 
     /// Indices of the rules that match, in definition order (only the first with `.first`).

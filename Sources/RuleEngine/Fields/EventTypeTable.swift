@@ -14,6 +14,8 @@ public final class EventTypeTable: @unchecked Sendable {
     /// Parameter names per (event name, direction "E"/"X"), in order, for `evt.arg[N]`.
     public let parametersByEvent: [String: [String]]
     let genericCodes: [Int]
+    /// Event names that have an exit row: their enter events are the ones Falco drops.
+    public let namesWithExit: Set<String>
 
     private init() {
         var codes: [String: [Int]] = [:]
@@ -21,12 +23,14 @@ public final class EventTypeTable: @unchecked Sendable {
         var byEvent: [String: [String]] = [:]
         var code = 0
         var generic: [Int] = []
+        var withExit = Set<String>()
         for line in EmbeddedCatalogs.syscallEventsTSV.split(separator: "\n").dropFirst() {
             let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard cols.count >= 6 else { continue }
             let name = cols[1]
             codes[name, default: []].append(code)
             if name == "syscall" { generic.append(code) }
+            if cols[2] == "X" { withExit.insert(name) }
             var names: [String] = []
             for p in cols[5].split(separator: ",") {
                 let pn = p.trimmingBlanks().split(separator: ":").first.map(String.init) ?? ""
@@ -47,6 +51,7 @@ public final class EventTypeTable: @unchecked Sendable {
         parameterNames = params
         parametersByEvent = byEvent
         genericCodes = generic
+        namesWithExit = withExit
     }
 
     /// Event codes a name stands for in the event-type analysis.
