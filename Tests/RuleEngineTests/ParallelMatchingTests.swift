@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradsecCore
 @testable import RuleEngine
 
 @Suite struct ParallelMatchingTests {
@@ -46,5 +47,29 @@ import Testing
             #expect(error.description.hasPrefix(path + ":4:"))
         }
         #expect(alerts == 2)
+    }
+
+    /// Syscall enter events are dropped before the rules (current Falco); enter-only events are not.
+    @Test func enterEventsOfSyscallsAreDropped() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("enter-\(UUID().uuidString).jsonl").path
+        try """
+            {"source":"syscall","fields":{"evt.num":1,"evt.type":"open","evt.dir":">","proc.name":"cat"}}
+            {"source":"syscall","fields":{"evt.num":2,"evt.type":"open","evt.dir":"<","proc.name":"cat"}}
+            {"source":"syscall","fields":{"evt.num":3,"evt.type":"container","evt.dir":">","proc.name":"cat"}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let engine = RulesEngine()
+        #expect(engine.load(content: """
+            - rule: any cat
+              desc: d
+              condition: evt.type in (open, container) and proc.name = cat
+              output: "%evt.num"
+              priority: INFO
+            """, name: "r.yaml").successful)
+        var messages: [String] = []
+        try EventMatching.matchAlerts(engine: engine, eventsPath: path, formatter: AlertFormatter(hostname: "h")) { line in
+            messages.append((try? JSONParser.parse(line))?["output"]?.stringValue ?? "")
+        }
+        #expect(messages.map { $0.split(separator: " ").last.map(String.init) ?? "" } == ["2", "3"])
     }
 }
