@@ -24,7 +24,9 @@ struct RulesFileReader {
     mutating func read(_ text: String) throws(LoadFailure) {
         var documents: [Node] = []
         do {
-            var sequence = try Yams.compose_all(yaml: text)
+            // The basic resolver keeps every scalar as text (as yaml-cpp does: `=`, `1.10`, `yes`
+            // stay strings) and skips the regex-based type resolution Falco never needs.
+            var sequence = try Yams.compose_all(yaml: text, .basic)
             while let doc = sequence.next() { documents.append(doc) }
             if let error = sequence.error { throw error }
         } catch {
