@@ -30,8 +30,15 @@ let package = Package(
         ]),
         // Alert sources: line reading, file following with rotation and checkpoints.
         .target(name: "Feeds", dependencies: ["TradsecCore", "AlertStore"]),
+        // ncursesw, through a module map and a shim header of static inline accessors.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // The console: screen grid, screens, key handling, data loading, ncurses driver.
+        .target(name: "Console", dependencies: [
+            "CNcurses", "TradsecCore", "AlertStore", "Feeds",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
@@ -39,5 +46,6 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "AlertStore", "TradsecCore", "Feeds", "tradsec"]),
     ]
 )

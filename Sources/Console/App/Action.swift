@@ -1,0 +1,73 @@
+/// What a key does. Keys map to actions through the ``KeyMap`` (configurable); the state
+/// machine only knows actions.
+public enum Action: String, CaseIterable, Sendable {
+    case quit, help, back, open, up, down, pageUp = "page-up", pageDown = "page-down", top, bottom
+    case nextPane = "next-pane", previousPane = "previous-pane"
+    case filter, command, acknowledge, silence, pause
+    case containers, overview, sort, redraw
+
+    /// One line for the help screen.
+    public var summary: String {
+        switch self {
+        case .quit: return "quit (also :q)"
+        case .help: return "this help"
+        case .back: return "back to the previous screen; cancel a prompt"
+        case .open: return "open the selected alert or container"
+        case .up: return "move up"
+        case .down: return "move down"
+        case .pageUp: return "page up"
+        case .pageDown: return "page down"
+        case .top: return "first row"
+        case .bottom: return "last row"
+        case .nextPane: return "next pane"
+        case .previousPane: return "previous pane"
+        case .filter: return "live filter: words that must occur in the alert text"
+        case .command: return "command line (:priority, :since, :container, :rule, :theme, :clear, :q)"
+        case .acknowledge: return "acknowledge the selected alert(s)"
+        case .silence: return "silence the selected rule or container for a while"
+        case .pause: return "pause / resume the live flow"
+        case .containers: return "containers screen"
+        case .overview: return "overview screen"
+        case .sort: return "change the sort column (containers)"
+        case .redraw: return "redraw the screen"
+        }
+    }
+}
+
+/// Keys to actions. Defaults follow less/vim/k9s habits; the config file may rebind any action.
+public struct KeyMap: Equatable, Sendable {
+    public private(set) var bindings: [Key: Action]
+
+    public static let defaults: [(Key, Action)] = [
+        (.character("q"), .quit), (.character("?"), .help), (.function(1), .help),
+        (.escape, .back), (.backspace, .back), (.character("h"), .back), (.left, .back),
+        (.enter, .open), (.character("l"), .open), (.right, .open),
+        (.up, .up), (.character("k"), .up), (.down, .down), (.character("j"), .down),
+        (.pageUp, .pageUp), (.control("b"), .pageUp), (.pageDown, .pageDown), (.control("f"), .pageDown), (.character(" "), .pageDown),
+        (.character("g"), .top), (.home, .top), (.character("G"), .bottom), (.end, .bottom),
+        (.tab, .nextPane), (.backTab, .previousPane),
+        (.character("/"), .filter), (.character(":"), .command),
+        (.character("a"), .acknowledge), (.character("s"), .silence), (.character("p"), .pause),
+        (.character("c"), .containers), (.character("o"), .overview), (.character("S"), .sort),
+        (.control("l"), .redraw),
+    ]
+
+    public init() {
+        bindings = Dictionary(KeyMap.defaults, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func action(for key: Key) -> Action? { bindings[key] }
+
+    /// Keys bound to `action`, defaults first.
+    public func keys(for action: Action) -> [Key] {
+        let ordered = KeyMap.defaults.map(\.0) + bindings.keys.sorted { $0.label < $1.label }
+        var seen = Set<Key>()
+        return ordered.filter { bindings[$0] == action && seen.insert($0).inserted }
+    }
+
+    /// Binds `keys` to `action`, replacing the action's default keys.
+    public mutating func bind(_ action: Action, to keys: [Key]) {
+        for (k, a) in bindings where a == action { bindings[k] = nil }
+        for k in keys { bindings[k] = action }
+    }
+}

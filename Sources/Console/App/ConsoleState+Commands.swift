@@ -1,0 +1,64 @@
+import TradsecCore
+
+extension ConsoleState {
+    /// Runs a `:` command line.
+    public mutating func run(command line: String) -> [Effect] {
+        let trimmed = line.trimmingSpaces
+        let name = trimmed.prefix { $0 != " " }.lowercased()
+        let argument = trimmed.dropFirst(name.count).description.trimmingSpaces
+        let value: String? = argument.isEmpty || argument == "any" || argument == "all" || argument == "-" ? nil : argument
+        switch name {
+        case "":
+            return []
+        case "q", "quit", "q!", "qa":
+            quitRequested = true
+            return [.quit]
+        case "priority", "prio", "p":
+            if let value {
+                guard let p = PriorityFilter(value) else {
+                    setMessage("priority: '\(value)' is not \(PriorityFilter.help)", error: true)
+                    return []
+                }
+                filter.priorities = p
+            } else {
+                filter.priorities = nil
+            }
+        case "since":
+            if let value, TimeSpec.parse(value) == nil {
+                setMessage("since: '\(value)' is not \(TimeSpec.help)", error: true)
+                return []
+            }
+            filter.since = value
+        case "container", "c":
+            filter.container = value
+        case "rule", "r":
+            filter.ruleGlob = value
+        case "search":
+            filter.search = value
+        case "clear", "reset":
+            filter = ViewFilter()
+        case "theme":
+            guard let value else {
+                setMessage("theme: give a name (\(ThemeLoader.available().joined(separator: ", ")))", error: true)
+                return []
+            }
+            return [.setTheme(value)]
+        case "help":
+            return perform(.help)
+        case "containers":
+            return perform(.containers)
+        case "overview":
+            return perform(.overview)
+        case "pause":
+            return paused ? [] : perform(.pause)
+        case "resume":
+            return paused ? perform(.pause) : []
+        default:
+            setMessage("unknown command '\(name)': try :priority, :since, :container, :rule, :search, :clear, :theme, :q", error: true)
+            return []
+        }
+        resetCursors()
+        setMessage(filter.isEmpty ? "showing everything" : "filter: \(filter.summary)")
+        return reloadForFilter()
+    }
+}

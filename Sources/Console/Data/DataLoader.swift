@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import Dispatch
+import Synchronization
+import TradsecCore
+
+/// Runs every history query and write off the UI thread and hands results back through a
+/// mailbox the UI loop empties between keys: input handling never waits on SQLite.
+///
+/// Requests of the same kind coalesce (only the newest filter is queried), and the views
+/// marked live are re-queried when the history's newest id moves, at most every
+/// `refreshInterval` — so an alert storm costs a bounded number of queries and frames.
+public final class DataLoader: @unchecked Sendable {
+    public enum Request: Sendable, Equatable {
+        case overview(ViewFilter)
+        case containers(ViewFilter)
+        case container(String, ViewFilter)
+        case alert(StoredAlert)
+        case acknowledge([Int64])
+        case silence(Silence.Kind, value: String, label: String, nanoseconds: Int64)
+
+        var slot: Int {
+            switch self {
+            case .overview: return 0
+            case .containers: return 1
+            case .container: return 2
+            case .alert: return 3
+            case .acknowledge, .silence: return 4
+            }
+        }
+    }
+
+    public enum Result: Sendable, Equatable {
+        case overview(OverviewData)
+        case containers(ViewFilter, [ContainerActivity])
+        case container(ViewFilter, ContainerDetailData)
+        case alert(AlertDetailData)
+        /// The newest id in the history moved (also while paused: the header counts what waits).
+        case newestID(Int64)
+        case message(String)
+        case failure(String)
+    }
+
+    public let store: AlertStore
+    public let readOnly: Bool
+    public var refreshInterval: Double = 0.5
+    private let queue = DispatchQueue(label: "tradsec.console.data", qos: .userInitiated)
+    private let state = Mutex(LoaderState())
+    private var timer: DispatchSourceTimer?
+    private var lastNewestID: Int64 = -1
+    private var lastContainersRefresh = 0.0
+    private var countCache: [(query: AlertQuery, newestID: Int64, count: Int)] = []
+
+    private struct LoaderState {
+        var pending: [Int: Request] = [:]
+        var triage: [Request] = []
+        var scheduled = false
+        var results: [Result] = []
+        var live: [Int: Request] = [:]
+        var paused = false
+    }
+
+    public init(store: AlertStore, readOnly: Bool) {
+        self.store = store
+        self.readOnly = readOnly
+    }
+
+    /// Starts re-querying live views when the history grows.
+    public func startLiveRefresh() {
+        let t = DispatchSource.makeTimerSource(queue: queue)
+        t.schedule(deadline: .now() + refreshInterval, repeating: refreshInterval, leeway: .milliseconds(50))
+        t.setEventHandler { [weak self] in self?.tick() }
+        t.resume()
+        timer = t
+    }
+
+    public func stop() {
+        timer?.cancel()
+        timer = nil
+        queue.sync {}
+    }
+
+    /// Queues `request`; a newer request of the same kind replaces a waiting one. Views
+    /// (overview, containers, container) also become the live ones of their kind.
+    public func request(_ request: Request) {
+        let schedule = state.withLock { s -> Bool in
+            switch request {
+            case .acknowledge, .silence: s.triage.append(request)
+            default:
+                s.pending[request.slot] = request
+                if request.slot <= 2 { s.live[request.slot] = request }
+            }
+            if s.scheduled { return false }
+            s.scheduled = true
+            return true
+        }
+        if schedule { queue.async { [weak self] in self?.drain() } }
+    }
+
+    /// Stops live refresh of a view kind the UI left (0 overview, 1 containers, 2 container).
+    public func leave(slot: Int) { state.withLock { _ = $0.live.removeValue(forKey: slot) } }
+
+    public func setPaused(_ paused: Bool) { state.withLock { $0.paused = paused } }
+
+    /// Everything finished since the last call.
+    public func takeResults() -> [Result] {
+        state.withLock { s in
+            defer { s.results.removeAll(keepingCapacity: true) }
+            return s.results
+        }
+    }
+
+    /// Runs the waiting requests now on the caller's thread (tests, benchmarks).
+    public func runPendingSynchronously() {
+        queue.sync { drain() }
+    }
+
+    // MARK: - Work (on `queue`)
+
+    private func post(_ result: Result) { state.withLock { $0.results.append(result) } }
+
+    private func drain() {
+        while true {
+            let (requests, triage) = state.withLock { s -> ([Request], [Request]) in
+                let r = s.pending.keys.sorted().compactMap { s.pending[$0] }
+                let t = s.triage
+                s.pending.removeAll()
+                s.triage.removeAll()
+                if r.isEmpty && t.isEmpty { s.scheduled = false }
+                return (r, t)
+            }
+            if requests.isEmpty && triage.isEmpty { return }
+            for r in triage + requests { perform(r) }
+        }
+    }
+
+    private func tick() {
+        guard let newest = try? store.newestID(), newest != lastNewestID else { return }
+        lastNewestID = newest
+        post(.newestID(newest))
+        let (live, paused) = state.withLock { ($0.live, $0.paused) }
+        if paused { return }
+        let now = monotonicSeconds()
+        for slot in live.keys.sorted() {
+            guard let request = live[slot] else { continue }
+            // The container table groups the whole window: refresh it less often.
+            if slot == 1 {
+                if now - lastContainersRefresh < 2 { continue }
+                lastContainersRefresh = now
+            }
+            perform(request)
+        }
+    }
+
+    private func perform(_ request: Request) {
+        do {
+            switch request {
+            case .overview(let filter):
+                let (data, needsCounts) = try OverviewQuery.load(store, filter: filter, cachedCounts: { self.cachedCount($0, newestID: $1) })
+                post(.overview(data))
+                if needsCounts {
+                    var counted = data
+                    for i in counted.panes.indices where counted.panes[i].total == nil {
+                        let q = filter.query(within: counted.panes[i].kind.priorities, limit: 0)
+                        counted.panes[i].total = try count(q, newestID: data.newestID)
+                    }
+                    post(.overview(counted))
+                }
+            case .containers(let filter):
+                lastContainersRefresh = monotonicSeconds()
+                post(.containers(filter, try store.containerActivity(filter.query(limit: 0))))
+            case .container(let id, let filter):
+                post(.container(filter, try ContainerQuery.load(store, id: id, filter: filter)))
+            case .alert(let stored):
+                post(.alert(try AlertDetailQuery.load(store, stored: stored)))
+            case .acknowledge(let ids):
+                guard !readOnly else { post(.failure("read-only: acknowledgements are not stored")); return }
+                try store.acknowledge(ids, who: Self.operatorName)
+                post(.message("acknowledged \(ids.count) alert\(ids.count == 1 ? "" : "s")"))
+                requeueLiveViews()
+            case .silence(let kind, let value, let label, let nanoseconds):
+                guard !readOnly else { post(.failure("read-only: silences are not stored")); return }
+                let until = Timestamp.now().adding(nanoseconds: nanoseconds)
+                try store.addSilence(kind, value: value, until: until, who: Self.operatorName)
+                post(.message("silenced \(kind.rawValue) \(label) for \(Duration.describe(nanoseconds: nanoseconds))"))
+                requeueLiveViews()
+            }
+        } catch {
+            post(.failure("\(error)"))
+        }
+    }
+
+    private func requeueLiveViews() {
+        let live = state.withLock { $0.live }
+        for slot in live.keys.sorted() { if let r = live[slot] { perform(r) } }
+    }
+
+    private func cachedCount(_ q: AlertQuery, newestID: Int64) -> Int? {
+        countCache.first { $0.query == q && $0.newestID == newestID }?.count
+    }
+
+    private func count(_ q: AlertQuery, newestID: Int64) throws -> Int {
+        if let hit = countCache.first(where: { $0.query == q && $0.newestID == newestID }) { return hit.count }
+        let n = try store.count(q)
+        countCache.removeAll { $0.query == q }
+        if countCache.count > 16 { countCache.removeFirst() }
+        countCache.append((q, newestID, n))
+        return n
+    }
+
+    static var operatorName: String? { Paths.environment("SUDO_USER") ?? Paths.environment("USER") ?? Paths.environment("LOGNAME") }
+}
+
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

@@ -1,0 +1,109 @@
+import TradsecCore
+
+/// The top line: where we are and whether data flows. Segments are dropped from the least
+/// important when the terminal is narrow; the clock stays at the right.
+enum Header {
+    static func draw(_ state: ConsoleState, sources: [SourceStatus], now: Timestamp, in rect: Rect, grid: inout ScreenGrid) {
+        grid.fill(rect, role: .header)
+        let clock = Formatting.clock(now) + "Z"
+        var segments: [(String, StyleRole)] = [(" tradsec ", .header), (state.hostname, .header)]
+        let unseen = state.unseenCriticalCount
+        if unseen > 0 { segments.append(("\(unseen) new critical", .unseen)) }
+        if state.paused {
+            let waiting = max(0, state.latestID - state.pausedAtID)
+            segments.append(("PAUSED" + (waiting > 0 ? " +\(waiting)" : ""), .unseen))
+        }
+        if let o = state.overview {
+            if let t = o.newestTime { segments.append(("last event \(Formatting.age(t, now: now)) ago", .header)) }
+            segments.append(("\(o.alertsLastMinute)/min", .header))
+        } else {
+            segments.append(("loading…", .header))
+        }
+        for s in sources {
+            let role: StyleRole
+            switch s.state {
+            case .failed: role = .bad
+            default: role = .header
+            }
+            segments.append(("\(s.name) \(s.state.label)", role))
+        }
+        if sources.isEmpty { segments.append(("history only", .header)) }
+        if !state.filter.isEmpty { segments.append(("filter: \(state.filter.summary)", .header)) }
+        if let silences = state.overview?.silences, !silences.isEmpty {
+            segments.append(("\(silences.count) silence\(silences.count == 1 ? "" : "s")", .header))
+        }
+        if state.readOnly { segments.append(("read-only", .header)) }
+
+        let limit = rect.width - CellWidth.of(clock) - 1
+        var x = rect.x
+        for (i, (text, role)) in segments.enumerated() {
+            let sep = i == 0 ? "" : " │ "
+            let w = CellWidth.of(TerminalSafe.escape(text)) + CellWidth.of(sep)
+            if x + w > limit {
+                // Room for a cut version of an important segment only.
+                if i < 3 { grid.put(sep + text, x: x, y: rect.y, role: role, maxWidth: max(0, limit - x)) }
+                break
+            }
+            if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }
+            x += grid.put(text, x: x, y: rect.y, role: role)
+        }
+        if rect.width > CellWidth.of(clock) + 12 { grid.putRight(clock, right: rect.maxX, y: rect.y, role: .header) }
+    }
+}
+
+/// The bottom line: the prompt when one is open, else a message, else the keys that matter here.
+enum Footer {
+    static func draw(_ state: ConsoleState, in rect: Rect, grid: inout ScreenGrid) -> (x: Int, y: Int)? {
+        grid.fill(rect, role: .footer)
+        let y = rect.y
+        switch state.mode {
+        case .filter(let text, _):
+            let used = grid.put("/" + text, x: rect.x, y: y, role: .prompt, maxWidth: rect.width - 1)
+            grid.putRight("Enter keep · Esc cancel", right: rect.maxX, y: y, role: .footer)
+            return (min(rect.maxX - 1, rect.x + used), y)
+        case .command(let text):
+            let used = grid.put(":" + text, x: rect.x, y: y, role: .prompt, maxWidth: rect.width - 1)
+            return (min(rect.maxX - 1, rect.x + used), y)
+        case .silenceChoice(let rule, let container):
+            grid.put("silence [r]ule '\(rule)' or [c]ontainer \(container.name)?  Esc cancels", x: rect.x, y: y, role: .prompt)
+            return nil
+        case .silenceDuration(let kind, _, let label, let text):
+            let used = grid.put("silence \(kind.rawValue) \(label) for: " + text, x: rect.x, y: y, role: .prompt, maxWidth: rect.width - 1)
+            return (min(rect.maxX - 1, rect.x + used), y)
+        case .normal:
+            break
+        }
+        if let message = state.message {
+            grid.put(message, x: rect.x, y: y, role: state.messageIsError ? .bad : .footer, maxWidth: rect.width)
+            return nil
+        }
+        var x = rect.x
+        for (action, label) in hints(for: state.screen) {
+            guard let key = state.keyMap.keys(for: action).first else { continue }
+            let k = " " + key.label + " "
+            let w = CellWidth.of(k) + CellWidth.of(label) + 1
+            if x + w > rect.maxX { break }
+            x += grid.put(k, x: x, y: y, role: .key)
+            x += grid.put(label + " ", x: x, y: y, role: .footer)
+        }
+        return nil
+    }
+
+    static func hints(for screen: ScreenKind) -> [(Action, String)] {
+        switch screen {
+        case .overview:
+            return [(.help, "help"), (.open, "detail"), (.nextPane, "pane"), (.filter, "filter"), (.command, "cmd"),
+                    (.acknowledge, "ack"), (.silence, "silence"), (.pause, "pause"), (.containers, "containers"), (.quit, "quit")]
+        case .containers:
+            return [(.help, "help"), (.open, "drill in"), (.sort, "sort"), (.silence, "silence"), (.filter, "filter"),
+                    (.back, "back"), (.quit, "quit")]
+        case .container:
+            return [(.help, "help"), (.open, "alert"), (.acknowledge, "ack"), (.silence, "silence"), (.back, "back"), (.quit, "quit")]
+        case .alert:
+            return [(.help, "help"), (.down, "scroll"), (.nextPane, "related"), (.open, "open related"), (.acknowledge, "ack"),
+                    (.silence, "silence"), (.back, "back"), (.quit, "quit")]
+        case .help:
+            return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
+        }
+    }
+}

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import Feeds
+import Foundation
+import Synchronization
+
+/// `falco-file=PATH`: follows a Falco JSON log like `ingest --follow` (rotation, resume at
+/// the stored checkpoint), on a thread of its own, storing alerts into the history.
+public final class FalcoFileSource: ConsoleSource, @unchecked Sendable {
+    public let path: String
+    public var name: String { "falco-file:\(path)" }
+    private let stopFlag = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let state = Mutex<SourceState>(.starting)
+    private var thread: Thread?
+
+    public init(path: String) { self.path = path }
+
+    public var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
+
+    public func start(store: AlertStore) {
+        let t = Thread { [self] in
+            let ingestor = AlertIngestor(store: store, origin: path)
+            var options = FileFollower.Options()
+            options.pollInterval = 0.05
+            let follower = FileFollower(path: path, ingestor: ingestor, options: options) { [weak self] message in
+                // The follower's log lines become the source's state in the header.
+                if message.hasPrefix("waiting for") { self?.state.withLock { $0 = .waiting("no file yet") } }
+                else if message.hasSuffix("appeared") { self?.state.withLock { $0 = .running } }
+            }
+            state.withLock { if case .starting = $0 { $0 = .running } }
+            do {
+                try follower.run { stopFlag.load(ordering: .acquiring) }
+                state.withLock { $0 = .stopped }
+            } catch {
+                state.withLock { $0 = .failed("\(error)") }
+            }
+            finished.store(true, ordering: .releasing)
+        }
+        t.name = "tradsec.source.falco-file"
+        thread = t
+        t.start()
+    }
+
+    public func stop() {
+        stopFlag.store(true, ordering: .releasing)
+        // The follower commits its last batch before returning; give it a moment.
+        for _ in 0..<100 where !finished.load(ordering: .acquiring) { usleep(20_000) }
+    }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser
+struct BenchConsoleCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "console") }

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Console
+import TradsecCore
+
+struct ConsoleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "The live console: alert panes by priority, containers, alert detail.",
+        discussion: """
+            Opens a full-screen view of the history that follows it live. With --source it
+            also feeds the history while it runs. Defaults come from
+            $XDG_CONFIG_HOME/tradsec/config.yaml (theme, sources, keys); flags win.
+            Press ? inside for every key. See docs/console.md.
+
+            Examples:
+              tradsec console
+              tradsec console --source falco-file=/var/log/falco/events.json
+              tradsec console --db /tmp/incident.sqlite --read-only --theme high-contrast
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Colour theme: default, high-contrast, solarized-dark, monochrome, or a .yaml path.", valueName: "name"))
+    var theme: String?
+
+    @Flag(help: "Never write to the history (no acknowledgements, silences or sources).")
+    var readOnly = false
+
+    @Option(name: .customLong("source"), help: ArgumentHelp("Feed the history while the console runs: \(SourceSpec.help). Repeatable.",
+                                                           valueName: "spec"))
+    var sources: [String] = []
+
+    @Option(help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "path"))
+    var config: String?
+
+    func run() throws {
+        var options = ConsoleLauncher.Options(databasePath: store.path)
+        options.theme = theme
+        options.readOnly = readOnly
+        options.sources = sources
+        options.configPath = config
+        do {
+            try ConsoleLauncher.run(options)
+        } catch {
+            Terminal.printError("tradsec console: \(error.description)")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
