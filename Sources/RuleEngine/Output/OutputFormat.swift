@@ -64,12 +64,13 @@ public struct OutputFormat: @unchecked Sendable {
         return OutputFormat(segments: segments, references: references)
     }
 
+    static let transformerPrefixes: [(String, [UInt8])] = ConditionParser.transformers.map { ($0, Array(($0 + "(").utf8)) }
+
     /// The longest valid field or transformer starting at `start` (shortened one character at a time).
     private static func parseReference(_ bytes: [UInt8], from start: Int, access: FieldAccessBuilder) throws(FormatError) -> (Reference, Int) {
         // Transformer: name(...) up to the matching parenthesis.
-        for name in ConditionParser.transformers {
-            let prefix = Array((name + "(").utf8)
-            guard bytes.count - start > prefix.count, Array(bytes[start..<start + prefix.count]) == prefix else { continue }
+        for (name, prefix) in Self.transformerPrefixes {
+            guard bytes.count - start > prefix.count, bytes[start..<start + prefix.count].elementsEqual(prefix) else { continue }
             var depth = 0
             var e = start
             while e < bytes.count {
