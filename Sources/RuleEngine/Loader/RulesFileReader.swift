@@ -83,7 +83,7 @@ struct RulesFileReader {
                                         "capture_duration", "warn_evttypes", "skip-if-unknown-filter", "tags",
                                         "exceptions", "override", "append"]
 
-    private mutating func warnUnknownKeys(_ item: YAMLMap, allowed: Set<String>, _ ctx: YAMLContext) {
+    mutating func warnUnknownKeys(_ item: YAMLMap, allowed: Set<String>, _ ctx: YAMLContext) {
         for key in YAMLValues.keys(of: item) where !allowed.contains(key) {
             warnings.append(ctx.warning("LOAD_UNKNOWN_KEY", "Unknown key '\(key)'. The key will be ignored."))
         }
@@ -163,7 +163,7 @@ struct RulesFileReader {
     // MARK: - Overrides
 
     /// `override:` as key -> operation, validated for the item kind.
-    private func readOverrides(_ item: YAMLMap, appendable: Set<String>, replaceable: Set<String>,
+    func readOverrides(_ item: YAMLMap, appendable: Set<String>, replaceable: Set<String>,
                                _ ctx: YAMLContext) throws(LoadFailure) -> [String: String]? {
         guard let node = item["override"] else { return nil }
         let octx = ctx.adding("overrides", "", node)
@@ -196,7 +196,7 @@ struct RulesFileReader {
         return overrides
     }
 
-    private mutating func legacyAppend(_ item: YAMLMap, hasOverride: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> Bool {
+    mutating func legacyAppend(_ item: YAMLMap, hasOverride: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> Bool {
         let append = try YAMLValues.bool(item, "append", ctx) ?? false
         if append {
             warnings.append(ctx.warning("LOAD_DEPRECATED_ITEM", "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead."))
@@ -263,205 +263,6 @@ struct RulesFileReader {
     static func isValidMacroName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.isASCIILetter else { return false }
         return name.unicodeScalars.allSatisfy { $0.isASCIILetter || ($0.value >= 48 && $0.value <= 57) || $0 == "_" }
-    }
-
-    // MARK: - Rules
-
-    static let appendableRuleKeys: Set<String> = ["condition", "output", "desc", "tags", "exceptions"]
-    static let replaceableRuleKeys: Set<String> = ["condition", "output", "desc", "priority", "tags", "exceptions", "enabled",
-                                                   "warn_evttypes", "skip-if-unknown-filter", "capture", "capture_duration"]
-
-    private mutating func readRule(_ item: YAMLMap, _ root: YAMLContext) throws(LoadFailure) {
-        let anonymous = root.adding("rule", "", item)
-        let name = try YAMLValues.string(item, "rule", required: true, nonEmpty: true, anonymous) ?? ""
-        let ctx = root.adding("rule", name, item)
-        warnUnknownKeys(item, allowed: Self.ruleKeys, ctx)
-        let append = try legacyAppend(item, hasOverride: item["override"] != nil, ctx)
-        let source = try YAMLValues.string(item, "source", required: false, ctx)
-
-        if let overrides = try readOverrides(item, appendable: Self.appendableRuleKeys, replaceable: Self.replaceableRuleKeys, ctx) {
-            try applyRuleOverrides(item, name: name, source: source, overrides: overrides, ctx)
-        } else if append {
-            let condition = try YAMLValues.string(item, "condition", required: false, ctx)
-            let exceptions = try readExceptions(item, append: true, ctx)
-            guard condition != nil || item["exceptions"] != nil else {
-                throw ctx.error("LOAD_ERR_VALIDATE", "Appended rule must have exceptions or condition property")
-            }
-            let i = try collection.existingRule(named: name, source: source,
-                missing: "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", context: ctx)
-            if let condition { collection.rules[i].condition += " " + condition }
-            try collection.appendExceptions(exceptions, toRule: i)
-            collection.touchRule(i)
-        } else if ["condition", "output", "desc", "priority"].allSatisfy({ item[$0] == nil }) {
-            warnings.append(ctx.warning("LOAD_DEPRECATED_ITEM", "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace')."))
-            guard item["enabled"] != nil else { throw ctx.validate("Item has no mapping for key 'enabled'") }
-            let enabled = try YAMLValues.bool(item, "enabled", ctx) ?? true
-            let i = try collection.existingRule(named: name, source: source,
-                missing: "Rule has 'enabled' key but no rule by that name already exists", context: ctx)
-            collection.rules[i].enabled = enabled
-        } else {
-            try defineFullRule(item, name: name, source: source, ctx)
-        }
-    }
-
-    private mutating func defineFullRule(_ item: YAMLMap, name: String, source: String?, _ ctx: YAMLContext) throws(LoadFailure) {
-        let condition = try YAMLValues.string(item, "condition", required: true, nonEmpty: true, ctx) ?? ""
-        let output = try YAMLValues.string(item, "output", required: true, nonEmpty: true, ctx) ?? ""
-        let desc = try YAMLValues.string(item, "desc", required: true, nonEmpty: true, ctx) ?? ""
-        let priority = try readPriority(item, ctx)!
-        let exceptions = try readExceptions(item, append: false, ctx)
-        let rule = RuleCollection.RuleDefinition(
-            name: name, condition: condition, output: output.trimmingBlanks(), description: desc, priority: priority,
-            source: (source?.isEmpty ?? true) ? "syscall" : source!,
-            enabled: try YAMLValues.bool(item, "enabled", ctx) ?? true,
-            tags: Set(try YAMLValues.scalarSequence(item, "tags", required: false, ctx) ?? []),
-            exceptions: exceptions,
-            warnEventTypes: try YAMLValues.bool(item, "warn_evttypes", ctx) ?? true,
-            skipIfUnknownFilter: try YAMLValues.bool(item, "skip-if-unknown-filter", ctx) ?? false,
-            capture: try YAMLValues.bool(item, "capture", ctx) ?? false,
-            captureDuration: try YAMLValues.uint32(item, "capture_duration", ctx) ?? 0,
-            index: 0, visibility: 0, context: ctx,
-            conditionContext: ctx.adding("rule condition", "", item["condition"]),
-            outputContext: ctx.adding("rule output", "", item["output"]))
-        if !collection.sources.contains(rule.source) {
-            warnings.append(ctx.warning("LOAD_UNKNOWN_SOURCE", "Unknown source \(rule.source), skipping"))
-        }
-        try collection.defineRule(rule)
-    }
-
-    private func readPriority(_ item: YAMLMap, _ ctx: YAMLContext) throws(LoadFailure) -> Priority? {
-        guard let text = try YAMLValues.string(item, "priority", required: true, nonEmpty: true, ctx) else { return nil }
-        guard let p = Priority(name: text.trimmingBlanks()) else {
-            throw ctx.adding("rule priority", "", item["priority"]).validate("Invalid priority")
-        }
-        return p
-    }
-
-    private mutating func applyRuleOverrides(_ item: YAMLMap, name: String, source: String?, overrides: [String: String],
-                                             _ ctx: YAMLContext) throws(LoadFailure) {
-        let appendKeys = overrides.filter { $0.value == "append" }.map(\.key)
-        let replaceKeys = overrides.filter { $0.value == "replace" }.map(\.key)
-        var i = -1
-        if !appendKeys.isEmpty {
-            i = try collection.existingRule(named: name, source: source,
-                missing: "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", context: ctx)
-        }
-        if !replaceKeys.isEmpty, i < 0 {
-            i = try collection.existingRule(named: name, source: source,
-                missing: "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists", context: ctx)
-        }
-        guard i >= 0 else { return }
-        // Appends first, then replaces (spec 1.13).
-        for key in appendKeys {
-            switch key {
-            case "condition": collection.rules[i].condition += " " + (try YAMLValues.string(item, key, required: true, ctx) ?? "")
-            case "output": collection.rules[i].output += " " + (try YAMLValues.string(item, key, required: true, ctx) ?? "")
-            case "desc": collection.rules[i].description += " " + (try YAMLValues.string(item, key, required: true, ctx) ?? "")
-            case "tags": collection.rules[i].tags.formUnion(try YAMLValues.scalarSequence(item, key, required: false, ctx) ?? [])
-            case "exceptions": try collection.appendExceptions(try readExceptions(item, append: true, ctx), toRule: i)
-            default: break
-            }
-        }
-        for key in replaceKeys {
-            switch key {
-            case "condition":
-                collection.rules[i].condition = try YAMLValues.string(item, key, required: true, nonEmpty: true, ctx) ?? ""
-                collection.rules[i].conditionContext = ctx.adding("rule condition", "", item[key])
-            case "output":
-                collection.rules[i].output = (try YAMLValues.string(item, key, required: true, nonEmpty: true, ctx) ?? "").trimmingBlanks()
-                collection.rules[i].outputContext = ctx.adding("rule output", "", item[key])
-            case "desc": collection.rules[i].description = try YAMLValues.string(item, key, required: true, ctx) ?? ""
-            case "priority": collection.rules[i].priority = try readPriority(item, ctx)!
-            case "tags": collection.rules[i].tags = Set(try YAMLValues.scalarSequence(item, key, required: false, ctx) ?? [])
-            case "exceptions": try collection.replaceExceptions(try readExceptions(item, append: false, ctx), ofRule: i)
-            case "enabled": collection.rules[i].enabled = try YAMLValues.bool(item, key, ctx) ?? true
-            case "warn_evttypes": collection.rules[i].warnEventTypes = try YAMLValues.bool(item, key, ctx) ?? true
-            case "skip-if-unknown-filter": collection.rules[i].skipIfUnknownFilter = try YAMLValues.bool(item, key, ctx) ?? false
-            case "capture": collection.rules[i].capture = try YAMLValues.bool(item, key, ctx) ?? false
-            case "capture_duration": collection.rules[i].captureDuration = try YAMLValues.uint32(item, key, ctx) ?? 0
-            default: break
-            }
-        }
-        collection.touchRule(i)
-    }
-
-    // MARK: - Exceptions
-
-    private mutating func readExceptions(_ item: YAMLMap, append: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> [RuleCollection.ExceptionDefinition] {
-        guard let node = item["exceptions"], !YAMLValues.isNull(node) else { return [] }
-        let exsCtx = ctx.adding("exceptions", "", node)
-        guard case .sequence(let entries) = node else { throw exsCtx.error("LOAD_ERR_VALIDATE", "Rule exceptions must be a sequence") }
-        var result: [RuleCollection.ExceptionDefinition] = []
-        var seen = Set<String>()
-        for entry in entries {
-            let anonymous = exsCtx.adding("exception", "", entry)
-            guard case .mapping = entry else { throw anonymous.error("LOAD_ERR_VALIDATE", "Rule exception must be a mapping") }
-            let entry = YAMLMap(entry)
-            let name = try YAMLValues.string(entry, "name", required: true, anonymous) ?? ""
-            let ectx = ctx.adding("exception", name, entry)
-            warnUnknownKeys(entry, allowed: ["name", "fields", "comps", "values"], ectx)
-            if !seen.insert(name).inserted {
-                warnings.append(ectx.warning("LOAD_EXCEPTION_NAME_NOT_UNIQUE", "Multiple definitions of exception '\(name)' in the same rule"))
-            }
-            let fields = try readScalars(entry, "fields", required: !append, ectx)
-            let comps = try readScalars(entry, "comps", required: false, ectx)
-            var values: [RuleCollection.ExceptionRow] = []
-            let valuesNode = entry["values"]
-            if let valuesNode, !YAMLValues.isNull(valuesNode) {
-                let vctx = ectx.adding("exception values", "", valuesNode)
-                guard case .sequence(let rows) = valuesNode else { throw vctx.error("LOAD_ERR_VALIDATE", "Rule exception values must be a sequence") }
-                for row in rows {
-                    let rctx = vctx.adding("exception value", "", row)
-                    switch row {
-                    case .scalar(let s): values.append(.scalar(s.string))
-                    case .sequence(let cells):
-                        var tuple: [RuleCollection.ExceptionValue] = []
-                        for cell in cells {
-                            switch cell {
-                            case .scalar(let s): tuple.append(.scalar(s.string))
-                            case .sequence(let inner):
-                                var list: [String] = []
-                                for x in inner {
-                                    guard let t = YAMLValues.scalarText(x) else { throw rctx.validate("sequence value is not scalar") }
-                                    list.append(t)
-                                }
-                                tuple.append(.list(list))
-                            default: throw rctx.validate("Value is not a scalar value")
-                            }
-                        }
-                        values.append(.tuple(tuple))
-                    default: throw rctx.validate("Value is not a scalar value")
-                    }
-                }
-            } else if append {
-                warnings.append(ectx.warning("LOAD_APPEND_NO_VALUES", "Overriding/appending exception with no values"))
-            }
-            result.append(.init(name: name, fields: fields, comps: comps, values: values,
-                                hasValues: valuesNode != nil, context: ectx))
-        }
-        return result
-    }
-
-    private func readScalars(_ entry: YAMLMap, _ key: String, required: Bool, _ ctx: YAMLContext) throws(LoadFailure) -> RuleCollection.ExceptionScalars? {
-        guard let node = entry[key] else {
-            if required { throw ctx.validate("Item has no mapping for key '\(key)'") }
-            return nil
-        }
-        if YAMLValues.isNull(node) {
-            if required { throw ctx.validate("Mapping for key '\(key)' is empty") }
-            return nil
-        }
-        switch node {
-        case .scalar(let s): return .single(s.string)
-        case .sequence(let seq):
-            var items: [String] = []
-            for x in seq {
-                guard let t = YAMLValues.scalarText(x) else { throw ctx.validate("sequence value is not scalar") }
-                items.append(t)
-            }
-            return .list(items)
-        default: throw ctx.validate("Value is not a scalar value")
-        }
     }
 }
 
