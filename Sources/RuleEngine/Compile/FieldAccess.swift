@@ -314,7 +314,8 @@ enum ValueRendering {
         case .double(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
         case .bool(let b): return b ? "true" : "false"
         case .ip(let ip): return ip.description
-        case .list(let items): return items.map(text).joined(separator: ",")
+        // List fields print like libsinsp: (a,b).
+        case .list(let items): return "(" + items.map(text).joined(separator: ",") + ")"
         }
     }
 }
