@@ -34,12 +34,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Until the console lands: ingest the bundled sample into a fresh history and show it.
+# Until the console lands: play the bundled incident through the embedded rule engine into a
+# fresh history, printing each alert as it is raised.
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	.build/debug/tradsec ingest --db $(DEMO_DB) docs/samples/falco-alerts.jsonl
-	.build/debug/tradsec stats --db $(DEMO_DB)
-	.build/debug/tradsec query --db $(DEMO_DB) --priority '>=error'
+	.build/debug/tradsec demo --db $(DEMO_DB)
 
 bench: release
 	.build/release/tradsec bench ingest

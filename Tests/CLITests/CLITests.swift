@@ -139,3 +139,32 @@ import Testing
         #expect(follower.stderr.contains("2 accepted (2 stored, 0 already in the history)"))
     }
 }
+
+/// The bundled incident, played instantly through the trading rule pack.
+@Suite struct DemoTests {
+    @Test func playsTheIncidentIntoAFreshHistory() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTree(dir) }
+        let db = dir + "/demo.sqlite"
+        var (status, out, err) = Child.run(["demo", "--instant", "--db", db], in: dir)
+        #expect(status == 0, "\(err)")
+        #expect(err.contains("346 events, 20 alerts stored"), "\(err)")
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 20)
+        // The story in order: shell, keys, unknown exchange, packing, sending, wallet, connector, Falco, logs.
+        let rules = lines.map { line in line.split(separator: " — ").first!.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).joined(separator: " ") }
+        #expect(rules.first == "Shell Spawned in Trading Container")
+        #expect(rules.contains("Outbound Connection to Non-Allowlisted Exchange Host"))
+        #expect(rules.contains("Crypto Wallet File Accessed"))
+        #expect(rules.filter { $0 == "Falco Stopped or Reconfigured" }.count == 2)
+        #expect(!out.utf8.contains(0x1B), "escape sequences in alert text are shown escaped")
+        #expect(out.contains("\\x1b]0;owned\\x07"))
+
+        (status, out, _) = Child.run(["stats", "--db", db, "--json"], in: dir)
+        #expect(out.contains(#""total":20"#))
+        #expect(out.contains(#""key":"ai-trading-bot (3ad7b26ded6d)""#) && out.contains(#""key":"bluefin-service (91c0fe22ab10)""#))
+        #expect(out.contains(#""key":"host""#))
+        (status, out, _) = Child.run(["query", "--db", db, "--container", "bluefin-service", "--format", "json"], in: dir)
+        #expect(out.split(separator: "\n").count == 4)
+    }
+}

@@ -43,6 +43,13 @@ import Testing
         #expect(a.kubernetes?.pod == "bot-0")
     }
 
+    @Test func placesAnAlertWithOnlyAContainerNameInThatContainer() throws {
+        let a = try AlertDecoder.decode(line: #"{"rule":"r","priority":"Error","time":"2024-01-01T00:00:00Z","output":"o","output_fields":{"container.name":"bot"}}"#)
+        #expect(a.container.id == "bot" && a.container.name == "bot" && !a.container.isHost)
+        let h = try AlertDecoder.decode(line: #"{"rule":"r","priority":"Error","time":"2024-01-01T00:00:00Z","output":"o","output_fields":{"container.name":"host"}}"#)
+        #expect(h.container.isHost)
+    }
+
     @Test(arguments: [
         (#"{"priority":"Warning","time":"2024-01-01T00:00:00Z"}"#, AlertRejection.Code.missingKey, "missing key \"rule\""),
         (#"{"rule":5,"priority":"Warning","time":"2024-01-01T00:00:00Z"}"#, .wrongType, "key \"rule\" should be a string, found a number"),

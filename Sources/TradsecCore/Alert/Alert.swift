@@ -70,7 +70,8 @@ public struct Alert: Sendable, Equatable {
 
     /// Where the alert happened: a container, or the host itself.
     public var container: ContainerRef {
-        let id = text("container.id")
+        // Rules that print only the container name still place the alert in that container.
+        let id = text("container.id") ?? text("container.name").flatMap { $0 == "host" ? nil : $0 }
         if id == nil || id == "host" {
             return ContainerRef(id: ContainerRef.hostID, name: hostname ?? "host", image: nil)
         }

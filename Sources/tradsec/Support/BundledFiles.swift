@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TradsecCore
+
+/// Finds the files tradsec ships beside its binary (the trading rule pack, themes) whether it
+/// runs from a build folder (`.build/debug/tradsec`) or an installation (`/usr/local/bin`).
+enum BundledFiles {
+    /// The directory holding the running executable.
+    static var executableDirectory: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "." }
+        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+
+    /// `rules/NAME`: `$TRADSEC_RULES_DIR`, the source tree above a build folder,
+    /// `<prefix>/share/tradsec/rules`, then `/etc/tradsec/rules`.
+    static func rulesFile(_ name: String) -> String? {
+        var candidates: [String] = []
+        if let dir = Paths.environment("TRADSEC_RULES_DIR") { candidates.append(dir) }
+        let exe = executableDirectory
+        candidates += [exe + "/../../rules", exe + "/../../../rules", exe + "/../share/tradsec/rules", "/etc/tradsec/rules"]
+        return candidates.map { $0 + "/" + name }.first { access($0, R_OK) == 0 }
+    }
+}
