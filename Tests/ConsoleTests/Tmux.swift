@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Drives the real binary inside a private tmux server (`-S` socket of its own), reading the
+/// screen back with `capture-pane` and polling with deadlines, never fixed sleeps.
+/// tmux is started with posix_spawn, a clean signal mask and waitpid: Foundation.Process
+/// leaves signals blocked in children of test threads and hangs on tmux's daemon.
+final class TmuxSession {
+    let socket: String
+    let directory: String
+    let name = "console"
+
+    static var tmuxPath: String? {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { access($0, X_OK) == 0 }
+    }
+
+    /// The `tradsec` binary built beside the test bundle.
+    static var binary: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        var dir = String(decoding: buffer[0..<max(0, n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        while !dir.isEmpty, access(dir + "/tradsec", X_OK) != 0 { dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)]) }
+        return dir + "/tradsec"
+    }
+
+    /// True when the binary has the `console` subcommand (the root command registers it).
+    static let consoleAvailable: Bool = {
+        guard tmuxPath != nil else { return false }
+        let out = "/tmp/tradsec-console-help-\(getpid())"
+        defer { unlink(out) }
+        return spawn([binary, "console", "--help"], output: out) == 0 && readFile(out).contains("USAGE: tradsec console")
+    }()
+
+    init(command: [String], width: Int = 120, height: Int = 40, directory: String, environment: [String] = []) {
+        self.directory = directory
+        socket = directory + "/tmux.sock"
+        let env = ["env", "TERM=tmux-256color", "LANG=C.UTF-8", "HOME=" + directory, "XDG_CONFIG_HOME=" + directory + "/config"] + environment
+        tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), (env + command).map(Self.quote).joined(separator: " ")
+                   + " 2>" + directory + "/stderr.txt; echo $? >" + directory + "/exit-status"])
+        tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    deinit {
+        tmux(["kill-server"])
+        unlink(socket)
+    }
+
+    @discardableResult
+    func tmux(_ args: [String]) -> String {
+        let out = directory + "/tmux-out-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(out) }
+        _ = Self.spawn([Self.tmuxPath ?? "/usr/bin/tmux", "-S", socket, "-f", "/dev/null"] + args, output: out)
+        return readFile(out)
+    }
+
+    func screen() -> String { tmux(["capture-pane", "-p", "-t", name]) }
+
+    func send(_ keys: String...) { tmux(["send-keys", "-t", name] + keys) }
+
+    /// Literal text (no key-name lookup).
+    func type(_ text: String) { tmux(["send-keys", "-t", name, "-l", text]) }
+
+    /// Polls the screen until `predicate` holds; false after `timeout` seconds.
+    func waitFor(timeout: Double = 10, _ predicate: (String) -> Bool) -> Bool {
+        let deadline = now() + timeout
+        while now() < deadline {
+            if predicate(screen()) { return true }
+            usleep(30_000)
+        }
+        debugLog("timed out; screen:\n" + screen())
+        return false
+    }
+
+    func waitFor(_ text: String, timeout: Double = 10) -> Bool { waitFor(timeout: timeout) { $0.contains(text) } }
+
+    /// The command's exit status once it ended (written by the shell tmux runs it in), nil on timeout.
+    func exitStatus(timeout: Double = 10) -> Int? {
+        let deadline = now() + timeout
+        while now() < deadline {
+            if let status = Int(readFile(directory + "/exit-status").trimmingCharacters()) { return status }
+            usleep(30_000)
+        }
+        debugLog("no exit; stderr: " + readFile(directory + "/stderr.txt") + "\nscreen:\n" + screen())
+        return nil
+    }
+
+    var paneTitle: String { tmux(["display-message", "-p", "-t", name, "#{pane_title}"]).trimmingCharacters() }
+
+    static func quote(_ s: String) -> String { "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'" }
+
+    @discardableResult
+    static func spawn(_ argv: [String], output: String, environment: [String] = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t(); sigemptyset(&empty)
+        var all = sigset_t(); sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let cargv = argv.map { strdup($0) } + [nil]
+        let cenv = environment.map { strdup($0) } + [nil]
+        defer { (cargv + cenv).forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, &attr, cargv, cenv) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    }
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func readFile(_ path: String) -> String {
+    guard let f = fopen(path, "r") else { return "" }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+func appendFile(_ path: String, _ text: String) {
+    guard let f = fopen(path, "a") else { return }
+    _ = text.withCString { fputs($0, f) }
+    fclose(f)
+}
+
+extension StringProtocol {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// Test diagnostics on stderr (unbuffered: kept even when the test process ends abruptly).
+func debugLog(_ text: String) {
+    let line = text + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
