@@ -144,12 +144,16 @@ extension AlertStore {
         return out
     }
 
-    /// User text to an FTS5 query: each word a quoted prefix term, all required.
-    /// Quoting keeps FTS5 syntax characters in the text (`"`, `*`, `-`, `:`) literal.
+    /// User text to an FTS5 query: every word required, the last one as a prefix (the word
+    /// still being typed); whole words before it match exactly, which keeps common short
+    /// prefixes from expanding to thousands of terms. Quoting keeps FTS5 syntax characters in
+    /// the text (`"`, `*`, `-`, `:`) literal.
     static func ftsQuery(_ text: String) -> String? {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard !words.isEmpty else { return nil }
-        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " AND ")
+        return words.enumerated().map { index, word in
+            "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (index == words.count - 1 ? "*" : "")
+        }.joined(separator: " AND ")
     }
 }
 
