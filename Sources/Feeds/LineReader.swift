@@ -18,8 +18,11 @@ public final class LineReader {
     }
 
     public enum ReadStatus: Equatable {
-        /// The end of what is there now; a followed file may grow later.
+        /// The end of what is there now (end of file; a followed file may grow later, a
+        /// socket or pipe has been closed by the writer).
         case endOfData
+        /// A non-blocking descriptor has nothing more for now, but is still open.
+        case wouldBlock
         case failed(errno: Int32)
     }
 
@@ -52,7 +55,7 @@ public final class LineReader {
             let n = Glibc.read(fd, buffer.baseAddress! + end, buffer.count - end)
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == EAGAIN { return .endOfData }
+                if errno == EAGAIN || errno == EWOULDBLOCK { return .wouldBlock }
                 return .failed(errno: errno)
             }
             if n == 0 { return .endOfData }

@@ -20,6 +20,8 @@ struct IngestCommand: ParsableCommand {
 
             With --follow, keeps reading the file as it grows (like 'tail -F'), across rotation by
             rename or copytruncate, and resumes exactly where it stopped after a restart.
+            With --socket, listens on a Unix socket (mode 0600) for any number of writers, e.g.
+            Falco's program_output: "socat - UNIX-CONNECT:/run/tradsec/alerts.sock".
             Stop it with Ctrl-C or SIGTERM: everything read so far is committed first.
 
             Exit status: 0 when the input could be read (even with rejected lines), 66 when it
@@ -35,6 +37,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Follow this file as it grows (survives rotation; resumes after restart).",
                                             valueName: "file"))
     var follow: String?
+
+    @Option(name: .long, help: ArgumentHelp("Listen on this Unix socket for alert lines.", valueName: "path"))
+    var socket: String?
 
     @Flag(name: .long, help: "With --follow and no saved position: skip what the file already holds.")
     var fromEnd = false
@@ -52,7 +57,9 @@ struct IngestCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if follow != nil && file != nil { throw ValidationError("give either FILE or --follow FILE, not both") }
+        if [follow != nil, file != nil, socket != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one input: FILE, --follow FILE or --socket PATH")
+        }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let maxAge, Duration.parse(maxAge) == nil { throw ValidationError("--max-age: '\(maxAge)' is not a duration (30d, 12h)") }
         if let maxRows, maxRows < 1 { throw ValidationError("--max-rows must be at least 1") }
@@ -64,6 +71,10 @@ struct IngestCommand: ParsableCommand {
             let retention = RetentionPolicy(maxAge: maxAge.flatMap(Duration.parse), maxRows: maxRows)
             if let follow {
                 try runFollow(path: follow, history: history, retention: retention)
+                return
+            }
+            if let socket {
+                try runSocket(path: socket, history: history)
                 return
             }
             let source = file ?? "-"
@@ -102,6 +113,26 @@ struct IngestCommand: ParsableCommand {
                 }
                 return stop.isSet
             })
+        } catch {
+            printReport(ingestor.report, source: path)
+            throw CLIError("\(error)", exitCode: 74)
+        }
+        printReport(ingestor.report, source: path)
+    }
+
+    private func runSocket(path: String, history: AlertStore) throws {
+        let ingestor = AlertIngestor(store: history, origin: "socket:" + path, batchSize: batchSize)
+        let listener = SocketListener(path: path, ingestor: ingestor) { Terminal.printError("tradsec: \($0)") }
+        do {
+            try listener.open()
+        } catch {
+            throw CLIError("\(error)", exitCode: 69)
+        }
+        Terminal.printError("tradsec: listening on \(path)")
+        let stop = StopSignal.install()
+        defer { listener.close() }
+        do {
+            try listener.run(shouldStop: { stop.isSet })
         } catch {
             printReport(ingestor.report, source: path)
             throw CLIError("\(error)", exitCode: 74)
