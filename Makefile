@@ -1,5 +1,5 @@
 # tradsec — two commands set everything up on a fresh Debian/Ubuntu machine:
-#   make demo   build and open the console on the bundled sample
+#   make demo   build, play the bundled incident and open the console on it
 #   make test   install missing system packages, build, run every test
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
@@ -34,8 +34,8 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Until the console lands: play the bundled incident through the embedded rule engine into a
-# fresh history, printing each alert as it is raised.
+# Play the bundled incident through the embedded rule engine into a fresh history and open the
+# console on it while it plays (on a terminal; elsewhere each alert is printed).
 demo: build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	.build/debug/tradsec demo --db $(DEMO_DB)

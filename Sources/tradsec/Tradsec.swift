@@ -14,8 +14,9 @@ struct Tradsec: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
+            ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
             RulesCommand.self, FilterCommand.self, DemoCommand.self, BenchCommand.self, InfoCommand.self,
-        ]
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
