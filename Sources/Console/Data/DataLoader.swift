@@ -51,7 +51,12 @@ public final class DataLoader: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     private var lastNewestID: Int64 = -1
     private var lastContainersRefresh = 0.0
-    private var countCache: [(query: AlertQuery, newestID: Int64, count: Int)] = []
+    private var countCache: [(query: AlertQuery, newestID: Int64, count: Int, at: Double)] = []
+    /// Counts shown are older than the newest alert (allowed for `countMaxAge` during a storm).
+    private var countsStale = false
+    /// Pane counts scan an index over the whole history (~50-100 ms at a million alerts): during
+    /// a storm they are refreshed at most this often, not at every live refresh.
+    public var countMaxAge = 2.0
 
     private struct LoaderState {
         var pending: [Int: Request] = [:]
@@ -137,7 +142,16 @@ public final class DataLoader: @unchecked Sendable {
     }
 
     private func tick() {
-        guard let newest = try? store.newestID(), newest != lastNewestID else { return }
+        guard let newest = try? store.newestID() else { return }
+        if newest == lastNewestID {
+            // Quiet again after a storm: bring the counts up to date once.
+            let overview = state.withLock { $0.paused ? nil : $0.live[0] }
+            if countsStale, let overview, countCache.allSatisfy({ monotonicSeconds() - $0.at >= countMaxAge }) {
+                countsStale = false
+                perform(overview)
+            }
+            return
+        }
         lastNewestID = newest
         post(.newestID(newest))
         let (live, paused) = state.withLock { ($0.live, $0.paused) }
@@ -198,7 +212,13 @@ public final class DataLoader: @unchecked Sendable {
     }
 
     private func cachedCount(_ q: AlertQuery, newestID: Int64) -> Int? {
-        countCache.first { $0.query == q && $0.newestID == newestID }?.count
+        guard let hit = countCache.first(where: { $0.query == q }) else { return nil }
+        if hit.newestID == newestID { return hit.count }
+        if monotonicSeconds() - hit.at < countMaxAge {
+            countsStale = true
+            return hit.count
+        }
+        return nil
     }
 
     private func count(_ q: AlertQuery, newestID: Int64) throws -> Int {
@@ -206,7 +226,7 @@ public final class DataLoader: @unchecked Sendable {
         let n = try store.count(q)
         countCache.removeAll { $0.query == q }
         if countCache.count > 16 { countCache.removeFirst() }
-        countCache.append((q, newestID, n))
+        countCache.append((q, newestID, n, monotonicSeconds()))
         return n
     }
 

@@ -3,7 +3,7 @@ import TradsecCore
 
 /// The overview's queries: newest alerts per pane (indexed, limited), per-minute rates, silences.
 enum OverviewQuery {
-    static let rowsPerPane = 400
+    static let rowsPerPane = 250
     static let rateMinutes = 60
 
     /// The data, and whether pane totals still need counting (they are the slow part).
@@ -21,7 +21,7 @@ enum OverviewQuery {
                 panes.append(PaneData(kind: kind, rows: [], total: 0, rate: Array(repeating: 0, count: rateMinutes)))
                 continue
             }
-            let alerts = try store.alerts(q).filter { stored in !silences.contains { $0.covers(stored.alert) } }
+            let alerts = try newest(store, q).filter { stored in !silences.contains { $0.covers(stored.alert) } }
             let acked = try store.acknowledged(among: alerts.map(\.id))
             let rows = Folding.fold(alerts, acknowledged: acked)
             if let t = alerts.first?.alert.time { newestTime = max(newestTime ?? t, t) }
@@ -35,6 +35,21 @@ enum OverviewQuery {
         }
         return (OverviewData(filter: filter, panes: panes, newestID: newestID, newestTime: newestTime,
                              alertsLastMinute: lastMinute, silences: silences), needsCounts)
+    }
+
+    /// The newest alerts of `q`, one indexed query per priority merged here: SQLite walks the
+    /// (priority, time) index backwards and stops at the limit for a single priority, but
+    /// sorts every match for an IN list — a million-row sort on a big history.
+    static func newest(_ store: AlertStore, _ q: AlertQuery) throws -> [StoredAlert] {
+        guard q.search == nil, let allowed = q.priorities?.allowed, allowed.count > 1 else { return try store.alerts(q) }
+        var merged: [StoredAlert] = []
+        for p in allowed {
+            var one = q
+            one.priorities = PriorityFilter(allowed: [p])
+            merged += try store.alerts(one)
+        }
+        merged.sort { ($0.alert.time, $0.id) > ($1.alert.time, $1.id) }
+        return Array(merged.prefix(q.limit))
     }
 }
 
