@@ -168,3 +168,18 @@ import Testing
         #expect(out.split(separator: "\n").count == 4)
     }
 }
+
+@Suite struct EscapingTests {
+    /// Rule and container names come from the monitored host: `stats` must not pass their
+    /// escape sequences through, even to a pipe.
+    @Test func statsEscapesAlertDerivedNames() {
+        let dir = makeTemporaryDirectory()
+        defer { removeTree(dir) }
+        writeFile(dir + "/a.jsonl", alertLine(1, rule: "evil \\u001b]0;pwned\\u0007 rule") + "\n")
+        _ = Child.run(["ingest", "--db", dir + "/h.sqlite", dir + "/a.jsonl"], in: dir)
+        let (status, out, _) = Child.run(["stats", "--db", dir + "/h.sqlite"], in: dir)
+        #expect(status == 0)
+        #expect(out.contains("evil \\x1b]0;pwned\\x07 rule"))
+        #expect(!out.utf8.contains(0x1B) && !out.utf8.contains(0x07))
+    }
+}

@@ -22,14 +22,16 @@ struct StatsCommand: ParsableCommand {
         try reportingErrors {
             let history = try store.open()
             let stats = try history.stats(filters.makeQuery(limit: 0), groupLimit: top)
-            Terminal.write(json ? StatsRenderer.json(stats) + "\n" : StatsRenderer.text(stats, escape: Terminal.stdoutIsTerminal))
+            Terminal.write(json ? StatsRenderer.json(stats) + "\n" : StatsRenderer.text(stats))
         }
     }
 }
 
 enum StatsRenderer {
-    static func text(_ s: AlertStats, escape: Bool) -> String {
-        let clean: (String) -> String = { escape ? TerminalSafe.escape($0) : $0 }
+    /// Text for people (even when piped to a pager or a file): rule and container names come
+    /// from alerts, so they are always escaped.
+    static func text(_ s: AlertStats) -> String {
+        let clean: (String) -> String = { TerminalSafe.escape($0) }
         var out = "\(s.total) alerts"
         if let oldest = s.oldest, let newest = s.newest {
             out += " from \(oldest.rfc3339(fractionDigits: 0)) to \(newest.rfc3339(fractionDigits: 0))"
