@@ -115,3 +115,22 @@ final class Thread: @unchecked Sendable {
 
     func join() { pthread_join(handle, nil) }
 }
+
+/// `--source events=PATH --rules FILE`: raw events through the embedded engine into the history.
+@Suite(.serialized, .timeLimit(.minutes(1)), .enabled(if: TmuxSession.consoleAvailable, "needs tmux and 'tradsec console'"))
+struct EventsSourceTests {
+    @Test func rawEventsBecomeAlertsOnScreen() throws {
+        let h = try Harness()
+        let root = #filePath.components(separatedBy: "/Tests/")[0]
+        let events = root + "/Tests/Fixtures/trading-rules/dns-tunnel.fire.jsonl"
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite",
+                                         "--source", "events=" + events, "--rules", root + "/rules/trading_rules.yaml"],
+                               width: 200, directory: h.directory)
+        #expect(tmux.waitFor("done: "))
+        let stored = try h.store.alerts(AlertQuery(limit: 100))
+        #expect(!stored.isEmpty)
+        if let rule = stored.first?.alert.rule { #expect(tmux.waitFor(String(rule.prefix(20)))) }
+        tmux.type("q")
+        #expect(tmux.exitStatus() == 0)
+    }
+}

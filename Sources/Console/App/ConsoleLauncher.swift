@@ -12,6 +12,9 @@ public enum ConsoleLauncher {
         public var readOnly = false
         public var sources: [String] = []
         public var configPath: String?
+        /// Sources built by the caller (kinds this library cannot build: raw events through
+        /// the rule engine, the demo scenario); started and stopped with the others.
+        public var extraSources: [ConsoleSource] = []
         public init(databasePath: String) { self.databasePath = databasePath }
     }
 
@@ -34,10 +37,10 @@ public enum ConsoleLauncher {
         let theme: Theme
         do { theme = try ThemeLoader.load(themeName) } catch { throw LaunchError(description: "\(error)", exitCode: 64) }
         let specs = options.sources.isEmpty ? config.sources : options.sources
-        if options.readOnly && !specs.isEmpty {
+        if options.readOnly && !(specs.isEmpty && options.extraSources.isEmpty) {
             throw LaunchError(description: "--read-only cannot be combined with sources: they write what arrives into the history", exitCode: 64)
         }
-        var sources: [ConsoleSource] = []
+        var sources: [ConsoleSource] = options.extraSources
         for spec in specs {
             do { sources.append(try SourceSpec.make(spec)) } catch { throw LaunchError(description: "\(error)", exitCode: 64) }
         }

@@ -57,6 +57,7 @@ public final class DataLoader: @unchecked Sendable {
     /// Pane counts scan an index over the whole history (~50-100 ms at a million alerts): during
     /// a storm they are refreshed at most this often, not at every live refresh.
     public var countMaxAge = 2.0
+    private var lastCountCost = 0.0
 
     private struct LoaderState {
         var pending: [Int: Request] = [:]
@@ -214,7 +215,8 @@ public final class DataLoader: @unchecked Sendable {
     private func cachedCount(_ q: AlertQuery, newestID: Int64) -> Int? {
         guard let hit = countCache.first(where: { $0.query == q }) else { return nil }
         if hit.newestID == newestID { return hit.count }
-        if monotonicSeconds() - hit.at < countMaxAge {
+        // Stale counts only when counting is expensive (a big history in a storm).
+        if lastCountCost > 0.02, monotonicSeconds() - hit.at < countMaxAge {
             countsStale = true
             return hit.count
         }
@@ -223,7 +225,9 @@ public final class DataLoader: @unchecked Sendable {
 
     private func count(_ q: AlertQuery, newestID: Int64) throws -> Int {
         if let hit = countCache.first(where: { $0.query == q && $0.newestID == newestID }) { return hit.count }
+        let started = monotonicSeconds()
         let n = try store.count(q)
+        lastCountCost = monotonicSeconds() - started
         countCache.removeAll { $0.query == q }
         if countCache.count > 16 { countCache.removeFirst() }
         countCache.append((q, newestID, n, monotonicSeconds()))

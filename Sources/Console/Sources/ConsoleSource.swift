@@ -7,6 +7,8 @@ public enum SourceState: Equatable, Sendable {
     /// Running but with nothing to read yet (file not there).
     case waiting(String)
     case failed(String)
+    /// A source with a natural end (a file of events) that reached it.
+    case finished(String)
     case stopped
 
     public var label: String {
@@ -15,6 +17,7 @@ public enum SourceState: Equatable, Sendable {
         case .running: return "live"
         case .waiting(let why): return "waiting: \(why)"
         case .failed(let why): return "failed: \(why)"
+        case .finished(let what): return "done: \(what)"
         case .stopped: return "stopped"
         }
     }
@@ -47,7 +50,7 @@ public protocol ConsoleSource: AnyObject, Sendable {
 public enum SourceSpec {
     public struct SpecError: Error, CustomStringConvertible { public var description: String }
 
-    public static let help = "falco-file=PATH (follow a Falco JSON log, storing what arrives)"
+    public static let help = "falco-file=PATH (follow a Falco JSON log, storing what arrives), events=PATH (raw events through the rule engine; needs --rules)"
 
     public static func make(_ spec: String) throws -> ConsoleSource {
         guard let eq = spec.firstIndex(of: "=") else {
@@ -58,6 +61,9 @@ public enum SourceSpec {
         switch kind {
         case "falco-file", "file":
             return FalcoFileSource(path: value)
+        case "events":
+            // Built by the executable, which links the rule engine (see ConsoleLauncher.Options.extraSources).
+            throw SpecError(description: "--source '\(spec)': raw events need rules: add --rules FILE...")
         default:
             throw SpecError(description: "--source '\(spec)': unknown kind '\(kind)'; available: \(help)")
         }

@@ -15,6 +15,7 @@ struct ConsoleCommand: ParsableCommand {
             Examples:
               tradsec console
               tradsec console --source falco-file=/var/log/falco/events.json
+              tradsec console --source events=captured.jsonl --rules rules/trading_rules.yaml
               tradsec console --db /tmp/incident.sqlite --read-only --theme high-contrast
             """
     )
@@ -31,6 +32,10 @@ struct ConsoleCommand: ParsableCommand {
                                                            valueName: "spec"))
     var sources: [String] = []
 
+    @Option(name: .customLong("rules"), parsing: .upToNextOption,
+            help: ArgumentHelp("Rules files for --source events=PATH, loaded in this order.", valueName: "file"))
+    var rules: [String] = []
+
     @Option(help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "path"))
     var config: String?
 
@@ -38,8 +43,20 @@ struct ConsoleCommand: ParsableCommand {
         var options = ConsoleLauncher.Options(databasePath: store.path)
         options.theme = theme
         options.readOnly = readOnly
-        options.sources = sources
         options.configPath = config
+        // events=PATH needs the rule engine, which the executable links: built here.
+        for spec in sources {
+            if spec.hasPrefix("events=") {
+                do {
+                    options.extraSources.append(try ConsoleEventsSource(eventsPath: String(spec.dropFirst(7)), rulesPaths: rules))
+                } catch let error as CLIError {
+                    Terminal.printError("tradsec console: \(error.message)")
+                    throw ExitCode(error.exitCode)
+                }
+            } else {
+                options.sources.append(spec)
+            }
+        }
         do {
             try ConsoleLauncher.run(options)
         } catch {
