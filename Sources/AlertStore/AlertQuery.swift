@@ -71,6 +71,25 @@ extension AlertStore {
         }
     }
 
+    /// Alerts stored after row `id` that match `query`, oldest first (at most `query.limit`):
+    /// what a live view appends. Time bounds and full-text words apply as in ``alerts(_:)``.
+    public func alerts(after id: Int64, matching query: AlertQuery) throws -> [StoredAlert] {
+        var q = query
+        q.afterID = max(id, query.afterID ?? 0)
+        return try pool.read { db in
+            let (whereSQL, arguments) = try Self.filter(q, db: db)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, raw FROM alerts\(whereSQL) ORDER BY id LIMIT ?",
+                                             arguments: arguments + [q.limit])
+            var rows: [StoredAlert] = []
+            while let row = try cursor.next() {
+                let raw: String = row[1]
+                guard let alert = try? AlertDecoder.decode(line: raw) else { continue }
+                rows.append(StoredAlert(id: row[0], alert: alert))
+            }
+            return rows
+        }
+    }
+
     /// How many alerts match `query` (its limit is ignored).
     public func count(_ query: AlertQuery) throws -> Int {
         try pool.read { db in

@@ -183,3 +183,29 @@ import Testing
         #expect(!out.utf8.contains(0x1B) && !out.utf8.contains(0x07))
     }
 }
+
+@Suite struct QueryFollowTests {
+    /// `query --follow` prints what is already there, then each alert stored afterwards, once.
+    @Test func followPrintsNewAlertsOnceUntilStopped() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTree(dir) }
+        let db = dir + "/h.sqlite"
+        writeFile(dir + "/a.jsonl", alertLine(1) + "\n" + alertLine(2, priority: "Critical") + "\n")
+        _ = Child.run(["ingest", "--db", db, dir + "/a.jsonl"], in: dir)
+        let follower = Child.start(["query", "--db", db, "--follow", "--priority", ">=error", "--format", "json"], in: dir)
+        func printed() -> [String] { follower.stdout.split(separator: "\n").map(String.init) }
+        func waitFor(_ n: Int) -> Bool {
+            for _ in 0..<200 { if printed().count >= n { return true }; usleep(25_000) }
+            return false
+        }
+        #expect(waitFor(1))
+        writeFile(dir + "/b.jsonl", alertLine(3, priority: "Error") + "\n" + alertLine(4, priority: "Notice") + "\n"
+                  + alertLine(5, priority: "Emergency") + "\n")
+        _ = Child.run(["ingest", "--db", db, dir + "/b.jsonl"], in: dir)
+        #expect(waitFor(3))
+        usleep(600_000)
+        kill(follower.pid, SIGTERM)
+        #expect(follower.wait() == 0)
+        #expect(printed() == [alertLine(2, priority: "Critical"), alertLine(3, priority: "Error"), alertLine(5, priority: "Emergency")])
+    }
+}

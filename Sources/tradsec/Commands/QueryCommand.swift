@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AlertStore
 import ArgumentParser
 import TradsecCore
@@ -16,6 +19,10 @@ struct QueryCommand: ParsableCommand {
               tradsec query --since 15m --priority '>=warning'
               tradsec query --container bot --rule 'Read sensitive*' --format json > incident.jsonl
               tradsec query --search '/etc/shadow' --limit 20
+              tradsec query --follow --priority '>=error' --format json | my-pager
+
+            With --follow, keeps printing alerts as they are stored (by any feed), until
+            Ctrl-C or SIGTERM.
             """
     )
 
@@ -30,6 +37,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .table
 
+    @Flag(name: [.short, .long], help: "Keep printing new alerts as they are stored.")
+    var follow = false
+
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -37,20 +47,42 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = try store.open(readOnly: false)
-            let results = try history.alerts(filters.makeQuery(limit: limit)).reversed()
+            let query = filters.makeQuery(limit: limit)
+            // Taken before the first query: whatever is stored after this is printed by --follow
+            // exactly once (rows that also made the first query are skipped by id).
+            let startID = follow ? try history.newestID() : 0
+            let results = try history.alerts(query).reversed()
             let renderer = AlertRenderer(escapeForTerminal: Terminal.stdoutIsTerminal, width: Terminal.width)
-            switch format {
-            case .json:
-                for stored in results { Terminal.write(renderer.jsonLine(stored) + "\n") }
-            case .csv:
-                Terminal.write(AlertRenderer.csvHeader + "\r\n")
-                for stored in results { Terminal.write(renderer.csvRow(stored) + "\r\n") }
-            case .table:
+            if format == .csv { Terminal.write(AlertRenderer.csvHeader + "\r\n") }
+            if format == .table && !follow {
                 if results.isEmpty {
                     Terminal.printError("no alerts match")
                     return
                 }
                 Terminal.write(renderer.table(Array(results)))
+                return
+            }
+            func emit(_ batch: [StoredAlert]) {
+                switch format {
+                case .json: for stored in batch { Terminal.write(renderer.jsonLine(stored) + "\n") }
+                case .csv: for stored in batch { Terminal.write(renderer.csvRow(stored) + "\r\n") }
+                // Followed tables keep fixed columns, so rows printed later still line up.
+                case .table: for stored in batch { Terminal.write(renderer.fixedRow(stored) + "\n") }
+                }
+            }
+            if format == .table { Terminal.write(renderer.fixedHeader + "\n") }
+            emit(Array(results))
+            guard follow else { return }
+            var last = max(results.map(\.id).max() ?? 0, startID)
+            var live = query
+            live.until = nil
+            live.limit = 1000
+            let stop = StopSignal.install()
+            while !stop.isSet {
+                let batch = try history.alerts(after: last, matching: live)
+                if let newest = batch.last?.id { last = newest }
+                emit(batch)
+                if batch.count < live.limit { usleep(250_000) }
             }
         }
     }

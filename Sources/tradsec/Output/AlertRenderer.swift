@@ -41,6 +41,25 @@ struct AlertRenderer {
         return TextTable(header: header, rows: rows, maxWidth: width, flexibleColumn: 4).render()
     }
 
+    /// Column widths of the followed table (`query --follow`): fixed, so rows printed minutes
+    /// apart still line up; the message takes what the terminal has left.
+    private static let fixedWidths = [23, 9, 40, 16]
+
+    var fixedHeader: String { fixedLine(["TIME (UTC)", "PRIORITY", "RULE", "CONTAINER", "OUTPUT"]) }
+
+    func fixedRow(_ stored: StoredAlert) -> String {
+        let a = stored.alert
+        return fixedLine([AlertRenderer.shortTime(a.time), a.priority.name, TerminalSafe.escape(a.rule),
+                          TerminalSafe.escape(a.container.isHost ? "host" : a.container.name), TerminalSafe.escape(a.message)])
+    }
+
+    private func fixedLine(_ cells: [String]) -> String {
+        var line = ""
+        for (i, width) in Self.fixedWidths.enumerated() { line += CellWidth.fit(cells[i], to: width) + "  " }
+        let used = Self.fixedWidths.reduce(0, +) + 2 * Self.fixedWidths.count
+        return line + (width.map { CellWidth.truncate(cells[4], to: max(10, $0 - used)) } ?? cells[4])
+    }
+
     /// `2026-11-22 10:00:01.123`: millisecond precision reads well in a table.
     static func shortTime(_ t: Timestamp) -> String {
         let s = t.rfc3339(fractionDigits: 3)
