@@ -23,6 +23,12 @@ static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cn_a_standout(void) { return A_STANDOUT; }
 static inline int cn_key_f(int n) { return KEY_F(n); }
 
+// True when the terminal can move the cursor (TERM=dumb and friends cannot host a full screen).
+static inline int cn_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 // One cell: `text` is the UTF-8 of one character (a base scalar plus its combining marks).
 static inline int cn_put_cell(WINDOW *w, int y, int x, const wchar_t *text, attr_t attrs, short pair) {
     cchar_t cell;

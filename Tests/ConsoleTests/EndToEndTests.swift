@@ -85,6 +85,28 @@ struct EndToEndTests {
         #expect(tmux.exitStatus() == 0)
     }
 
+    @Test func refusesATerminalThatCannotMoveTheCursor() throws {
+        let h = try Harness()
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite"],
+                               directory: h.directory, environment: ["TERM=dumb"])
+        #expect(tmux.exitStatus() == 2)
+        #expect(readFile(h.directory + "/stderr.txt").contains("cannot show a full-screen console"))
+    }
+
+    @Test func sigtermRestoresTheTerminalAndExits() throws {
+        let h = try Harness()
+        try h.insert(ScreenTests.incident())
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite"], directory: h.directory)
+        #expect(tmux.waitFor("Container escape attempt"))
+        let pid = Int32(tmux.tmux(["display-message", "-p", "-t", tmux.name, "#{pane_pid}"]).trimmingCharacters()) ?? 0
+        // The pane runs a shell that runs the console: signal the console, the shell's child.
+        let children = readFile("/proc/\(pid)/task/\(pid)/children").split(separator: " ").compactMap { Int32($0.trimmingCharacters()) }
+        for child in children { kill(child, SIGTERM) }
+        #expect(!children.isEmpty)
+        #expect(tmux.exitStatus() == 0)
+        #expect(!tmux.screen().contains("Container escape attempt"), "the console's screen is gone (terminal restored)")
+    }
+
     @Test func refusesWhenStdoutIsNotATerminal() throws {
         let h = try Harness()
         let out = h.directory + "/out.txt"

@@ -54,7 +54,7 @@ public enum ConsoleLauncher {
         defer { signals.cancel() }
         let terminal: CursesTerminal
         do { terminal = try CursesTerminal.onTerminal(theme: theme, environment: environment) } catch {
-            throw LaunchError(description: "\(error)", exitCode: 1)
+            throw LaunchError(description: "\(error)", exitCode: 2)
         }
         let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment)
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })

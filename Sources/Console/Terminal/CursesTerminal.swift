@@ -38,6 +38,14 @@ public final class CursesTerminal {
             throw TerminalError(description: "cannot start the terminal interface for TERM=\(environment["TERM"] ?? "?")")
         }
         screen = scr
+        guard cn_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(scr)
+            fclose(output)
+            fclose(input)
+            ended = true
+            throw TerminalError(description: "this terminal (TERM=\(environment["TERM"] ?? "unset")) cannot show a full-screen console; use 'tradsec query' or set TERM (e.g. xterm-256color)")
+        }
         cbreak()
         noecho()
         nonl()
