@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TradsecCore
 
@@ -10,24 +11,28 @@ public struct FollowCheckpoint: Sendable, Equatable {
     public var inode: UInt64
     public var offset: Int64
     public var lineNumber: Int64
+    /// The last bytes before `offset` (up to 64): how the file's rotated copy is recognised.
+    public var tail: [UInt8]
 
-    public init(path: String, device: UInt64, inode: UInt64, offset: Int64, lineNumber: Int64) {
+    public init(path: String, device: UInt64, inode: UInt64, offset: Int64, lineNumber: Int64, tail: [UInt8] = []) {
         self.path = path
         self.device = device
         self.inode = inode
         self.offset = offset
         self.lineNumber = lineNumber
+        self.tail = tail
     }
 }
 
 extension AlertStore {
     public func checkpoint(for path: String) throws -> FollowCheckpoint? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT device, inode, offset, line_number FROM follow_checkpoints WHERE path = ?",
+            guard let row = try Row.fetchOne(db, sql: "SELECT device, inode, offset, line_number, tail FROM follow_checkpoints WHERE path = ?",
                                              arguments: [path]) else { return nil }
             let device: Int64 = row[0], inode: Int64 = row[1]
+            let tail: Data? = row[4]
             return FollowCheckpoint(path: path, device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode),
-                                    offset: row[2], lineNumber: row[3])
+                                    offset: row[2], lineNumber: row[3], tail: tail.map { [UInt8]($0) } ?? [])
         }
     }
 
@@ -37,11 +42,11 @@ extension AlertStore {
 
     func save(_ c: FollowCheckpoint, db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO follow_checkpoints (path, device, inode, offset, line_number, updated_ns) VALUES (?,?,?,?,?,?)
+            INSERT INTO follow_checkpoints (path, device, inode, offset, line_number, updated_ns, tail) VALUES (?,?,?,?,?,?,?)
             ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode, offset = excluded.offset,
-                line_number = excluded.line_number, updated_ns = excluded.updated_ns
+                line_number = excluded.line_number, updated_ns = excluded.updated_ns, tail = excluded.tail
             """, arguments: [c.path, Int64(bitPattern: c.device), Int64(bitPattern: c.inode), c.offset, c.lineNumber,
-                             Timestamp.now().nanoseconds])
+                             Timestamp.now().nanoseconds, Data(c.tail)])
     }
 }
 

@@ -98,6 +98,10 @@ enum Schema {
                 CREATE INDEX silences_until ON silences(until_ns);
                 """)
         }
+        migrator.registerMigration("v3: follow checkpoints remember the bytes before their offset") { db in
+            // Lets a restarted follower recognise the copy logrotate's copytruncate made.
+            try db.execute(sql: "ALTER TABLE follow_checkpoints ADD COLUMN tail BLOB")
+        }
         return migrator
     }
 }

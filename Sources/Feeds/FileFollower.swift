@@ -9,7 +9,9 @@ import TradsecCore
 /// Follows a growing Falco log like `tail -F`, storing every alert exactly once.
 ///
 /// - Rotation by rename: the old file is read to its end before the new one is opened.
-/// - Rotation by copytruncate: the file shrinking below the read position restarts at 0.
+/// - Rotation by copytruncate: the file shrinking below the read position restarts at 0,
+///   after finishing the rotated copy (found by the bytes just before the read position), so
+///   lines written between the last read and the truncation are not lost.
 /// - Disappearance: the open file keeps being read until the path comes back.
 /// - Restart: the position is stored with each batch, in the same transaction, so a
 ///   restarted follower resumes exactly there; if the file was rotated meanwhile, the
@@ -32,6 +34,8 @@ public final class FileFollower {
     private var reader = LineReader()
     private var readOffset: Int64 = 0       // just past the last complete line handed to the ingestor
     private var committedOffset: Int64 = -1
+    /// The bytes before `committedOffset`, kept with each checkpoint (see `FileIdentity.findCopy`).
+    private var committedTail: [UInt8] = []
     private var pathMissingReported = false
 
     public init(path: String, ingestor: AlertIngestor, options: Options = Options(), log: @escaping (String) -> Void) {
@@ -81,7 +85,12 @@ public final class FileFollower {
             if current.size >= saved.offset {
                 _ = try open(at: saved.offset, lineNumber: Int(saved.lineNumber))
             } else {
-                log("\(path) is shorter than where tradsec stopped (truncated meanwhile); reading it from the start")
+                if let copy = FileIdentity.findCopy(of: path, tail: saved.tail, offset: saved.offset) {
+                    log("\(path) was truncated while tradsec was stopped (copytruncate); finishing its copy \(copy) first")
+                    try drainCopy(copy, from: saved.offset, lineNumber: Int(saved.lineNumber), identity: current)
+                } else {
+                    log("\(path) is shorter than where tradsec stopped (truncated meanwhile); reading it from the start")
+                }
                 _ = try open(at: 0, lineNumber: 0)
             }
             return
@@ -155,10 +164,12 @@ public final class FileFollower {
             return
         }
         guard readOffset != committedOffset || ingestor.pendingCount > 0 else { return }
+        let tail = FileIdentity.tail(of: fd, before: readOffset)
         let checkpoint = FollowCheckpoint(path: path, device: identity.device, inode: identity.inode,
-                                          offset: readOffset, lineNumber: Int64(reader.lineNumber))
+                                          offset: readOffset, lineNumber: Int64(reader.lineNumber), tail: tail)
         try ingestor.flush(checkpoint: checkpoint)
         committedOffset = readOffset
+        committedTail = tail
     }
 
     /// Reads a file that will not grow any more to its very end, final unterminated line included.
@@ -174,6 +185,31 @@ public final class FileFollower {
         close(fd)
         fd = -1
         identity = nil
+    }
+
+    /// Reads the rotated copy `copyPath` from `offset` to its end, committing as usual: the
+    /// checkpoint keeps naming the followed file (`identity`), so a crash meanwhile resumes in
+    /// the copy again. Leaves `fd` closed; the caller reopens what it follows.
+    private func drainCopy(_ copyPath: String, from offset: Int64, lineNumber: Int, identity: FileIdentity) throws {
+        let copyFD = Glibc.open(copyPath, O_RDONLY | O_CLOEXEC)
+        guard copyFD >= 0 else { return }
+        let previous = fd
+        fd = copyFD
+        self.identity = identity
+        lseek(fd, off_t(offset), SEEK_SET)
+        reader = LineReader(startOffset: offset, startLineNumber: lineNumber)
+        readOffset = offset
+        committedOffset = -1
+        try drain()
+        try reader.finish { event in
+            ingestor.take(event)
+            switch event {
+            case .line(_, _, let end), .tooLong(_, _, let end): readOffset = end
+            }
+        }
+        try commit()
+        close(copyFD)
+        fd = previous
     }
 
     private func checkRotation() throws {
@@ -195,7 +231,17 @@ public final class FileFollower {
             return
         }
         if current.size < readOffset {
-            log("\(path) was truncated (copytruncate); reading it again from the start")
+            try commit()
+            if let copy = FileIdentity.findCopy(of: path, tail: committedTail, offset: committedOffset) {
+                // Lines written after the last read and before the truncation are only in the copy.
+                log("\(path) was truncated (copytruncate); finishing its copy \(copy), then reading it from the start")
+                let original = fd
+                try drainCopy(copy, from: committedOffset, lineNumber: reader.lineNumber, identity: identity)
+                fd = original
+                self.identity = identity
+            } else {
+                log("\(path) was truncated (copytruncate) and no copy of it was found; reading it again from the start")
+            }
             reader = LineReader()
             lseek(fd, 0, SEEK_SET)
             readOffset = 0

@@ -51,6 +51,43 @@ struct FileIdentity: Equatable {
     }
 }
 
+extension FileIdentity {
+    /// The bytes of `fd` just before `offset` (up to `count`): a fingerprint of where reading stopped.
+    static func tail(of fd: Int32, before offset: Int64, count: Int = 64) -> [UInt8] {
+        let n = Int(min(Int64(count), offset))
+        guard n > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: n)
+        let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n, off_t(offset - Int64(n))) }
+        return got == n ? bytes : []
+    }
+
+    /// The copy a `copytruncate` rotation made of `path`: a sibling named like it
+    /// (`falco.log.1`, `falco.log-20261122`) that holds `tail` just before `offset`. Lines
+    /// written between the last read and the truncation are only there.
+    static func findCopy(of path: String, tail: [UInt8], offset: Int64) -> String? {
+        guard !tail.isEmpty, let slash = path.lastIndex(of: "/") else { return nil }
+        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        let base = String(path[path.index(after: slash)...])
+        guard let dir = opendir(directory) else { return nil }
+        defer { closedir(dir) }
+        var candidates: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard name != base, name.hasPrefix(base + ".") || name.hasPrefix(base + "-"), !name.hasSuffix(".gz") else { continue }
+            candidates.append(directory + "/" + name)
+        }
+        for candidate in candidates.sorted() {
+            let fd = open(candidate, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if let id = FileIdentity.of(fd: fd), id.size >= offset, Self.tail(of: fd, before: offset, count: tail.count) == tail {
+                return candidate
+            }
+        }
+        return nil
+    }
+}
+
 /// `path` made absolute, so checkpoints do not depend on the working directory.
 func absolutePath(_ path: String) -> String {
     if path.hasPrefix("/") { return path }

@@ -52,6 +52,39 @@ import AlertStore
         #expect(try ws.storedSeconds() == Array(1...6))
     }
 
+    /// logrotate's copytruncate: lines written after the last read and before the
+    /// truncation exist only in the copy; they are read from there, once.
+    @Test func copyTruncateLosesNothingWrittenJustBeforeTheTruncation() throws {
+        let ws = try Workspace()
+        var messages: [String] = []
+        ws.write("falco.log", lines(1...5))
+        let f = follower(ws) { messages.append($0) }
+        try start(f)
+        ws.write("falco.log", lines(6...7))                     // not read yet
+        ws.write("falco.log.1", Array(Child.read(ws.path("falco.log")).utf8), append: false)
+        ws.truncate("falco.log")
+        ws.write("falco.log", lines(8...9))
+        try f.poll()
+        #expect(try ws.storedSeconds() == Array(1...9))
+        #expect(f.ingestor.report.duplicates == 0)
+        #expect(messages.contains { $0.contains("finishing its copy") && $0.hasSuffix("from the start") })
+    }
+
+    @Test func copyTruncateWhileStoppedIsFinishedFromTheCopyOnRestart() throws {
+        let ws = try Workspace()
+        ws.write("falco.log", lines(1...5))
+        try start(follower(ws))
+        ws.write("falco.log", lines(6...7))
+        ws.write("falco.log-20261122", Array(Child.read(ws.path("falco.log")).utf8), append: false)
+        ws.write("falco.log.2.gz", "not this one")
+        ws.truncate("falco.log")
+        ws.write("falco.log", lines(8...8))
+        let restarted = follower(ws)
+        try start(restarted)
+        #expect(try ws.storedSeconds() == Array(1...8))
+        #expect(restarted.ingestor.report.duplicates == 0)
+    }
+
     @Test func keepsReadingWhenTheFileDisappearsAndPicksUpItsReturn() throws {
         let ws = try Workspace()
         var messages: [String] = []

@@ -47,6 +47,22 @@ final class Workspace {
     }
 }
 
+/// Whole-file reads for fixtures.
+enum Child {
+    static func read(_ path: String) -> String {
+        guard let f = fopen(path, "r") else { return "" }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 let base: Int64 = 1_763_800_000_000_000_000
 
 /// A valid Falco alert line whose time is `base + n` seconds (its identity in assertions).
