@@ -23,7 +23,14 @@ final class Harness {
     }
 
     deinit {
-        for f in ["history.sqlite", "history.sqlite-wal", "history.sqlite-shm"] { unlink(directory + "/" + f) }
+        // Flat directory: the history, and the files end-to-end tests leave (logs, socket, exit status).
+        if let d = opendir(directory) {
+            while let entry = readdir(d) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name != "." && name != ".." { unlink(directory + "/" + name) }
+            }
+            closedir(d)
+        }
         rmdir(directory)
     }
 

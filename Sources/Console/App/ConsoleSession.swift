@@ -16,6 +16,9 @@ public final class ConsoleSession {
     public let terminal: CursesTerminal
     public let environment: [String: String]
     private var dirty = true
+    /// A key changed the screen: draw now, not at the next frame slot (data frames are the
+    /// ones to coalesce; keys come at human speed).
+    private var keyDirty = false
     private var lastDraw = 0.0
     private var lastSecond: Int64 = -1
     private var lastStatuses: [SourceStatus] = []
@@ -46,6 +49,7 @@ public final class ConsoleSession {
     public func handle(_ key: Key) {
         execute(state.handle(key))
         dirty = true
+        keyDirty = true
     }
 
     /// Takes in loaded data and source states; draws if something changed and the frame
@@ -67,7 +71,7 @@ public final class ConsoleSession {
             lastSecond = second
             dirty = true          // the clock and the ages in the header
         }
-        guard dirty, force || now - lastDraw >= Self.minimumFrameInterval else { return false }
+        guard dirty, force || keyDirty || now - lastDraw >= Self.minimumFrameInterval else { return false }
         draw(now: wall)
         lastDraw = now
         return true
@@ -75,7 +79,7 @@ public final class ConsoleSession {
 
     /// Milliseconds the loop may wait for a key before it has something to draw.
     public var idleTimeoutMilliseconds: Int32 {
-        guard dirty else { return 100 }
+        guard dirty, !keyDirty else { return keyDirty ? 0 : 100 }
         let remaining = Self.minimumFrameInterval - (monotonicSeconds() - lastDraw)
         return Int32(max(0, min(100, remaining * 1000)))
     }
@@ -86,6 +90,7 @@ public final class ConsoleSession {
         state.pageSize = frame.pageSize
         terminal.draw(frame.grid, cursor: frame.cursor)
         dirty = false
+        keyDirty = false
         framesDrawn += 1
     }
 

@@ -17,6 +17,9 @@ public struct ScreenGrid: Equatable, Sendable {
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
+    /// One-character strings for ASCII, made once: the hot path of every frame.
+    static let asciiText: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     public subscript(x: Int, y: Int) -> Cell {
@@ -37,7 +40,7 @@ public struct ScreenGrid: Equatable, Sendable {
             // Printable ASCII (escape() leaves no controls): one byte, one cell.
             for byte in safe.utf8 {
                 if col >= limit { break }
-                if col >= 0 { set(col, y, Cell(text: String(UnicodeScalar(byte)), role: role, width: 1)) }
+                if col >= 0 { set(col, y, Cell(text: Self.asciiText[Int(byte)], role: role, width: 1)) }
                 col += 1
             }
             return max(0, col - x)
