@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "AlertStore", "TradsecCore", "Feeds", "tradsec"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec"]),
     ]
 )
