@@ -45,6 +45,8 @@ import Testing
     @Test func sparklineScalesToThePeakAndLeavesQuietMinutesBlank() {
         #expect(Sparkline.render([0, 1, 4, 8], width: 4) == " ▁▄█")
         #expect(Sparkline.render([5], width: 3) == "  █")
+        #expect(Sparkline.resampled([1, 0, 0, 0, 0, 2], width: 3) == [1, 0, 2])
+        #expect(Sparkline.resampled([1, 2], width: 5) == [1, 2])
     }
 
     @Test func colorsComeDownToWhatTheTerminalHas() {

@@ -13,7 +13,7 @@ struct AlertColumns {
 
     init(width: Int) {
         if width >= 60 { container = width >= 110 ? 20 : 14 }
-        rule = width >= 140 ? 34 : width >= 90 ? 26 : width >= 60 ? 20 : max(8, width - 16)
+        rule = width >= 240 ? 46 : width >= 140 ? 34 : width >= 90 ? 26 : width >= 60 ? 20 : max(8, width - 16)
         if width >= 170 { process = 14 }
         if width >= 200 { user = 10 }
         firstSeen = width >= 240

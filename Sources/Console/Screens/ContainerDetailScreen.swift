@@ -18,7 +18,7 @@ enum ContainerDetailScreen {
         let spanLabel = " last \(Duration.describe(nanoseconds: d.bucketNanoseconds * Int64(d.timeline.count)))"
         let sparkWidth = max(0, min(d.timeline.count, rect.width - CellWidth.of(spanLabel) - 12))
         grid.put("timeline ", x: rect.x + 1, y: rect.y + 1, role: .label)
-        grid.put(Sparkline.render(d.timeline, width: sparkWidth), x: rect.x + 10, y: rect.y + 1, role: .sparkline)
+        grid.put(Sparkline.render(Sparkline.resampled(d.timeline, width: sparkWidth), width: sparkWidth), x: rect.x + 10, y: rect.y + 1, role: .sparkline)
         grid.put(spanLabel, x: rect.x + 10 + sparkWidth, y: rect.y + 1, role: .dim, maxWidth: max(0, rect.maxX - rect.x - 10 - sparkWidth))
         let body = Rect(x: rect.x, y: rect.y + 2, width: rect.width, height: rect.height - 2)
         guard body.height >= 3 else { return 1 }

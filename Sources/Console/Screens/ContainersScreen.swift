@@ -13,8 +13,11 @@ enum ContainersScreen {
         let inner = rect.inset(1)
         guard inner.height > 1 else { return 1 }
         let wide = inner.width >= 100
-        let nameWidth = wide ? 24 : max(10, inner.width - 38)
-        var columns: [(String, Int)] = [("CONTAINER", nameWidth), ("CRIT+", 6), ("ERR/WRN", 7), ("NOTICE-", 7), ("TOTAL", 7), ("LAST", 8)]
+        let narrow = inner.width < 60
+        let nameWidth = wide ? 24 : narrow ? max(8, inner.width - 24) : max(10, inner.width - 43)
+        var columns: [(String, Int)] = narrow
+            ? [("CONTAINER", nameWidth), ("CRIT", 5), ("E/W", 5), ("NOTE", 5), ("ALL", 5)]
+            : [("CONTAINER", nameWidth), ("CRIT+", 6), ("ERR/WRN", 7), ("NOTICE-", 7), ("TOTAL", 7), ("LAST", 8)]
         if wide { columns.append(("IMAGE", max(10, inner.width - columns.map { $0.1 + 1 }.reduce(0, +)))) }
         var x = inner.x
         for (title, w) in columns {

@@ -16,4 +16,13 @@ public enum Sparkline {
         }
         return out
     }
+
+    /// Sums adjacent values into `width` groups, so a whole timeline fits a narrow space
+    /// (``render`` keeps only the most recent values instead).
+    public static func resampled(_ values: [Int], width: Int) -> [Int] {
+        guard width > 0, values.count > width else { return values }
+        var out = [Int](repeating: 0, count: width)
+        for (i, v) in values.enumerated() { out[i * width / values.count] += v }
+        return out
+    }
 }
