@@ -145,6 +145,27 @@ import TradsecCore
         #expect(drill.contains("Recent alerts 5"))
     }
 
+    @Test func everyScreenDrawsAtAnySizeWithoutOverflowing() throws {
+        let h = try Harness()
+        try h.insert(Self.incident() + [Harness.alert("日本語 🔥 \u{1B}[2J", .critical, container: "取引", id: "bbbbbbbbbbbb")])
+        h.load()
+        let visits: [[Key]] = [[], [.enter], [.character("c")], [.character("c"), .enter], [.character("?")], [.character("/")]]
+        for keys in visits {
+            h.press(.character("o"))
+            if case .filter = h.state.mode { h.press(.escape) }
+            for k in keys { h.press(k) }
+            for width in stride(from: 1, through: 320, by: 23) {
+                for height in [1, 2, 3, 5, 8, 12, 17, 24, 40, 100] {
+                    let grid = h.render(width: width, height: height)
+                    #expect(grid.width == width && grid.height == height)
+                    for y in 0..<height where CellWidthOf(grid.row(y)) != width {
+                        Issue.record("row \(y) of \(width)x\(height) after \(keys) is \(CellWidthOf(grid.row(y))) cells wide")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func helpListsEveryAction() throws {
         let h = try Harness()
         h.load()
