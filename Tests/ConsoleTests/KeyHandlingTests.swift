@@ -102,6 +102,11 @@ import TradsecCore
         let silences = try h.store.activeSilences()
         #expect(silences.count == 1 && silences[0].kind == .rule && silences[0].value == "Noisy rule")
         #expect(h.state.overview!.panes[1].rows.map(\.newest.alert.rule) == ["Other"], "silenced rule hidden")
+        h.press(.character(":")); h.type("silences"); h.press(.enter)
+        #expect(h.state.message?.contains("1: rule 'Noisy rule' until") == true)
+        h.press(.character(":")); h.type("unsilence 1"); h.press(.enter)
+        #expect(try h.store.activeSilences().isEmpty)
+        #expect(h.state.overview!.panes[1].rows.count == 2, "the rule shows again")
     }
 
     @Test func readOnlyNeverWrites() throws {

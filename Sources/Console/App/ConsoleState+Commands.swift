@@ -43,6 +43,30 @@ extension ConsoleState {
                 return []
             }
             return [.setTheme(value)]
+        case "silences":
+            let list = overview?.silences ?? []
+            setMessage(list.isEmpty ? "no active silences" : list.enumerated().map { i, s in
+                "\(i + 1): \(s.kind.rawValue) \(s.kind == .rule ? "'\(s.value)'" : String(s.value.prefix(12))) until \(Formatting.clock(s.until))Z"
+            }.joined(separator: " · "))
+            return []
+        case "unsilence":
+            guard !readOnly else {
+                setMessage("read-only: silences are not changed", error: true)
+                return []
+            }
+            let list = overview?.silences ?? []
+            if let value {
+                guard let n = Int(value), list.indices.contains(n - 1) else {
+                    setMessage("unsilence: give a number from :silences (1-\(list.count)), or nothing for all", error: true)
+                    return []
+                }
+                return [.load(.unsilence([list[n - 1].id]))]
+            }
+            guard !list.isEmpty else {
+                setMessage("no active silences")
+                return []
+            }
+            return [.load(.unsilence(list.map(\.id)))]
         case "help":
             return perform(.help)
         case "containers":
@@ -54,7 +78,7 @@ extension ConsoleState {
         case "resume":
             return paused ? perform(.pause) : []
         default:
-            setMessage("unknown command '\(name)': try :priority, :since, :container, :rule, :search, :clear, :theme, :q", error: true)
+            setMessage("unknown command '\(name)': try :priority, :since, :container, :rule, :search, :clear, :silences, :unsilence, :theme, :q", error: true)
             return []
         }
         resetCursors()

@@ -20,6 +20,7 @@ public final class DataLoader: @unchecked Sendable {
         case alert(StoredAlert)
         case acknowledge([Int64])
         case silence(Silence.Kind, value: String, label: String, nanoseconds: Int64)
+        case unsilence([Int64])
 
         var slot: Int {
             switch self {
@@ -27,7 +28,7 @@ public final class DataLoader: @unchecked Sendable {
             case .containers: return 1
             case .container: return 2
             case .alert: return 3
-            case .acknowledge, .silence: return 4
+            case .acknowledge, .silence, .unsilence: return 4
             }
         }
     }
@@ -93,7 +94,7 @@ public final class DataLoader: @unchecked Sendable {
     public func request(_ request: Request) {
         let schedule = state.withLock { s -> Bool in
             switch request {
-            case .acknowledge, .silence: s.triage.append(request)
+            case .acknowledge, .silence, .unsilence: s.triage.append(request)
             default:
                 s.pending[request.slot] = request
                 if request.slot <= 2 { s.live[request.slot] = request }
@@ -200,6 +201,11 @@ public final class DataLoader: @unchecked Sendable {
                 let until = Timestamp.now().adding(nanoseconds: nanoseconds)
                 try store.addSilence(kind, value: value, until: until, who: Self.operatorName)
                 post(.message("silenced \(kind.rawValue) \(label) for \(Duration.describe(nanoseconds: nanoseconds))"))
+                requeueLiveViews()
+            case .unsilence(let ids):
+                guard !readOnly else { post(.failure("read-only: silences are not changed")); return }
+                for id in ids { try store.removeSilence(id: id) }
+                post(.message("removed \(ids.count) silence\(ids.count == 1 ? "" : "s")"))
                 requeueLiveViews()
             }
         } catch {

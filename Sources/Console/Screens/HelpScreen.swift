@@ -15,6 +15,8 @@ public enum HelpScreen {
             (":rule GLOB", "rules matching a glob ('Read sensitive*')"),
             (":search WORDS", "same as / (words that must occur in the alert text)"),
             (":clear", "remove every filter"),
+            (":silences", "list the active silences, numbered"),
+            (":unsilence [N]", "remove silence N, or all of them"),
             (":theme NAME", "switch theme (default, high-contrast, solarized-dark, monochrome)"),
             (":pause / :resume", "stop / restart the live flow"),
             (":q", "quit"),
