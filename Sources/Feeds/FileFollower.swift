@@ -34,7 +34,10 @@ public final class FileFollower {
     private var reader = LineReader()
     private var readOffset: Int64 = 0       // just past the last complete line handed to the ingestor
     private var committedOffset: Int64 = -1
-    /// The bytes before `committedOffset`, kept with each checkpoint (see `FileIdentity.findCopy`).
+    /// The last bytes read (up to 64), taken from the lines themselves as they pass: reading
+    /// them back from the file later could see a file that was truncated meanwhile.
+    private var readTail: [UInt8] = []
+    /// `readTail` as of `committedOffset`, kept with each checkpoint (see `FileIdentity.findCopy`).
     private var committedTail: [UInt8] = []
     private var pathMissingReported = false
 
@@ -63,6 +66,9 @@ public final class FileFollower {
         if fd < 0 {
             guard try open(at: 0, lineNumber: 0) else { return }
         }
+        // Before reading: a file truncated and written again past our position must not be
+        // read from the middle.
+        try handleTruncation()
         try drain()
         try commit()
         try checkRotation()
@@ -82,12 +88,15 @@ public final class FileFollower {
         }
         let current = FileIdentity.of(path: path)
         if let current, current.device == saved.device, current.inode == saved.inode {
-            if current.size >= saved.offset {
-                _ = try open(at: saved.offset, lineNumber: Int(saved.lineNumber))
+            // Unchanged up to the checkpoint? (Truncated and rewritten past it, it would not be.)
+            let intact = current.size >= saved.offset && (saved.tail.isEmpty || Self.tail(of: path, before: saved.offset,
+                                                                                           count: saved.tail.count) == saved.tail)
+            if intact {
+                _ = try open(at: saved.offset, lineNumber: Int(saved.lineNumber), tail: saved.tail)
             } else {
                 if let copy = FileIdentity.findCopy(of: path, tail: saved.tail, offset: saved.offset) {
                     log("\(path) was truncated while tradsec was stopped (copytruncate); finishing its copy \(copy) first")
-                    try drainCopy(copy, from: saved.offset, lineNumber: Int(saved.lineNumber), identity: current)
+                    try drainCopy(copy, from: saved.offset, lineNumber: Int(saved.lineNumber), tail: saved.tail, identity: current)
                 } else {
                     log("\(path) is shorter than where tradsec stopped (truncated meanwhile); reading it from the start")
                 }
@@ -105,6 +114,7 @@ public final class FileFollower {
                 lseek(fd, off_t(saved.offset), SEEK_SET)
                 reader = LineReader(startOffset: saved.offset, startLineNumber: Int(saved.lineNumber))
                 readOffset = saved.offset
+                readTail = saved.tail
                 try drain()
                 try finishCurrentFile()
             }
@@ -114,8 +124,9 @@ public final class FileFollower {
         _ = try open(at: 0, lineNumber: 0)
     }
 
-    /// Opens `path` at `offset`; false when it does not exist (yet).
-    private func open(at offset: Int64, lineNumber: Int, skipToLineStart: Bool = false) throws -> Bool {
+    /// Opens `path` at `offset`; false when it does not exist (yet). `tail` is what was read
+    /// just before `offset`, when known (a checkpoint's); otherwise it is read from the file.
+    private func open(at offset: Int64, lineNumber: Int, tail: [UInt8]? = nil, skipToLineStart: Bool = false) throws -> Bool {
         let newFD = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard newFD >= 0 else {
             if errno == ENOENT {
@@ -133,24 +144,41 @@ public final class FileFollower {
         reader = LineReader(startOffset: offset, startLineNumber: lineNumber)
         readOffset = offset
         committedOffset = -1
+        readTail = offset == 0 ? [] : (tail ?? FileIdentity.tail(of: newFD, before: offset))
         if skipToLineStart && offset > 0 {
             // Starting mid-file: the first (partial) line is not ours.
             _ = try reader.read(from: fd) { event in
                 if case .line(_, _, let end) = event, readOffset == offset { readOffset = end }
             }
+            readTail = FileIdentity.tail(of: newFD, before: readOffset)
         }
         return true
     }
 
     // MARK: - Reading
 
+    /// Hands one line to the ingestor and moves the read position (and its tail) past it.
+    private func take(_ event: LineReader.Event) {
+        ingestor.take(event)
+        switch event {
+        case .line(let bytes, _, let end):
+            let consumed = end - readOffset
+            var tail = readTail
+            if bytes.count >= 64 { tail = [] }
+            tail.append(contentsOf: bytes.suffix(64))
+            if consumed > Int64(bytes.count) { tail.append(0x0A) }
+            readTail = Array(tail.suffix(64))
+            readOffset = end
+        case .tooLong(_, _, let end):
+            readTail = []          // not kept in memory; truncation is then told by size alone
+            readOffset = end
+        }
+    }
+
     private func drain() throws {
         guard fd >= 0 else { return }
         let status = try reader.read(from: fd) { event in
-            ingestor.take(event)
-            switch event {
-            case .line(_, _, let end), .tooLong(_, _, let end): readOffset = end
-            }
+            take(event)
             if ingestor.batchIsFull { try commit() }
         }
         if case .failed(let code) = status {
@@ -164,7 +192,7 @@ public final class FileFollower {
             return
         }
         guard readOffset != committedOffset || ingestor.pendingCount > 0 else { return }
-        let tail = FileIdentity.tail(of: fd, before: readOffset)
+        let tail = readTail
         let checkpoint = FollowCheckpoint(path: path, device: identity.device, inode: identity.inode,
                                           offset: readOffset, lineNumber: Int64(reader.lineNumber), tail: tail)
         try ingestor.flush(checkpoint: checkpoint)
@@ -175,12 +203,7 @@ public final class FileFollower {
     /// Reads a file that will not grow any more to its very end, final unterminated line included.
     private func finishCurrentFile() throws {
         try drain()
-        try reader.finish { event in
-            ingestor.take(event)
-            switch event {
-            case .line(_, _, let end), .tooLong(_, _, let end): readOffset = end
-            }
-        }
+        reader.finish { take($0) }
         try commit()
         close(fd)
         fd = -1
@@ -190,7 +213,7 @@ public final class FileFollower {
     /// Reads the rotated copy `copyPath` from `offset` to its end, committing as usual: the
     /// checkpoint keeps naming the followed file (`identity`), so a crash meanwhile resumes in
     /// the copy again. Leaves `fd` closed; the caller reopens what it follows.
-    private func drainCopy(_ copyPath: String, from offset: Int64, lineNumber: Int, identity: FileIdentity) throws {
+    private func drainCopy(_ copyPath: String, from offset: Int64, lineNumber: Int, tail: [UInt8], identity: FileIdentity) throws {
         let copyFD = Glibc.open(copyPath, O_RDONLY | O_CLOEXEC)
         guard copyFD >= 0 else { return }
         let previous = fd
@@ -199,17 +222,44 @@ public final class FileFollower {
         lseek(fd, off_t(offset), SEEK_SET)
         reader = LineReader(startOffset: offset, startLineNumber: lineNumber)
         readOffset = offset
+        readTail = tail
         committedOffset = -1
         try drain()
-        try reader.finish { event in
-            ingestor.take(event)
-            switch event {
-            case .line(_, _, let end), .tooLong(_, _, let end): readOffset = end
-            }
-        }
+        reader.finish { take($0) }
         try commit()
         close(copyFD)
         fd = previous
+    }
+
+    /// Copytruncate: the open file shrank below the committed position, or no longer holds
+    /// the bytes that were before it (truncated, then written past it again). Finishes the
+    /// rotated copy when there is one, then reads the file again from the start.
+    private func handleTruncation() throws {
+        guard fd >= 0, let identity, committedOffset > 0 else { return }
+        let size = FileIdentity.of(fd: fd)?.size ?? 0
+        let shrunk = size < committedOffset
+        guard shrunk || FileIdentity.tail(of: fd, before: committedOffset, count: committedTail.count) != committedTail else { return }
+        if let copy = FileIdentity.findCopy(of: path, tail: committedTail, offset: committedOffset) {
+            // Lines written after the last read and before the truncation are only in the copy.
+            log("\(path) was truncated (copytruncate); finishing its copy \(copy), then reading it from the start")
+            try drainCopy(copy, from: committedOffset, lineNumber: reader.lineNumber, tail: committedTail, identity: identity)
+        } else {
+            log("\(path) was truncated (copytruncate) and no copy of it was found; reading it again from the start")
+        }
+        reader = LineReader()
+        lseek(fd, 0, SEEK_SET)
+        readOffset = 0
+        readTail = []
+        committedOffset = -1
+        committedTail = []
+    }
+
+    /// The bytes of the file at `path` just before `offset`.
+    private static func tail(of path: String, before offset: Int64, count: Int) -> [UInt8] {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        return FileIdentity.tail(of: fd, before: offset, count: count)
     }
 
     private func checkRotation() throws {
@@ -223,31 +273,13 @@ public final class FileFollower {
         }
         if !current.sameFile(as: identity) {
             log("\(path) was rotated; finished the old file, now reading the new one")
+            try handleTruncation()          // it may have been truncated before it was renamed
             try finishCurrentFile()
             pathMissingReported = false
             _ = try open(at: 0, lineNumber: 0)
             try drain()
             try commit()
             return
-        }
-        if current.size < readOffset {
-            try commit()
-            if let copy = FileIdentity.findCopy(of: path, tail: committedTail, offset: committedOffset) {
-                // Lines written after the last read and before the truncation are only in the copy.
-                log("\(path) was truncated (copytruncate); finishing its copy \(copy), then reading it from the start")
-                let original = fd
-                try drainCopy(copy, from: committedOffset, lineNumber: reader.lineNumber, identity: identity)
-                fd = original
-                self.identity = identity
-            } else {
-                log("\(path) was truncated (copytruncate) and no copy of it was found; reading it again from the start")
-            }
-            reader = LineReader()
-            lseek(fd, 0, SEEK_SET)
-            readOffset = 0
-            committedOffset = -1
-            try drain()
-            try commit()
         }
     }
 }

@@ -70,6 +70,22 @@ import AlertStore
         #expect(messages.contains { $0.contains("finishing its copy") && $0.hasSuffix("from the start") })
     }
 
+    /// Truncated and then written past the old position before the next poll: the size alone
+    /// does not show it; the bytes before the position do.
+    @Test func copyTruncateIsSeenEvenWhenTheFileRegrewPastThePosition() throws {
+        let ws = try Workspace()
+        ws.write("falco.log", lines(1...3))
+        let f = follower(ws)
+        try start(f)
+        ws.write("falco.log", lines(4...4))
+        ws.write("falco.log.1", Array(Child.read(ws.path("falco.log")).utf8), append: false)
+        ws.truncate("falco.log")
+        ws.write("falco.log", lines(5...20))
+        try f.poll()
+        #expect(try ws.storedSeconds() == Array(1...20))
+        #expect(f.ingestor.report.rejected == 0)
+    }
+
     @Test func copyTruncateWhileStoppedIsFinishedFromTheCopyOnRestart() throws {
         let ws = try Workspace()
         ws.write("falco.log", lines(1...5))
