@@ -33,7 +33,7 @@ struct ConsoleCommand: ParsableCommand {
     var sources: [String] = []
 
     @Option(name: .customLong("rules"), parsing: .upToNextOption,
-            help: ArgumentHelp("Rules files for --source events=PATH, loaded in this order.", valueName: "file"))
+            help: ArgumentHelp("Rules files for --source events=PATH (and demo), loaded in this order.", valueName: "file"))
     var rules: [String] = []
 
     @Option(help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "path"))
@@ -46,7 +46,15 @@ struct ConsoleCommand: ParsableCommand {
         options.configPath = config
         // events=PATH needs the rule engine, which the executable links: built here.
         for spec in sources {
-            if spec.hasPrefix("events=") {
+            if spec == "demo" || spec.hasPrefix("demo=") {
+                do {
+                    options.extraSources.append(try DemoSource(rulePaths: rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules,
+                                                               speed: try DemoSource.speed(fromSpec: spec)))
+                } catch let error as CLIError {
+                    Terminal.printError("tradsec console: \(error.message)")
+                    throw ExitCode(error.exitCode)
+                }
+            } else if spec.hasPrefix("events=") {
                 do {
                     options.extraSources.append(try ConsoleEventsSource(eventsPath: String(spec.dropFirst(7)), rulesPaths: rules))
                 } catch let error as CLIError {

@@ -6,8 +6,6 @@ import Darwin
 import AlertStore
 import ArgumentParser
 import Console
-import Foundation
-import Synchronization
 import TradsecCore
 
 struct DemoCommand: ParsableCommand {
@@ -51,16 +49,15 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let rulePaths = rules.isEmpty ? [try bundledPack()] : rules
+            let rulePaths = rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules
             let path = db ?? "/tmp/tradsec-demo-\(getpid()).sqlite"
             if db == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
-            let store = try AlertStore(path: path)
-            let evaluator = try EventEvaluator(rulePaths: rulePaths, hostname: "trade-host-01")
-            let player = ScenarioPlayer(evaluator: evaluator, store: store, speed: instant ? nil : speed)
             if printOnly || !Terminal.stdoutIsTerminal {
+                let player = ScenarioPlayer(evaluator: try EventEvaluator(rulePaths: rulePaths, hostname: "trade-host-01"),
+                                            store: try AlertStore(path: path), speed: instant ? nil : speed)
                 try printAlerts(player: player, path: path)
             } else {
-                try playUnderConsole(player: player, path: path)
+                try playUnderConsole(rulePaths: rulePaths, path: path)
             }
         }
     }
@@ -80,50 +77,16 @@ struct DemoCommand: ParsableCommand {
             + "           tradsec query --db \(path) --priority '>=error'")
     }
 
-    /// Plays the incident on a background thread while the console follows the history.
-    private func playUnderConsole(player: ScenarioPlayer, path: String) throws {
-        let box = PlayerThread(player: player)
-        box.start()
-        defer { box.stop() }
+    /// Plays the incident as a console source: the console follows the history it fills.
+    private func playUnderConsole(rulePaths: [String], path: String) throws {
         var options = ConsoleLauncher.Options(databasePath: path)
         options.theme = theme
+        options.extraSources = [try DemoSource(rulePaths: rulePaths, speed: instant ? nil : speed)]
         do {
             try ConsoleLauncher.run(options)
         } catch {
             throw CLIError("console: \(error.description)", exitCode: error.exitCode)
         }
         Terminal.printError("tradsec demo: the incident's history is kept in \(path) (tradsec console --db \(path))")
-    }
-
-    private func bundledPack() throws -> String {
-        guard let pack = BundledFiles.rulesFile("trading_rules.yaml") else {
-            throw CLIError("cannot find the trading rule pack (rules/trading_rules.yaml); set TRADSEC_RULES_DIR or pass --rules",
-                           exitCode: 66)
-        }
-        return pack
-    }
-}
-
-/// Runs a ``ScenarioPlayer`` on its own thread until it finishes or is stopped.
-private final class PlayerThread: @unchecked Sendable {
-    // The player is only touched by the thread it runs on once started.
-    private let player: ScenarioPlayer
-    private let stopFlag = Atomic<Bool>(false)
-    private let done = DispatchSemaphore(value: 0)
-
-    init(player: ScenarioPlayer) { self.player = player }
-
-    func start() {
-        let thread = Thread { [self] in
-            _ = try? player.play(shouldStop: { self.stopFlag.load(ordering: .acquiring) }, onAlert: { _ in })
-            done.signal()
-        }
-        thread.name = "tradsec.demo.player"
-        thread.start()
-    }
-
-    func stop() {
-        stopFlag.store(true, ordering: .releasing)
-        done.wait()
     }
 }

@@ -26,4 +26,13 @@ enum BundledFiles {
         candidates += [exe + "/../../rules", exe + "/../../../rules", exe + "/../share/tradsec/rules", "/etc/tradsec/rules"]
         return candidates.map { $0 + "/" + name }.first { access($0, R_OK) == 0 }
     }
+
+    /// The trading rule pack, or a clear error naming the ways to point at it.
+    static func tradingRulePack() throws -> String {
+        guard let pack = rulesFile("trading_rules.yaml") else {
+            throw CLIError("cannot find the trading rule pack (rules/trading_rules.yaml); set TRADSEC_RULES_DIR or pass --rules",
+                           exitCode: 66)
+        }
+        return pack
+    }
 }
