@@ -70,6 +70,12 @@ import Testing
         }
     }
 
+    @Test func keepsAnAlertSpreadOverLinesOnOneLine() throws {
+        let pretty = "{\n  \"rule\": \"r\",\r\n  \"priority\": \"Error\",\n  \"time\": \"2024-01-01T00:00:00Z\"\n}"
+        let a = try AlertDecoder.decode(line: pretty)
+        #expect(a.raw == #"{"rule":"r","priority":"Error","time":"2024-01-01T00:00:00Z"}"#)
+    }
+
     @Test func rejectsInvalidUTF8WithItsPosition() {
         var bytes = Array(#"{"rule":"r"#.utf8)
         bytes += [0xFF, 0xFE]
@@ -87,5 +93,48 @@ import Testing
                       tags: ["testing", "filesystem"], hostname: "h")
         #expect(a.raw == #"{"hostname":"h","output":"An open","output_fields":{"proc.cmdline":"cat /dev/null"},"priority":"Warning","rule":"open_from_cat","source":"syscall","tags":["filesystem","testing"],"time":"2016-08-04T16:17:57.881781397Z"}"#)
         #expect(try AlertDecoder.decode(line: a.raw) == a)
+    }
+}
+
+/// Alert lines are attacker-influenced: mutated lines are accepted or refused with a reason,
+/// never a crash, and what is accepted round-trips through its raw text.
+@Suite struct AlertDecoderRobustnessTests {
+    @Test func mutatedAlertLinesNeverCrashTheDecoder() throws {
+        var rng = SplitMix(seed: 7)
+        let original = Array(AlertDecoderTests.falcoSample.utf8)
+        let interesting: [UInt8] = [0x00, 0x0A, 0x0D, 0x1B, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x2C, 0xC3, 0xFF, 0xE2, 0x80]
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var bytes = original
+            for _ in 0..<Int(rng.next() % 4 + 1) {
+                let position = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes[position] = interesting[Int(rng.next() % UInt64(interesting.count))]
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(interesting[Int(rng.next() % UInt64(interesting.count))], at: position)
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            let result = bytes.withUnsafeBytes { raw -> Alert? in try? AlertDecoder.decode(line: raw) }
+            if let alert = result {
+                accepted += 1
+                #expect(try AlertDecoder.decode(line: alert.raw) == alert)
+                #expect(!alert.raw.utf8.contains(0x0A))
+            }
+        }
+        #expect(accepted > 0 && accepted < 20_000, "mutations both kept and broke lines (\(accepted) accepted)")
+    }
+}
+
+/// A tiny deterministic PRNG, so a failure can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

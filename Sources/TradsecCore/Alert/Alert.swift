@@ -2,7 +2,8 @@
 /// derives from it (container, process, user, file, connection).
 ///
 /// `raw` is the accepted JSON text itself, so what goes in can always be given back out
-/// byte for byte; every other property is read from it.
+/// byte for byte (one exception: an alert spread over several lines is kept compact, so
+/// exports stay one alert per line); every other property is read from it.
 public struct Alert: Sendable, Equatable {
     public var time: Timestamp
     public var rule: String

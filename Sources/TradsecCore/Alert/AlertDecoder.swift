@@ -43,6 +43,12 @@ public enum AlertDecoder {
         } catch {
             throw AlertRejection(.notJSON, "not JSON: \(error)")
         }
+        // A raw line break can only be whitespace between tokens (JSON strings cannot hold
+        // one). Kept verbatim it would split the alert over several lines of a JSON Lines
+        // export, so such an alert is kept in its compact form instead.
+        if raw.utf8.contains(0x0A) || raw.utf8.contains(0x0D) {
+            return try decode(value: value, raw: JSONWriter.string(value))
+        }
         return try decode(value: value, raw: raw)
     }
 
