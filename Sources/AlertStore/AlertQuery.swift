@@ -98,6 +98,21 @@ extension AlertStore {
         }
     }
 
+    /// How many alerts matching `query` were stored with ids in `(after, upTo]`: keeps a
+    /// count current as alerts arrive without recounting the history. `NOT INDEXED` makes
+    /// SQLite walk just that id range instead of a priority or rule index over everything.
+    public func countAdded(_ query: AlertQuery, after: Int64, upTo: Int64) throws -> Int {
+        guard upTo > after else { return 0 }
+        var q = query
+        q.afterID = nil
+        return try pool.read { db in
+            let (whereSQL, arguments) = try Self.filter(q, db: db)
+            let extra = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts NOT INDEXED WHERE id > ? AND id <= ?\(extra)",
+                                    arguments: StatementArguments([after, upTo]) + arguments) ?? 0
+        }
+    }
+
     /// The SQL WHERE clause for `query` (empty when it filters nothing) and its arguments.
     static func filter(_ query: AlertQuery, db: Database) throws -> (String, StatementArguments) {
         var clauses: [String] = []

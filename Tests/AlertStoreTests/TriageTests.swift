@@ -44,3 +44,18 @@ import TradsecCore
         #expect(try t.store.newestID() == 4)
     }
 }
+
+@Suite struct CountAddedTests {
+    @Test func countsOnlyTheNewIDsThatMatch() throws {
+        let t = try TemporaryStore()
+        try t.store.insert((0..<10).map { makeAlert(Int64($0), priority: $0 % 2 == 0 ? .critical : .notice) })
+        let before = try t.store.newestID()
+        try t.store.insert((10..<16).map { makeAlert(Int64($0), priority: $0 % 3 == 0 ? .critical : .notice) })
+        let after = try t.store.newestID()
+        let critical = AlertQuery(priorities: PriorityFilter("critical"))
+        #expect(try t.store.countAdded(critical, after: before, upTo: after) == 2)   // 12 and 15
+        #expect(try t.store.countAdded(AlertQuery(), after: before, upTo: after) == 6)
+        #expect(try t.store.countAdded(critical, after: after, upTo: after) == 0)
+        #expect(try t.store.count(critical) == 5 + 2)
+    }
+}

@@ -231,6 +231,15 @@ public final class DataLoader: @unchecked Sendable {
 
     private func count(_ q: AlertQuery, newestID: Int64) throws -> Int {
         if let hit = countCache.first(where: { $0.query == q && $0.newestID == newestID }) { return hit.count }
+        // Alerts only arrived since the last count: count just those (a few ms, not a scan of
+        // the history). A full recount every `countMaxAge * 15` s catches retention deletes.
+        if let hit = countCache.first(where: { $0.query == q }), hit.newestID < newestID,
+           monotonicSeconds() - hit.at < countMaxAge * 15 {
+            let n = hit.count + (try store.countAdded(q, after: hit.newestID, upTo: newestID))
+            countCache.removeAll { $0.query == q }
+            countCache.append((q, newestID, n, hit.at))
+            return n
+        }
         let started = monotonicSeconds()
         let n = try store.count(q)
         lastCountCost = monotonicSeconds() - started
