@@ -41,11 +41,13 @@ let package = Package(
             "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Helpers shared by the test targets: child processes without a shell, temporary files.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore"]),
-        .testTarget(name: "CLITests", dependencies: ["tradsec"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]
 )

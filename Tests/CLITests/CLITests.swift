@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 
 /// End-to-end runs of the real binary: what a user types, what they see, what exit status.
 @Suite(.serialized) struct CLITests {

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// How far the writer got, shared with the test thread.
 private final class Progress: Sendable {

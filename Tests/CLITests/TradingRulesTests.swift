@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 
 /// The trading rule pack, through the real `tradsec rules` commands: every rule fires on the
 /// events it exists for and stays quiet on look-alikes and on normal trading activity.

@@ -4,6 +4,7 @@ import Glibc
 import CNcurses
 @testable import Console
 import Testing
+import TestSupport
 
 /// The ncurses layer copies the grid faithfully: text, wide characters, colour pairs and
 /// attributes, read back from ncurses' own idea of the screen (output to /dev/null).

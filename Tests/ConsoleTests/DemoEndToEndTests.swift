@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 import Testing
+import TestSupport
 import TradsecCore
 
 /// `tradsec demo` on a terminal: the incident plays into the console as a source.

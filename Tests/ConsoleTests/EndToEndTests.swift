@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 import Testing
+import TestSupport
 import TradsecCore
 
 /// The real binary under tmux: what an operator types and sees.

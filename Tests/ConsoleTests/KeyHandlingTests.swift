@@ -1,6 +1,7 @@
 import AlertStore
 @testable import Console
 import Testing
+import TestSupport
 import TradsecCore
 
 /// Keys on the state machine, without a terminal.

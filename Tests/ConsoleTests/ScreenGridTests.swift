@@ -1,5 +1,6 @@
 @testable import Console
 import Testing
+import TestSupport
 
 @Suite struct ScreenGridTests {
     @Test func wideCharactersTakeTwoCellsAndColumnsStillAlign() {

@@ -1,6 +1,7 @@
 import AlertStore
 @testable import Console
 import Testing
+import TestSupport
 import TradsecCore
 
 /// What a person sees on each screen, read back from the grid.

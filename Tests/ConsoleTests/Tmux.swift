@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Drives the real binary inside a private tmux server (`-S` socket of its own), reading the
 /// screen back with `capture-pane` and polling with deadlines, never fixed sleeps.
@@ -16,13 +17,7 @@ final class TmuxSession {
     }
 
     /// The `tradsec` binary built beside the test bundle.
-    static var binary: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        var dir = String(decoding: buffer[0..<max(0, n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        while !dir.isEmpty, access(dir + "/tradsec", X_OK) != 0 { dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)]) }
-        return dir + "/tradsec"
-    }
+    static var binary: String { ChildProcess.tradsec }
 
     /// True when the binary has the `console` subcommand (the root command registers it).
     static let consoleAvailable: Bool = {
@@ -89,30 +84,13 @@ final class TmuxSession {
 
     static func quote(_ s: String) -> String { "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'" }
 
+    /// Runs `argv` to completion with both output streams in `output`; its exit status
+    /// (-1 when it could not start or was killed by a signal).
     @discardableResult
     static func spawn(_ argv: [String], output: String, environment: [String] = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t(); sigemptyset(&empty)
-        var all = sigset_t(); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let cargv = argv.map { strdup($0) } + [nil]
-        let cenv = environment.map { strdup($0) } + [nil]
-        defer { (cargv + cenv).forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, &attr, cargv, cenv) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        guard let child = ChildProcess.start(argv, stdoutPath: output, environment: environment) else { return -1 }
+        let status = child.wait()
+        return status >= 128 ? -1 : status
     }
 }
 
@@ -120,25 +98,6 @@ func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-func readFile(_ path: String) -> String {
-    guard let f = fopen(path, "r") else { return "" }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-func appendFile(_ path: String, _ text: String) {
-    guard let f = fopen(path, "a") else { return }
-    _ = text.withCString { fputs($0, f) }
-    fclose(f)
 }
 
 extension StringProtocol {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Testing
+import TestSupport
 import AlertStore
 @testable import Feeds
 
@@ -61,7 +62,7 @@ import AlertStore
         let f = follower(ws) { messages.append($0) }
         try start(f)
         ws.write("falco.log", lines(6...7))                     // not read yet
-        ws.write("falco.log.1", Array(Child.read(ws.path("falco.log")).utf8), append: false)
+        ws.write("falco.log.1", Array(readFile(ws.path("falco.log")).utf8), append: false)
         ws.truncate("falco.log")
         ws.write("falco.log", lines(8...9))
         try f.poll()
@@ -78,7 +79,7 @@ import AlertStore
         let f = follower(ws)
         try start(f)
         ws.write("falco.log", lines(4...4))
-        ws.write("falco.log.1", Array(Child.read(ws.path("falco.log")).utf8), append: false)
+        ws.write("falco.log.1", Array(readFile(ws.path("falco.log")).utf8), append: false)
         ws.truncate("falco.log")
         ws.write("falco.log", lines(5...20))
         try f.poll()
@@ -91,7 +92,7 @@ import AlertStore
         ws.write("falco.log", lines(1...5))
         try start(follower(ws))
         ws.write("falco.log", lines(6...7))
-        ws.write("falco.log-20261122", Array(Child.read(ws.path("falco.log")).utf8), append: false)
+        ws.write("falco.log-20261122", Array(readFile(ws.path("falco.log")).utf8), append: false)
         ws.write("falco.log.2.gz", "not this one")
         ws.truncate("falco.log")
         ws.write("falco.log", lines(8...8))

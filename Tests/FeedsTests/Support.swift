@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import TestSupport
 import TradsecCore
 
 /// A temporary directory with a history and helpers to write files into it.
@@ -29,12 +30,7 @@ final class Workspace {
 
     func path(_ name: String) -> String { directory + "/" + name }
 
-    func write(_ name: String, _ bytes: [UInt8], append: Bool = true) {
-        let fd = open(path(name), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o600)
-        precondition(fd >= 0)
-        bytes.withUnsafeBytes { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-    }
+    func write(_ name: String, _ bytes: [UInt8], append: Bool = true) { writeFile(path(name), bytes, append: append) }
 
     func write(_ name: String, _ text: String, append: Bool = true) { write(name, Array(text.utf8), append: append) }
 
@@ -44,22 +40,6 @@ final class Workspace {
 
     func storedSeconds() throws -> [Int64] {
         try store.alerts(AlertQuery(limit: 100_000)).map { ($0.alert.time.nanoseconds - base) / 1_000_000_000 }.sorted()
-    }
-}
-
-/// Whole-file reads for fixtures.
-enum Child {
-    static func read(_ path: String) -> String {
-        guard let f = fopen(path, "r") else { return "" }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            out += buffer[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
