@@ -7,7 +7,8 @@ import AlertStore
 import TradsecCore
 
 /// Plays ``IncidentScenario`` in time: each event is stamped with the moment it is played
-/// (or, without pauses, with its place in the scenario), evaluated, and its alerts stored.
+/// (or, without pauses, with its place in a scenario that ends now), evaluated, and its
+/// alerts stored.
 struct ScenarioPlayer {
     let evaluator: EventEvaluator
     let store: AlertStore
@@ -21,7 +22,8 @@ struct ScenarioPlayer {
         for step in IncidentScenario.steps() {
             if shouldStop() { break }
             let scenarioNanos = Int64(step.offset * 1e9)
-            var stamp = start.adding(nanoseconds: scenarioNanos)
+            // Without pauses the scenario is placed so that it ends now (never in the future).
+            var stamp = start.adding(nanoseconds: scenarioNanos - Int64(IncidentScenario.duration * 1e9))
             if let speed {
                 let due = start.nanoseconds + Int64(Double(scenarioNanos) / speed)
                 while Timestamp.now().nanoseconds < due {
