@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why an alert line was refused. `code` is stable (used for counting and in JSON reports);
 /// `message` tells the user what was wrong with this particular line.
 public struct AlertRejection: Error, Sendable, Equatable, CustomStringConvertible {
@@ -46,7 +52,7 @@ public enum AlertDecoder {
         // A raw line break can only be whitespace between tokens (JSON strings cannot hold
         // one). Kept verbatim it would split the alert over several lines of a JSON Lines
         // export, so such an alert is kept in its compact form instead.
-        if raw.utf8.contains(0x0A) || raw.utf8.contains(0x0D) {
+        if let base = bytes.baseAddress, memchr(base, 0x0A, bytes.count) != nil || memchr(base, 0x0D, bytes.count) != nil {
             return try decode(value: value, raw: JSONWriter.string(value))
         }
         return try decode(value: value, raw: raw)

@@ -1,7 +1,7 @@
 import TradsecCore
 
 /// Deterministic, realistic Falco alert lines for benchmarks and load tests: about 600
-/// bytes each, 10–20 output fields, a few dozen rules, fifty containers and the host.
+/// bytes each, 10–16 output fields, sixteen rules, fifty containers and the host.
 struct AlertGenerator {
     private var rng: SplitMix64
     private let start: Int64
@@ -50,16 +50,16 @@ struct AlertGenerator {
         let time = Timestamp(nanoseconds: start + Int64(index) * 1_000_000 + Int64(rng.next() % 1_000_000))
         var fields: [(String, JSONValue)] = [
             ("container.id", .string(containerID)), ("container.name", .string(containerName)),
-            ("container.image.repository", isHost ? .null : .string(image)), ("container.image.tag", isHost ? .null : .string("1.4.\(containerIndex % 7)")),
+            ("container.image.repository", isHost ? .null : .string(image)),
             ("evt.time", .int(time.nanoseconds)), ("fd.name", .string(file)),
-            ("proc.cmdline", .string("\(proc) \(file) -s \(rng.next() % 100000)")), ("proc.name", .string(proc)), ("proc.pid", .int(pid)), ("proc.pname", .string("bash")),
+            ("proc.cmdline", .string("\(proc) \(file) -s \(rng.next() % 100000)")), ("proc.name", .string(proc)), ("proc.pid", .int(pid)),
             ("user.name", .string(user)), ("user.uid", .int(user == "root" ? 0 : 1000)),
         ]
         let extra = Int(rng.next() % 7)
         let optional: [(String, JSONValue)] = [
-            ("evt.arg.flags", .string("O_RDONLY|O_CLOEXEC")), ("proc.tty", .int(34816)), ("user.loginuid", .int(-1)),
-            ("k8s.ns.name", .null), ("k8s.pod.name", .null), ("proc.aname[2]", .string("containerd-shim")),
-            ("fd.num", .int(Int64(rng.next() % 64))),
+            ("proc.pname", .string("bash")), ("container.image.tag", isHost ? .null : .string("1.4.\(containerIndex % 7)")),
+            ("evt.arg.flags", .string("O_RDONLY|O_CLOEXEC")), ("proc.tty", .int(34816)), ("fd.num", .int(Int64(rng.next() % 64))),
+            ("proc.aname[2]", .string("containerd-shim")),
         ]
         fields.append(contentsOf: optional.prefix(extra))
         let output = "\(rule.2) (file=\(file) user=\(user) command=\(proc) container=\(containerName))"
