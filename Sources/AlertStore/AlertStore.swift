@@ -64,6 +64,11 @@ public final class AlertStore: Sendable {
             var result = InsertResult()
             if !alerts.isEmpty { result = try insertAlerts(alerts, origin: origin, db: db) }
             for reject in rejects { try record(reject, db: db) }
+            // Keep the table bounded (a flood of garbage must not fill the disk); once per
+            // batch, not per reject: the trim walks ten thousand rows.
+            if !rejects.isEmpty {
+                try db.execute(sql: "DELETE FROM rejects WHERE id <= (SELECT id FROM rejects ORDER BY id DESC LIMIT 1 OFFSET 10000)")
+            }
             if let checkpoint { try save(checkpoint, db: db) }
             return result
         }
@@ -157,10 +162,8 @@ public final class AlertStore: Sendable {
     }
 
     private func record(_ r: RejectRecord, db: Database) throws {
-        try db.execute(sql: "INSERT INTO rejects (time_ns, origin, line_number, code, message, excerpt) VALUES (?,?,?,?,?,?)",
-                       arguments: [Timestamp.now().nanoseconds, r.origin, r.lineNumber, r.code, r.message, r.excerpt])
-        // Keep the table bounded: a flood of garbage must not fill the disk.
-        try db.execute(sql: "DELETE FROM rejects WHERE id <= (SELECT id FROM rejects ORDER BY id DESC LIMIT 1 OFFSET 10000)")
+        try db.cachedStatement(sql: "INSERT INTO rejects (time_ns, origin, line_number, code, message, excerpt) VALUES (?,?,?,?,?,?)")
+            .execute(arguments: [Timestamp.now().nanoseconds, r.origin, r.lineNumber, r.code, r.message, r.excerpt])
     }
 
     public func recentRejects(limit: Int = 50) throws -> [RejectRecord] {

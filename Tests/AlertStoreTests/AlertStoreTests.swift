@@ -148,6 +148,17 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         #expect(try t.store.recentRejects().map(\.lineNumber) == [3])
     }
 
+    @Test func keepsOnlyTheNewestTenThousandRejects() throws {
+        let t = try TemporaryStore()
+        let flood = (1...10_050).map { AlertStore.RejectRecord(origin: "f", lineNumber: $0, code: "not_json", message: "m", excerpt: "x") }
+        try t.store.insert([], rejects: flood)
+        try t.store.insert([], rejects: [.init(origin: "f", lineNumber: 99_999, code: "not_json", message: "m", excerpt: "x")])
+        let newest = try t.store.recentRejects(limit: 20_000)
+        #expect(newest.count == 10_000)
+        #expect(newest.first?.lineNumber == 99_999)
+        #expect(newest.last?.lineNumber == 52)
+    }
+
     @Test func reopensAnExistingHistoryAndItsWAL() throws {
         let t = try filled()
         let again = try AlertStore(path: t.path)
