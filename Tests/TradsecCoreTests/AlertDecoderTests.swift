@@ -100,7 +100,7 @@ import Testing
 /// never a crash, and what is accepted round-trips through its raw text.
 @Suite struct AlertDecoderRobustnessTests {
     @Test func mutatedAlertLinesNeverCrashTheDecoder() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let original = Array(AlertDecoderTests.falcoSample.utf8)
         let interesting: [UInt8] = [0x00, 0x0A, 0x0D, 0x1B, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x2C, 0xC3, 0xFF, 0xE2, 0x80]
         var accepted = 0
@@ -123,18 +123,5 @@ import Testing
             }
         }
         #expect(accepted > 0 && accepted < 20_000, "mutations both kept and broke lines (\(accepted) accepted)")
-    }
-}
-
-/// A tiny deterministic PRNG, so a failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

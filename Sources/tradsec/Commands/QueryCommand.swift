@@ -67,7 +67,7 @@ struct QueryCommand: ParsableCommand {
                 case .json: for stored in batch { Terminal.write(renderer.jsonLine(stored) + "\n") }
                 case .csv: for stored in batch { Terminal.write(renderer.csvRow(stored) + "\r\n") }
                 // Followed tables keep fixed columns, so rows printed later still line up.
-                case .table: for stored in batch { Terminal.write(renderer.fixedRow(stored) + "\n") }
+                case .table: for stored in batch { Terminal.write(renderer.fixedRow(stored.alert) + "\n") }
                 }
             }
             if format == .table { Terminal.write(renderer.fixedHeader + "\n") }

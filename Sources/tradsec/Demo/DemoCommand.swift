@@ -66,11 +66,10 @@ struct DemoCommand: ParsableCommand {
     private func printAlerts(player: ScenarioPlayer, path: String) throws {
         let stop = StopSignal.install()
         Terminal.printError("tradsec demo: playing the incident into \(path)" + (instant ? "" : " at \(speed)× speed (Ctrl-C stops)"))
+        let renderer = AlertRenderer(escapeForTerminal: true, width: Terminal.width)
+        Terminal.write(renderer.fixedHeader + "\n")
         let played = try player.play(shouldStop: { stop.isSet }) { alert in
-            let line = AlertRenderer.shortTime(alert.time) + "  " + CellWidth.fit(alert.priority.name, to: 9) + " "
-                + CellWidth.fit(alert.container.isHost ? "host" : alert.container.name, to: 16) + " " + alert.rule
-                + " — " + alert.message
-            Terminal.write(TerminalSafe.escape(line) + "\n")
+            Terminal.write(renderer.fixedRow(alert) + "\n")
         }
         Terminal.printError("tradsec demo: \(played.events) events, \(played.alerts) alerts stored in \(path)\n"
             + "  explore: tradsec stats --db \(path)\n"

@@ -47,9 +47,8 @@ struct AlertRenderer {
 
     var fixedHeader: String { fixedLine(["TIME (UTC)", "PRIORITY", "RULE", "CONTAINER", "OUTPUT"]) }
 
-    func fixedRow(_ stored: StoredAlert) -> String {
-        let a = stored.alert
-        return fixedLine([AlertRenderer.shortTime(a.time), a.priority.name, TerminalSafe.escape(a.rule),
+    func fixedRow(_ a: Alert) -> String {
+        fixedLine([AlertRenderer.shortTime(a.time), a.priority.name, TerminalSafe.escape(a.rule),
                           TerminalSafe.escape(a.container.isHost ? "host" : a.container.name), TerminalSafe.escape(a.message)])
     }
 
