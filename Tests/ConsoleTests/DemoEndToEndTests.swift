@@ -23,3 +23,12 @@ struct DemoEndToEndTests {
         #expect(try AlertStore(path: db).totalCount() == 20, "the history is kept after the console closes")
     }
 }
+
+/// The end-to-end suites skip themselves without tmux or the console; that must not pass
+/// unnoticed where `make test` runs (it installs tmux).
+@Suite struct EndToEndPrerequisitesTests {
+    @Test func tmuxAndTheConsoleAreThereSoEndToEndTestsRun() {
+        #expect(TmuxSession.tmuxPath != nil, "tmux is missing: the console's end-to-end tests were skipped (make test installs it)")
+        #expect(TmuxSession.consoleAvailable, "'tradsec console --help' failed: the console's end-to-end tests were skipped")
+    }
+}
