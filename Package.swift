@@ -37,6 +37,13 @@ let package = Package(
             "CNcurses", "TradsecCore", "AlertStore", "Feeds",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"], path: "Sources/CCurlShim"),
+        // Blocking HTTP (TCP or Unix socket) and SMTP clients over libcurl: notifications,
+        // the Docker Engine API, the trading bot's emergency endpoint.
+        .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
         .executableTarget(name: "tradsec", dependencies: [
             "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -47,6 +54,7 @@ let package = Package(
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
+        .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]
