@@ -3,11 +3,17 @@
 #   make test   install missing system packages, build, run every test
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-# ncurses (console), SQLite (history), libcurl (notifications, actions), tmux (end-to-end console tests).
-APT_PACKAGES := libncurses-dev libsqlite3-dev libcurl4-openssl-dev tmux
+# ncurses (console), SQLite (history), libcurl (notifications, actions), zlib and OpenSSL's libcrypto
+# (backups, digests). The rest are real components the tests run against: tmux (console end to end),
+# podman + runc + busybox (a Docker-compatible engine and a container image built without a registry),
+# Alertmanager and promtool (notifications, /metrics), python3-venv (the SMTP server aiosmtpd).
+APT_PACKAGES := libncurses-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libssl-dev \
+	tmux podman runc busybox-static prometheus-alertmanager prometheus python3-venv
+# Python test tools live in a virtualenv under .build, never in the system's site-packages.
+TOOLS_VENV := .build/tools/venv
 DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite
 
-.PHONY: all build release test demo deps bench clean
+.PHONY: all build release test demo deps tools bench clean
 
 all: build
 
@@ -23,13 +29,17 @@ deps:
 		fi; \
 	fi
 
+# aiosmtpd: a real SMTP server for the e-mail notification tests.
+tools: deps
+	@test -x $(TOOLS_VENV)/bin/aiosmtpd || { python3 -m venv $(TOOLS_VENV) && $(TOOLS_VENV)/bin/pip install -q aiosmtpd==1.4.6; }
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test: deps tools
 	@test -d ../shared/conformance || { echo "error: ../shared/conformance (the Falco compatibility corpus) is missing"; exit 1; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
