@@ -24,6 +24,10 @@ public struct ConsoleConfig: Equatable, Sendable {
 
     public struct ConfigError: Error, CustomStringConvertible { public var description: String }
 
+    /// Top-level sections of the same file that other components own (incident actions, gauges,
+    /// the processor and its notifications); each validates its own section.
+    public static let otherSections: Set<String> = ["actions", "gauges", "serve", "enrichment", "correlation", "notifications"]
+
     public static var defaultPath: String { Paths.configDirectory + "/config.yaml" }
 
     /// The config at `path`; an absent file is an empty config.
@@ -62,8 +66,10 @@ public struct ConsoleConfig: Equatable, Sendable {
                     }
                     config.keyMap.bind(action, to: parsed)
                 }
+            case let name? where ConsoleConfig.otherSections.contains(name):
+                continue   // read and checked by the component that owns it
             default:
-                throw ConfigError(description: "\(source)\(line): unknown setting '\(key.string ?? "?")' (theme, sources, keys)")
+                throw ConfigError(description: "\(source)\(line): unknown setting '\(key.string ?? "?")' (theme, sources, keys, \(ConsoleConfig.otherSections.sorted().joined(separator: ", ")))")
             }
         }
         return config
