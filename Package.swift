@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Alert model, JSON codec, priorities, time and duration parsing, terminal-safe text.
@@ -44,8 +46,19 @@ let package = Package(
         // Blocking HTTP (TCP or Unix socket) and SMTP clients over libcurl: notifications,
         // the Docker Engine API, the trading bot's emergency endpoint.
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
+        // The event processor behind `tradsec serve`: HTTP intake (SwiftNIO), group-committed
+        // ingestion, enrichment, correlation into incidents, the live feed, health and metrics.
+        .target(name: "Processor", dependencies: [
+            "TradsecCore", "AlertStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
@@ -55,6 +68,7 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
+        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]

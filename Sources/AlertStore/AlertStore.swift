@@ -60,9 +60,30 @@ public final class AlertStore: Sendable {
     @discardableResult
     public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                        rejects: [RejectRecord] = []) throws -> InsertResult {
+        try insert(alerts, origin: origin, checkpoint: checkpoint, rejects: rejects, within: nil)
+    }
+
+    /// An alert this batch added (duplicates are not listed): its place in the batch and its row id.
+    public struct InsertedAlert: Sendable, Equatable {
+        public var index: Int
+        public var id: Int64
+    }
+
+    /// As ``insert(_:origin:checkpoint:rejects:)``, then runs `within` in the same transaction
+    /// with the rows just added, so what the processor derives from them (enrichment, incidents,
+    /// notifications to send) commits together with the alerts or not at all.
+    @discardableResult
+    public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
+                       rejects: [RejectRecord] = [],
+                       within: ((Database, [InsertedAlert]) throws -> Void)?) throws -> InsertResult {
         try pool.write { db in
             var result = InsertResult()
-            if !alerts.isEmpty { result = try insertAlerts(alerts, origin: origin, db: db) }
+            var added: [InsertedAlert] = []
+            if !alerts.isEmpty {
+                result = try insertAlerts(alerts, origin: origin, db: db,
+                                          added: within == nil ? nil : { added.append($0) })
+            }
+            if let within { try within(db, added) }
             for reject in rejects { try record(reject, db: db) }
             // Keep the table bounded (a flood of garbage must not fill the disk); once per
             // batch, not per reject: the trim walks ten thousand rows.
@@ -74,7 +95,8 @@ public final class AlertStore: Sendable {
         }
     }
 
-    private func insertAlerts(_ alerts: [Alert], origin: String?, db: Database) throws -> InsertResult {
+    private func insertAlerts(_ alerts: [Alert], origin: String?, db: Database,
+                              added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
                 user_name, output, raw, fingerprint, ingested_ns, origin)
@@ -87,7 +109,7 @@ public final class AlertStore: Sendable {
         let now = Timestamp.now().nanoseconds
         var result = InsertResult()
         var containers: [String: (ContainerRef, String?, Int64, Int64)] = [:]
-        for alert in alerts {
+        for (index, alert) in alerts.enumerated() {
             let container = alert.container
             sqlite3_reset(handle)
             sqlite3_bind_int64(handle, 1, alert.time.nanoseconds)
@@ -112,8 +134,10 @@ public final class AlertStore: Sendable {
                 continue
             }
             result.inserted += 1
+            let rowID = sqlite3_last_insert_rowid(connection)
+            added?(InsertedAlert(index: index, id: rowID))
             sqlite3_reset(fts)
-            sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(connection))
+            sqlite3_bind_int64(fts, 1, rowID)
             bindText(fts, 2, alert.output)
             guard sqlite3_step(fts) == SQLITE_DONE else {
                 throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(connection)))")

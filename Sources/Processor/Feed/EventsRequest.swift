@@ -1,0 +1,77 @@
+import AlertStore
+import TradsecCore
+
+/// The parameters of GET /events and /events/stream: `since` (an event id to continue after,
+/// or a time: 15m, 2026-11-22T10:00:00Z), `limit`, `priority`, `rule` (glob), `container`.
+struct EventsRequest {
+    enum Since: Equatable {
+        case id(Int64)
+        case time(Timestamp)
+    }
+    var since: Since?
+    var query = AlertQuery(limit: 100)
+
+    struct Invalid: Error, CustomStringConvertible { var description: String }
+
+    init(_ parameters: [String: String]) throws {
+        for (key, value) in parameters {
+            switch key {
+            case "since":
+                if !value.isEmpty, value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) {
+                    guard let id = Int64(value) else { throw Invalid(description: "since: event id too large") }
+                    since = .id(id)
+                } else if let time = TimeSpec.parse(value) {
+                    since = .time(time)
+                } else {
+                    throw Invalid(description: "since: an event id, or \(TimeSpec.help)")
+                }
+            case "limit":
+                guard let n = Int(value), n > 0 else { throw Invalid(description: "limit must be a positive number") }
+                query.limit = min(n, 1000)
+            case "priority":
+                guard let filter = PriorityFilter(value) else { throw Invalid(description: "priority: \(PriorityFilter.help)") }
+                query.priorities = filter
+            case "rule": query.ruleGlob = value
+            case "container": query.container = value
+            case "host", "hostname": query.hostname = value
+            case "last_event_id": continue   // the stream's resume cursor, read by the handler
+            default:
+                throw Invalid(description: "unknown parameter '\(TerminalSafe.escape(key))' (since, limit, priority, rule, container, host)")
+            }
+        }
+        if case .time(let t)? = since { query.since = t }
+    }
+
+    struct Page {
+        var total: Int
+        var events: [StoredAlert]
+        var enrichment: [Int64: AlertEnrichment]
+        var nextCursor: Int64
+    }
+
+    /// Oldest first after the cursor; without one, the newest `limit` (still oldest first).
+    func fetch(_ store: AlertStore) throws -> Page {
+        var events: [StoredAlert]
+        var countQuery = query
+        switch since {
+        case .id(let id)?:
+            events = try store.alerts(after: id, matching: query)
+            countQuery.afterID = id
+        case .time?:
+            events = try store.alerts(after: 0, matching: query)
+        case nil:
+            events = try store.alerts(query).reversed()
+        }
+        let total = try store.count(countQuery)
+        let enrichment = try store.enrichment(for: events.map(\.id))
+        let next: Int64
+        if let last = events.map(\.id).max() {
+            next = last
+        } else if case .id(let id)? = since {
+            next = id
+        } else {
+            next = try store.newestID()
+        }
+        return Page(total: total, events: events, enrichment: enrichment, nextCursor: next)
+    }
+}

@@ -1,0 +1,111 @@
+import AlertStore
+import NIOCore
+import NIOHTTP1
+import TradsecCore
+
+/// One `/events/stream` client (Server-Sent Events). It reads the history by id after its
+/// cursor, so what it sends has no gap and no duplicate whatever the timing of signals, and
+/// a client that reconnects with `Last-Event-ID` continues exactly after the last event it
+/// received. It also catches alerts other writers put into the same history (a `tradsec
+/// ingest --follow` beside the service), by looking again once a second.
+final class StreamSession {
+    private let app: ProcessorApp
+    private let context: ChannelHandlerContext
+    private var query: AlertQuery
+    private var cursor: Int64?
+    private var reading = false
+    private var again = false
+    private var closed = false
+    private var token: Int?
+    private var timer: RepeatedTask?
+    private var sinceHeartbeat = 0.0
+    static let pageSize = 500
+
+    init(app: ProcessorApp, context: ChannelHandlerContext, query: AlertQuery, cursor: Int64?) {
+        self.app = app
+        self.context = context
+        self.query = query
+        self.cursor = cursor
+        self.query.limit = Self.pageSize
+    }
+
+    func begin() {
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        token = app.hub.subscribe { eventLoop.execute { loopBound.value.pump() } }
+        // A comment line at once: proxies and clients see the stream is alive; `retry` tells
+        // EventSource clients how soon to reconnect.
+        write(Array(": tradsec event stream\nretry: 2000\n\n".utf8))
+        let interval = 1.0
+        timer = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            let session = loopBound.value
+            session.sinceHeartbeat += interval
+            if session.sinceHeartbeat >= session.app.settings.heartbeatSeconds {
+                session.sinceHeartbeat = 0
+                session.write(Array(": keepalive\n\n".utf8))
+            }
+            session.pump()
+        }
+        pump()
+    }
+
+    func close() {
+        closed = true
+        timer?.cancel()
+        if let token { app.hub.unsubscribe(token) }
+        token = nil
+    }
+
+    /// Reads what is new after the cursor (on the reader pool) and sends it. One read at a
+    /// time; a signal during a read makes it read again right after.
+    func pump() {
+        guard !closed else { return }
+        guard !reading else { again = true; return }
+        guard context.channel.isWritable else { again = true; return }
+        reading = true
+        let store = app.store
+        let query = self.query
+        let start = cursor
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        app.readers.runIfActive(eventLoop: context.eventLoop) { () -> (Int64, [StoredAlert], [Int64: AlertEnrichment]) in
+            // No cursor yet: start after the newest alert (a new client wants what happens next).
+            let from = try start ?? store.newestID()
+            let events = try store.alerts(after: from, matching: query)
+            return (from, events, try store.enrichment(for: events.map(\.id)))
+        }.whenComplete { result in
+            let session = loopBound.value
+            session.reading = false
+            guard !session.closed else { return }
+            switch result {
+            case .success(let (from, events, enrichment)):
+                if session.cursor == nil { session.cursor = from }
+                if !events.isEmpty { session.send(events, enrichment) }
+                if events.count == Self.pageSize || session.again {
+                    session.again = false
+                    session.pump()
+                }
+            case .failure:
+                // The history was busy or failed: try again on the next tick; nothing is skipped.
+                break
+            }
+        }
+    }
+
+    private func send(_ events: [StoredAlert], _ enrichment: [Int64: AlertEnrichment]) {
+        var out: [UInt8] = []
+        out.reserveCapacity(events.count * 900)
+        for stored in events {
+            out.append(contentsOf: "id: \(stored.id)\nevent: alert\ndata: ".utf8)
+            EventJSON.event(stored, enrichment[stored.id], into: &out)
+            out.append(contentsOf: "\n\n".utf8)
+            cursor = stored.id
+        }
+        sinceHeartbeat = 0
+        write(out)
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        let buffer = context.channel.allocator.buffer(bytes: bytes)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import TradsecCore
+
+/// GET /health: whether the processor can do its job, and the facts an on-call engineer
+/// checks first (last alert age, history, writer queue, outbox).
+struct HealthReport {
+    var json: JSONValue
+    var healthy: Bool
+
+    static func make(_ app: ProcessorApp) -> HealthReport {
+        let status = app.pipeline.status
+        var healthy = status.lastCommitError == nil
+        var o = JSONObject()
+        o.append("version", .string(app.version))
+        o.append("uptime_seconds", .double((Date().timeIntervalSince(app.started) * 10).rounded() / 10))
+        if let last = status.lastAcceptedWallTime {
+            o.append("last_alert_age_seconds", .double(Double(Timestamp.now().nanoseconds - last) / 1e9))
+        } else {
+            o.append("last_alert_age_seconds", .null)
+        }
+        var store = JSONObject()
+        store.append("path", .string(app.store.path))
+        if let total = try? app.store.totalCount() {
+            store.append("alerts", .int(Int64(total)))
+        } else {
+            healthy = false
+            store.append("error", .string("cannot read the history"))
+        }
+        if let error = status.lastCommitError { store.append("last_commit_error", .string(error)) }
+        o.append("store", .object(store))
+        var ingest = JSONObject()
+        ingest.append("queued_alerts", .int(Int64(status.queuedAlerts)))
+        ingest.append("committed_alerts", .int(Int64(status.committedAlerts)))
+        ingest.append("open_incidents", .int(Int64(status.openIncidents)))
+        o.append("ingest", .object(ingest))
+        let problems = app.pipeline.enricher.problems
+        if !problems.isEmpty { o.append("enrichment_problems", .array(problems.map { .string($0) })) }
+        o.append("stream_clients", .int(Int64(app.hub.count)))
+        for (name, value, ok) in app.healthSections() {
+            o.append(name, value)
+            if !ok { healthy = false }
+        }
+        var top = JSONObject()
+        top.append("status", .string(healthy ? "ok" : "degraded"))
+        for (k, v) in o.pairs { top.append(k, v) }
+        return HealthReport(json: .object(top), healthy: healthy)
+    }
+}

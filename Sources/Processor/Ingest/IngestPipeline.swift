@@ -1,0 +1,267 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import Dispatch
+import Foundation
+import GRDB
+import TradsecCore
+
+/// An alert after processing: its row id, the alert, and what enrichment and correlation added.
+public struct ProcessedAlert: Sendable {
+    public var id: Int64
+    public var alert: Alert
+    public var enrichment: AlertEnrichment
+}
+
+/// An incident that a batch opened or escalated.
+public struct IncidentEvent: Sendable {
+    public var incident: IncidentRecord
+    public var change: Correlator.Change
+}
+
+/// Receives each committed batch inside its transaction: the notification outbox enqueues
+/// here, so an alert and the notifications it causes are committed together or not at all.
+public protocol ProcessedSink: AnyObject, Sendable {
+    func record(alerts: [ProcessedAlert], incidents: [IncidentEvent], db: Database) throws
+}
+
+/// The single writer: requests hand their decoded alerts to it, and it commits whatever has
+/// queued up in one transaction (group commit), enriches and correlates inside that
+/// transaction, and only then completes the requests. So a 2xx always means committed, and
+/// many small requests cost one commit instead of one each.
+public final class IngestPipeline: @unchecked Sendable {
+    public struct Outcome: Sendable, Equatable {
+        public var accepted = 0
+        public var duplicates = 0
+        public var rejected = 0
+    }
+    public typealias Completion = @Sendable (Result<Outcome, Error>) -> Void
+
+    struct Submission {
+        var alerts: [Alert]
+        var rejects: [AlertStore.RejectRecord]
+        var received: UInt64
+        var completion: Completion
+    }
+
+    public let store: AlertStore
+    public let enricher: Enricher
+    let metrics: ProcessorMetrics
+    public let maxQueuedAlerts: Int
+    public let maxBatch: Int
+    private let condition = PThreadCondition()
+    private var queue: [Submission] = []
+    private var queuedAlerts = 0
+    private var running = false
+    private var finished = false
+    private var correlator: Correlator
+    private var sinks: [ProcessedSink] = []
+    private var commitListeners: [@Sendable (Int64) -> Void] = []
+
+    // Read by /health (under the lock).
+    private var lastCommitError: String?
+    private var lastAcceptedWallTime: Int64?
+    private var committedAlerts = 0
+
+    public init(store: AlertStore, enricher: Enricher, correlation: CorrelationConfig, metrics: ProcessorMetrics,
+                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) throws {
+        self.store = store
+        self.enricher = enricher
+        self.metrics = metrics
+        self.maxQueuedAlerts = maxQueuedAlerts
+        self.maxBatch = maxBatch
+        self.correlator = try Correlator.resume(store: store, config: correlation)
+    }
+
+    /// Adds a sink (before ``start()``).
+    public func add(sink: ProcessedSink) { sinks.append(sink) }
+
+    /// Called on the writer thread after each commit with the newest stored row id.
+    public func onCommit(_ listener: @escaping @Sendable (Int64) -> Void) {
+        condition.withLock { commitListeners.append(listener) }
+    }
+
+    public func start() {
+        condition.withLock { running = true }
+        let thread = Thread { [self] in writerLoop() }
+        thread.start()
+    }
+
+    /// Stops taking requests, commits what is queued, and returns when the writer is done.
+    public func stop() {
+        condition.withLock {
+            running = false
+            condition.broadcast()
+        }
+        condition.withLock {
+            while !finished { condition.wait() }
+        }
+    }
+
+    /// Queues a request's alerts. Returns false (the caller answers 503, the sender retries)
+    /// when the queue is full or the pipeline is stopping: refusing is safe, losing is not.
+    public func submit(alerts: [Alert], rejects: [AlertStore.RejectRecord], received: UInt64,
+                       completion: @escaping Completion) -> Bool {
+        condition.withLock {
+            guard running, queuedAlerts + alerts.count <= maxQueuedAlerts || queue.isEmpty else { return false }
+            queue.append(Submission(alerts: alerts, rejects: rejects, received: received, completion: completion))
+            queuedAlerts += alerts.count
+            metrics.queued.set(Double(queuedAlerts))
+            condition.signal()
+            return true
+        }
+    }
+
+    public struct Status: Sendable {
+        public var queuedAlerts: Int
+        public var lastCommitError: String?
+        public var lastAcceptedWallTime: Int64?
+        public var committedAlerts: Int
+        public var openIncidents: Int
+    }
+
+    public var status: Status {
+        condition.withLock {
+            Status(queuedAlerts: queuedAlerts, lastCommitError: lastCommitError, lastAcceptedWallTime: lastAcceptedWallTime,
+                   committedAlerts: committedAlerts, openIncidents: correlator.openCount)
+        }
+    }
+
+    private func writerLoop() {
+        while true {
+            var batch: [Submission] = []
+            var listeners: [@Sendable (Int64) -> Void] = []
+            let stop: Bool = condition.withLock {
+                while queue.isEmpty && running { condition.wait() }
+                if queue.isEmpty { return true }
+                // Take whole requests up to the batch size (at least one).
+                var count = 0
+                var taken = 0
+                for submission in queue {
+                    if taken > 0 && count + submission.alerts.count > maxBatch { break }
+                    count += submission.alerts.count
+                    taken += 1
+                }
+                batch = Array(queue.prefix(taken))
+                queue.removeFirst(taken)
+                queuedAlerts -= count
+                metrics.queued.set(Double(queuedAlerts))
+                listeners = commitListeners
+                return false
+            }
+            if stop { break }
+            let newest = commit(batch)
+            if let newest { for listener in listeners { listener(newest) } }
+        }
+        condition.withLock {
+            finished = true
+            condition.broadcast()
+        }
+    }
+
+    /// One transaction for the whole batch; returns the newest row id when it committed.
+    private func commit(_ batch: [Submission]) -> Int64? {
+        enricher.refreshIfDue()
+        var alerts: [Alert] = []
+        var rejects: [AlertStore.RejectRecord] = []
+        var owner: [Int] = []     // alert index → submission index
+        for (i, submission) in batch.enumerated() {
+            alerts.append(contentsOf: submission.alerts)
+            rejects.append(contentsOf: submission.rejects)
+            owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
+        }
+        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count, rejected: $0.rejects.count) }
+        var working = correlator
+        var opened = 0, escalated = 0
+        var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
+        var newestID: Int64?
+        let sinks = self.sinks
+        do {
+            try store.insert(alerts, origin: "serve", rejects: rejects) { db, added in
+                var processed: [ProcessedAlert] = []
+                processed.reserveCapacity(added.count)
+                var incidents: [Int64: IncidentEvent] = [:]
+                for row in added {
+                    let alert = alerts[row.index]
+                    var enrichment = self.enricher.enrich(alert)
+                    let observation = working.observe(alert, enrichment: enrichment)
+                    enrichment.incidentID = observation.incident.id
+                    try ProcessingWriter.saveEnrichment(enrichment, alertID: row.id, db: db)
+                    try ProcessingWriter.link(alertID: row.id, toIncident: observation.incident.id, db: db)
+                    // Keep the first change that matters (opened beats escalated beats grew).
+                    let previous = incidents[observation.incident.id]?.change
+                    let change: Correlator.Change
+                    switch (previous, observation.change) {
+                    case (.opened?, _): change = .opened
+                    case (.escalated(let from)?, .grew): change = .escalated(from: from)
+                    default: change = observation.change
+                    }
+                    if case .opened = observation.change { opened += 1 }
+                    if case .escalated = observation.change { escalated += 1 }
+                    incidents[observation.incident.id] = IncidentEvent(incident: observation.incident, change: change)
+                    processed.append(ProcessedAlert(id: row.id, alert: alert, enrichment: enrichment))
+                    outcomes[owner[row.index]].accepted += 1
+                    outcomes[owner[row.index]].duplicates -= 1
+                    acceptedByPriority[alert.priority.rawValue] += 1
+                    newestID = row.id
+                }
+                for event in incidents.values { try ProcessingWriter.saveIncident(event.incident, db: db) }
+                let ordered = incidents.values.sorted { $0.incident.id < $1.incident.id }
+                for sink in sinks { try sink.record(alerts: processed, incidents: ordered, db: db) }
+            }
+        } catch {
+            metrics.commitFailures.increment()
+            condition.withLock { lastCommitError = "\(error)" }
+            for submission in batch { submission.completion(.failure(error)) }
+            return nil
+        }
+        working.expire(now: .now())
+        let committedAt = DispatchTime.now().uptimeNanoseconds
+        condition.withLock {
+            correlator = working
+            lastCommitError = nil
+            let accepted = outcomes.reduce(0) { $0 + $1.accepted }
+            committedAlerts += accepted
+            if accepted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
+        }
+        metrics.commits.increment()
+        metrics.batchSize.record(Double(alerts.count))
+        if opened > 0 { metrics.incidentsOpened.increment(by: Int64(opened)) }
+        if escalated > 0 { metrics.incidentsEscalated.increment(by: Int64(escalated)) }
+        if newestID != nil { metrics.lastAlert.set(Double(Timestamp.now().nanoseconds) / 1e9) }
+        for (priority, count) in acceptedByPriority.enumerated() where count > 0 {
+            if let p = Priority(rawValue: priority) { metrics.received[p]?.increment(by: Int64(count)) }
+        }
+        for (i, submission) in batch.enumerated() {
+            let seconds = Double(committedAt &- submission.received) / 1e9
+            for _ in 0..<max(1, submission.alerts.count) { metrics.ingestLatency.record(seconds) }
+            metrics.duplicates.increment(by: Int64(outcomes[i].duplicates))
+            submission.completion(.success(outcomes[i]))
+        }
+        return newestID
+    }
+}
+
+/// A mutex with a condition variable (pthread): the writer waits on it for work.
+final class PThreadCondition: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var cond = pthread_cond_t()
+    init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&cond, nil)
+    }
+    deinit {
+        pthread_cond_destroy(&cond)
+        pthread_mutex_destroy(&mutex)
+    }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+    /// Only inside withLock.
+    func wait() { pthread_cond_wait(&cond, &mutex) }
+    func signal() { pthread_cond_signal(&cond) }
+    func broadcast() { pthread_cond_broadcast(&cond) }
+}

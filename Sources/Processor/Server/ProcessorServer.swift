@@ -1,0 +1,82 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The HTTP side of `tradsec serve` (SwiftNIO): binds, serves until stopped.
+public final class ProcessorServer: Sendable {
+    public let app: ProcessorApp
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: Channel
+
+    /// The address actually bound (port 0 asks for a free one).
+    public let boundPort: Int
+    public let boundHost: String
+
+    public struct ListenError: Error, CustomStringConvertible { public var description: String }
+
+    /// Parses `HOST:PORT` (`[::1]:8080` for IPv6).
+    public static func parseListen(_ text: String) throws -> (host: String, port: Int) {
+        var host: Substring, port: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            port = text[text.index(after: close)...].drop(while: { $0 == ":" })
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        } else {
+            throw ListenError(description: "--listen '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        guard let p = Int(port), (0...65535).contains(p), !host.isEmpty else {
+            throw ListenError(description: "--listen '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        return (String(host), p)
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    public init(app: ProcessorApp, threads: Int = 2) throws {
+        self.app = app
+        let (host, port) = try Self.parseListen(app.settings.listen)
+        // Off loopback, every request must carry the token: an alert intake open to the
+        // network would let anyone forge or flood the history.
+        if !Self.isLoopback(host) && app.settings.authToken == nil {
+            throw ListenError(description: "refusing to listen on \(host) without a token: set serve.auth_token_env or serve.auth_token_file, or listen on 127.0.0.1")
+        }
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true,
+                                                                                    withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app))
+                }
+            }
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw ListenError(description: "cannot listen on \(host):\(port): \(error)")
+        }
+        boundPort = channel.localAddress?.port ?? port
+        boundHost = host
+    }
+
+    /// Stops accepting, lets the writer commit what it holds, and releases the threads.
+    public func stop() {
+        try? channel.close().wait()
+        app.pipeline.stop()
+        app.shutdown()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Blocks until the listening socket closes.
+    public func wait() {
+        try? channel.closeFuture.wait()
+    }
+}

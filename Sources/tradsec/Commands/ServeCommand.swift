@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import ArgumentParser
+import Foundation
+import Processor
+import TradsecCore
+
+/// `tradsec serve`: the event processor. Falco's http_output posts alerts here; they are
+/// committed to the history, enriched and correlated, and served to consoles and scrapers.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the event processor: receive Falco alerts over HTTP, store, enrich, correlate, serve.",
+        discussion: """
+            Endpoints: POST /falco (also /): one Falco JSON alert, JSON Lines or a JSON array; 200 only after \
+            the alerts are committed. GET /health, GET /events (since, limit, priority, rule, container), \
+            GET /events/stream (Server-Sent Events; Last-Event-ID resumes), GET /incidents[/ID], GET /metrics.
+
+            Falco side (falco.yaml): json_output: true, http_output: {enabled: true, url: http://127.0.0.1:8080/falco}.
+
+            Listens on 127.0.0.1:8080 unless told otherwise; any other address needs a bearer token \
+            (serve.auth_token_env or serve.auth_token_file in the config). Configuration: serve, enrichment \
+            and correlation sections of config.yaml (docs/processor.md).
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (default 127.0.0.1:8080, or serve.listen).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "file"))
+    var config: String?
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        try reportingErrors {
+            let configPath = config ?? Paths.configDirectory + "/config.yaml"
+            var settings: ProcessorConfig
+            do {
+                settings = try ProcessorConfig.load(path: configPath, explicit: config != nil).0
+            } catch {
+                throw CLIError("\(error)", exitCode: 78)
+            }
+            if let listen { settings.serve.listen = listen }
+            let history = try store.open()
+            let metrics = ProcessorMetrics(version: Tradsec.version)
+            let enricher = Enricher(config: settings.enrichment)
+            let pipeline: IngestPipeline
+            do {
+                pipeline = try IngestPipeline(store: history, enricher: enricher, correlation: settings.correlation,
+                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts,
+                                              maxBatch: settings.serve.maxBatch)
+            } catch {
+                throw CLIError("cannot resume correlation from the history: \(error)", exitCode: 74)
+            }
+            pipeline.start()
+            let app = ProcessorApp(settings: settings.serve, store: history, pipeline: pipeline, metrics: metrics,
+                                   version: Tradsec.version)
+            let server: ProcessorServer
+            do {
+                server = try ProcessorServer(app: app)
+            } catch {
+                pipeline.stop()
+                throw CLIError("\(error)", exitCode: 69)
+            }
+            let shown = server.boundHost.contains(":") ? "[\(server.boundHost)]" : server.boundHost
+            Terminal.printError("tradsec serve: listening on http://\(shown):\(server.boundPort) (history \(history.path))")
+            if let problem = enricher.problems.first { Terminal.printError("tradsec serve: warning: \(problem)") }
+            let stop = StopSignal.install()
+            while !stop.isSet { usleep(100_000) }
+            Terminal.printError("tradsec serve: stopping; committing what is queued")
+            server.stop()
+            try? history.checkpointWAL()
+        }
+    }
+}
