@@ -39,3 +39,169 @@ import TradsecCore
         #expect(IPAddress.parse("1.2.3") == nil)
     }
 }
+
+@Suite struct EnricherTests {
+    func alert(_ fields: [String: String], container: String = "trading-bot-7", image: String = "ghcr.io/acme/bot") throws -> Alert {
+        var f = fields
+        f["container.image.repository"] = image
+        return try AlertDecoder.decode(line: falcoAlert(container: container, fields: f))
+    }
+
+    @Test func rolesComeFromNamesOrImages() throws {
+        var config = EnrichmentConfig()
+        config.roles = [("ai-trading-bot", ["trading-bot*"]), ("dashboard", ["image:*grafana*"])]
+        let enricher = Enricher(config: config)
+        #expect(enricher.enrich(try alert([:])).role == "ai-trading-bot")
+        #expect(enricher.enrich(try alert([:], container: "dash", image: "docker.io/grafana/grafana")).role == nil)
+        var withImage = try alert([:], container: "dash")
+        withImage = try AlertDecoder.decode(line: withImage.raw.replacingOccurrences(of: "ghcr.io/acme/dash", with: "grafana/grafana"))
+        #expect(enricher.enrich(withImage).role == "dashboard")
+        #expect(enricher.enrich(try alert([:], container: "postgres")).role == nil)
+    }
+
+    @Test func connectionsAreTaggedByExchangeAndThreatLists() throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        writeFile(directory + "/feodo.txt", "# botnet C2\n198.51.100.0/24\nevil.example\n")
+        var config = EnrichmentConfig()
+        config.inlineExchanges = [("binance", ["api.binance.com", "52.84.0.0/16"])]
+        config.threatIntelFiles = [directory + "/feodo.txt"]
+        config.reloadInterval = 0
+        let enricher = Enricher(config: config)
+
+        let toExchange = try alert(["fd.name": "10.0.0.5:41000->52.84.3.4:443", "fd.sip": "52.84.3.4"])
+        #expect(enricher.enrich(toExchange).tags == ["exchange:binance"])
+        let byName = try alert(["fd.sip.name": "api.binance.com", "fd.sip": "13.1.1.1"])
+        #expect(enricher.enrich(byName).tags == ["exchange:binance"])
+        let toC2 = try alert(["fd.name": "10.0.0.5:41000->198.51.100.9:8443"])
+        #expect(enricher.enrich(toC2).tags == ["destination:not-allowlisted", "threat-intel:feodo"])
+        let toDatabase = try alert(["fd.name": "10.0.0.5:41000->10.0.0.9:5432"])
+        #expect(enricher.enrich(toDatabase).tags.isEmpty)
+        let noConnection = try alert(["fd.name": "/app/.env"])
+        #expect(enricher.enrich(noConnection).tags.isEmpty)
+
+        // The list file changes: the next refresh picks it up (editors save by rename too).
+        writeFile(directory + "/feodo.tmp", "203.0.113.0/24\n")
+        #expect(rename(directory + "/feodo.tmp", directory + "/feodo.txt") == 0)
+        enricher.refreshIfDue(now: Timestamp.now().nanoseconds + 1_000_000_000)
+        #expect(enricher.enrich(toC2).tags == ["destination:not-allowlisted"])
+        let newBad = try alert(["fd.name": "10.0.0.5:41000->203.0.113.50:443"])
+        #expect(enricher.enrich(newBad).tags.contains("threat-intel:feodo"))
+
+        // A broken or vanished file keeps the last good list and says so.
+        unlink(directory + "/feodo.txt")
+        enricher.refreshIfDue(now: Timestamp.now().nanoseconds + 2_000_000_000)
+        #expect(enricher.enrich(newBad).tags.contains("threat-intel:feodo"))
+        #expect(enricher.problems.count == 1)
+    }
+}
+
+@Suite struct CorrelatorTests {
+    func observe(_ c: inout Correlator, rule: String, priority: String = "Warning", tags: [String], at seconds: Int64,
+                 container: String = "bot-1", id: String = "0123456789ab", enrichmentTags: [String] = []) throws -> Correlator.Observation {
+        let time = Timestamp(nanoseconds: 1_800_000_000_000_000_000 + seconds * 1_000_000_000).rfc3339()
+        let alert = try AlertDecoder.decode(line: falcoAlert(rule: rule, priority: priority, time: time, container: container,
+                                                             containerID: id, tags: tags))
+        return c.observe(alert, enrichment: AlertEnrichment(role: "ai-trading-bot", tags: enrichmentTags, incidentID: nil))
+    }
+
+    @Test func shellThenKeyReadThenOutboundEscalates() throws {
+        var c = Correlator(config: CorrelationConfig())
+        let shell = try observe(&c, rule: "Terminal shell in container", priority: "Notice", tags: ["mitre_execution"], at: 0)
+        #expect(shell.change == .opened)
+        #expect(shell.incident.severity == .notice)
+        let key = try observe(&c, rule: "Read trading API key", tags: ["mitre_credential_access"], at: 30)
+        #expect(key.incident.id == shell.incident.id)
+        #expect(key.change == .escalated(from: .notice))
+        #expect(key.incident.severity == .error)     // shell, key read
+        let out = try observe(&c, rule: "Unexpected outbound connection", priority: "Notice", tags: ["mitre_exfiltration"], at: 60)
+        #expect(out.incident.severity == .alert)     // the full chain
+        #expect(out.incident.escalated)
+        #expect(out.incident.reason?.contains("execution → credential-access → exfiltration") == true)
+        #expect(out.incident.rules.count == 3)
+        #expect(out.incident.alertCount == 3)
+        // The same rule again only grows it.
+        let again = try observe(&c, rule: "Read trading API key", tags: ["mitre_credential_access"], at: 61)
+        #expect(again.change == .grew)
+        #expect(again.incident.alertCount == 4)
+    }
+
+    @Test func theOrderOfStagesMatters() throws {
+        var c = Correlator(config: CorrelationConfig())
+        _ = try observe(&c, rule: "Unexpected outbound connection", tags: ["mitre_exfiltration"], at: 0)
+        let later = try observe(&c, rule: "Read trading API key", tags: ["mitre_credential_access"], at: 10)
+        #expect(!later.incident.escalated)      // connection first, then key read: not the sequence
+        #expect(later.incident.severity == .warning)
+    }
+
+    @Test func containersAndWindowsSeparateIncidents() throws {
+        var config = CorrelationConfig()
+        config.window = 60_000_000_000
+        var c = Correlator(config: config)
+        let a = try observe(&c, rule: "R1", tags: [], at: 0)
+        let b = try observe(&c, rule: "R1", tags: [], at: 5, container: "bot-2", id: "bbbbbbbbbbbb")
+        #expect(a.incident.id != b.incident.id)
+        let sameWindow = try observe(&c, rule: "R2", tags: [], at: 50)
+        #expect(sameWindow.incident.id == a.incident.id)
+        let afterWindow = try observe(&c, rule: "R3", tags: [], at: 200)
+        #expect(afterWindow.incident.id != a.incident.id)
+        #expect(afterWindow.change == .opened)
+    }
+
+    @Test func threatIntelCountsAsCommandAndControl() throws {
+        var c = Correlator(config: CorrelationConfig())
+        _ = try observe(&c, rule: "Read trading API key", tags: ["mitre_credential_access"], at: 0)
+        let c2 = try observe(&c, rule: "Outbound connection", tags: [], at: 5, enrichmentTags: ["threat-intel:feodo"])
+        #expect(c2.incident.stages == ["credential-access", "command-and-control"])
+        #expect(c2.incident.severity == .critical)
+    }
+
+    @Test func numberingAndOpenIncidentsSurviveARestart() throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        do {
+            let harness = try ServerHarness(directory: directory)
+            try harness.post(falcoAlert(rule: "Terminal shell in container", tags: ["mitre_execution"]))
+            try harness.post(falcoAlert(rule: "Other", container: "x", containerID: "cccccccccccc"))
+            harness.stop(removingFiles: false)
+        }
+        let harness = try ServerHarness(directory: directory)
+        defer { harness.stop() }
+        // The same container's next alert joins its incident from before the restart, and escalates it.
+        try harness.post(falcoAlert(rule: "Read trading API key", tags: ["mitre_credential_access"]))
+        let incidents = try harness.store.incidents()
+        #expect(incidents.count == 2)
+        let bot = try #require(incidents.first { $0.containerID == "0123456789ab" })
+        #expect(bot.alertCount == 2)
+        #expect(bot.severity == .error)
+        #expect(try harness.store.incidentAlerts(id: bot.id).map(\.alert.rule) == ["Terminal shell in container", "Read trading API key"])
+        let detail = try harness.json("/incidents/\(bot.id)")
+        #expect(detail["timeline"]?.arrayValue?.count == 2)
+        #expect(detail["escalated"] == .bool(true))
+    }
+}
+
+@Suite struct PayloadDecoderTests {
+    func decode(_ text: String) -> PayloadDecoder.Decoded {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { PayloadDecoder.decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    @Test func shapes() {
+        #expect(decode(falcoAlert()).alerts.count == 1)
+        #expect(decode("  \(falcoAlert())\r\n").alerts.count == 1)
+        #expect(decode("\(falcoAlert(rule: "a"))\n\(falcoAlert(rule: "b"))\n").alerts.map(\.rule) == ["a", "b"])
+        #expect(decode("[\(falcoAlert(rule: "a")), \(falcoAlert(rule: "b"))]").alerts.count == 2)
+        // Pretty-printed single alert (some forwarders indent): one alert, kept compact.
+        let pretty = falcoAlert(rule: "p").replacingOccurrences(of: ",\"", with: ",\n  \"")
+        let decoded = decode(pretty)
+        #expect(decoded.alerts.count == 1)
+        #expect(decoded.alerts.first?.raw.contains("\n") == false)
+        #expect(decode("").fatal != nil)
+        #expect(decode("hello").fatal != nil)
+        #expect(decode("[1, 2").fatal != nil)
+        let mixed = decode("\(falcoAlert())\n[]\n")
+        #expect(mixed.alerts.count == 1)
+        #expect(mixed.rejects.map(\.line) == [2])
+    }
+}

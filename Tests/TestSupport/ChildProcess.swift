@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// Runs a program as a child process with an argument array (never a shell) and a clean
 /// signal mask: Foundation.Process leaves signals blocked in children of test threads and
@@ -19,10 +20,15 @@ public struct ChildProcess {
         return dir + "/tradsec"
     }
 
+    /// This process's environment, as `NAME=value` strings.
+    public static var inheritedEnvironment: [String] {
+        ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+    }
+
     /// Starts `argv` (`argv[0]` is the program's path). With `stderrPath` nil, standard error
     /// goes to the same file as standard output.
     public static func start(_ argv: [String], stdin: String = "/dev/null", stdoutPath: String, stderrPath: String? = nil,
-                             environment: [String]) -> ChildProcess? {
+                             environment: [String] = ChildProcess.inheritedEnvironment) -> ChildProcess? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -16,6 +16,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var tooLarge = false
     private var received: UInt64 = 0
     private var stream: StreamSession?
+    /// The request was answered early (413 or 401 on its head); its remaining parts are dropped.
+    private var answeredEarly = false
 
     init(app: ProcessorApp) { self.app = app }
 
@@ -24,11 +26,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let requestHead):
             head = requestHead
             body = nil
+            answeredEarly = false
             received = DispatchTime.now().uptimeNanoseconds
             let declared = requestHead.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
             tooLarge = declared > app.settings.maxBody
+            if tooLarge {
+                // Say so before the sender uploads it all, and drop the connection.
+                answeredEarly = true
+                respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 413,
+                        json: error("body larger than \(app.settings.maxBody) bytes (serve.max_body)"), close: true)
+            } else if requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // libcurl (so Falco's http_output) asks before sending bodies over 1 MB and
+                // otherwise waits a second for this.
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))),
+                                      promise: nil)
+            }
         case .body(var chunk):
-            guard !tooLarge else { return }
+            guard !tooLarge, !answeredEarly else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > app.settings.maxBody {
                 tooLarge = true
                 body = nil
@@ -38,6 +52,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let requestHead = head else { return }
             head = nil
+            if answeredEarly { return }
             handle(context: context, head: requestHead)
         }
     }
@@ -192,6 +207,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 handler.respond(context, head, route: route, status: status, bytes: bytes, contentType: type)
             case .failure(let failure as RequestError):
                 handler.respond(context, head, route: route, status: 400, json: handler.error(failure.message))
+            case .failure(let failure as EventsRequest.Invalid):
+                handler.respond(context, head, route: route, status: 400, json: handler.error(failure.description))
             case .failure(let failure):
                 handler.respond(context, head, route: route, status: 500, json: handler.error("\(failure)"))
             }

@@ -1,0 +1,115 @@
+import AlertStore
+import CurlClient
+import Foundation
+@testable import Processor
+import TestSupport
+import TradsecCore
+
+/// A processor on 127.0.0.1 and a free port, over a fresh history in a temporary directory.
+final class ServerHarness: @unchecked Sendable {
+    let directory: String
+    let store: AlertStore
+    let server: ProcessorServer
+    var base: String { "http://127.0.0.1:\(server.boundPort)" }
+
+    init(settings: ServeSettings = ServeSettings(), enrichment: EnrichmentConfig = EnrichmentConfig(),
+         correlation: CorrelationConfig = CorrelationConfig(), directory: String? = nil) throws {
+        self.directory = directory ?? makeTemporaryDirectory(prefix: "tradsec-serve")
+        store = try AlertStore(path: self.directory + "/history.sqlite")
+        var settings = settings
+        if settings.listen == ServeSettings().listen { settings.listen = "127.0.0.1:0" }
+        let metrics = ProcessorMetrics(version: "test")
+        let pipeline = try IngestPipeline(store: store, enricher: Enricher(config: enrichment), correlation: correlation,
+                                          metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
+        pipeline.start()
+        server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
+                                                       metrics: metrics, version: "test"))
+    }
+
+    func stop(removingFiles: Bool = true) {
+        server.stop()
+        if removingFiles { removeTree(directory) }
+    }
+
+    @discardableResult
+    func post(_ body: String, path: String = "/falco", headers: [(name: String, value: String)] = [("Content-Type", "application/json")])
+        throws -> HTTPResponse {
+        try CurlHTTP.send(HTTPRequest(method: "POST", url: base + path, headers: headers, body: Array(body.utf8)))
+    }
+
+    func get(_ path: String, headers: [(name: String, value: String)] = []) throws -> HTTPResponse {
+        try CurlHTTP.send(HTTPRequest(url: base + path, headers: headers))
+    }
+
+    func json(_ path: String) throws -> JSONValue {
+        try JSONParser.parse(try get(path).bodyText)
+    }
+}
+
+/// A Falco alert line as Falco writes it with json_output: true.
+func falcoAlert(rule: String = "Terminal shell in container", priority: String = "Notice", time: String? = nil,
+                container: String = "bot-1", containerID: String = "0123456789ab", tags: [String] = ["container", "mitre_execution"],
+                fields: [String: String] = [:], output: String? = nil, hostname: String = "trading-host-1") -> String {
+    let when = time ?? Timestamp.now().rfc3339()
+    var outputFields = JSONObject()
+    outputFields.append("container.id", .string(containerID))
+    outputFields.append("container.name", .string(container))
+    outputFields.append("container.image.repository", .string("ghcr.io/acme/\(container)"))
+    outputFields.append("proc.name", .string("bash"))
+    outputFields.append("user.name", .string("root"))
+    outputFields.append("evt.time", .int(1_732_262_400_000_000_000))
+    for (k, v) in fields.sorted(by: { $0.key < $1.key }) { outputFields.append(k, .string(v)) }
+    var o = JSONObject()
+    o.append("hostname", .string(hostname))
+    o.append("output", .string(output ?? "\(when.prefix(19)): \(priority) \(rule) (container=\(container))"))
+    o.append("output_fields", .object(outputFields))
+    o.append("priority", .string(priority))
+    o.append("rule", .string(rule))
+    o.append("source", .string("syscall"))
+    o.append("tags", .array(tags.map { .string($0) }))
+    o.append("time", .string(when))
+    return JSONWriter.string(.object(o))
+}
+
+/// Reads Server-Sent Events from `url` until `count` events arrived or `timeout` passed.
+func readEvents(_ url: String, lastEventID: Int64?, count: Int, timeout: Double = 10) throws -> [(id: Int64, data: String)] {
+    let collector = SSECollector(want: count)
+    var headers: [(name: String, value: String)] = [("Accept", "text/event-stream")]
+    if let lastEventID { headers.append(("Last-Event-ID", String(lastEventID))) }
+    _ = try? CurlHTTP.stream(HTTPRequest(url: url, headers: headers, timeout: timeout)) { bytes in
+        collector.feed(bytes)
+        return !collector.done
+    }
+    return collector.events
+}
+
+final class SSECollector: @unchecked Sendable {
+    let want: Int
+    var buffer: [UInt8] = []
+    var events: [(id: Int64, data: String)] = []
+    var comments = 0
+    var done: Bool { events.count >= want }
+    init(want: Int) { self.want = want }
+
+    func feed(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        while let end = findBlankLine() {
+            let block = String(decoding: buffer[0..<end], as: UTF8.self)
+            buffer.removeFirst(end + 2)
+            var id: Int64?
+            var data = ""
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix(":") { comments += 1 }
+                if line.hasPrefix("id: ") { id = Int64(line.dropFirst(4)) }
+                if line.hasPrefix("data: ") { data += line.dropFirst(6) }
+            }
+            if let id { events.append((id, data)) }
+        }
+    }
+
+    private func findBlankLine() -> Int? {
+        guard buffer.count >= 2 else { return nil }
+        for i in 0..<(buffer.count - 1) where buffer[i] == 0x0A && buffer[i + 1] == 0x0A { return i }
+        return nil
+    }
+}

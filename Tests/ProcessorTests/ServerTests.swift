@@ -1,0 +1,232 @@
+import AlertStore
+import CurlClient
+import Foundation
+@testable import Processor
+import Testing
+import TestSupport
+import TradsecCore
+
+@Suite struct ServerIntakeTests {
+    @Test func anAlertIsStoredVerbatimAndAnsweredOnlyAfterCommit() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let line = falcoAlert(rule: "Read trading API key", priority: "Critical")
+        let reply = try harness.post(line)
+        #expect(reply.status == 200)
+        #expect(reply.bodyText.contains(#""accepted":1"#))
+        // The 200 came after the commit: the history has it at once, byte for byte.
+        let stored = try harness.store.alerts(AlertQuery(limit: 10))
+        #expect(stored.count == 1)
+        #expect(stored.first?.alert.raw == line)
+        // Sending the same alert again stores nothing new.
+        let again = try harness.post(line)
+        #expect(again.bodyText.contains(#""duplicates":1"#))
+        #expect(try harness.store.totalCount() == 1)
+    }
+
+    @Test func jsonLinesKeepTheGoodLinesAndNameTheBadOnes() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let body = [falcoAlert(rule: "A"), "{\"truncated\": ", falcoAlert(rule: "B"),
+                    #"{"rule":"x","priority":"Loud","time":"2026-11-22T10:00:00Z","output":"o","output_fields":{}}"#, ""]
+            .joined(separator: "\n")
+        let reply = try harness.post(body)
+        #expect(reply.status == 200)
+        let json = try JSONParser.parse(reply.bodyText)
+        #expect(json["accepted"]?.int64Value == 2)
+        #expect(json["rejected"]?.int64Value == 2)
+        let errors = json["errors"]?.arrayValue ?? []
+        #expect(errors.map { $0["line"]?.int64Value } == [2, 4])
+        #expect(errors.map { $0["code"]?.stringValue } == ["not_json", "unknown_priority"])
+        #expect(Set(try harness.store.alerts(AlertQuery(limit: 10)).map(\.alert.rule)) == ["A", "B"])
+        // The refused lines are recorded for `tradsec rejects`.
+        #expect(try harness.store.recentRejects().count == 2)
+    }
+
+    @Test func aJSONArrayIsAccepted() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let reply = try harness.post("[\(falcoAlert(rule: "A")),\(falcoAlert(rule: "B"))]")
+        #expect(reply.status == 200)
+        #expect(try harness.store.totalCount() == 2)
+    }
+
+    @Test func malformedBodiesGetA400WithTheReason() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let text = try harness.post("12:00:00: Warning something happened", headers: [("Content-Type", "text/plain")])
+        #expect(text.status == 415)
+        #expect(text.bodyText.contains("json_output"))
+        let garbage = try harness.post("<html>")
+        #expect(garbage.status == 400)
+        #expect(garbage.bodyText.contains("not JSON"))
+        let empty = try harness.post("")
+        #expect(empty.status == 400)
+        let wrongType = try harness.post(#"{"rule":5,"priority":"Notice","time":"2026-11-22T10:00:00Z","output":"o","output_fields":{}}"#)
+        #expect(wrongType.status == 400)
+        #expect(wrongType.bodyText.contains("wrong_type"))
+        #expect(try harness.store.totalCount() == 0)
+    }
+
+    @Test func bodiesOverTheLimitGet413() throws {
+        var settings = ServeSettings()
+        settings.maxBody = 4096
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        let big = falcoAlert(output: String(repeating: "x", count: 10_000))
+        let reply = try harness.post(big)
+        #expect(reply.status == 413)
+        #expect(try harness.store.totalCount() == 0)
+        // The service is still there for the next request.
+        #expect(try harness.post(falcoAlert()).status == 200)
+    }
+
+    @Test func unknownPathsAndMethodsAreRefused() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        #expect(try harness.get("/admin").status == 404)
+        #expect(try harness.get("/falco").status == 405)
+        #expect(try harness.post("{}", path: "/events").status == 405)
+    }
+
+    @Test func aTokenIsRequiredWhenConfiguredAndOffLoopback() throws {
+        var settings = ServeSettings()
+        settings.authToken = "s3cret-token-0123456789"
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        #expect(try harness.post(falcoAlert()).status == 401)
+        #expect(try harness.get("/events").status == 401)
+        #expect(try harness.post(falcoAlert(), headers: [("Authorization", "Bearer wrong")]).status == 401)
+        let ok = try harness.post(falcoAlert(), headers: [("Content-Type", "application/json"),
+                                                          ("Authorization", "Bearer s3cret-token-0123456789")])
+        #expect(ok.status == 200)
+        #expect(try harness.get("/health", headers: [("Authorization", "Bearer s3cret-token-0123456789")]).status == 200)
+
+        // Any other address without a token: refused before binding.
+        var open = ServeSettings()
+        open.listen = "0.0.0.0:0"
+        #expect(throws: ProcessorServer.ListenError.self) { _ = try ServerHarness(settings: open) }
+    }
+
+    @Test func falcoHTTPOutputAsFalcoSendsIt() throws {
+        // Falco's http_output: libcurl, POST, "Content-Type: application/json", its user agent,
+        // the alert JSON as the body, a new request per alert on a kept-alive connection.
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        var paths: [String] = []
+        for i in 0..<3 {
+            let path = directory + "/alert\(i).json"
+            writeFile(path, falcoAlert(rule: "Rule \(i)", output: "x" + String(repeating: "y", count: i == 2 ? 1_200_000 : 10)))
+            paths.append(path)
+        }
+        var argv = ["/usr/bin/curl", "-sS", "--fail-with-body"]
+        for (i, path) in paths.enumerated() {
+            if i > 0 { argv.append("--next") }
+            argv += ["-X", "POST", "-H", "Content-Type: application/json", "-A", "falcosecurity/falco",
+                     "--data-binary", "@" + path, harness.base + "/falco"]
+        }
+        let curl = try #require(ChildProcess.start(argv, stdoutPath: directory + "/out", stderrPath: directory + "/err"))
+        #expect(curl.wait() == 0, "\(curl.stderr)")
+        #expect(curl.stdout.components(separatedBy: #""accepted":1"#).count - 1 == 3)
+        #expect(try harness.store.totalCount() == 3)
+    }
+}
+
+@Suite struct ServerReadTests {
+    @Test func eventsPageForwardFromACursorWithFilters() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        for i in 0..<25 {
+            try harness.post(falcoAlert(rule: i % 5 == 0 ? "Critical thing" : "Noise \(i)", priority: i % 5 == 0 ? "Critical" : "Notice",
+                                        container: i % 2 == 0 ? "bot-a" : "bot-b", containerID: i % 2 == 0 ? "aaaaaaaaaaaa" : "bbbbbbbbbbbb"))
+        }
+        let first = try harness.json("/events?since=0&limit=10")
+        #expect(first["total_events"]?.int64Value == 25)
+        let ids = first["events"]?.arrayValue?.compactMap { $0["id"]?.int64Value } ?? []
+        #expect(ids == Array(1...10))
+        let next = try #require(first["next_since"]?.int64Value)
+        let second = try harness.json("/events?since=\(next)&limit=100")
+        #expect(second["total_events"]?.int64Value == 15)
+        #expect(second["events"]?.arrayValue?.first?["id"]?.int64Value == 11)
+        // The alert comes back as Falco sent it.
+        let alert = try #require(second["events"]?.arrayValue?.first?["alert"])
+        #expect(alert["rule"]?.stringValue == "Critical thing")
+        #expect(alert["output_fields"]?["container.name"]?.stringValue == "bot-a")
+
+        let critical = try harness.json("/events?priority=%3E%3Dcritical")
+        #expect(critical["total_events"]?.int64Value == 5)
+        let ruleGlob = try harness.json("/events?rule=Critical*&container=bot-a")
+        #expect(ruleGlob["total_events"]?.int64Value == 3)
+        #expect(try harness.get("/events?priority=loud").status == 400)
+        #expect(try harness.get("/events?bogus=1").status == 400)
+    }
+
+    @Test func theStreamResumesWithNoGapAndNoDuplicate() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        for i in 0..<5 { try harness.post(falcoAlert(rule: "before \(i)")) }
+        // A client that saw up to id 3 reconnects: it gets 4, 5, then what is posted live.
+        let poster = Thread {
+            usleep(300_000)
+            for i in 0..<20 { _ = try? harness.post(falcoAlert(rule: "live \(i)")) }
+        }
+        poster.start()
+        let first = try readEvents(harness.base + "/events/stream", lastEventID: 3, count: 12)
+        #expect(first.map(\.id) == Array(4...15))
+        // It drops and comes back with the last id it got.
+        let last = try #require(first.last?.id)
+        let rest = try readEvents(harness.base + "/events/stream", lastEventID: last, count: 10)
+        #expect(rest.map(\.id) == Array(16...25))
+        let all = (first + rest).compactMap { try? JSONParser.parse($0.data)["alert"]?["rule"]?.stringValue }
+        #expect(all == ["before 3", "before 4"] + (0..<20).map { "live \($0)" })
+    }
+
+    @Test func aNewStreamClientGetsWhatHappensNextAndHeartbeats() throws {
+        var settings = ServeSettings()
+        settings.heartbeatSeconds = 1
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        try harness.post(falcoAlert(rule: "old"))
+        let poster = Thread {
+            usleep(1_500_000)
+            _ = try? harness.post(falcoAlert(rule: "new"))
+        }
+        poster.start()
+        let collector = SSECollector(want: 1)
+        _ = try? CurlHTTP.stream(HTTPRequest(url: harness.base + "/events/stream", timeout: 10)) { bytes in
+            collector.feed(bytes)
+            return !collector.done
+        }
+        #expect(collector.events.count == 1)
+        #expect(collector.events.first?.data.contains(#""rule":"new""#) == true)
+        #expect(collector.comments >= 2)   // the opening comment and at least one keepalive
+    }
+
+    @Test func healthReportsTheFactsAndMetricsPassPromtool() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        try harness.post(falcoAlert(priority: "Warning"))
+        let health = try harness.json("/health")
+        #expect(health["status"]?.stringValue == "ok")
+        #expect(health["version"]?.stringValue == "test")
+        #expect(health["store"]?["alerts"]?.int64Value == 1)
+        #expect((health["last_alert_age_seconds"].flatMap { if case .double(let d) = $0 { return d } else { return nil } } ?? 99) < 10)
+
+        let metrics = try harness.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
+        #expect(metrics.bodyText.contains(#"tradsec_alerts_received_total{priority="warning"} 1"#))
+        #expect(metrics.bodyText.contains("tradsec_history_alerts 1"))
+        // promtool is the judge of the exposition format (and its lint rules).
+        let promtool = "/usr/bin/promtool"
+        #expect(FileManager.default.isExecutableFile(atPath: promtool), "promtool missing: apt-get install prometheus (make test does it)")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        writeFile(directory + "/metrics.txt", metrics.bodyText)
+        let check = try #require(ChildProcess.start([promtool, "check", "metrics"], stdin: directory + "/metrics.txt",
+                                           stdoutPath: directory + "/out", stderrPath: directory + "/err"))
+        #expect(check.wait() == 0, "promtool: \(check.stdout)\(check.stderr)")
+    }
+}
