@@ -36,7 +36,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The console: screen grid, screens, key handling, data loading, ncurses driver.
         .target(name: "Console", dependencies: [
-            "CNcurses", "TradsecCore", "AlertStore", "Feeds",
+            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "CurlClient",
             .product(name: "Yams", package: "Yams"),
         ]),
         // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
-        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
+        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]

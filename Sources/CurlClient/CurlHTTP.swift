@@ -78,9 +78,12 @@ public enum CurlHTTP {
 
     /// Sends `request` and hands the reply body to `onData` as it arrives (a feed, a log follow).
     /// `onData` returns false to stop; the call then returns normally with what had arrived.
-    public static func stream(_ request: HTTPRequest,
+    /// `shouldStop` is asked several times a second even while no data arrives, so a quiet
+    /// stream can still be left promptly.
+    public static func stream(_ request: HTTPRequest, shouldStop: (@Sendable () -> Bool)? = nil,
                               onData: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> HTTPResponse {
         let sink = BodySink(limit: Int.max, onData: onData)
+        sink.shouldStop = shouldStop
         return try perform(request, sink: sink)
     }
 
@@ -147,6 +150,11 @@ public enum CurlHTTP {
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
         ccurl_setopt_header_function(handle, CurlCallbacks.header)
         ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        if sink.shouldStop != nil {
+            ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            ccurl_setopt_xferinfo_function(handle, CurlCallbacks.progress)
+            ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque())
+        }
 
         let started = DispatchTime.now().uptimeNanoseconds
         let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
@@ -159,7 +167,7 @@ public enum CurlHTTP {
 
         if code != CURLE_OK {
             // A stream its consumer stopped on purpose is a normal end.
-            if code == CURLE_WRITE_ERROR && sink.stoppedByConsumer {
+            if (code == CURLE_WRITE_ERROR || code == CURLE_ABORTED_BY_CALLBACK) && sink.stoppedByConsumer {
                 return HTTPResponse(status: status, headers: sink.headers, body: sink.body, elapsed: elapsed)
             }
             if code == CURLE_WRITE_ERROR && sink.overLimit {
@@ -192,6 +200,7 @@ final class BodySink {
     var headers: [String: String] = [:]
     var overLimit = false
     var stoppedByConsumer = false
+    var shouldStop: (@Sendable () -> Bool)?
 
     init(limit: Int, onData: ((UnsafeRawBufferPointer) -> Bool)? = nil) {
         self.limit = limit
@@ -219,6 +228,15 @@ final class BodySink {
 }
 
 enum CurlCallbacks {
+    static let progress: curl_xferinfo_callback = { context, _, _, _, _ in
+        guard let context else { return 0 }
+        let sink = Unmanaged<BodySink>.fromOpaque(context).takeUnretainedValue()
+        if sink.shouldStop?() == true {
+            sink.stoppedByConsumer = true
+            return 1   // non-zero aborts the transfer
+        }
+        return 0
+    }
     static let write: curl_write_callback = { pointer, size, count, context in
         let total = size * count
         guard let pointer, let context else { return 0 }

@@ -99,3 +99,16 @@ final class ByteCounter: @unchecked Sendable {
     var total = 0
     func add(_ n: Int) { total += n }
 }
+
+@Suite struct CurlStreamStopTests {
+    @Test func aQuietStreamCanBeLeftPromptly() throws {
+        // The server answers after 5 s; the caller asks to stop after 0.3 s.
+        let server = try RecordingHTTPServer { _ in .init(body: "late", delay: 5) }
+        defer { server.stop() }
+        let start = Date()
+        let response = try CurlHTTP.stream(HTTPRequest(url: server.baseURL, timeout: 0),
+                                           shouldStop: { Date().timeIntervalSince(start) > 0.3 }) { _ in true }
+        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(response.body.isEmpty)
+    }
+}

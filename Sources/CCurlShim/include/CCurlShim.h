@@ -12,6 +12,7 @@ CURLcode ccurl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode ccurl_setopt_write_function(CURL *handle, curl_write_callback callback);
 CURLcode ccurl_setopt_header_function(CURL *handle, curl_write_callback callback);
 CURLcode ccurl_setopt_read_function(CURL *handle, curl_read_callback callback);
+CURLcode ccurl_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback callback);
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *out);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *out);
 #endif

@@ -50,6 +50,7 @@ public enum ConsoleLauncher {
         }
         var state = ConsoleState(readOnly: options.readOnly, themeName: theme.name, hostname: hostName())
         state.keyMap = config.keyMap
+        state.labelHosts = sources.contains { $0 is ProcessorSource }
         let signals = SignalFlags()
         defer { signals.cancel() }
         let terminal: CursesTerminal

@@ -62,6 +62,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var readOnly: Bool
     public var themeName: String
     public var hostname: String
+    /// Alerts come from more than one host (processor feeds): rows name the host with the container.
+    public var labelHosts = false
 
     public var overview: OverviewData?
     public var containers: [ContainerActivity]?

@@ -10,8 +10,10 @@ struct AlertColumns {
     var user = 0
     var firstSeen = false
     var count = 5
+    var labelHosts = false
 
-    init(width: Int) {
+    init(width: Int, labelHosts: Bool = false) {
+        self.labelHosts = labelHosts
         if width >= 60 { container = width >= 110 ? 20 : 14 }
         rule = width >= 240 ? 46 : width >= 140 ? 34 : width >= 90 ? 26 : width >= 60 ? 20 : max(8, width - 16)
         if width >= 170 { process = 14 }
@@ -35,7 +37,11 @@ struct AlertColumns {
         cell(priority.shortName, 4, priority.role)
         cell(count > 1 ? "×" + Formatting.compact(count) : "", self.count - 1, .warning)
         if firstSeen { cell(first.map { "since " + Formatting.clock($0) } ?? "", 14, .dim) }
-        if container > 0 { cell(alert.container.name, container, .label) }
+        if container > 0 {
+            // With several hosts feeding one console, "host/container" says where it happened.
+            let name = labelHosts ? "\(alert.hostname ?? "?")/\(alert.container.isHost ? "host" : alert.container.name)" : alert.container.name
+            cell(name, labelHosts ? container + 8 : container, .label)
+        }
         cell(alert.rule, rule, priority.role)
         if process > 0 { cell(alert.processName ?? "", process, .normal) }
         if user > 0 { cell(alert.userName ?? "", user, .dim) }

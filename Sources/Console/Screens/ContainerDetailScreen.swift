@@ -38,7 +38,7 @@ enum ContainerDetailScreen {
         let inner = alertsBox.inset(1)
         let selected = state.top.selection
         let first = selected < inner.height ? 0 : selected - inner.height + 1
-        let columns = AlertColumns(width: inner.width)
+        let columns = AlertColumns(width: inner.width, labelHosts: state.labelHosts)
         for (offset, stored) in d.recent.dropFirst(first).prefix(max(0, inner.height)).enumerated() {
             let isSelected = first + offset == selected
             columns.draw(time: stored.alert.time, priority: stored.alert.priority, count: 1, firstSeen: nil, alert: stored.alert,

@@ -84,7 +84,7 @@ enum OverviewScreen {
         }
         let selected = state.paneSelection[index]
         let first = selected < inner.height ? 0 : selected - inner.height + 1
-        let columns = AlertColumns(width: inner.width)
+        let columns = AlertColumns(width: inner.width, labelHosts: state.labelHosts)
         for (offset, row) in pane.rows.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + offset
             let isSelected = focused && first + offset == selected

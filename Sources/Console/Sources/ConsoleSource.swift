@@ -50,7 +50,7 @@ public protocol ConsoleSource: AnyObject, Sendable {
 public enum SourceSpec {
     public struct SpecError: Error, CustomStringConvertible { public var description: String }
 
-    public static let help = "falco-file=PATH (follow a Falco JSON log, storing what arrives), events=PATH (raw events through the rule engine; needs --rules), demo[=SPEED] (the bundled incident)"
+    public static let help = "falco-file=PATH (follow a Falco JSON log, storing what arrives), processor=http://HOST:8080 (a tradsec serve live feed; token from $TRADSEC_TOKEN), events=PATH (raw events through the rule engine; needs --rules), demo[=SPEED] (the bundled incident)"
 
     public static func make(_ spec: String) throws -> ConsoleSource {
         guard let eq = spec.firstIndex(of: "=") else {
@@ -61,6 +61,11 @@ public enum SourceSpec {
         switch kind {
         case "falco-file", "file":
             return FalcoFileSource(path: value)
+        case "processor":
+            guard value.hasPrefix("http://") || value.hasPrefix("https://") else {
+                throw SpecError(description: "--source '\(spec)': expected processor=http://HOST:PORT")
+            }
+            return ProcessorSource(url: value)
         case "events", "demo":
             // Built by the executable, which links the rule engine (see ConsoleLauncher.Options.extraSources).
             throw SpecError(description: "--source '\(spec)': raw events need rules: add --rules FILE...")

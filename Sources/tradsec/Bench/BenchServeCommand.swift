@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import ArgumentParser
+import Foundation
+import Processor
+import TradsecCore
+
+/// `tradsec bench serve`: Falco-style load on the processor. Each connection posts one alert
+/// per request (as Falco's http_output does) on a kept-alive connection, paced so that all
+/// connections together offer `--rate` alerts/s for `--duration` seconds.
+struct BenchServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Post alerts to the processor at a fixed rate and report throughput and ingest latency.",
+        discussion: """
+            Without --url, starts a processor in this process on 127.0.0.1 and a fresh history under /tmp,
+            and checks at the end that every acknowledged alert is in the history. Latency is measured from
+            the moment each request was due to be sent (so a stalled server cannot hide its backlog) to its
+            2xx, which the processor sends only after the commit.
+            """
+    )
+
+    @Option(help: "Alerts per second offered, all connections together.")
+    var rate = 20_000
+
+    @Option(help: "Seconds of load.")
+    var duration = 30.0
+
+    @Option(help: "Concurrent keep-alive connections (Falco uses one per output).")
+    var connections = 16
+
+    @Option(help: "Alerts per request (1 is Falco's http_output; more is JSON Lines).")
+    var batch = 1
+
+    @Option(help: "Post to this running processor instead (http://127.0.0.1:8080).")
+    var url: String?
+
+    func run() throws {
+        var generator = AlertGenerator(seed: UInt64(getpid()), start: Timestamp.now())
+        let total = Int(Double(rate) * duration)
+        print("generating \(total) alerts…")
+        var bodies: [[UInt8]] = []
+        bodies.reserveCapacity(total / batch + 1)
+        var index = 0
+        while index < total {
+            var body: [UInt8] = []
+            for _ in 0..<min(batch, total - index) {
+                body.append(contentsOf: generator.next(index: index).utf8)
+                body.append(0x0A)
+                index += 1
+            }
+            bodies.append(body)
+        }
+
+        var server: ProcessorServer?
+        var store: AlertStore?
+        let path = "/tmp/tradsec-bench-serve-\(getpid()).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        let host: String, port: Int
+        if let url {
+            guard let parsed = URLComponents(string: url), let h = parsed.host else { throw CLIError("--url: expected http://HOST:PORT") }
+            host = h
+            port = parsed.port ?? 80
+        } else {
+            let history = try AlertStore(path: path)
+            var settings = ServeSettings()
+            settings.listen = "127.0.0.1:0"
+            let metrics = ProcessorMetrics(version: Tradsec.version)
+            let pipeline = try IngestPipeline(store: history, enricher: Enricher(config: EnrichmentConfig()),
+                                              correlation: CorrelationConfig(), metrics: metrics)
+            pipeline.start()
+            let started = try ProcessorServer(app: ProcessorApp(settings: settings, store: history, pipeline: pipeline,
+                                                                metrics: metrics, version: Tradsec.version))
+            server = started
+            store = history
+            host = "127.0.0.1"
+            port = started.boundPort
+        }
+        print(String(format: "posting %d alerts in %d requests over %d connections at %d alerts/s for %.0f s…",
+                     total, bodies.count, connections, rate, duration))
+
+        let results = LoadResults(connections: connections)
+        let requestInterval = Double(batch) / Double(rate) * Double(connections)
+        let begin = Clock.seconds() + 0.2
+        var threads: [Thread] = []
+        let shared = bodies
+        for c in 0..<connections {
+            let thread = Thread {
+                var client = KeepAliveClient(host: host, port: port)
+                var latencies: [Double] = []
+                var acknowledged = 0, failed = 0
+                var k = c, n = 0
+                while k < shared.count {
+                    let due = begin + Double(n) * requestInterval
+                    let now = Clock.seconds()
+                    if due > now { usleep(useconds_t((due - now) * 1_000_000)) }
+                    let status = client.post(shared[k])
+                    let done = Clock.seconds()
+                    if (200..<300).contains(status) {
+                        acknowledged += batch
+                        latencies.append((done - due) * 1000)
+                    } else {
+                        failed += 1
+                    }
+                    k += connections
+                    n += 1
+                }
+                results.record(c, latencies: latencies, acknowledged: acknowledged, failed: failed)
+            }
+            thread.start()
+            threads.append(thread)
+        }
+        results.waitAll()
+        let elapsed = Clock.seconds() - begin
+        let all = results.latencies.sorted()
+        print(String(format: "offered:    %8d alerts/s", rate))
+        print(String(format: "achieved:   %8.0f alerts/s  (%d acknowledged in %.1f s, %d requests failed)",
+                     Double(results.acknowledged) / elapsed, results.acknowledged, elapsed, results.failed))
+        print(String(format: "ingest latency (due → 2xx after commit): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms",
+                     all.percentile(50), all.percentile(99), all.percentile(99.9), all.last ?? 0))
+        if let server, let store {
+            server.stop()
+            let stored = try store.totalCount()
+            print("stored:     \(stored) alerts; acknowledged and missing: \(max(0, results.acknowledged - stored))")
+            if stored < results.acknowledged { throw CLIError("alerts acknowledged but not stored", exitCode: 1) }
+        }
+    }
+}
+
+/// Per-connection results, gathered when each connection finishes.
+final class LoadResults: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var pending: Int
+    private(set) var latencies: [Double] = []
+    private(set) var acknowledged = 0
+    private(set) var failed = 0
+
+    init(connections: Int) { pending = connections }
+
+    func record(_ connection: Int, latencies: [Double], acknowledged: Int, failed: Int) {
+        condition.lock()
+        self.latencies += latencies
+        self.acknowledged += acknowledged
+        self.failed += failed
+        pending -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitAll() {
+        condition.lock()
+        while pending > 0 { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// A minimal HTTP/1.1 client on one kept-alive TCP connection: POST, read the status and
+/// the body by Content-Length. Enough for load; reconnects once if the server closed.
+struct KeepAliveClient {
+    let host: String
+    let port: Int
+    private var fd: Int32 = -1
+    private var buffer = [UInt8](repeating: 0, count: 65536)
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    mutating func post(_ body: [UInt8]) -> Int {
+        for _ in 0..<2 {
+            if fd < 0 { connect() }
+            if fd < 0 { return 0 }
+            if let status = exchange(body) { return status }
+            close(fd)
+            fd = -1
+        }
+        return 0
+    }
+
+    private mutating func connect() {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if rc != 0 { close(fd); fd = -1 }
+    }
+
+    private mutating func exchange(_ body: [UInt8]) -> Int? {
+        let head = "POST /falco HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: falcosecurity/falco\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        guard writeAll(Array(head.utf8) + body) else { return nil }
+        var received: [UInt8] = []
+        var headerEnd: Int?
+        while headerEnd == nil {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { return nil }
+            received.append(contentsOf: buffer[0..<n])
+            headerEnd = Self.find(received)
+        }
+        let headText = String(decoding: received[0..<headerEnd!], as: UTF8.self)
+        let statusLine = headText.prefix(while: { $0 != "\r" }).split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
+        var length = 0
+        for line in headText.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+            length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        var have = received.count - (headerEnd! + 4)
+        while have < length {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { return nil }
+            have += n
+        }
+        return status
+    }
+
+    private func writeAll(_ bytes: [UInt8]) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return false }
+            sent += n
+        }
+        return true
+    }
+
+    private static func find(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 { return i }
+        return nil
+    }
+}

@@ -1,0 +1,85 @@
+import AlertStore
+import Console
+import Foundation
+@testable import Processor
+import Testing
+import TestSupport
+import TradsecCore
+
+/// The console side: `--source processor=URL` fills the console's history from a processor's
+/// live feed and resumes exactly where it stopped.
+@Suite struct ProcessorSourceTests {
+    func waitFor(_ timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+
+    @Test func followsTheFeedAndResumesWithoutGapOrDuplicate() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let local = try AlertStore(path: directory + "/console.sqlite")
+        for i in 0..<30 { try harness.post(falcoAlert(rule: "before \(i)", hostname: "trading-host-1")) }
+
+        let source = ProcessorSource(url: harness.base, token: nil)
+        #expect(source.name == "processor:127.0.0.1:\(harness.server.boundPort)")
+        source.start(store: local)
+        #expect(try waitFor { try local.totalCount() == 30 })   // the backfill
+        for i in 0..<20 { try harness.post(falcoAlert(rule: "live \(i)")) }
+        #expect(try waitFor { try local.totalCount() == 50 })
+        #expect(source.status.state == .running)
+        let stopping = Date()
+        source.stop()
+        #expect(Date().timeIntervalSince(stopping) < 2)   // a quiet stream does not hold it up
+        #expect(source.status.state == .stopped)
+
+        // While the console is closed, more alerts arrive; on restart it gets exactly those.
+        for i in 0..<15 { try harness.post(falcoAlert(rule: "while away \(i)")) }
+        let again = ProcessorSource(url: harness.base, token: nil)
+        again.start(store: local)
+        #expect(try waitFor { try local.totalCount() == 65 })
+        usleep(300_000)
+        again.stop()
+        #expect(try local.totalCount() == 65)
+        let rules = try local.alerts(AlertQuery(limit: 100)).map(\.alert.rule)
+        #expect(Set(rules).count == 65)
+        #expect(rules.contains("while away 14"))
+    }
+
+    @Test func reconnectsWhenTheProcessorComesBack() throws {
+        let serverDirectory = makeTemporaryDirectory()
+        var harness: ServerHarness? = try ServerHarness(directory: serverDirectory)
+        let port = harness!.server.boundPort
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory); removeTree(serverDirectory) }
+        let local = try AlertStore(path: directory + "/console.sqlite")
+        try harness!.post(falcoAlert(rule: "first"))
+        let source = ProcessorSource(url: "http://127.0.0.1:\(port)", token: nil)
+        source.start(store: local)
+        defer { source.stop() }
+        #expect(try waitFor { try local.totalCount() == 1 })
+
+        harness!.stop(removingFiles: false)
+        harness = nil
+        #expect(waitFor { if case .waiting = source.status.state { return true } else { return false } })
+
+        // The processor restarts on the same port and history; what it took meanwhile arrives.
+        var settings = ServeSettings()
+        settings.listen = "127.0.0.1:\(port)"
+        let back = try ServerHarness(settings: settings, directory: serverDirectory)
+        defer { back.stop(removingFiles: false) }
+        try back.post(falcoAlert(rule: "after restart"))
+        #expect(try waitFor(15) { try local.totalCount() == 2 })
+        #expect(try local.alerts(AlertQuery(limit: 5)).first?.alert.rule == "after restart")
+    }
+
+    @Test func aBadSpecSaysWhatItExpects() {
+        #expect(throws: SourceSpec.SpecError.self) { _ = try SourceSpec.make("processor=localhost:8080") }
+        #expect((try? SourceSpec.make("processor=http://127.0.0.1:8080")) is ProcessorSource)
+    }
+}
