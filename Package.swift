@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
         .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]
 )
