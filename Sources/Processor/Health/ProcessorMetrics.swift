@@ -13,6 +13,7 @@ public final class ProcessorMetrics: Sendable {
     let commitFailures: Counter
     let ingestLatency: ValueHistogram
     let batchSize: ValueHistogram
+    let commitSeconds: ValueHistogram
     let queued: Gauge
     let streamClients: Gauge
     let incidentsOpened: Counter
@@ -41,6 +42,9 @@ public final class ProcessorMetrics: Sendable {
         batchSize = registry.makeValueHistogram(
             descriptor: name("ingest_batch", "alerts", "Alerts per committed transaction."),
             labels: [], buckets: [1, 4, 16, 64, 256, 1024, 4096])
+        commitSeconds = registry.makeValueHistogram(
+            descriptor: name("ingest_commit_duration", "seconds", "Time the writer spends in one transaction (insert, enrichment, correlation, outbox)."),
+            labels: [], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1])
         queued = registry.makeGauge(descriptor: name("ingest_queued", "alerts", "Alerts received and waiting for the writer."))
         streamClients = registry.makeGauge(descriptor: name("stream", "clients", "Open /events/stream connections."))
         incidentsOpened = registry.makeCounter(descriptor: name("incidents_opened", "total", "Incidents opened by correlation."))

@@ -177,6 +177,7 @@ public final class IngestPipeline: @unchecked Sendable {
         var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
         var newestID: Int64?
         let sinks = self.sinks
+        let transactionStart = DispatchTime.now().uptimeNanoseconds
         do {
             try store.insert(alerts, origin: "serve", rejects: rejects) { db, added in
                 var processed: [ProcessedAlert] = []
@@ -216,8 +217,9 @@ public final class IngestPipeline: @unchecked Sendable {
             for submission in batch { submission.completion(.failure(error)) }
             return nil
         }
-        working.expire(now: .now())
         let committedAt = DispatchTime.now().uptimeNanoseconds
+        metrics.commitSeconds.record(Double(committedAt - transactionStart) / 1e9)
+        working.expire(now: .now())
         condition.withLock {
             correlator = working
             lastCommitError = nil

@@ -55,6 +55,7 @@ struct BenchServeCommand: ParsableCommand {
         }
 
         var server: ProcessorServer?
+        var serverMetrics: ProcessorMetrics?
         var store: AlertStore?
         let path = "/tmp/tradsec-bench-serve-\(getpid()).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
@@ -68,6 +69,7 @@ struct BenchServeCommand: ParsableCommand {
             var settings = ServeSettings()
             settings.listen = "127.0.0.1:0"
             let metrics = ProcessorMetrics(version: Tradsec.version)
+            serverMetrics = metrics
             let pipeline = try IngestPipeline(store: history, enricher: Enricher(config: EnrichmentConfig()),
                                               correlation: CorrelationConfig(), metrics: metrics)
             pipeline.start()
@@ -120,6 +122,18 @@ struct BenchServeCommand: ParsableCommand {
                      Double(results.acknowledged) / elapsed, results.acknowledged, elapsed, results.failed))
         print(String(format: "ingest latency (due → 2xx after commit): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms",
                      all.percentile(50), all.percentile(99), all.percentile(99.9), all.last ?? 0))
+        if let serverMetrics {
+            // The server's own view: how requests were grouped into commits.
+            let text = String(decoding: serverMetrics.exposition(refresh: {}), as: UTF8.self)
+            func value(_ name: String) -> Double {
+                text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0
+            }
+            let commits = value("tradsec_ingest_commits_total")
+            print(String(format: "server:     %.0f commits, %.1f alerts per commit, mean transaction %.2f ms, mean request→commit %.2f ms",
+                         commits, value("tradsec_ingest_batch_alerts_sum") / max(1, commits),
+                         value("tradsec_ingest_commit_duration_seconds_sum") / max(1, commits) * 1000,
+                         value("tradsec_ingest_latency_seconds_sum") / max(1, value("tradsec_ingest_latency_seconds_count")) * 1000))
+        }
         if let server, let store {
             server.stop()
             let stored = try store.totalCount()
