@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The console: screen grid, screens, key handling, data loading, ncurses driver.
         .target(name: "Console", dependencies: [
-            "CNcurses", "TradsecCore", "AlertStore", "Feeds",
+            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "Actions",
             .product(name: "Yams", package: "Yams"),
         ]),
         // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
@@ -44,8 +44,17 @@ let package = Package(
         // Blocking HTTP (TCP or Unix socket) and SMTP clients over libcurl: notifications,
         // the Docker Engine API, the trading bot's emergency endpoint.
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
+        // OpenSSL's libcrypto as a system library: SHA-256 of backups and forensics bundles.
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        // Incident actions: stop trading, isolate/restore a container (Docker Engine API), backup,
+        // forensics bundle; every attempt recorded in the history's audit log.
+        .target(name: "Actions", dependencies: [
+            "TradsecCore", "AlertStore", "CurlClient", "CCrypto",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Actions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
@@ -55,6 +64,7 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
+        .testTarget(name: "ActionsTests", dependencies: ["Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]

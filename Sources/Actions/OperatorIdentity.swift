@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+
+/// Who is at the keyboard: the effective user, the sudo user behind it, the SSH client.
+/// Read from the process (not from flags) so an audit row cannot be told a different story.
+public enum OperatorIdentity {
+    public static func current(environment: [String: String] = ProcessEnvironment.all) -> AuditIdentity {
+        let user: String
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name {
+            user = String(cString: name)
+        } else {
+            user = "uid \(geteuid())"
+        }
+        return identity(user: user, environment: environment)
+    }
+
+    /// The identity for `user` given the environment's SUDO_USER and SSH_CLIENT / SSH_CONNECTION.
+    public static func identity(user: String, environment: [String: String]) -> AuditIdentity {
+        let sudo = environment["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        // SSH_CLIENT is "addr port localport"; SSH_CONNECTION is "addr port localaddr localport".
+        let ssh = (environment["SSH_CLIENT"] ?? environment["SSH_CONNECTION"]).flatMap { value -> String? in
+            let parts = value.split(separator: " ")
+            guard parts.count >= 2 else { return parts.first.map(String.init) }
+            return "\(parts[0]) \(parts[1])"
+        }
+        return AuditIdentity(user: user, sudoUser: sudo, sshClient: ssh)
+    }
+}
+
+/// The process environment as a dictionary.
+public enum ProcessEnvironment {
+    public static var all: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") {
+                result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
