@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions"]),
     ]
 )

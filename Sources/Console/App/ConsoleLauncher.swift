@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Actions
 import AlertStore
 import TradsecCore
 
@@ -10,6 +11,8 @@ public enum ConsoleLauncher {
         public var databasePath: String
         public var theme: String?
         public var readOnly = false
+        /// Incident actions run as dry runs (they say what they would do).
+        public var dryRunActions = false
         public var sources: [String] = []
         public var configPath: String?
         /// Sources built by the caller (kinds this library cannot build: raw events through
@@ -50,13 +53,24 @@ public enum ConsoleLauncher {
         }
         var state = ConsoleState(readOnly: options.readOnly, themeName: theme.name, hostname: hostName())
         state.keyMap = config.keyMap
+        // Incident actions: off (keys refuse, help hides them) in a read-only console.
+        var incidentWorker: IncidentWorker?
+        if !options.readOnly {
+            let actionsConfig: ActionsConfig
+            do { actionsConfig = try ActionsConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
+                throw LaunchError(description: "\(error)", exitCode: 78)
+            }
+            incidentWorker = IncidentWorker(runner: ActionRunner(config: actionsConfig, store: store))
+            state.incident = IncidentState(stopTradingName: actionsConfig.stopTrading.name, dryRun: options.dryRunActions)
+        }
         let signals = SignalFlags()
         defer { signals.cancel() }
         let terminal: CursesTerminal
         do { terminal = try CursesTerminal.onTerminal(theme: theme, environment: environment) } catch {
             throw LaunchError(description: "\(error)", exitCode: 2)
         }
-        let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment)
+        let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment,
+                                     incidentWorker: incidentWorker)
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })
         terminal.shutdown()
     }
