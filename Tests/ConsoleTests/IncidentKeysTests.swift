@@ -141,4 +141,14 @@ struct IncidentKeysTests {
         #expect(effects.isEmpty && h.state.mode == .normal)
         #expect(h.state.message?.contains("select a container first") == true)
     }
+
+    @Test("a broken actions config leaves the console usable; the keys say what is wrong")
+    func configError() throws {
+        let h = try Harness()
+        h.state.incident = IncidentState(stopTradingName: "", configError: "config.yaml:4: unknown key 'sokcet' in actions.docker")
+        h.load()
+        let effects = h.press(.character("X"))
+        #expect(effects.isEmpty && h.state.mode == .normal)
+        #expect(h.state.message?.contains("config.yaml:4: unknown key 'sokcet'") == true)
+    }
 }

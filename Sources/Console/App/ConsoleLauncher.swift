@@ -56,12 +56,16 @@ public enum ConsoleLauncher {
         // Incident actions: off (keys refuse, help hides them) in a read-only console.
         var incidentWorker: IncidentWorker?
         if !options.readOnly {
-            let actionsConfig: ActionsConfig
-            do { actionsConfig = try ActionsConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
-                throw LaunchError(description: "\(error)", exitCode: 78)
+            // A broken actions section must not keep the console from opening mid-incident:
+            // the console runs, and the action keys say what is wrong with the config.
+            do {
+                let actionsConfig = try ActionsConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath)
+                incidentWorker = IncidentWorker(runner: ActionRunner(config: actionsConfig, store: store))
+                state.incident = IncidentState(stopTradingName: actionsConfig.stopTrading.name, dryRun: options.dryRunActions)
+            } catch {
+                state.incident = IncidentState(stopTradingName: "", configError: "\(error)")
+                state.setMessage("incident actions are off: \(error)", error: true)
             }
-            incidentWorker = IncidentWorker(runner: ActionRunner(config: actionsConfig, store: store))
-            state.incident = IncidentState(stopTradingName: actionsConfig.stopTrading.name, dryRun: options.dryRunActions)
         }
         let signals = SignalFlags()
         defer { signals.cancel() }

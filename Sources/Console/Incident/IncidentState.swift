@@ -38,10 +38,13 @@ public struct IncidentState: Equatable, Sendable {
     public var running = false
     public var lastReport: ActionReport?
     public var auditEntries: [AuditEntry]?
+    /// The actions config could not be read: the keys say so instead of acting.
+    public var configError: String?
 
-    public init(stopTradingName: String, dryRun: Bool = false) {
+    public init(stopTradingName: String, dryRun: Bool = false, configError: String? = nil) {
         self.stopTradingName = stopTradingName
         self.dryRun = dryRun
+        self.configError = configError
     }
 }
 
@@ -77,6 +80,10 @@ extension ConsoleState {
     mutating func startIncident(_ action: Action) -> [Effect] {
         guard var incident else {
             setMessage(readOnly ? "read-only: incident actions are off" : "incident actions are not available in this console", error: true)
+            return []
+        }
+        if let problem = incident.configError {
+            setMessage("incident actions are off: \(problem)", error: true)
             return []
         }
         if action == .audit { return screen == .audit ? loadCurrent() : push(.audit) }
