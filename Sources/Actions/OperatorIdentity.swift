@@ -13,7 +13,27 @@ public enum OperatorIdentity {
         } else {
             user = "uid \(geteuid())"
         }
-        return identity(user: user, environment: environment)
+        var who = identity(user: user, environment: environment)
+        // sudo's env_reset drops SSH_CLIENT; the terminal's login record still names the remote host.
+        if who.sshClient == nil, let host = loginHost() { who.sshClient = host }
+        return who
+    }
+
+    /// The remote host utmp records for the terminal on stdin (what `who am i` shows), if any.
+    static func loginHost() -> String? {
+        guard isatty(STDIN_FILENO) == 1, let tty = ttyname(STDIN_FILENO) else { return nil }
+        var line = String(cString: tty)
+        if line.hasPrefix("/dev/") { line.removeFirst(5) }
+        setutxent()
+        defer { endutxent() }
+        while let entry = getutxent() {
+            guard entry.pointee.ut_type == USER_PROCESS else { continue }
+            let entryLine = withUnsafeBytes(of: entry.pointee.ut_line) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard entryLine == line else { continue }
+            let host = withUnsafeBytes(of: entry.pointee.ut_host) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            return host.isEmpty ? nil : host
+        }
+        return nil
     }
 
     /// The identity for `user` given the environment's SUDO_USER and SSH_CLIENT / SSH_CONNECTION.
