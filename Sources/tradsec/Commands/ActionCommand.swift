@@ -13,22 +13,26 @@ struct ActionCommand: ParsableCommand {
         commandName: "action",
         abstract: "Incident actions: stop-trading, isolate, restore, backup, forensics (every attempt goes to the audit log).",
         discussion: """
-            stop-trading   POST to the trading bot's emergency endpoint (actions.stop_trading.url)
-            isolate        disconnect --target from every network, remembering them (Docker Engine API)
-            restore        reconnect --target to the networks it had before isolate
-            backup         tar.gz of actions.backup.paths into actions.backup.dir, with its SHA-256
-            forensics      bundle of --target's logs, inspect, processes, alerts, Falco's log tail, host facts
+            stop-trading  POST to the bot's emergency endpoint (stop_trading.url)
+            isolate       disconnect --target from every network, remembering them
+            restore       reconnect --target to the networks it had before isolate
+            backup        tar.gz of backup.paths into backup.dir, with its SHA-256
+            forensics     bundle of --target's logs, inspect, processes, alerts,
+                          Falco's log tail and host facts, with a SHA-256 manifest
 
-            isolate and stop-trading are destructive: on a terminal they ask you to type the target's
-            name; without a terminal they need --yes. --dry-run only says what would happen.
-            Exit status: 0 done (or nothing to do, or dry run), 1 the action failed, 2 not confirmed,
-            64 usage, 65 unknown target, 69 engine or endpoint unreachable, 74 history not writable,
-            78 bad config. See docs/actions.md.
+            isolate and stop-trading are destructive: on a terminal they ask you
+            to type the target's name; without a terminal they need --yes.
+            --dry-run only says what would happen (and is audited as dry-run).
+
+            Exit status: 0 done, nothing to do, or dry run; 1 the action failed;
+            2 not confirmed; 64 usage; 65 unknown target; 69 engine or endpoint
+            unreachable; 74 history not writable; 78 bad config.
+            See docs/actions.md.
 
             Examples:
               tradsec action isolate --target ai-trading-bot
-              tradsec action stop-trading --yes --reason 'Falco: shell in bot container'
-              tradsec action forensics --target ai-trading-bot --incident INC-2026-11-22
+              tradsec action stop-trading --yes --reason 'shell in bot container'
+              tradsec action forensics --target ai-trading-bot --incident INC-7
               tradsec action restore --target ai-trading-bot --dry-run
             """
     )
