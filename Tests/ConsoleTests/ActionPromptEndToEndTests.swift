@@ -54,3 +54,51 @@ struct ActionPromptEndToEndTests {
         return false
     }
 }
+
+/// The console binary under tmux, its incident keys wired to an engine (the fake one on a Unix socket).
+@Suite(.serialized, .timeLimit(.minutes(1)), .enabled(if: TmuxSession.consoleAvailable, "needs tmux and 'tradsec console'"))
+struct ConsoleIncidentEndToEndTests {
+    @Test func isolateFromTheContainersScreenThenTheAuditScreen() throws {
+        let h = try Harness()
+        let engine = try FakeEngine(directory: h.directory)
+        defer { engine.server.stop() }
+        try h.insert([Harness.alert("Terminal shell in container", .critical)])
+        let config = h.directory + "/actions.yaml"
+        writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite", "--config", config],
+                               width: 160, directory: h.directory)
+        #expect(tmux.waitFor("Terminal shell in container"))
+        tmux.type("c")
+        #expect(tmux.waitFor("Containers 1"))
+        tmux.type("I")
+        #expect(tmux.waitFor("ISOLATE — type ai-trading-bot to confirm (Esc cancels)"))
+        tmux.type("ai-trading-bot")
+        tmux.send("Enter")
+        #expect(tmux.waitFor("isolate ai-trading-bot: ok"))
+        #expect(engine.disconnects == 1)
+        tmux.type("A")
+        #expect(tmux.waitFor("Audit log · 1 action(s)"))
+        #expect(tmux.screen().contains("console"))
+        tmux.type("q")
+        #expect(tmux.exitStatus() == 0)
+    }
+
+    @Test func readOnlyConsoleRefusesTheKeys() throws {
+        let h = try Harness()
+        let engine = try FakeEngine(directory: h.directory)
+        defer { engine.server.stop() }
+        try h.insert([Harness.alert("Terminal shell in container", .critical)])
+        let config = h.directory + "/actions.yaml"
+        writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--read-only", "--db", h.directory + "/history.sqlite",
+                                         "--config", config], width: 160, directory: h.directory)
+        #expect(tmux.waitFor("Terminal shell in container"))
+        tmux.type("c")
+        #expect(tmux.waitFor("Containers 1"))
+        tmux.type("I")
+        #expect(tmux.waitFor("read-only: incident actions are off"))
+        #expect(engine.server.requests.isEmpty)
+        tmux.type("q")
+        #expect(tmux.exitStatus() == 0)
+    }
+}
