@@ -120,13 +120,6 @@ public struct ActionRunner: Sendable {
 
     private func perform(_ request: ActionRequest, auditID: Int64, resolved target: inout String?,
                          progress: (String) -> Void) throws(ActionError) -> (message: String, detail: String?) {
-        var container: EngineContainer?
-        if request.kind.needsContainer {
-            progress("checking \(request.target ?? "?") against the engine's container list")
-            let found = try engine.resolve(request.target ?? "")
-            container = found
-            target = found.name
-        }
         switch request.kind {
         case .stopTrading:
             let stop = StopTrading(config: config.stopTrading, environment: environment)
@@ -138,36 +131,51 @@ public struct ActionRunner: Sendable {
                 ("url", .string(config.stopTrading.url)), ("status", .int(Int64(outcome.status))),
                 ("latency_ms", .double(outcome.latencyMilliseconds)),
             ]))))
-        case .isolate:
-            let isolation = ContainerIsolation(engine: engine, store: store)
-            if request.dryRun {
-                let plan = try isolation.planIsolate(container!)
-                return (plan.message, plan.detail)
-            }
-            progress("disconnecting \(container!.name) from its networks")
-            let outcome = try isolation.isolate(container!, auditID: auditID)
-            return (outcome.message, outcome.detail)
-        case .restore:
-            let isolation = ContainerIsolation(engine: engine, store: store)
-            if request.dryRun {
-                let plan = try isolation.planRestore(container!)
-                return (plan.message, plan.detail)
-            }
-            progress("reconnecting \(container!.name)")
-            let outcome = try isolation.restore(container!)
-            return (outcome.message, outcome.detail)
         case .backup:
             let backup = BackupArchive(config: config.backup)
             if request.dryRun { return (try backup.plan(), nil) }
             progress("archiving \(config.backup.paths.count) path(s)")
             let outcome = try backup.create()
             return (outcome.message, outcome.detail)
+        case .isolate, .restore, .forensics:
+            progress("checking \(request.target ?? "?") against the engine's container list")
+            let container = try engine.resolve(request.target ?? "")
+            target = container.name
+            return try perform(request, on: container, auditID: auditID, progress: progress)
+        }
+    }
+
+    /// The container actions, once the target is one the engine lists.
+    private func perform(_ request: ActionRequest, on container: EngineContainer, auditID: Int64,
+                         progress: (String) -> Void) throws(ActionError) -> (message: String, detail: String?) {
+        let isolation = ContainerIsolation(engine: engine, store: store)
+        switch request.kind {
+        case .isolate:
+            let outcome: ContainerIsolation.Outcome
+            if request.dryRun {
+                outcome = try isolation.planIsolate(container)
+            } else {
+                progress("disconnecting \(container.name) from its networks")
+                outcome = try isolation.isolate(container, auditID: auditID)
+            }
+            return (outcome.message, outcome.detail)
+        case .restore:
+            let outcome: ContainerIsolation.Outcome
+            if request.dryRun {
+                outcome = try isolation.planRestore(container)
+            } else {
+                progress("reconnecting \(container.name)")
+                outcome = try isolation.restore(container)
+            }
+            return (outcome.message, outcome.detail)
         case .forensics:
             let bundle = ForensicsBundle(config: config.forensics, engine: engine, store: store)
-            if request.dryRun { return (bundle.plan(container!, incident: request.incident), nil) }
-            progress("collecting evidence for \(container!.name)")
-            let outcome = try bundle.create(container!, incident: request.incident, who: who)
+            if request.dryRun { return (bundle.plan(container, incident: request.incident), nil) }
+            progress("collecting evidence for \(container.name)")
+            let outcome = try bundle.create(container, incident: request.incident, who: who)
             return (outcome.message, outcome.detail)
+        case .stopTrading, .backup:
+            throw ActionError("\(request.kind.rawValue) does not act on a container")
         }
     }
 }
