@@ -52,7 +52,9 @@ public struct BackupArchive: Sendable {
             argv += ["-C", FileOps.parent(of: trimmed), "./" + base]
         }
         let outcome = try Subprocess.run(argv, stderrPath: temporary + ".stderr")
-        guard outcome.status == 0 else {
+        // GNU tar: 1 = a file changed while it was read (a live log); the archive is complete
+        // and the warning goes into the message. 2 = fatal.
+        guard outcome.status == 0 || outcome.status == 1 else {
             unlink(temporary)
             throw ActionError("tar failed (exit \(outcome.status)): \(outcome.stderr.trimmedLines)")
         }
@@ -70,8 +72,9 @@ public struct BackupArchive: Sendable {
                 ("archive", .string(final)), ("sha256", .string(digest)), ("bytes", .int(Int64(st.st_size))),
                 ("paths", .array(config.paths.map(JSONValue.string))),
             ])))
+            let warning = outcome.status == 1 ? " (tar warned: \(outcome.stderr.trimmedLines))" : ""
             return Outcome(archivePath: final, sha256: digest, bytes: Int(st.st_size),
-                           message: "backup \(final) (\(st.st_size) bytes, sha256 \(digest))", detail: detail)
+                           message: "backup \(final) (\(st.st_size) bytes, sha256 \(digest))\(warning)", detail: detail)
         } catch {
             unlink(temporary)
             throw error

@@ -44,6 +44,9 @@ public final class ConsoleSession {
     }
 
     public func stop() {
+        // An action half done is worse than a console that closes a moment later: let it
+        // finish (its own timeouts bound the wait) so its audit row is completed.
+        incidentWorker?.waitUntilIdle()
         for s in sources { s.stop() }
         loader.stop()
     }
