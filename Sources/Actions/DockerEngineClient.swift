@@ -122,6 +122,17 @@ public struct DockerEngineClient: Sendable {
         try send("GET", "/containers/\(Self.escapePath(id))/top?ps_args=user,pid,ppid,pcpu,etime,tty,time,args").body
     }
 
+    /// Files added (1), changed (0) or deleted (2) in the container's filesystem since its image:
+    /// what an intruder dropped or altered.
+    public func changes(_ id: String) throws(ActionError) -> [UInt8] {
+        try send("GET", "/containers/\(Self.escapePath(id))/changes").body
+    }
+
+    /// One resource sample (CPU, memory, network and block I/O counters), not a stream.
+    public func stats(_ id: String) throws(ActionError) -> [UInt8] {
+        try send("GET", "/containers/\(Self.escapePath(id))/stats?stream=false&one-shot=true").body
+    }
+
     /// Docker's log stream: frames of [stream, 0, 0, 0, size (big endian u32)] + payload, unless
     /// the container has a TTY (then the bytes are raw). Returns "stdout: " / "stderr: " lines.
     static func demultiplex(_ bytes: [UInt8]) -> [UInt8] {

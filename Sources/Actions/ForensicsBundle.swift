@@ -33,7 +33,7 @@ public struct ForensicsBundle: Sendable {
     }
 
     public func plan(_ container: EngineContainer, incident: String?) -> String {
-        "would write \(config.directory)/\(bundleName(container, incident: incident, now: .now()))/ with logs.txt, inspect.json, top.json, alerts.jsonl, falco-log-tail.jsonl, host.txt, MANIFEST.sha256"
+        "would write \(config.directory)/\(bundleName(container, incident: incident, now: .now()))/ with logs.txt, inspect.json, top.json, changes.json, stats.json, alerts.jsonl, falco-log-tail.jsonl, host.txt, MANIFEST.sha256"
     }
 
     func bundleName(_ container: EngineContainer, incident: String?, now: Timestamp) -> String {
@@ -83,6 +83,12 @@ public struct ForensicsBundle: Sendable {
         }
         do { try add("top.json", try engine.top(container.id)) } catch {
             notes.append("top: \(error.message)")   // a stopped container has no processes
+        }
+        do { try add("changes.json", try engine.changes(container.id)) } catch {
+            notes.append("changes: \(error.message)")
+        }
+        do { try add("stats.json", try engine.stats(container.id)) } catch {
+            notes.append("stats: \(error.message)")
         }
         try add("alerts.jsonl", try alertHistory(container))
         if let tail = FileOps.tail(config.falcoLog, maxBytes: config.falcoLogBytes) {

@@ -115,7 +115,10 @@ struct EngineTests {
         let bundles = try #require(listDirectory(ws.directory + "/forensics"))
         #expect(bundles == ["INC-42-\(bot.name)"])
         let dir = ws.directory + "/forensics/" + bundles[0]
-        #expect(try #require(listDirectory(dir)) == ["MANIFEST.sha256", "alerts.jsonl", "falco-log-tail.jsonl", "host.txt", "inspect.json", "logs.txt", "top.json"])
+        #expect(try #require(listDirectory(dir)) == ["MANIFEST.sha256", "alerts.jsonl", "changes.json", "falco-log-tail.jsonl", "host.txt",
+                                                     "inspect.json", "logs.txt", "stats.json", "top.json"])
+        #expect(readFile(dir + "/changes.json").contains("/tmp/dropped-by-intruder"), "files added since the image are listed")
+        #expect(try JSONParser.parse(readFile(dir + "/stats.json"))["memory_stats"] != nil)
         #expect(readFile(dir + "/logs.txt").contains("stdout") && readFile(dir + "/logs.txt").contains("order book synced"))
         #expect(readFile(dir + "/logs.txt").contains("stderr") && readFile(dir + "/logs.txt").contains("bot warning"))
         #expect(try JSONParser.parse(readFile(dir + "/inspect.json"))["Id"]?.stringValue == bot.id)
@@ -125,7 +128,7 @@ struct EngineTests {
         #expect(readFile(dir + "/host.txt").contains("collected_by: alice"))
         // Every manifest line matches sha256sum of the file, and every file is listed.
         let manifest = readFile(dir + "/MANIFEST.sha256").split(separator: "\n")
-        #expect(manifest.count == 6)
+        #expect(manifest.count == 8)
         for line in manifest {
             let digest = String(line.prefix(64)), name = String(line.dropFirst(66))
             let (status, out, _) = runProgram(["/usr/bin/sha256sum", dir + "/" + name], in: ws.directory)

@@ -154,7 +154,7 @@ final class PodmanEngine: @unchecked Sendable {
     func makeContainer(network: String, extra: [String] = [], logLine: String = "bot heartbeat") throws -> (name: String, id: String) {
         let name = "tsbot-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let id = try podman(["run", "-d", "--name", name, "--network", network, "localhost/bbox:latest",
-                             "sh", "-c", "trap 'exit 0' TERM; echo '\(logLine)'; echo 'bot warning' >&2; while true; do sleep 1; done"])
+                             "sh", "-c", "trap 'exit 0' TERM; echo x > /tmp/dropped-by-intruder; echo '\(logLine)'; echo 'bot warning' >&2; while true; do sleep 1; done"])
         for net in extra { try podman(["network", "connect", "--alias", "\(name)-alias", net, name]) }
         return (name, id)
     }
