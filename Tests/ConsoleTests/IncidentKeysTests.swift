@@ -83,6 +83,7 @@ struct IncidentKeysTests {
         #expect(engine.disconnects == 0, "a wrong name must not touch the engine")
         #expect(screenText(h).contains("nothing done"))
         #expect(try h.store.auditEntries().map(\.result) == [.refused])
+        #expect(try h.store.auditEntries().first?.target == "ai-trading-bot")
 
         drive(h, worker, h.press(.character("I")))
         h.type("ai-trading-bot")
@@ -100,6 +101,9 @@ struct IncidentKeysTests {
         let audit = screenText(h)
         #expect(audit.contains("Audit log · 2 action(s)"))
         #expect(audit.contains("isolate") && audit.contains("refused") && audit.contains("oncall"))
+        #expect(audit.contains(#"detail   [{"network":"trading""#), "the selected action's detail is shown in full")
+        h.press(.down)
+        #expect(screenText(h).contains("not confirmed: typed 'ai-trading-bto'"))
     }
 
     @Test("Esc cancels the prompt; stop-trading asks for the bot's configured name")

@@ -125,7 +125,10 @@ extension ConsoleState {
             guard confirmation.typed == confirmation.expected else {
                 let reason = "not confirmed: typed '\(confirmation.typed)', expected '\(confirmation.expected)'"
                 setMessage("'\(confirmation.typed)' is not '\(confirmation.expected)': nothing done", error: true)
-                return [.incident(.refuse(confirmation.request, reason: reason))]
+                // The audit row names the container as the operator saw it (the request holds its id).
+                var refused = confirmation.request
+                if refused.kind.needsContainer { refused.target = confirmation.expected }
+                return [.incident(.refuse(refused, reason: reason))]
             }
             incident?.running = true
             incident?.progress = "\(confirmation.request.kind.rawValue) \(confirmation.expected)…"

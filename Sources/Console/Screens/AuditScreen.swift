@@ -10,8 +10,16 @@ enum AuditScreen {
                      x: rect.x + 1, y: rect.y + 1, role: .dim)
             return 1
         }
-        grid.box(rect, role: .focusedBorder, title: "Audit log · \(entries.count) action(s)")
-        let inner = rect.inset(1)
+        // Tall terminals show the selected action in full below the list: the message is cut in
+        // a row, and the detail (networks disconnected, archive digest) is what one looks for.
+        var listRect = rect
+        if rect.height >= 20, let selected = entries[safe: state.top.selection] {
+            let (top, bottom) = rect.splitBottom(8)
+            listRect = top
+            drawDetail(selected, in: bottom, grid: &grid)
+        }
+        grid.box(listRect, role: .focusedBorder, title: "Audit log · \(entries.count) action(s)")
+        let inner = listRect.inset(1)
         guard inner.height > 1 else { return 1 }
         let columns: [(String, Int)] = [("WHEN", 9), ("ACTION", 13), ("TARGET", 18), ("RESULT", 8), ("MS", 7), ("WHO", 24), ("VIA", 8)]
         var x = inner.x
@@ -48,6 +56,21 @@ enum AuditScreen {
             if first + offset == selected { grid.restyle(Rect(x: body.x, y: y, width: body.width, height: 1), role: .selection) }
         }
         return body.height
+    }
+}
+
+extension AuditScreen {
+    static func drawDetail(_ e: AuditEntry, in rect: Rect, grid: inout ScreenGrid) {
+        grid.box(rect, role: .border, title: "#\(e.id) \(e.action) \(e.target ?? "")")
+        let inner = rect.inset(1).shifted(dx: 1)
+        let width = inner.width
+        var lines: [StyledLine] = []
+        let times = e.started.rfc3339(fractionDigits: 3) + (e.finished.map { " → " + $0.rfc3339(fractionDigits: 3) } ?? " (not finished)")
+        lines += StyledLine.field("when", times, width: width, labelWidth: 8)
+        lines += StyledLine.field("who", "\(e.who.summary) via \(e.via)", width: width, labelWidth: 8)
+        lines += StyledLine.field("result", e.result.rawValue + " · " + (e.message ?? ""), width: width, labelWidth: 8)
+        lines += StyledLine.field("detail", e.detail, width: width, labelWidth: 8, role: .dim)
+        _ = ScrollText.draw(lines, scroll: 0, in: inner, grid: &grid)
     }
 }
 
