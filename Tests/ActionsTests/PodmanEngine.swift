@@ -31,6 +31,9 @@ final class PodmanEngine: @unchecked Sendable {
             if tool == "/usr/bin/nc" { continue }   // nc runs inside the container (busybox), not on the host
             throw Failure(description: "\(tool) is missing: the isolation tests need a real container engine; run: \(Self.installLine)")
         }
+        guard geteuid() == 0 else {
+            throw Failure(description: "the engine tests run rootful podman (bridge networks, netavark): run them as root")
+        }
         base = makeTemporaryDirectory(prefix: "tradsec-podman")
         socket = base + "/podman.sock"
         environment = ["PATH=/usr/bin:/bin:/usr/sbin:/sbin", "HOME=" + base, "LANG=C.UTF-8",
