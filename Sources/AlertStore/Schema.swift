@@ -102,6 +102,7 @@ enum Schema {
             // Lets a restarted follower recognise the copy logrotate's copytruncate made.
             try db.execute(sql: "ALTER TABLE follow_checkpoints ADD COLUMN tail BLOB")
         }
+        migrator.registerMigration("v4: audit log") { db in try Audit.createTables(db) }
         migrator.registerMigration(ProcessingSchema.migrationName) { db in try ProcessingSchema.create(db) }
         return migrator
     }

@@ -5,6 +5,8 @@ public enum Action: String, CaseIterable, Sendable {
     case nextPane = "next-pane", previousPane = "previous-pane"
     case filter, command, acknowledge, silence, pause
     case containers, overview, sort, redraw
+    // Incident actions (docs/actions.md); hidden and refused with --read-only.
+    case stopTrading = "stop-trading", isolate, restore, backup, forensics, audit
 
     /// One line for the help screen.
     public var summary: String {
@@ -30,6 +32,12 @@ public enum Action: String, CaseIterable, Sendable {
         case .overview: return "overview screen"
         case .sort: return "change the sort column (containers)"
         case .redraw: return "redraw the screen"
+        case .stopTrading: return "STOP TRADING: the bot's emergency endpoint (type its name to confirm)"
+        case .isolate: return "isolate the selected container from every network (type its name to confirm)"
+        case .restore: return "restore the selected container's networks"
+        case .backup: return "back up the configured data paths (tar.gz + SHA-256)"
+        case .forensics: return "forensics bundle of the selected container"
+        case .audit: return "audit log: every incident action, who, when, result"
         }
     }
 }
@@ -50,6 +58,8 @@ public struct KeyMap: Equatable, Sendable {
         (.character("a"), .acknowledge), (.character("s"), .silence), (.character("p"), .pause),
         (.character("c"), .containers), (.character("o"), .overview), (.character("S"), .sort),
         (.control("l"), .redraw),
+        (.character("X"), .stopTrading), (.character("I"), .isolate), (.character("R"), .restore),
+        (.character("B"), .backup), (.character("F"), .forensics), (.character("A"), .audit),
     ]
 
     public init() {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Actions
 import AlertStore
 import TradsecCore
 
@@ -10,6 +11,8 @@ public enum ConsoleLauncher {
         public var databasePath: String
         public var theme: String?
         public var readOnly = false
+        /// Incident actions run as dry runs (they say what they would do).
+        public var dryRunActions = false
         public var sources: [String] = []
         public var configPath: String?
         /// Sources built by the caller (kinds this library cannot build: raw events through
@@ -51,13 +54,28 @@ public enum ConsoleLauncher {
         var state = ConsoleState(readOnly: options.readOnly, themeName: theme.name, hostname: hostName())
         state.keyMap = config.keyMap
         state.labelHosts = sources.contains { $0 is ProcessorSource }
+        // Incident actions: off (keys refuse, help hides them) in a read-only console.
+        var incidentWorker: IncidentWorker?
+        if !options.readOnly {
+            // A broken actions section must not keep the console from opening mid-incident:
+            // the console runs, and the action keys say what is wrong with the config.
+            do {
+                let actionsConfig = try ActionsConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath)
+                incidentWorker = IncidentWorker(runner: ActionRunner(config: actionsConfig, store: store))
+                state.incident = IncidentState(stopTradingName: actionsConfig.stopTrading.name, dryRun: options.dryRunActions)
+            } catch {
+                state.incident = IncidentState(stopTradingName: "", configError: "\(error)")
+                state.setMessage("incident actions are off: \(error)", error: true)
+            }
+        }
         let signals = SignalFlags()
         defer { signals.cancel() }
         let terminal: CursesTerminal
         do { terminal = try CursesTerminal.onTerminal(theme: theme, environment: environment) } catch {
             throw LaunchError(description: "\(error)", exitCode: 2)
         }
-        let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment)
+        let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment,
+                                     incidentWorker: incidentWorker)
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })
         terminal.shutdown()
     }

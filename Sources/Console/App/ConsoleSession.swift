@@ -15,6 +15,8 @@ public final class ConsoleSession {
     public let sources: [ConsoleSource]
     public let terminal: CursesTerminal
     public let environment: [String: String]
+    /// Runs incident actions off the UI thread (nil: none, e.g. --read-only).
+    public let incidentWorker: IncidentWorker?
     private var dirty = true
     /// A key changed the screen: draw now, not at the next frame slot (data frames are the
     /// ones to coalesce; keys come at human speed).
@@ -25,7 +27,8 @@ public final class ConsoleSession {
     public private(set) var framesDrawn = 0
 
     public init(state: ConsoleState, store: AlertStore, sources: [ConsoleSource], terminal: CursesTerminal,
-                environment: [String: String]) {
+                environment: [String: String], incidentWorker: IncidentWorker? = nil) {
+        self.incidentWorker = incidentWorker
         self.state = state
         self.loader = DataLoader(store: store, readOnly: state.readOnly)
         self.sources = sources
@@ -41,6 +44,9 @@ public final class ConsoleSession {
     }
 
     public func stop() {
+        // An action half done is worse than a console that closes a moment later: let it
+        // finish (its own timeouts bound the wait) so its audit row is completed.
+        incidentWorker?.waitUntilIdle()
         for s in sources { s.stop() }
         loader.stop()
     }
@@ -58,6 +64,10 @@ public final class ConsoleSession {
     public func pump(now: Double = monotonicSeconds(), force: Bool = false) -> Bool {
         for result in loader.takeResults() {
             state.apply(result)
+            dirty = true
+        }
+        for result in incidentWorker?.takeResults() ?? [] {
+            state.applyIncident(result)
             dirty = true
         }
         let statuses = sources.map(\.status)
@@ -102,6 +112,7 @@ public final class ConsoleSession {
             case .leave(let slot): loader.leave(slot: slot)
             case .setPaused(let paused): loader.setPaused(paused)
             case .redraw: terminal.invalidate()
+            case .incident(let work): incidentWorker?.submit(work)
             case .setTheme(let name):
                 do {
                     let theme = try ThemeLoader.load(name)

@@ -18,6 +18,8 @@ extension ConsoleState {
             return chooseSilence(key, rule: rule, container: container)
         case .silenceDuration(let kind, let value, let label, let text):
             return typeSilenceDuration(key, kind: kind, value: value, label: label, text: text)
+        case .confirmIncident(let confirmation):
+            return typeConfirmation(key, confirmation)
         }
     }
 
@@ -68,6 +70,8 @@ extension ConsoleState {
             }
         case .redraw:
             return [.redraw]
+        case .stopTrading, .isolate, .restore, .backup, .forensics, .audit:
+            return startIncident(action)
         }
         return []
     }
@@ -144,7 +148,7 @@ extension ConsoleState {
         case .alert:
             guard let d = alertDetail, let stored = (d.sameRule + d.sameContainer + d.sameProcess)[safe: top.selection] else { return [] }
             return push(.alert(stored))
-        case .help:
+        case .help, .audit:
             return []
         }
     }

@@ -8,6 +8,7 @@ public enum ScreenKind: Equatable, Sendable {
     case container(String)
     case alert(StoredAlert)
     case help
+    case audit
 
     var liveSlot: Int? {
         switch self {
@@ -29,6 +30,8 @@ public enum InputMode: Equatable, Sendable {
     case silenceChoice(rule: String, container: ContainerRef)
     /// How long to silence for (`1h`, `30m`…).
     case silenceDuration(kind: Silence.Kind, value: String, label: String, text: String)
+    /// A destructive incident action waits for the operator to type the target's name.
+    case confirmIncident(IncidentConfirmation)
 
     public var isPrompt: Bool { self != .normal }
 }
@@ -42,6 +45,8 @@ public enum Effect: Equatable, Sendable {
     case setTheme(String)
     case setPaused(Bool)
     case redraw
+    /// Run an incident action, or load the audit log (the incident worker, off the UI thread).
+    case incident(IncidentWork)
 }
 
 /// A screen and where its cursor is.
@@ -88,6 +93,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var message: String?
     public var messageIsError = false
     public var quitRequested = false
+    /// Incident actions: what the console knows of them (nil: not available, e.g. --read-only).
+    public var incident: IncidentState?
 
     public init(readOnly: Bool = false, themeName: String = "default", hostname: String = "localhost", filter: ViewFilter = ViewFilter()) {
         self.readOnly = readOnly
@@ -110,6 +117,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .container(let id): return [.load(.container(id, filter))]
         case .alert(let stored): return [.load(.alert(stored))]
         case .help: return []
+        case .audit: return [.incident(.loadAudit)]
         }
     }
 
@@ -150,7 +158,8 @@ public struct ConsoleState: Equatable, Sendable {
         case .containers: return containers?.count ?? 0
         case .container: return containerDetail?.recent.count ?? 0
         case .alert: return alertDetail.map { $0.sameRule.count + $0.sameContainer.count + $0.sameProcess.count } ?? 0
-        case .help: return HelpScreen.lineCount(keyMap)
+        case .help: return HelpScreen.lineCount(keyMap, incidentActions: !readOnly)
+        case .audit: return incident?.auditEntries?.count ?? 0
         }
     }
 

@@ -70,8 +70,14 @@ enum Footer {
         case .silenceDuration(let kind, _, let label, let text):
             let used = grid.put("silence \(kind.rawValue) \(label) for: " + text, x: rect.x, y: y, role: .prompt, maxWidth: rect.width - 1)
             return (min(rect.maxX - 1, rect.x + used), y)
+        case .confirmIncident(let confirmation):
+            return IncidentFooter.drawPrompt(confirmation, in: rect, grid: &grid)
         case .normal:
             break
+        }
+        if let line = state.incident?.progress {
+            grid.put(line, x: rect.x, y: y, role: .prompt, maxWidth: rect.width)
+            return nil
         }
         if let message = state.message {
             grid.put(message, x: rect.x, y: y, role: state.messageIsError ? .bad : .footer, maxWidth: rect.width)
@@ -103,6 +109,8 @@ enum Footer {
             return [(.help, "help"), (.down, "scroll"), (.nextPane, "related"), (.open, "open related"), (.acknowledge, "ack"),
                     (.silence, "silence"), (.back, "back"), (.quit, "quit")]
         case .help:
+            return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
+        case .audit:
             return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
         }
     }

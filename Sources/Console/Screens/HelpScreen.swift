@@ -1,8 +1,8 @@
 /// Every key, from the live key map (so rebinding in the config shows here), and the commands.
 public enum HelpScreen {
-    static func lines(_ keyMap: KeyMap) -> [StyledLine] {
+    static func lines(_ keyMap: KeyMap, incidentActions: Bool = true) -> [StyledLine] {
         var lines: [StyledLine] = [StyledLine("Keys", .title)]
-        for action in Action.allCases {
+        for action in Action.allCases where incidentActions || !action.isIncident {
             let keys = keyMap.keys(for: action).map(\.label).joined(separator: " ")
             lines.append(StyledLine(segments: [(pad(keys.isEmpty ? "(unbound)" : keys, 22), .key), ("  " + action.summary, .normal)]))
         }
@@ -31,11 +31,11 @@ public enum HelpScreen {
         return lines
     }
 
-    static func lineCount(_ keyMap: KeyMap) -> Int { lines(keyMap).count }
+    static func lineCount(_ keyMap: KeyMap, incidentActions: Bool = true) -> Int { lines(keyMap, incidentActions: incidentActions).count }
 
     static func draw(_ state: ConsoleState, in rect: Rect, grid: inout ScreenGrid) -> Int {
         grid.box(rect, role: .focusedBorder, title: "Help")
-        return ScrollText.draw(lines(state.keyMap), scroll: state.top.selection, in: rect.inset(1).shifted(dx: 1), grid: &grid)
+        return ScrollText.draw(lines(state.keyMap, incidentActions: !state.readOnly), scroll: state.top.selection, in: rect.inset(1).shifted(dx: 1), grid: &grid)
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

@@ -25,8 +25,11 @@ struct ConsoleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Colour theme: default, high-contrast, solarized-dark, monochrome, or a .yaml path.", valueName: "name"))
     var theme: String?
 
-    @Flag(help: "Never write to the history (no acknowledgements, silences or sources).")
+    @Flag(help: "Never write to the history (no acknowledgements, silences or sources); no incident actions.")
     var readOnly = false
+
+    @Flag(help: "Incident actions (X I R B F) only say what they would do.")
+    var dryRun = false
 
     @Option(name: .customLong("source"), help: ArgumentHelp("Feed the history while the console runs: \(SourceSpec.help). Repeatable.",
                                                            valueName: "spec"))
@@ -43,6 +46,7 @@ struct ConsoleCommand: ParsableCommand {
         var options = ConsoleLauncher.Options(databasePath: store.path)
         options.theme = theme
         options.readOnly = readOnly
+        options.dryRunActions = dryRun
         options.configPath = config
         // events=PATH needs the rule engine, which the executable links: built here.
         for spec in sources {

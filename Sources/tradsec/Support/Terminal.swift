@@ -31,8 +31,8 @@ enum Terminal {
         }
     }
 
-    static func printError(_ text: String) {
-        let line = text + "\n"
+    static func printError(_ text: String, newline: Bool = true) {
+        let line = newline ? text + "\n" : text
         _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
     }
 }

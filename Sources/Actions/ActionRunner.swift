@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import TradsecCore
+
+/// One action as asked for, by the CLI or the console.
+public struct ActionRequest: Sendable, Equatable {
+    public var kind: ActionKind
+    /// A container name or id prefix (isolate, restore, forensics); ignored by the others.
+    public var target: String?
+    public var dryRun: Bool
+    /// Why (sent to the trading bot with stop-trading, kept in the audit row).
+    public var reason: String?
+    /// The incident a forensics bundle belongs to (names its directory).
+    public var incident: String?
+    /// `cli` or `console`: kept in the audit row.
+    public var via: String
+
+    public init(kind: ActionKind, target: String? = nil, dryRun: Bool = false, reason: String? = nil,
+                incident: String? = nil, via: String = "cli") {
+        self.kind = kind
+        self.target = target
+        self.dryRun = dryRun
+        self.reason = reason
+        self.incident = incident
+        self.via = via
+    }
+}
+
+/// How an action ended, for the operator and for exit codes.
+public struct ActionReport: Sendable, Equatable {
+    public var kind: ActionKind
+    /// The target as resolved (container name), or as given when it could not be resolved.
+    public var target: String?
+    public var result: AuditEntry.Result
+    public var message: String
+    public var latencyMilliseconds: Double
+    public var auditID: Int64?
+    /// Why it failed, when it did.
+    public var failure: ActionError.Kind?
+}
+
+/// Runs incident actions: resolves and validates the target against the engine, runs the
+/// action (or only describes it, for a dry run) and records every attempt in the audit log —
+/// a `started` row first, completed at the end. If the audit log cannot be written, nothing is done.
+public struct ActionRunner: Sendable {
+    public let config: ActionsConfig
+    public let store: AlertStore
+    public let who: AuditIdentity
+    public let environment: [String: String]
+
+    public init(config: ActionsConfig, store: AlertStore, who: AuditIdentity = OperatorIdentity.current(),
+                environment: [String: String] = ProcessEnvironment.all) {
+        self.config = config
+        self.store = store
+        self.who = who
+        self.environment = environment
+    }
+
+    public var engine: DockerEngineClient { DockerEngineClient(config: config.docker) }
+
+    /// What the operator must type to confirm a destructive action: the container's name as the
+    /// engine lists it, or the trading bot's configured name. Throws when the target is unknown.
+    public func confirmationName(for request: ActionRequest) throws(ActionError) -> String {
+        if request.kind.needsContainer { return try engine.resolve(request.target ?? "").name }
+        return config.stopTrading.name
+    }
+
+    /// Records an attempt the operator called off (wrong name typed, no terminal to ask on).
+    @discardableResult
+    public func refuse(_ request: ActionRequest, reason: String) -> ActionReport {
+        var report = ActionReport(kind: request.kind, target: request.target, result: .refused, message: reason,
+                                  latencyMilliseconds: 0, auditID: nil, failure: nil)
+        if let id = try? store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via) {
+            try? store.finishAudit(id: id, result: .refused, message: reason, latencyMilliseconds: 0)
+            report.auditID = id
+        }
+        return report
+    }
+
+    /// Runs `request`; `progress` hears each step (the console shows it; called on this thread).
+    public func run(_ request: ActionRequest, progress: (String) -> Void = { _ in }) -> ActionReport {
+        let started = monotonicMilliseconds()
+        let auditID: Int64
+        do {
+            auditID = try store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via,
+                                           detail: request.reason.map { JSONWriter.string(.object(JSONObject([("reason", .string($0))]))) })
+        } catch {
+            return ActionReport(kind: request.kind, target: request.target, result: .failed,
+                                message: "cannot write the audit log, so nothing was done: \(error)",
+                                latencyMilliseconds: 0, auditID: nil, failure: .unavailable)
+        }
+        var target = request.target
+        let result: AuditEntry.Result
+        let message: String
+        var detail: String?
+        var failure: ActionError.Kind?
+        do {
+            let outcome = try perform(request, auditID: auditID, resolved: &target, progress: progress)
+            result = request.dryRun ? .dryRun : .ok
+            message = outcome.message
+            detail = outcome.detail
+        } catch {
+            result = error.kind == .badTarget ? .refused : .failed
+            message = error.message
+            failure = error.kind
+        }
+        let latency = monotonicMilliseconds() - started
+        do {
+            try store.finishAudit(id: auditID, result: result, message: message, latencyMilliseconds: latency, detail: detail, target: target)
+        } catch {
+            return ActionReport(kind: request.kind, target: target, result: result,
+                                message: message + " (but the audit row could not be completed: \(error))",
+                                latencyMilliseconds: latency, auditID: auditID, failure: failure ?? .unavailable)
+        }
+        return ActionReport(kind: request.kind, target: target, result: result, message: message,
+                            latencyMilliseconds: latency, auditID: auditID, failure: failure)
+    }
+
+    private func perform(_ request: ActionRequest, auditID: Int64, resolved target: inout String?,
+                         progress: (String) -> Void) throws(ActionError) -> (message: String, detail: String?) {
+        switch request.kind {
+        case .stopTrading:
+            let stop = StopTrading(config: config.stopTrading, environment: environment)
+            target = config.stopTrading.name
+            if request.dryRun { return (stop.plan, nil) }
+            progress("POST \(config.stopTrading.url)")
+            let outcome = try stop.send(reason: request.reason ?? "operator request", who: who)
+            return (outcome.message, JSONWriter.string(.object(JSONObject([
+                ("url", .string(config.stopTrading.url)), ("status", .int(Int64(outcome.status))),
+                ("latency_ms", .double(outcome.latencyMilliseconds)),
+            ]))))
+        case .backup:
+            let backup = BackupArchive(config: config.backup)
+            if request.dryRun { return (try backup.plan(), nil) }
+            progress("archiving \(config.backup.paths.count) path(s)")
+            let outcome = try backup.create()
+            return (outcome.message, outcome.detail)
+        case .isolate, .restore, .forensics:
+            progress("checking \(request.target ?? "?") against the engine's container list")
+            let container = try engine.resolve(request.target ?? "")
+            target = container.name
+            return try perform(request, on: container, auditID: auditID, progress: progress)
+        }
+    }
+
+    /// The container actions, once the target is one the engine lists.
+    private func perform(_ request: ActionRequest, on container: EngineContainer, auditID: Int64,
+                         progress: (String) -> Void) throws(ActionError) -> (message: String, detail: String?) {
+        let isolation = ContainerIsolation(engine: engine, store: store)
+        switch request.kind {
+        case .isolate:
+            let outcome: ContainerIsolation.Outcome
+            if request.dryRun {
+                outcome = try isolation.planIsolate(container)
+            } else {
+                progress("disconnecting \(container.name) from its networks")
+                outcome = try isolation.isolate(container, auditID: auditID)
+            }
+            return (outcome.message, outcome.detail)
+        case .restore:
+            let outcome: ContainerIsolation.Outcome
+            if request.dryRun {
+                outcome = try isolation.planRestore(container)
+            } else {
+                progress("reconnecting \(container.name)")
+                outcome = try isolation.restore(container)
+            }
+            return (outcome.message, outcome.detail)
+        case .forensics:
+            let bundle = ForensicsBundle(config: config.forensics, engine: engine, store: store)
+            if request.dryRun { return (bundle.plan(container, incident: request.incident), nil) }
+            progress("collecting evidence for \(container.name)")
+            let outcome = try bundle.create(container, incident: request.incident, who: who)
+            return (outcome.message, outcome.detail)
+        case .stopTrading, .backup:
+            throw ActionError("\(request.kind.rawValue) does not act on a container")
+        }
+    }
+}
+
+func monotonicMilliseconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TradsecCore
+
+/// Files written the crash-safe way: a temporary name in the same directory, fsync, rename,
+/// fsync of the directory. A reader (or a crash) never sees half an archive under the final name.
+enum FileOps {
+    static func errorText() -> String { String(cString: strerror(errno)) }
+
+    static func makeDirectory(_ path: String) throws(ActionError) {
+        do { try Paths.makeDirectory(path) } catch { throw ActionError(error.message, kind: .config) }
+    }
+
+    /// Writes `bytes` to a new file `path` (mode 0600) and fsyncs it.
+    static func write(_ bytes: [UInt8], to path: String) throws(ActionError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ActionError("cannot create \(path): \(errorText())") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ActionError("cannot write \(path): \(errorText())")
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0 else { throw ActionError("cannot fsync \(path): \(errorText())") }
+    }
+
+    static func fsyncPath(_ path: String, directory: Bool = false) throws(ActionError) {
+        let fd = open(path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC)
+        guard fd >= 0 else { throw ActionError("cannot open \(path): \(errorText())") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw ActionError("cannot fsync \(path): \(errorText())") }
+    }
+
+    /// Renames `from` to `to` (same directory) and makes the rename durable.
+    static func commit(_ from: String, to: String) throws(ActionError) {
+        guard rename(from, to) == 0 else { throw ActionError("cannot rename \(from) to \(to): \(errorText())") }
+        try fsyncPath(parent(of: to), directory: true)
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Removes a directory tree (a temporary bundle that failed half way).
+    static func removeTree(_ path: String) {
+        if let dir = opendir(path) {
+            while let e = readdir(dir) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                let child = path + "/" + name
+                if isDirectory(child) { removeTree(child) } else { unlink(child) }
+            }
+            closedir(dir)
+        }
+        rmdir(path)
+    }
+
+    /// The last `maxBytes` of a file, cut to whole lines; nil when it cannot be read.
+    static func tail(_ path: String, maxBytes: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        let start = max(0, Int(st.st_size) - maxBytes)
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) - start)
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(start + got)) }
+            if n <= 0 { break }
+            got += n
+        }
+        bytes.removeLast(bytes.count - got)
+        if start > 0, let newline = bytes.firstIndex(of: 0x0A) { bytes.removeFirst(newline + 1) }
+        return bytes
+    }
+
+    static func timestampName(_ time: Timestamp) -> String {
+        // 2026-11-22T14-05-09Z: sortable, no colons (safe in file names everywhere).
+        String(time.rfc3339(fractionDigits: 0).map { $0 == ":" ? "-" : $0 })
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and line breaks.
+    var trimmedLines: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

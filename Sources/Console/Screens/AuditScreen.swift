@@ -1,0 +1,85 @@
+import Actions
+import AlertStore
+import TradsecCore
+
+/// The audit log: every incident action, newest first (the same rows as `tradsec audit`).
+enum AuditScreen {
+    static func draw(_ state: ConsoleState, now: Timestamp, in rect: Rect, grid: inout ScreenGrid) -> Int {
+        guard let entries = state.incident?.auditEntries else {
+            grid.put(state.incident == nil ? "read-only: incident actions are off" : "loading the audit log…",
+                     x: rect.x + 1, y: rect.y + 1, role: .dim)
+            return 1
+        }
+        // Tall terminals show the selected action in full below the list: the message is cut in
+        // a row, and the detail (networks disconnected, archive digest) is what one looks for.
+        var listRect = rect
+        if rect.height >= 20, let selected = entries[safe: state.top.selection] {
+            let (top, bottom) = rect.splitBottom(8)
+            listRect = top
+            drawDetail(selected, in: bottom, grid: &grid)
+        }
+        grid.box(listRect, role: .focusedBorder, title: "Audit log · \(entries.count) action(s)")
+        let inner = listRect.inset(1)
+        guard inner.height > 1 else { return 1 }
+        let columns: [(String, Int)] = [("WHEN", 9), ("ACTION", 13), ("TARGET", 18), ("RESULT", 8), ("MS", 7), ("WHO", 24), ("VIA", 8)]
+        var x = inner.x
+        for (title, w) in columns where x < inner.maxX {
+            grid.putPadded(title, x: x, y: inner.y, width: min(w, inner.maxX - x), role: .title)
+            x += w + 1
+        }
+        if x < inner.maxX { grid.put("MESSAGE", x: x, y: inner.y, role: .title) }
+        let body = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
+        if entries.isEmpty {
+            grid.put("no incident actions recorded", x: body.x + 1, y: body.y, role: .dim)
+            return body.height
+        }
+        let selected = state.top.selection
+        let first = selected < body.height ? 0 : selected - body.height + 1
+        for (offset, e) in entries.dropFirst(first).prefix(body.height).enumerated() {
+            let y = body.y + offset
+            let resultRole: StyleRole = switch e.result {
+            case .ok: .good
+            case .failed, .refused: .bad
+            case .dryRun, .started: .warning
+            }
+            let cells: [(String, StyleRole)] = [
+                (Formatting.age(e.started, now: now), .dim), (e.action, .label), (e.target ?? "", .normal),
+                (e.result.rawValue, resultRole), (e.latencyMilliseconds.map { "\(Int($0.rounded()))" } ?? "", .dim),
+                (e.who.summary, .normal), (e.via, .dim),
+            ]
+            var x = body.x
+            for (i, (_, w)) in columns.enumerated() where x < body.maxX {
+                grid.putPadded(cells[i].0, x: x, y: y, width: min(w, body.maxX - x), role: cells[i].1)
+                x += w + 1
+            }
+            if x < body.maxX { grid.put(e.message ?? "", x: x, y: y, role: .normal, maxWidth: body.maxX - x) }
+            if first + offset == selected { grid.restyle(Rect(x: body.x, y: y, width: body.width, height: 1), role: .selection) }
+        }
+        return body.height
+    }
+}
+
+extension AuditScreen {
+    static func drawDetail(_ e: AuditEntry, in rect: Rect, grid: inout ScreenGrid) {
+        grid.box(rect, role: .border, title: "#\(e.id) \(e.action) \(e.target ?? "")")
+        let inner = rect.inset(1).shifted(dx: 1)
+        let width = inner.width
+        var lines: [StyledLine] = []
+        let times = e.started.rfc3339(fractionDigits: 3) + (e.finished.map { " → " + $0.rfc3339(fractionDigits: 3) } ?? " (not finished)")
+        lines += StyledLine.field("when", times, width: width, labelWidth: 8)
+        lines += StyledLine.field("who", "\(e.who.summary) via \(e.via)", width: width, labelWidth: 8)
+        lines += StyledLine.field("result", e.result.rawValue + " · " + (e.message ?? ""), width: width, labelWidth: 8)
+        lines += StyledLine.field("detail", e.detail, width: width, labelWidth: 8, role: .dim)
+        _ = ScrollText.draw(lines, scroll: 0, in: inner, grid: &grid)
+    }
+}
+
+/// The confirmation prompt on the bottom line.
+enum IncidentFooter {
+    static func drawPrompt(_ c: IncidentConfirmation, in rect: Rect, grid: inout ScreenGrid) -> (x: Int, y: Int)? {
+        let label = "\(c.request.kind.rawValue.uppercased()) — type \(c.expected) to confirm (Esc cancels): "
+        let used = grid.put(label, x: rect.x, y: rect.y, role: .bad, maxWidth: rect.width - 1)
+        let typed = grid.put(c.typed, x: rect.x + used, y: rect.y, role: .prompt, maxWidth: max(0, rect.width - used - 1))
+        return (min(rect.maxX - 1, rect.x + used + typed), rect.y)
+    }
+}

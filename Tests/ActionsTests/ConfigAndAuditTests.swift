@@ -1,0 +1,71 @@
+import Actions
+import AlertStore
+import Testing
+import TradsecCore
+
+@Suite("Actions config, operator identity, audit log")
+struct ConfigAndAuditTests {
+    @Test("the actions section is read; relative paths are relative to the config file")
+    func parse() throws {
+        let yaml = """
+            theme: default
+            actions:
+              stop_trading: {url: "http://127.0.0.1:9999/api/emergency/stop", timeout: 1500ms, name: alpha-bot, token_env: BOT_TOKEN}
+              docker: {socket: /run/podman.sock, api_version: "1.43"}
+              backup: {paths: [data, /var/lib/bot/logs], dir: backups}
+              forensics: {dir: forensics, falco_log: /var/log/falco.json, log_lines: 100}
+            """
+        let c = try ActionsConfig.parse(yaml, source: "/etc/tradsec/config.yaml", baseDirectory: "/etc/tradsec")
+        #expect(c.stopTrading.url == "http://127.0.0.1:9999/api/emergency/stop")
+        #expect(c.stopTrading.timeoutSeconds == 1.5)
+        #expect(c.stopTrading.name == "alpha-bot" && c.stopTrading.tokenEnvironment == "BOT_TOKEN")
+        #expect(c.docker.socket == "/run/podman.sock" && c.docker.apiVersion == "1.43")
+        #expect(c.backup.paths == ["/etc/tradsec/data", "/var/lib/bot/logs"])
+        #expect(c.backup.directory == "/etc/tradsec/backups")
+        #expect(c.forensics.directory == "/etc/tradsec/forensics" && c.forensics.falcoLog == "/var/log/falco.json" && c.forensics.logLines == 100)
+        // No actions section: the documented defaults.
+        let d = try ActionsConfig.parse("theme: x\n", source: "c.yaml", baseDirectory: "/")
+        #expect(d.stopTrading.url == "http://127.0.0.1:8000/api/emergency/stop" && d.stopTrading.timeoutSeconds == 5)
+        #expect(d.docker.socket == "/var/run/docker.sock")
+    }
+
+    @Test("unknown keys and bad values are refused with file:line", arguments: [
+        ("actions:\n  docker:\n    sokcet: /x\n", "c.yaml:3: unknown key 'sokcet' in actions.docker"),
+        ("actions:\n  stop_trading: {timeout: soon}\n", "c.yaml:2: timeout must be a duration"),
+        ("actions:\n  stop_trading:\n    url: file:///etc/passwd\n", "c.yaml:3: stop_trading.url must be an http"),
+        ("actions:\n  isolate: {}\n", "c.yaml:2: unknown key 'isolate' in actions"),
+        ("actions:\n  backup: {paths: data}\n", "c.yaml:2: backup.paths must be a list"),
+    ])
+    func refused(yaml: String, expected: String) {
+        #expect {
+            _ = try ActionsConfig.parse(yaml, source: "c.yaml", baseDirectory: "/")
+        } throws: { error in
+            "\(error)".hasPrefix(expected)
+        }
+    }
+
+    @Test("who: the user, sudo's user and the SSH client come from the environment")
+    func identity() {
+        let id = OperatorIdentity.identity(user: "root", environment: ["SUDO_USER": "alice", "SSH_CLIENT": "203.0.113.9 52211 22"])
+        #expect(id == AuditIdentity(user: "root", sudoUser: "alice", sshClient: "203.0.113.9 52211"))
+        let conn = OperatorIdentity.identity(user: "bob", environment: ["SSH_CONNECTION": "198.51.100.4 40000 10.0.0.1 22"])
+        #expect(conn.sshClient == "198.51.100.4 40000" && conn.sudoUser == nil)
+        #expect(OperatorIdentity.identity(user: "carol", environment: [:]).summary == "carol")
+    }
+
+    @Test("an attempt is on record from its start; a refusal is recorded too")
+    func auditRows() throws {
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let who = AuditIdentity(user: "alice")
+        let id = try ws.store.beginAudit(action: "isolate", target: "bot", who: who, via: "cli")
+        #expect(try ws.store.auditEntry(id: id)?.result == .started)
+        try ws.store.finishAudit(id: id, result: .ok, message: "done", latencyMilliseconds: 12.5)
+        let done = try #require(try ws.store.auditEntry(id: id))
+        #expect(done.result == .ok && done.finished != nil && done.latencyMilliseconds == 12.5)
+        let refused = ws.runner(ActionsConfig()).refuse(ActionRequest(kind: .isolate, target: "bot"), reason: "typed 'bto', not 'bot'")
+        #expect(try ws.store.auditEntry(id: try #require(refused.auditID))?.result == .refused)
+        #expect(try ws.store.auditEntries(since: Timestamp.now().adding(nanoseconds: 60_000_000_000)).isEmpty)
+        #expect(try ws.store.auditEntries().count == 2)
+    }
+}

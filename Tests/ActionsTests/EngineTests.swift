@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Actions
+import AlertStore
+import Testing
+import TestSupport
+import TradsecCore
+
+/// Against a real podman engine (Docker Engine API on a private socket), started once for the suite.
+@Suite("Isolate, restore and forensics against a real container engine", .serialized, .podmanEngine)
+struct EngineTests {
+    func config(_ engine: PodmanEngine, in ws: Workspace) -> ActionsConfig {
+        var c = ActionsConfig()
+        c.docker.socket = engine.socket
+        c.forensics.directory = ws.directory + "/forensics"
+        c.forensics.falcoLog = ws.directory + "/falco.json"
+        return c
+    }
+
+    @Test("isolate cuts the container off for real; restore (after a restart of tradsec) puts back the same networks, aliases and addresses")
+    func isolateAndRestore() throws {
+        let engine = try PodmanEngine.shared()
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let front = try engine.makeNetwork(), back = try engine.makeNetwork()
+        defer { engine.removeNetwork(front.name); engine.removeNetwork(back.name) }
+        let bot = try engine.makeContainer(network: front.name, extra: [back.name])
+        defer { engine.removeContainer(bot.name) }
+        let listener = try TCPProbeListener(address: front.gateway)
+        defer { listener.stop() }
+        #expect(engine.containerCanReach(bot.name, host: front.gateway, port: listener.port), "the probe must work before isolation")
+        let client = DockerEngineClient(socketPath: engine.socket)
+        let before = NetworkSnapshot(try client.inspect(bot.id).value)
+        #expect(Set(before.networks.keys) == [front.name, back.name])
+
+        let config = config(engine, in: ws)
+        let dry = ws.runner(config).run(ActionRequest(kind: .isolate, target: bot.name, dryRun: true))
+        #expect(dry.result == .dryRun)
+        #expect(dry.message.contains(front.name) && dry.message.contains(back.name))
+        #expect(try ws.store.isolation(containerID: bot.id) == nil)
+        #expect(NetworkSnapshot(try client.inspect(bot.id).value) == before, "a dry run changes nothing")
+
+        let isolated = ws.runner(config).run(ActionRequest(kind: .isolate, target: bot.name))
+        #expect(isolated.result == .ok, "\(isolated.message)")
+        let inspected = try client.inspect(bot.id).value
+        #expect(inspected["NetworkSettings"]?["Networks"] == .object(JSONObject()), "Networks must be {} after isolate")
+        #expect(inspected["State"]?["Running"] == .bool(true), "the container keeps running (evidence stays alive)")
+        #expect(!engine.containerCanReach(bot.name, host: front.gateway, port: listener.port), "an isolated container must not reach the host")
+
+        let again = ws.runner(config).run(ActionRequest(kind: .isolate, target: bot.name))
+        #expect(again.result == .ok && again.message.contains("already isolated"))
+
+        // A new process: a fresh store connection and runner; what to restore comes from the history.
+        let reopened = try AlertStore(path: ws.dbPath)
+        let restored = ws.runner(config, store: reopened).run(ActionRequest(kind: .restore, target: String(bot.id.prefix(12))))
+        #expect(restored.result == .ok, "\(restored.message)")
+        let after = NetworkSnapshot(try client.inspect(bot.id).value)
+        #expect(after == before, "restore must put back the same networks, addresses, MACs and aliases")
+        #expect(engine.containerCanReach(bot.name, host: front.gateway, port: listener.port), "a restored container reaches the host again")
+        #expect(try reopened.isolation(containerID: bot.id) == nil)
+
+        let notIsolated = ws.runner(config).run(ActionRequest(kind: .restore, target: bot.name))
+        #expect(notIsolated.result == .ok && notIsolated.message.contains("not isolated"))
+
+        let rows = try ws.store.auditEntries()
+        #expect(rows.map(\.action) == ["restore", "restore", "isolate", "isolate", "isolate"])
+        #expect(rows.map(\.result) == [.ok, .ok, .ok, .ok, .dryRun])
+        #expect(rows.allSatisfy { $0.target == bot.name && $0.who.user == "alice" })
+        #expect(rows[2].detail?.contains(front.name) == true, "the isolate row keeps what was disconnected")
+    }
+
+    @Test("targets are checked against the engine's own list; anything else is refused and audited")
+    func targetValidation() throws {
+        let engine = try PodmanEngine.shared()
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let net = try engine.makeNetwork()
+        defer { engine.removeNetwork(net.name) }
+        let bot = try engine.makeContainer(network: net.name)
+        defer { engine.removeContainer(bot.name) }
+        let runner = ws.runner(config(engine, in: ws))
+        for target in ["no-such-bot", "\(bot.name); rm -rf /", "../\(bot.name)", "", "abc"] {
+            let report = runner.run(ActionRequest(kind: .isolate, target: target))
+            #expect(report.result == .refused, "target '\(target)': \(report.message)")
+            #expect(report.failure == .badTarget)
+        }
+        #expect(runner.run(ActionRequest(kind: .isolate, target: "no-such-bot")).message.contains(bot.name), "the message lists what the engine has")
+        #expect(try runner.confirmationName(for: ActionRequest(kind: .isolate, target: String(bot.id.prefix(8)))) == bot.name)
+        let inspected = try DockerEngineClient(socketPath: engine.socket).inspect(bot.id).value
+        #expect(inspected["NetworkSettings"]?["Networks"]?.objectValue?.count == 1, "nothing was disconnected")
+        #expect(try ws.store.auditEntries().filter { $0.result == .refused }.count == 6)
+    }
+
+    @Test("forensics: logs, inspect, top from the engine, the container's alerts, Falco's tail, host facts, a SHA-256 manifest")
+    func forensics() throws {
+        let engine = try PodmanEngine.shared()
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let net = try engine.makeNetwork()
+        defer { engine.removeNetwork(net.name) }
+        let bot = try engine.makeContainer(network: net.name, logLine: "order book synced")
+        defer { engine.removeContainer(bot.name) }
+        let shortID = String(bot.id.prefix(12))
+        let mine = [alertLine(1, container: shortID, name: bot.name), alertLine(2, container: shortID, name: bot.name)]
+        try ws.store.insert(mine.map { try AlertDecoder.decode(line: $0) })
+        try ws.store.insert([try AlertDecoder.decode(line: alertLine(3, container: "0123456789ab", name: "other"))])
+        writeFile(ws.directory + "/falco.json", (1...50).map { alertLine($0, container: "x", name: "y") }.joined(separator: "\n") + "\n")
+        // Give the container a moment to write its log lines.
+        let deadline = monotonic() + 5
+        while monotonic() < deadline, !(try engine.podman(["logs", bot.name])).contains("order book synced") { usleep(100_000) }
+
+        let report = ws.runner(config(engine, in: ws)).run(ActionRequest(kind: .forensics, target: bot.name, incident: "INC-42"))
+        #expect(report.result == .ok, "\(report.message)")
+        let bundles = try #require(listDirectory(ws.directory + "/forensics"))
+        #expect(bundles == ["INC-42-\(bot.name)"])
+        let dir = ws.directory + "/forensics/" + bundles[0]
+        #expect(try #require(listDirectory(dir)) == ["MANIFEST.sha256", "alerts.jsonl", "changes.json", "falco-log-tail.jsonl", "host.txt",
+                                                     "inspect.json", "logs.txt", "stats.json", "top.json"])
+        #expect(readFile(dir + "/changes.json").contains("/tmp/dropped-by-intruder"), "files added since the image are listed")
+        #expect(try JSONParser.parse(readFile(dir + "/stats.json"))["memory_stats"] != nil)
+        #expect(readFile(dir + "/logs.txt").contains("stdout") && readFile(dir + "/logs.txt").contains("order book synced"))
+        #expect(readFile(dir + "/logs.txt").contains("stderr") && readFile(dir + "/logs.txt").contains("bot warning"))
+        #expect(try JSONParser.parse(readFile(dir + "/inspect.json"))["Id"]?.stringValue == bot.id)
+        #expect(readFile(dir + "/top.json").contains("sleep"))
+        #expect(readFile(dir + "/alerts.jsonl") == mine.joined(separator: "\n") + "\n", "exactly this container's alerts, Falco's bytes, oldest first")
+        #expect(readFile(dir + "/falco-log-tail.jsonl").hasSuffix(alertLine(50, container: "x", name: "y") + "\n"))
+        #expect(readFile(dir + "/host.txt").contains("collected_by: alice"))
+        // Every manifest line matches sha256sum of the file, and every file is listed.
+        let manifest = readFile(dir + "/MANIFEST.sha256").split(separator: "\n")
+        #expect(manifest.count == 8)
+        for line in manifest {
+            let digest = String(line.prefix(64)), name = String(line.dropFirst(66))
+            let (status, out, _) = runProgram(["/usr/bin/sha256sum", dir + "/" + name], in: ws.directory)
+            #expect(status == 0 && out.hasPrefix(digest), "\(name)")
+        }
+        #expect(!(listDirectory(ws.directory + "/forensics") ?? []).contains { $0.hasPrefix(".") }, "no temporary bundle left")
+    }
+}
+
+/// The parts of NetworkSettings.Networks restore must bring back.
+struct NetworkSnapshot: Equatable, CustomStringConvertible {
+    var networks: [String: String]
+    init(_ inspect: JSONValue) {
+        var n: [String: String] = [:]
+        for (name, value) in inspect["NetworkSettings"]?["Networks"]?.objectValue?.pairs.map({ ($0, $1) }) ?? [] {
+            let aliases = (value["Aliases"]?.arrayValue ?? []).compactMap(\.stringValue).sorted()
+            n[name] = "ip=\(value["IPAddress"]?.stringValue ?? "") mac=\(value["MacAddress"]?.stringValue ?? "") aliases=\(aliases)"
+        }
+        networks = n
+    }
+    var description: String { networks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ") }
+}
+
+func alertLine(_ n: Int, container: String, name: String) -> String {
+    let t = "2026-11-22T10:00:\(n < 10 ? "0" : "")\(n % 60).000000001Z"
+    return #"{"hostname":"trade-host","output":"shadow read \#(n)","output_fields":{"container.id":"\#(container)","container.name":"\#(name)","proc.name":"cat"},"priority":"Critical","rule":"Read sensitive file","source":"syscall","tags":["t"],"time":"\#(t)"}"#
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import Testing
+import TestSupport
+import TradsecCore
+
+/// `tradsec action stop-trading` on a real terminal (tmux): the operator must type the bot's name.
+@Suite(.serialized, .timeLimit(.minutes(1)), .enabled(if: TmuxSession.consoleAvailable, "needs tmux and 'tradsec console'"))
+struct ActionPromptEndToEndTests {
+    @Test func aTypedNameConfirmsAndAWrongOneCallsItOff() throws {
+        let h = try Harness()
+        let bot = try RecordingHTTPServer { _ in .init(status: 200, body: "halted") }
+        defer { bot.stop() }
+        let config = h.directory + "/actions.yaml"
+        writeFile(config, "actions:\n  stop_trading: {url: \"\(bot.baseURL)/api/emergency/stop\", timeout: 2s, name: alpha-bot}\n")
+        let db = h.directory + "/history.sqlite"
+        let command = [TmuxSession.binary, "action", "stop-trading", "--db", db, "--config", config]
+
+        let wrongDir = h.directory + "/wrong", rightDir = h.directory + "/right"
+        mkdir(wrongDir, 0o700)
+        mkdir(rightDir, 0o700)
+        // The harness removes a flat directory; these two go first (after their tmux sessions).
+        defer { removeTree(wrongDir); removeTree(rightDir) }
+        do {
+            let tmux = TmuxSession(command: command, directory: wrongDir)
+            #expect(waitForFile(wrongDir + "/stderr.txt", containing: "Type alpha-bot to stop-trading it"))
+            tmux.type("alpha")
+            tmux.send("Enter")
+            #expect(tmux.exitStatus() == 2)
+            #expect(bot.requests.isEmpty, "a wrong name must not reach the bot")
+        }
+        do {
+            let tmux = TmuxSession(command: command, directory: rightDir)
+            #expect(waitForFile(rightDir + "/stderr.txt", containing: "Type alpha-bot"))
+            tmux.type("alpha-bot")
+            tmux.send("Enter")
+            #expect(tmux.exitStatus() == 0)
+            #expect(tmux.waitFor("stop-trading alpha-bot: ok"))
+            #expect(bot.requests.count == 1)
+        }
+        let results = try AlertStore(path: db).auditEntries().map(\.result)
+        #expect(results == [.ok, .refused])
+    }
+
+    func waitForFile(_ path: String, containing text: String, timeout: Double = 10) -> Bool {
+        let deadline = now() + timeout
+        while now() < deadline {
+            if readFile(path).contains(text) { return true }
+            usleep(30_000)
+        }
+        debugLog("\(path): \(readFile(path))")
+        return false
+    }
+}
+
+/// The console binary under tmux, its incident keys wired to an engine (the fake one on a Unix socket).
+@Suite(.serialized, .timeLimit(.minutes(1)), .enabled(if: TmuxSession.consoleAvailable, "needs tmux and 'tradsec console'"))
+struct ConsoleIncidentEndToEndTests {
+    @Test func isolateFromTheContainersScreenThenTheAuditScreen() throws {
+        let h = try Harness()
+        let engine = try FakeEngine(directory: h.directory)
+        defer { engine.server.stop() }
+        try h.insert([Harness.alert("Terminal shell in container", .critical)])
+        let config = h.directory + "/actions.yaml"
+        writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite", "--config", config],
+                               width: 160, directory: h.directory)
+        #expect(tmux.waitFor("Terminal shell in container"))
+        tmux.type("c")
+        #expect(tmux.waitFor("Containers 1"))
+        tmux.type("I")
+        #expect(tmux.waitFor("ISOLATE — type ai-trading-bot to confirm (Esc cancels)"))
+        tmux.type("ai-trading-bot")
+        tmux.send("Enter")
+        #expect(tmux.waitFor("isolate ai-trading-bot: ok"))
+        #expect(engine.disconnects == 1)
+        tmux.type("A")
+        #expect(tmux.waitFor("Audit log · 1 action(s)"))
+        #expect(tmux.screen().contains("console"))
+        tmux.type("q")
+        #expect(tmux.exitStatus() == 0)
+    }
+
+    @Test func readOnlyConsoleRefusesTheKeys() throws {
+        let h = try Harness()
+        let engine = try FakeEngine(directory: h.directory)
+        defer { engine.server.stop() }
+        try h.insert([Harness.alert("Terminal shell in container", .critical)])
+        let config = h.directory + "/actions.yaml"
+        writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--read-only", "--db", h.directory + "/history.sqlite",
+                                         "--config", config], width: 160, directory: h.directory)
+        #expect(tmux.waitFor("Terminal shell in container"))
+        tmux.type("c")
+        #expect(tmux.waitFor("Containers 1"))
+        tmux.type("I")
+        #expect(tmux.waitFor("read-only: incident actions are off"))
+        #expect(engine.server.requests.isEmpty)
+        tmux.type("q")
+        #expect(tmux.exitStatus() == 0)
+    }
+}
