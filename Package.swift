@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The console: screen grid, screens, key handling, data loading, ncurses driver.
         .target(name: "Console", dependencies: [
-            "CNcurses", "TradsecCore", "AlertStore", "Feeds",
+            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "Gauges",
             .product(name: "Yams", package: "Yams"),
         ]),
         // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
@@ -44,8 +44,14 @@ let package = Package(
         // Blocking HTTP (TCP or Unix socket) and SMTP clients over libcurl: notifications,
         // the Docker Engine API, the trading bot's emergency endpoint.
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
+        // Resource gauges: Falco and the trading bot from /proc, cgroups and the Docker stats API;
+        // Falco's health and drop counters; feed staleness; a sampler thread with history rings.
+        .target(name: "Gauges", dependencies: [
+            "TradsecCore", "AlertStore", "CurlClient",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Gauges",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
@@ -55,6 +61,7 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
+        .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]

@@ -15,7 +15,7 @@ struct Tradsec: ParsableCommand {
         version: version,
         subcommands: [
             ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
-            RulesCommand.self, FilterCommand.self, DemoCommand.self, BenchCommand.self, InfoCommand.self,
+            RulesCommand.self, FilterCommand.self, DemoCommand.self, BenchCommand.self, InfoCommand.self, GaugesCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

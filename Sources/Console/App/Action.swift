@@ -5,6 +5,7 @@ public enum Action: String, CaseIterable, Sendable {
     case nextPane = "next-pane", previousPane = "previous-pane"
     case filter, command, acknowledge, silence, pause
     case containers, overview, sort, redraw
+    case gauges
 
     /// One line for the help screen.
     public var summary: String {
@@ -30,6 +31,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .overview: return "overview screen"
         case .sort: return "change the sort column (containers)"
         case .redraw: return "redraw the screen"
+        case .gauges: return "gauges: Falco and bot CPU/memory, Falco health and drops, feed ages"
         }
     }
 }
@@ -50,6 +52,7 @@ public struct KeyMap: Equatable, Sendable {
         (.character("a"), .acknowledge), (.character("s"), .silence), (.character("p"), .pause),
         (.character("c"), .containers), (.character("o"), .overview), (.character("S"), .sort),
         (.control("l"), .redraw),
+        (.character("u"), .gauges),
     ]
 
     public init() {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Gauges
 import TradsecCore
 
 /// Everything `tradsec console` does between argument parsing and exit.
@@ -33,6 +34,10 @@ public enum ConsoleLauncher {
         do { config = try ConsoleConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
             throw LaunchError(description: "\(error)", exitCode: 78)
         }
+        let gaugesConfig: GaugesConfig
+        do { gaugesConfig = try GaugesConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
+            throw LaunchError(description: "\(error)", exitCode: 78)
+        }
         let themeName = options.theme ?? environment["TRADSEC_THEME"] ?? config.theme ?? "default"
         let theme: Theme
         do { theme = try ThemeLoader.load(themeName) } catch { throw LaunchError(description: "\(error)", exitCode: 64) }
@@ -57,6 +62,7 @@ public enum ConsoleLauncher {
             throw LaunchError(description: "\(error)", exitCode: 2)
         }
         let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment)
+        session.gaugeSampler = GaugeSampler(collector: GaugeCollector(config: gaugesConfig, store: store))
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })
         terminal.shutdown()
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Gauges
 import TradsecCore
 
 /// Wires the pieces together for one run: state machine, data loader, sources, terminal.
@@ -23,6 +24,8 @@ public final class ConsoleSession {
     private var lastSecond: Int64 = -1
     private var lastStatuses: [SourceStatus] = []
     public private(set) var framesDrawn = 0
+    /// Samples the gauges on its own thread; the loop only takes its latest snapshot.
+    public var gaugeSampler: GaugeSampler?
 
     public init(state: ConsoleState, store: AlertStore, sources: [ConsoleSource], terminal: CursesTerminal,
                 environment: [String: String]) {
@@ -37,11 +40,13 @@ public final class ConsoleSession {
     public func start() {
         for s in sources { s.start(store: loader.store) }
         loader.startLiveRefresh()
+        gaugeSampler?.start()
         execute(state.loadCurrent())
     }
 
     public func stop() {
         for s in sources { s.stop() }
+        gaugeSampler?.stop()
         loader.stop()
     }
 
@@ -58,6 +63,10 @@ public final class ConsoleSession {
     public func pump(now: Double = monotonicSeconds(), force: Bool = false) -> Bool {
         for result in loader.takeResults() {
             state.apply(result)
+            dirty = true
+        }
+        if let snapshot = gaugeSampler?.latest, snapshot.sequence != state.gauges?.sequence {
+            state.gauges = snapshot
             dirty = true
         }
         let statuses = sources.map(\.status)

@@ -68,6 +68,8 @@ extension ConsoleState {
             }
         case .redraw:
             return [.redraw]
+        case .gauges:
+            if screen != .gauges { return push(.gauges) }
         }
         return []
     }
@@ -144,7 +146,7 @@ extension ConsoleState {
         case .alert:
             guard let d = alertDetail, let stored = (d.sameRule + d.sameContainer + d.sameProcess)[safe: top.selection] else { return [] }
             return push(.alert(stored))
-        case .help:
+        case .help, .gauges:
             return []
         }
     }

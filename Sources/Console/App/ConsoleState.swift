@@ -1,4 +1,5 @@
 import AlertStore
+import Gauges
 import TradsecCore
 
 /// A screen on the navigation stack.
@@ -8,6 +9,7 @@ public enum ScreenKind: Equatable, Sendable {
     case container(String)
     case alert(StoredAlert)
     case help
+    case gauges
 
     var liveSlot: Int? {
         switch self {
@@ -68,6 +70,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var containerSort: ContainerSort = .lastAlert
     public var containerDetail: ContainerDetailData?
     public var alertDetail: AlertDetailData?
+    /// The latest gauge snapshot (the sampler thread makes them; nil when gauges are off).
+    public var gauges: GaugeSnapshot?
 
     /// The overview's focused pane and each pane's cursor and first visible row.
     public var focusedPane = 0
@@ -107,7 +111,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .containers: return [.load(.containers(filter))]
         case .container(let id): return [.load(.container(id, filter))]
         case .alert(let stored): return [.load(.alert(stored))]
-        case .help: return []
+        case .help, .gauges: return []
         }
     }
 
@@ -149,6 +153,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .container: return containerDetail?.recent.count ?? 0
         case .alert: return alertDetail.map { $0.sameRule.count + $0.sameContainer.count + $0.sameProcess.count } ?? 0
         case .help: return HelpScreen.lineCount(keyMap)
+        case .gauges: return GaugesScreen.lineCount(gauges)
         }
     }
 

@@ -104,6 +104,8 @@ enum Footer {
                     (.silence, "silence"), (.back, "back"), (.quit, "quit")]
         case .help:
             return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
+        case .gauges:
+            return [(.help, "help"), (.down, "scroll"), (.back, "back"), (.quit, "quit")]
         }
     }
 }
