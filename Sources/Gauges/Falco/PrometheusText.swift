@@ -25,7 +25,8 @@ public struct PrometheusText: Sendable {
     public static func parse(_ text: String) throws(ParseError) -> PrometheusText {
         var out = PrometheusText()
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: both kinds of line end must split.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }

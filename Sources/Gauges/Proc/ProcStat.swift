@@ -30,7 +30,7 @@ public enum ProcStatus {
     /// VmRSS in bytes (the file says kB); nil for kernel threads and zombies, which have none.
     public static func residentBytes(_ text: String) -> UInt64? {
         for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let parts = line.dropFirst(6).split(separator: " ", omittingEmptySubsequences: true)
+            let parts = line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let value = parts.first.flatMap({ UInt64($0) }) else { return nil }
             let unit = parts.count > 1 ? parts[1].lowercased() : "kb"
             switch unit {
