@@ -10,7 +10,7 @@ struct FixtureRoot {
 
     init() { path = makeTemporaryDirectory(prefix: "tradsec-gauges-fixture") }
 
-    func remove() { removeTree(path) }
+    func remove() { removeDeepTree(path) }
 
     func write(_ relative: String, _ text: String) {
         let full = path + relative
@@ -34,5 +34,26 @@ struct FixtureRoot {
         if let rssKB { status += "VmPeak:\t  900000 kB\nVmRSS:\t  \(rssKB) kB\nRssAnon:\t  1000 kB\n" }
         status += "Threads:\t12\n"
         write("/proc/\(pid)/status", status)
+    }
+}
+
+/// Removes a directory tree (TestSupport's removeTree is for flat directories). Symbolic
+/// links are removed, never followed.
+func removeDeepTree(_ path: String) {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        if let dir = opendir(path) {
+            var names: [String] = []
+            while let e = readdir(dir) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for name in names { removeDeepTree(path + "/" + name) }
+        }
+        rmdir(path)
+    } else {
+        unlink(path)
     }
 }
