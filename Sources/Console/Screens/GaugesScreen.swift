@@ -63,7 +63,8 @@ enum GaugesScreen {
                                                (f.origin.map { "  from \($0)" } ?? "", .dim)]))
         }
         lines.append(StyledLine(""))
-        lines.append(StyledLine("sampled every \(GaugeFormat.age(seconds: s.interval)) · last \(Formatting.clock(s.takenAt))Z · "
+        let every = s.interval < 1 ? "\(Int(s.interval * 1000))ms" : GaugeFormat.age(seconds: s.interval)
+        lines.append(StyledLine("sampled every \(every) · last \(Formatting.clock(s.takenAt))Z · "
             + "\(GaugeFormat.one(s.cost * 1000)) ms per sample", .dim))
         return lines
     }
@@ -125,7 +126,8 @@ enum GaugeStrip {
             }
         }
         let h = s.falcoHealth
-        var health = compact ? "falco \(shortHealth(h.health))" : "falco \(h.healthText)"
+        // Only the state here; why it is down is on the gauges screen.
+        var health = "falco \(shortHealth(h.health))"
         if let m = h.metrics {
             health += compact ? " d\(GaugeFormat.count(m.totalDrops))" : " · drops \(GaugeFormat.count(m.totalDrops))"
             if let n = h.newDrops, n > 0 { health += " +\(GaugeFormat.count(n))" }
