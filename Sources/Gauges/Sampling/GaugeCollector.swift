@@ -18,6 +18,10 @@ public final class GaugeCollector {
     private var cachedPids: [String: (pid: Int32, start: UInt64)] = [:]
     private var falcoCPU, falcoMemory, botCPU, botMemory, drops: HistoryRing
     private var lastDropTotal: Double?
+    /// Per-source newest alerts, re-queried only when the history grew and at most every
+    /// `feedRefreshInterval` (a storm grows it every tick); ages are recomputed every tick.
+    private var feedCache: (newestID: Int64, at: Double, sources: [SourceFreshness])?
+    public var feedRefreshInterval = 10.0
     private var sequence = 0
 
     public init(config: GaugesConfig, store: AlertStore?) {
@@ -171,7 +175,16 @@ public final class GaugeCollector {
         guard let store else { return ([], "no alert history open") }
         do {
             let t = config.thresholds
-            return (try store.newestBySource().map {
+            let newestID = try store.newestID()
+            let clock = monotonicNow()
+            var sources: [SourceFreshness]
+            if let cache = feedCache, cache.newestID == newestID || clock - cache.at < feedRefreshInterval {
+                sources = cache.sources
+            } else {
+                sources = try store.newestBySource()
+                feedCache = (newestID, clock, sources)
+            }
+            return (sources.map {
                 let age = max(0, Double(now.nanoseconds - $0.newestAlert.nanoseconds) / 1e9)
                 return FeedGauge(source: $0.source, newestAlert: $0.newestAlert, ageSeconds: age, origin: $0.origin,
                                  level: Thresholds.level(age, warn: t.feedStaleWarnSeconds, critical: t.feedStaleCriticalSeconds))
