@@ -87,10 +87,19 @@ import TradsecCore
         #expect(text.contains("syscall"))
         #expect(text.contains("42s ago  from /var/log/falco/events.json"))
         #expect(text.contains("sampled every 2s"))
+        // Wide: Falco and the bot side by side; narrow: one above the other.
+        #expect(grid.text.split(separator: "\n").contains { $0.contains("Falco") && $0.contains("Trading bot") })
+        let narrow = h.render(width: 80, height: 40).text
+        #expect(narrow.contains("Trading bot"))
+        #expect(!narrow.split(separator: "\n").contains { $0.contains("Falco ") && $0.contains("Trading bot") })
         // A sparkline of the CPU history.
         #expect(text.contains("▂") || text.contains("▄"))
         h.press(.escape)
         #expect(h.state.screen == .overview)
+        h.press(.character(":"))
+        h.type("gauges")
+        h.press(.enter)
+        #expect(h.state.screen == .gauges)
     }
 
     @Test func helpListsTheGaugesKey() throws {

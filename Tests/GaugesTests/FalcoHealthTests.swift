@@ -166,3 +166,32 @@ final class FakeFalco: Sendable {
         #expect(GaugeReport.table(s).contains("feed k8s_audit: newest alert 2h ago (from /var/log/falco/events.json) [critical]"))
     }
 }
+
+@Suite struct GaugeSamplerTests {
+    @Test func samplesOnItsOwnThreadAndStopsWithoutWaitingOutAHungFalco() throws {
+        let server = try RecordingHTTPServer { _ in .init(status: 200, body: "ok", delay: 1.5) }
+        defer { server.stop() }
+        var config = GaugesConfig()
+        config.interval = 0.1
+        config.falco.process = .pid(getpid())
+        config.falco.healthzURL = server.baseURL + "/healthz"
+        config.falco.metricsURL = nil
+        let sampler = GaugeSampler(collector: GaugeCollector(config: config, store: nil))
+        #expect(sampler.latest == nil)
+        sampler.start()
+        // Each tick waits on the hung healthz up to its timeout (0.5 s at this interval); the
+        // caller is never blocked meanwhile.
+        #expect(waitUntil(timeout: 10) { sampler.latest != nil })
+        let first = try #require(sampler.latest)
+        #expect(first.falco.state == .live)
+        #expect(first.falcoHealth.health == .down("no answer within 0.5 s"))
+        #expect(waitUntil(timeout: 10) { (sampler.latest?.sequence ?? 0) >= 2 })
+        // Mid-tick: stop returns within its bound instead of waiting for the 1.5 s reply.
+        let t0 = monotonicNow()
+        sampler.stop(waitingUpTo: 0.2)
+        #expect(monotonicNow() - t0 < 1)
+        let sequence = sampler.latest?.sequence ?? 0
+        usleep(2_000_000)
+        #expect((sampler.latest?.sequence ?? 0) <= sequence + 1, "no new ticks after stop (the one under way may land)")
+    }
+}

@@ -18,19 +18,19 @@ enum GaugesScreen {
 
     static func lines(_ snapshot: GaugeSnapshot?, width: Int) -> [StyledLine] {
         guard let s = snapshot else { return [StyledLine("sampling… (the first reading takes one interval)", .dim)] }
-        let spark = max(0, min(sparkWidth, width - 32))
+        // Falco and the bot side by side when two columns of 50 fit, else one above the other.
+        let sideBySide = width >= 100
+        let column = sideBySide ? width / 2 : width
+        let spark = max(0, min(sparkWidth, column - 34))
+        let falco = resource("Falco", s.falco, spark: spark), bot = resource("Trading bot", s.bot, spark: spark)
         var lines: [StyledLine] = []
-        for (title, g) in [("Falco", s.falco), ("Trading bot", s.bot)] {
-            lines.append(StyledLine(title, .title))
-            if let absence = g.absence {
-                lines.append(StyledLine(segments: [("  " + absence, g.state == .notConfigured ? .dim : .warning)]))
-            } else {
-                lines.append(meter("CPU", GaugeFormat.cpu(g), level: g.cpuLevel, history: g.cpuHistory.map { Int($0 * 10) }, spark: spark))
-                lines.append(meter("memory", GaugeFormat.memory(g), level: g.memoryLevel,
-                                   history: g.memoryHistory.map { Int($0 / 1024) }, spark: spark))
-                lines.append(StyledLine(segments: [(pad("  from", 10), .label), (g.source ?? "", .dim)]))
+        if sideBySide {
+            for i in 0..<max(falco.count, bot.count) {
+                let left = falco[safe: i].map { fit($0.segments, to: column - 1) } ?? [(String(repeating: " ", count: column - 1), .normal)]
+                lines.append(StyledLine(segments: left + [(" ", .normal)] + (bot[safe: i]?.segments ?? [])))
             }
-            lines.append(StyledLine(""))
+        } else {
+            lines = falco + bot
         }
         let h = s.falcoHealth
         lines.append(StyledLine("Falco health", .title))
@@ -67,6 +67,41 @@ enum GaugesScreen {
         lines.append(StyledLine("sampled every \(every) · last \(Formatting.clock(s.takenAt))Z · "
             + "\(GaugeFormat.one(s.cost * 1000)) ms per sample", .dim))
         return lines
+    }
+
+    /// A watched thing's title, CPU and memory meters and where they come from, then a blank line.
+    static func resource(_ title: String, _ g: ResourceGauge, spark: Int) -> [StyledLine] {
+        var lines = [StyledLine(title, .title)]
+        if let absence = g.absence {
+            lines.append(StyledLine(segments: [("  " + absence, g.state == .notConfigured ? .dim : .warning)]))
+        } else {
+            lines.append(meter("CPU", GaugeFormat.cpu(g), level: g.cpuLevel, history: g.cpuHistory.map { Int($0 * 10) }, spark: spark))
+            lines.append(meter("memory", GaugeFormat.memory(g), level: g.memoryLevel,
+                               history: g.memoryHistory.map { Int($0 / 1024) }, spark: spark))
+            lines.append(StyledLine(segments: [(pad("  from", 10), .label), (g.source ?? "", .dim)]))
+        }
+        lines.append(StyledLine(""))
+        return lines
+    }
+
+    /// Segments cut and padded to exactly `width` cells (the left column). Text is escaped
+    /// first, so the width counted is the width drawn.
+    static func fit(_ segments: [(String, StyleRole)], to width: Int) -> [(String, StyleRole)] {
+        var out: [(String, StyleRole)] = []
+        var used = 0
+        for (text, role) in segments where used < width {
+            let safe = TerminalSafe.escape(text)
+            let w = CellWidth.of(safe)
+            if used + w <= width {
+                out.append((safe, role))
+                used += w
+            } else {
+                out.append((CellWidth.fit(safe, to: width - used), role))
+                used = width
+            }
+        }
+        if used < width { out.append((String(repeating: " ", count: width - used), .normal)) }
+        return out
     }
 
     static func meter(_ label: String, _ value: String, level: Level, history: [Int], spark: Int) -> StyledLine {

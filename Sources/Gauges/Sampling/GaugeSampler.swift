@@ -36,12 +36,15 @@ public final class GaugeSampler: Sendable {
         thread.start()
     }
 
-    /// Stops the thread and waits for the tick under way (bounded by the probes' timeouts).
-    public func stop() {
+    /// Stops the thread: it ends after the tick under way. Waits for that at most `seconds`,
+    /// so quitting the console never waits out a hung peer's timeout (the tick only reads).
+    /// Returns whether the thread had ended.
+    @discardableResult
+    public func stop(waitingUpTo seconds: Double = 0.5) -> Bool {
         let already = stopped.withLock { s in defer { s = true }; return s }
-        guard !already, started.withLock({ $0 }) else { return }
+        guard !already, started.withLock({ $0 }) else { return true }
         wake.signal()
-        finished.wait()
+        return finished.wait(timeout: .now() + seconds) == .success
     }
 }
 
