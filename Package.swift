@@ -36,7 +36,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The console: screen grid, screens, key handling, data loading, ncurses driver.
         .target(name: "Console", dependencies: [
-            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "CurlClient", "Actions",
+            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "CurlClient", "Actions", "Gauges",
             .product(name: "Yams", package: "Yams"),
         ]),
         // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
@@ -66,8 +66,14 @@ let package = Package(
             "TradsecCore", "AlertStore", "CurlClient", "CCrypto",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Resource gauges: Falco and the trading bot from /proc, cgroups and the Docker stats API;
+        // Falco's health and drop counters; feed staleness; a sampler thread with history rings.
+        .target(name: "Gauges", dependencies: [
+            "TradsecCore", "AlertStore", "CurlClient",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
@@ -80,6 +86,7 @@ let package = Package(
         .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges"]),
+        .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
     ]
 )

@@ -7,6 +7,7 @@ public enum Action: String, CaseIterable, Sendable {
     case containers, overview, sort, redraw
     // Incident actions (docs/actions.md); hidden and refused with --read-only.
     case stopTrading = "stop-trading", isolate, restore, backup, forensics, audit
+    case gauges
 
     /// One line for the help screen.
     public var summary: String {
@@ -38,6 +39,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .backup: return "back up the configured data paths (tar.gz + SHA-256)"
         case .forensics: return "forensics bundle of the selected container"
         case .audit: return "audit log: every incident action, who, when, result"
+        case .gauges: return "gauges: Falco and bot CPU/memory, Falco health and drops, feed ages"
         }
     }
 }
@@ -60,6 +62,7 @@ public struct KeyMap: Equatable, Sendable {
         (.control("l"), .redraw),
         (.character("X"), .stopTrading), (.character("I"), .isolate), (.character("R"), .restore),
         (.character("B"), .backup), (.character("F"), .forensics), (.character("A"), .audit),
+        (.character("u"), .gauges),
     ]
 
     public init() {

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Actions
 import AlertStore
+import Gauges
 import TradsecCore
 
 /// Everything `tradsec console` does between argument parsing and exit.
@@ -34,6 +35,10 @@ public enum ConsoleLauncher {
         let environment = currentEnvironment()
         let config: ConsoleConfig
         do { config = try ConsoleConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
+            throw LaunchError(description: "\(error)", exitCode: 78)
+        }
+        let gaugesConfig: GaugesConfig
+        do { gaugesConfig = try GaugesConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
             throw LaunchError(description: "\(error)", exitCode: 78)
         }
         let themeName = options.theme ?? environment["TRADSEC_THEME"] ?? config.theme ?? "default"
@@ -76,6 +81,7 @@ public enum ConsoleLauncher {
         }
         let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment,
                                      incidentWorker: incidentWorker)
+        session.gaugeSampler = GaugeSampler(collector: GaugeCollector(config: gaugesConfig, store: store))
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })
         terminal.shutdown()
     }

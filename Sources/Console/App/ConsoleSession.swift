@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Gauges
 import TradsecCore
 
 /// Wires the pieces together for one run: state machine, data loader, sources, terminal.
@@ -25,6 +26,8 @@ public final class ConsoleSession {
     private var lastSecond: Int64 = -1
     private var lastStatuses: [SourceStatus] = []
     public private(set) var framesDrawn = 0
+    /// Samples the gauges on its own thread; the loop only takes its latest snapshot.
+    public var gaugeSampler: GaugeSampler?
 
     public init(state: ConsoleState, store: AlertStore, sources: [ConsoleSource], terminal: CursesTerminal,
                 environment: [String: String], incidentWorker: IncidentWorker? = nil) {
@@ -40,6 +43,7 @@ public final class ConsoleSession {
     public func start() {
         for s in sources { s.start(store: loader.store) }
         loader.startLiveRefresh()
+        gaugeSampler?.start()
         execute(state.loadCurrent())
     }
 
@@ -48,6 +52,7 @@ public final class ConsoleSession {
         // finish (its own timeouts bound the wait) so its audit row is completed.
         incidentWorker?.waitUntilIdle()
         for s in sources { s.stop() }
+        gaugeSampler?.stop()
         loader.stop()
     }
 
@@ -68,6 +73,10 @@ public final class ConsoleSession {
         }
         for result in incidentWorker?.takeResults() ?? [] {
             state.applyIncident(result)
+            dirty = true
+        }
+        if let snapshot = gaugeSampler?.latest, snapshot.sequence != state.gauges?.sequence {
+            state.gauges = snapshot
             dirty = true
         }
         let statuses = sources.map(\.status)

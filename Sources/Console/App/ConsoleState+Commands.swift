@@ -73,6 +73,8 @@ extension ConsoleState {
             return perform(.containers)
         case "overview":
             return perform(.overview)
+        case "gauges":
+            return perform(.gauges)
         case "pause":
             return paused ? [] : perform(.pause)
         case "resume":

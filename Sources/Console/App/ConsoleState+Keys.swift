@@ -72,6 +72,8 @@ extension ConsoleState {
             return [.redraw]
         case .stopTrading, .isolate, .restore, .backup, .forensics, .audit:
             return startIncident(action)
+        case .gauges:
+            if screen != .gauges { return push(.gauges) }
         }
         return []
     }
@@ -148,7 +150,7 @@ extension ConsoleState {
         case .alert:
             guard let d = alertDetail, let stored = (d.sameRule + d.sameContainer + d.sameProcess)[safe: top.selection] else { return [] }
             return push(.alert(stored))
-        case .help, .audit:
+        case .help, .audit, .gauges:
             return []
         }
     }

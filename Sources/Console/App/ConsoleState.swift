@@ -1,4 +1,5 @@
 import AlertStore
+import Gauges
 import TradsecCore
 
 /// A screen on the navigation stack.
@@ -9,6 +10,7 @@ public enum ScreenKind: Equatable, Sendable {
     case alert(StoredAlert)
     case help
     case audit
+    case gauges
 
     var liveSlot: Int? {
         switch self {
@@ -75,6 +77,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var containerSort: ContainerSort = .lastAlert
     public var containerDetail: ContainerDetailData?
     public var alertDetail: AlertDetailData?
+    /// The latest gauge snapshot (the sampler thread makes them; nil when gauges are off).
+    public var gauges: GaugeSnapshot?
 
     /// The overview's focused pane and each pane's cursor and first visible row.
     public var focusedPane = 0
@@ -116,7 +120,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .containers: return [.load(.containers(filter))]
         case .container(let id): return [.load(.container(id, filter))]
         case .alert(let stored): return [.load(.alert(stored))]
-        case .help: return []
+        case .help, .gauges: return []
         case .audit: return [.incident(.loadAudit)]
         }
     }
@@ -160,6 +164,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .alert: return alertDetail.map { $0.sameRule.count + $0.sameContainer.count + $0.sameProcess.count } ?? 0
         case .help: return HelpScreen.lineCount(keyMap, incidentActions: !readOnly)
         case .audit: return incident?.auditEntries?.count ?? 0
+        case .gauges: return GaugesScreen.lineCount(gauges)
         }
     }
 

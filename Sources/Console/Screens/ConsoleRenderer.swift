@@ -28,6 +28,7 @@ public enum ConsoleRenderer {
         case .alert(let stored): pageSize = AlertDetailScreen.draw(state, stored: stored, now: now, in: body, grid: &grid)
         case .help: pageSize = HelpScreen.draw(state, in: body, grid: &grid)
         case .audit: pageSize = AuditScreen.draw(state, now: now, in: body, grid: &grid)
+        case .gauges: pageSize = GaugesScreen.draw(state, now: now, in: body, grid: &grid)
         }
         let cursor = Footer.draw(state, in: footerRect, grid: &grid)
         return Frame(grid: grid, cursor: cursor, pageSize: pageSize)

@@ -112,6 +112,8 @@ enum Footer {
             return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
         case .audit:
             return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
+        case .gauges:
+            return [(.help, "help"), (.down, "scroll"), (.back, "back"), (.quit, "quit")]
         }
     }
 }

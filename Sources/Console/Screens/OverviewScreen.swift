@@ -5,7 +5,14 @@ import TradsecCore
 enum OverviewScreen {
     static let minimumStackedHeight = 15
 
-    static func draw(_ state: ConsoleState, now: Timestamp, in rect: Rect, grid: inout ScreenGrid) -> Int {
+    static func draw(_ state: ConsoleState, now: Timestamp, in full: Rect, grid: inout ScreenGrid) -> Int {
+        var rect = full
+        // The gauge strip takes the first row while the panes keep a usable height.
+        if let gauges = state.gauges, full.height >= 8 {
+            let (strip, rest) = full.splitTop(1)
+            GaugeStrip.draw(gauges, in: strip, grid: &grid)
+            rect = rest
+        }
         guard let overview = state.overview else {
             grid.put("loading the history…", x: rect.x + 1, y: rect.y + 1, role: .dim)
             return 1

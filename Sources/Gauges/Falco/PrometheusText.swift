@@ -1,0 +1,174 @@
+/// The Prometheus text exposition format (version 0.0.4), parsed properly: HELP and TYPE
+/// lines, label sets with escaped values, special float values, optional timestamps.
+/// Falco repeats HELP/TYPE before every sample of a family; that is accepted.
+public struct PrometheusText: Sendable {
+    public struct Sample: Equatable, Sendable {
+        public var name: String
+        public var labels: [String: String]
+        public var value: Double
+        public var timestamp: Int64?
+    }
+
+    public var samples: [Sample] = []
+    /// Metric family name → counter, gauge, histogram, summary, untyped.
+    public var types: [String: String] = [:]
+    public var help: [String: String] = [:]
+
+    public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
+        public var line: Int
+        public var reason: String
+        public var description: String { "metrics line \(line): \(reason)" }
+    }
+
+    public init() {}
+
+    public static func parse(_ text: String) throws(ParseError) -> PrometheusText {
+        var out = PrometheusText()
+        var lineNumber = 0
+        // "\r\n" is one Character in Swift: both kinds of line end must split.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNumber += 1
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            let content = line.drop { $0 == " " || $0 == "\t" }
+            if content.isEmpty { continue }
+            if content.first == "#" {
+                let words = content.dropFirst().split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+                guard words.count >= 2, words[0] == "HELP" || words[0] == "TYPE" else { continue }   // a plain comment
+                let name = String(words[1])
+                guard isMetricName(name) else { throw ParseError(line: lineNumber, reason: "invalid metric name '\(name)'") }
+                let rest = words.count > 2 ? String(words[2]) : ""
+                if words[0] == "TYPE" {
+                    guard ["counter", "gauge", "histogram", "summary", "untyped"].contains(rest) else {
+                        throw ParseError(line: lineNumber, reason: "unknown metric type '\(rest)'")
+                    }
+                    if let earlier = out.types[name], earlier != rest {
+                        throw ParseError(line: lineNumber, reason: "'\(name)' declared \(earlier) and then \(rest)")
+                    }
+                    out.types[name] = rest
+                } else {
+                    out.help[name] = unescape(rest)
+                }
+                continue
+            }
+            out.samples.append(try parseSample(Array(content.utf8), line: lineNumber))
+        }
+        return out
+    }
+
+    private static func parseSample(_ b: [UInt8], line: Int) throws(ParseError) -> Sample {
+        var i = 0
+        func fail(_ reason: String) -> ParseError { ParseError(line: line, reason: reason) }
+        while i < b.count, isNameByte(b[i], first: i == 0) { i += 1 }
+        let name = String(decoding: b[0..<i], as: UTF8.self)
+        guard !name.isEmpty else { throw fail("expected a metric name") }
+        var labels: [String: String] = [:]
+        if i < b.count, b[i] == UInt8(ascii: "{") {
+            i += 1
+            while true {
+                while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+                guard i < b.count else { throw fail("unterminated label set") }
+                if b[i] == UInt8(ascii: "}") { i += 1; break }
+                let start = i
+                while i < b.count, isLabelByte(b[i], first: i == start) { i += 1 }
+                let label = String(decoding: b[start..<i], as: UTF8.self)
+                guard !label.isEmpty else { throw fail("expected a label name") }
+                while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+                guard i < b.count, b[i] == UInt8(ascii: "=") else { throw fail("expected '=' after label \(label)") }
+                i += 1
+                while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("label value of \(label) must be quoted") }
+                i += 1
+                var value: [UInt8] = []
+                var closed = false
+                while i < b.count {
+                    let c = b[i]
+                    if c == UInt8(ascii: "\\") {
+                        guard i + 1 < b.count else { break }
+                        switch b[i + 1] {
+                        case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))
+                        case UInt8(ascii: "\\"): value.append(UInt8(ascii: "\\"))
+                        case UInt8(ascii: "\""): value.append(UInt8(ascii: "\""))
+                        default: value.append(c); value.append(b[i + 1])   // kept as written
+                        }
+                        i += 2
+                        continue
+                    }
+                    if c == UInt8(ascii: "\"") { closed = true; i += 1; break }
+                    value.append(c)
+                    i += 1
+                }
+                guard closed else { throw fail("unexpected end of label value") }
+                guard labels[label] == nil else { throw fail("label \(label) given twice") }
+                labels[label] = String(decoding: value, as: UTF8.self)
+                while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+                if i < b.count, b[i] == UInt8(ascii: ",") { i += 1; continue }
+                guard i < b.count, b[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in label set") }
+                i += 1
+                break
+            }
+        }
+        let rest = String(decoding: b[i...], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard !rest.isEmpty else { throw fail("sample \(name) has no value") }
+        guard rest.count <= 2 else { throw fail("unexpected text after the sample's value") }
+        guard let value = parseValue(rest[0]) else { throw fail("'\(rest[0])' is not a number") }
+        var timestamp: Int64?
+        if rest.count == 2 {
+            guard let t = Int64(rest[1]) else { throw fail("'\(rest[1])' is not a timestamp (milliseconds)") }
+            timestamp = t
+        }
+        return Sample(name: name, labels: labels, value: value, timestamp: timestamp)
+    }
+
+    static func parseValue(_ s: Substring) -> Double? {
+        switch s {
+        case "+Inf", "Inf": return .infinity
+        case "-Inf": return -.infinity
+        case "NaN": return .nan
+        default: return Double(s)
+        }
+    }
+
+    static func isNameByte(_ c: UInt8, first: Bool) -> Bool {
+        (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || c == 58 || (!first && c >= 48 && c <= 57)
+    }
+
+    static func isLabelByte(_ c: UInt8, first: Bool) -> Bool {
+        (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || (!first && c >= 48 && c <= 57)
+    }
+
+    static func isMetricName(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.enumerated().allSatisfy { isNameByte($0.element, first: $0.offset == 0) }
+    }
+
+    /// HELP text escapes: `\\` and `\n`, read left to right (so `\\n` is a backslash and an n).
+    static func unescape(_ s: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in s {
+            if escaped {
+                switch c {
+                case "n": out.append("\n")
+                case "\\": out.append("\\")
+                default: out.append("\\"); out.append(c)   // unknown escape: kept as written
+                }
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        if escaped { out.append("\\") }
+        return out
+    }
+
+    // MARK: - Reading values
+
+    /// The sum of every sample named `name` (all label sets), or nil when there is none.
+    public func sum(_ name: String) -> Double? {
+        let values = samples.filter { $0.name == name }.map(\.value)
+        return values.isEmpty ? nil : values.reduce(0, +)
+    }
+}
+

@@ -1,0 +1,196 @@
+import AlertStore
+import TradsecCore
+
+/// Takes one reading of everything the gauges watch and turns counters into rates. Not
+/// thread-safe: one owner calls ``collect()`` (the ``GaugeSampler`` thread, or a command).
+public final class GaugeCollector {
+    public let config: GaugesConfig
+    let proc: ProcSampler
+    let cgroup: CgroupSampler
+    let docker: DockerStatsSampler
+    let probe: FalcoHealthProbe
+    let store: AlertStore?
+
+    /// The previous counter of each rate, and what it was read from (a restarted process or
+    /// a recreated container must not yield a negative or a huge rate).
+    private var previous: [String: (identity: String, counter: Double, at: Double)] = [:]
+    /// Found by name once, then re-checked each tick instead of scanning all of /proc again.
+    private var cachedPids: [String: (pid: Int32, start: UInt64)] = [:]
+    private var falcoCPU, falcoMemory, botCPU, botMemory, drops: HistoryRing
+    private var lastDropTotal: Double?
+    /// Per-source newest alerts, re-queried only when the history grew and at most every
+    /// `feedRefreshInterval` (a storm grows it every tick); ages are recomputed every tick.
+    private var feedCache: (newestID: Int64, at: Double, sources: [SourceFreshness])?
+    public var feedRefreshInterval = 10.0
+    private var sequence = 0
+
+    public init(config: GaugesConfig, store: AlertStore?) {
+        self.config = config
+        self.store = store
+        proc = ProcSampler(root: config.root)
+        cgroup = CgroupSampler(root: config.root)
+        docker = DockerStatsSampler(socketPath: config.bot.dockerSocket, timeout: min(3, max(1, config.interval)))
+        probe = FalcoHealthProbe(healthzURL: config.falco.healthzURL, metricsURL: config.falco.metricsURL,
+                                 timeout: min(2, max(0.5, config.interval)))
+        let n = config.historyLength
+        falcoCPU = HistoryRing(capacity: n); falcoMemory = HistoryRing(capacity: n)
+        botCPU = HistoryRing(capacity: n); botMemory = HistoryRing(capacity: n)
+        drops = HistoryRing(capacity: n)
+    }
+
+    /// One tick: every gauge read now.
+    public func collect(now: Timestamp = .now()) -> GaugeSnapshot {
+        let started = monotonicNow()
+        sequence += 1
+        let health = collectHealth()
+        var falco = collectFalco(metrics: health.metrics)
+        var bot = collectBot()
+        let t = config.thresholds
+        falco.cpuLevel = Thresholds.level(falco.cpuPercent, warn: t.falcoCPUWarn, critical: t.falcoCPUCritical)
+        falco.memoryLevel = Thresholds.level(memory: falco.memoryBytes, limit: falco.memoryLimit,
+                                             warn: t.falcoMemoryWarn, critical: t.falcoMemoryCritical)
+        bot.cpuLevel = Thresholds.level(bot.cpuPercent, warn: t.botCPUWarn, critical: t.botCPUCritical)
+        bot.memoryLevel = Thresholds.level(memory: bot.memoryBytes, limit: bot.memoryLimit,
+                                           warn: t.botMemoryWarn, critical: t.botMemoryCritical)
+        record(&falco, cpu: &falcoCPU, memory: &falcoMemory)
+        record(&bot, cpu: &botCPU, memory: &botMemory)
+        let (feeds, feedsError) = collectFeeds(now: now)
+        return GaugeSnapshot(sequence: sequence, takenAt: now, interval: config.interval, falco: falco, bot: bot,
+                             falcoHealth: health, feeds: feeds, feedsError: feedsError, cost: monotonicNow() - started)
+    }
+
+    private func record(_ gauge: inout ResourceGauge, cpu: inout HistoryRing, memory: inout HistoryRing) {
+        if let c = gauge.cpuPercent { cpu.append(c) }
+        if let m = gauge.memoryBytes { memory.append(Double(m)) }
+        gauge.cpuHistory = cpu.values
+        gauge.memoryHistory = memory.values
+    }
+
+    /// Percent of one CPU between the previous reading of `key` and this one.
+    private func rate(_ key: String, identity: String, cpuSeconds: Double, at: Double) -> Double? {
+        defer { previous[key] = (identity, cpuSeconds, at) }
+        guard let p = previous[key], p.identity == identity, at > p.at, cpuSeconds >= p.counter else { return nil }
+        return (cpuSeconds - p.counter) / (at - p.at) * 100
+    }
+
+    // MARK: - Processes
+
+    /// A live gauge of process `target`, or why there is none.
+    private func processGauge(_ name: String, _ target: GaugesConfig.ProcessTarget) -> ResourceGauge {
+        let pid: Int32
+        switch target {
+        case .pid(let p):
+            pid = p
+        case .name(let n):
+            guard let found = findCached(n) else { return ResourceGauge(name: name, state: .notFound("no process named \(n)")) }
+            pid = found
+        }
+        guard let r = proc.read(pid: pid) else { return ResourceGauge(name: name, state: .notFound("no process \(pid)")) }
+        var g = ResourceGauge(name: name, state: .live, source: "pid \(pid) (\(r.stat.comm)), /proc")
+        g.cpuPercent = rate(name, identity: "\(pid)/\(r.stat.startTicks)", cpuSeconds: r.cpuSeconds, at: r.at)
+        g.memoryBytes = r.residentBytes
+        return g
+    }
+
+    private func findCached(_ name: String) -> Int32? {
+        if let c = cachedPids[name], let r = proc.read(pid: c.pid), r.stat.startTicks == c.start { return c.pid }
+        guard let pid = proc.find(named: name).first, let r = proc.read(pid: pid) else {
+            cachedPids[name] = nil
+            return nil
+        }
+        cachedPids[name] = (pid, r.stat.startTicks)
+        return pid
+    }
+
+    private func collectFalco(metrics: FalcoMetrics?) -> ResourceGauge {
+        var gauge = config.falco.process.map { processGauge("falco", $0) } ?? ResourceGauge(name: "falco", state: .notConfigured)
+        // Falco in another pid namespace (a container) is invisible in our /proc, but reports itself.
+        if gauge.state != .live, let m = metrics, m.memoryRSSBytes != nil || m.cpuRatio != nil {
+            gauge = ResourceGauge(name: "falco", state: .live, source: "Falco's own metrics")
+            gauge.cpuPercent = m.cpuRatio.map { $0 * 100 }
+            gauge.memoryBytes = m.memoryRSSBytes.map { UInt64(max(0, $0)) }
+        }
+        return gauge
+    }
+
+    // MARK: - The bot
+
+    private func collectBot() -> ResourceGauge {
+        let bot = config.bot
+        if let container = bot.container {
+            do {
+                let (stats, at) = try docker.read(container: container)
+                var g = ResourceGauge(name: "bot", state: .live, source: "container \(container), Docker API \(bot.dockerSocket)")
+                let own = rate("bot", identity: stats.id.isEmpty ? container : stats.id,
+                               cpuSeconds: Double(stats.cpuTotal) / 1e9, at: at)
+                g.cpuPercent = stats.cpuPercentFromPreRead ?? own
+                g.memoryBytes = stats.memoryBytes
+                g.memoryLimit = stats.memoryLimit
+                return g
+            } catch {
+                return ResourceGauge(name: "bot", state: error.notFound ? .notFound(error.description) : .failed(error.description))
+            }
+        }
+        if let target = bot.process { return processGauge("bot", target) }
+        if let path = bot.cgroupPath {
+            guard let r = cgroup.read(path: path) else {
+                return ResourceGauge(name: "bot", state: .notFound("no cgroup \(path)"))
+            }
+            var g = ResourceGauge(name: "bot", state: .live, source: "cgroup \(r.path) (\(r.layout.rawValue))")
+            if let ns = r.cpuNanoseconds { g.cpuPercent = rate("bot", identity: path, cpuSeconds: Double(ns) / 1e9, at: r.at) }
+            g.memoryBytes = r.memoryBytes
+            g.memoryLimit = r.memoryLimit
+            return g
+        }
+        return ResourceGauge(name: "bot", state: .notConfigured)
+    }
+
+    // MARK: - Falco's health and the feeds
+
+    private func collectHealth() -> FalcoHealthGauge {
+        var g = FalcoHealthGauge()
+        guard config.falco.healthzURL != nil || config.falco.metricsURL != nil else { return g }
+        let reading = probe.probe()
+        g.health = reading.health
+        g.metrics = reading.metrics
+        g.metricsError = reading.metricsError
+        if let total = reading.metrics?.totalDrops {
+            // A smaller total means Falco restarted and its counters began again.
+            if let last = lastDropTotal, total >= last { g.newDrops = total - last }
+            lastDropTotal = total
+            drops.append(g.newDrops ?? 0)
+        }
+        g.dropsHistory = drops.values
+        switch reading.health {
+        case .down: g.level = .critical
+        case .unhealthy: g.level = .warning
+        case .up, .notConfigured: g.level = .ok
+        }
+        // Drops happening now are events Falco never saw: a blind spot, not a performance note.
+        if let new = g.newDrops, new > 0 { g.level = .critical }
+        return g
+    }
+
+    private func collectFeeds(now: Timestamp) -> ([FeedGauge], String?) {
+        guard let store else { return ([], "no alert history open") }
+        do {
+            let t = config.thresholds
+            let newestID = try store.newestID()
+            let clock = monotonicNow()
+            var sources: [SourceFreshness]
+            if let cache = feedCache, cache.newestID == newestID || clock - cache.at < feedRefreshInterval {
+                sources = cache.sources
+            } else {
+                sources = try store.newestBySource()
+                feedCache = (newestID, clock, sources)
+            }
+            return (sources.map {
+                let age = max(0, Double(now.nanoseconds - $0.newestAlert.nanoseconds) / 1e9)
+                return FeedGauge(source: $0.source, newestAlert: $0.newestAlert, ageSeconds: age, origin: $0.origin,
+                                 level: Thresholds.level(age, warn: t.feedStaleWarnSeconds, critical: t.feedStaleCriticalSeconds))
+            }, nil)
+        } catch {
+            return ([], "history: \(error)")
+        }
+    }
+}
