@@ -44,8 +44,14 @@ let package = Package(
         // Blocking HTTP (TCP or Unix socket) and SMTP clients over libcurl: notifications,
         // the Docker Engine API, the trading bot's emergency endpoint.
         .target(name: "CurlClient", dependencies: ["CCurl", "CCurlShim"]),
+        // Notifications: channel formats (Slack, Telegram, Discord, webhook, PagerDuty, e-mail,
+        // Alertmanager), the persistent outbox's routing and the dispatcher that drains it.
+        .target(name: "Notify", dependencies: [
+            "TradsecCore", "AlertStore", "CurlClient",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Notify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
@@ -55,6 +61,8 @@ let package = Package(
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
+                                                       .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport"]),
     ]

@@ -102,6 +102,7 @@ enum Schema {
             // Lets a restarted follower recognise the copy logrotate's copytruncate made.
             try db.execute(sql: "ALTER TABLE follow_checkpoints ADD COLUMN tail BLOB")
         }
+        migrator.registerMigration("v5: notification outbox") { db in try Outbox.createTables(db) }
         return migrator
     }
 }

@@ -16,6 +16,7 @@ struct Tradsec: ParsableCommand {
         subcommands: [
             ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
             RulesCommand.self, FilterCommand.self, DemoCommand.self, BenchCommand.self, InfoCommand.self,
+            NotifyCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )
