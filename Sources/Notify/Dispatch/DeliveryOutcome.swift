@@ -18,9 +18,14 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// Classifies an HTTP reply. A 429's wait comes from the Retry-After header (seconds), or
     /// from the JSON body where Discord (`retry_after`) and Telegram (`parameters.retry_after`) put it.
     public static func classify(_ response: HTTPResponse) -> DeliveryOutcome {
-        let status = response.status
+        classify(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// `headers` with lower-cased names, as ``HTTPResponse`` has them.
+    public static func classify(status: Int, headers: [String: String], body: [UInt8]) -> DeliveryOutcome {
         if (200..<300).contains(status) { return .delivered(status: status) }
-        let excerpt = TextBudget.fit(TextBudget.printable(response.bodyText, keepNewlines: false), limit: 200)
+        let response = (headers: headers, body: body)
+        let excerpt = TextBudget.fit(TextBudget.printable(String(decoding: body, as: UTF8.self), keepNewlines: false), limit: 200)
         let reason = "HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
         switch status {
         case 429:
@@ -48,7 +53,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 
-    static func retryAfter(_ response: HTTPResponse) -> Double? {
+    static func retryAfter(_ response: (headers: [String: String], body: [UInt8])) -> Double? {
         if let header = response.headers["retry-after"], let seconds = Double(header.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
             return seconds
         }

@@ -65,10 +65,11 @@ enum TextBudget {
         }
     }
 
-    /// Discord markdown: a backslash before each markup character shows it literally.
+    /// Discord markdown: a backslash before each markup character shows it literally (`<` too:
+    /// `<@id>` and `<#id>` would render as mentions, even with pings disabled).
     static func discord(_ c: Character) -> String {
         switch c {
-        case "\\", "*", "_", "~", "`", "|", ">", "#", "[", "]", "(", ")", "-", "@", ":": "\\" + String(c)
+        case "\\", "*", "_", "~", "`", "|", "<", ">", "#", "[", "]", "(", ")", "-", "@", ":": "\\" + String(c)
         default: String(c)
         }
     }
