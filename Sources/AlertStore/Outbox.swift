@@ -202,12 +202,15 @@ extension AlertStore {
         }
     }
 
-    /// Counts per channel and state, and each channel's oldest pending row.
-    public func outboxSummary() throws -> [OutboxChannelSummary] {
+    /// Counts per channel and state, and each channel's oldest pending row. Without
+    /// `countDelivered` the delivered rows (the bulk, kept for days) are not counted, which keeps
+    /// the query on the state index for frequent callers such as /metrics.
+    public func outboxSummary(countDelivered: Bool = true) throws -> [OutboxChannelSummary] {
         try pool.read { db in
             var byChannel: [String: OutboxChannelSummary] = [:]
+            let filter = countDelivered ? "" : "WHERE state IN ('pending', 'failed')"
             for r in try Row.fetchAll(db, sql: """
-                SELECT channel, state, count(*) AS n, min(created_ns) AS oldest FROM notification_outbox GROUP BY channel, state
+                SELECT channel, state, count(*) AS n, min(created_ns) AS oldest FROM notification_outbox \(filter) GROUP BY channel, state
                 """) {
                 let channel: String = r["channel"]
                 var s = byChannel[channel] ?? OutboxChannelSummary(channel: channel)

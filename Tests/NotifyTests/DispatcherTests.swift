@@ -36,7 +36,7 @@ import TradsecCore
         let port = failing.port
         let channel = testChannel("hook", .webhook, url: "http://127.0.0.1:\(port)/in")
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
-        dispatcher.start()
+        try dispatcher.start()
         defer { dispatcher.stop() }
         try dispatcher.enqueue(distinct(10))
         #expect(waitUntil(5) { failing.requests.count >= 3 })
@@ -75,7 +75,7 @@ import TradsecCore
         let channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
         try dispatcher.enqueue(distinct(2))
-        dispatcher.start()
+        try dispatcher.start()
         defer { dispatcher.stop() }
         #expect(waitUntil(5) { dispatcher.stats().pending == 0 })
         usleep(300_000)
@@ -106,7 +106,7 @@ import TradsecCore
         let channel = testChannel("slack", .slack, url: server.baseURL + "/services/x")
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
         try dispatcher.enqueue(distinct(1))
-        dispatcher.start()
+        try dispatcher.start()
         defer { dispatcher.stop() }
         #expect(waitUntil(5) { dispatcher.stats().pending == 0 })
         times.lock.lock(); defer { times.lock.unlock() }
@@ -123,7 +123,7 @@ import TradsecCore
         slow.rateLimit = RateLimit(count: 3, per: 60)
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [slow]), options: fastOptions())
         try dispatcher.enqueue(distinct(10))
-        dispatcher.start()
+        try dispatcher.start()
         #expect(waitUntil(5) { server.requests.count >= 3 })
         usleep(1_000_000)
         #expect(server.requests.count == 3, "3/min: three messages, then the channel waits")
@@ -140,7 +140,7 @@ import TradsecCore
         fast.maxGroup = 5
         let dispatcher2 = NotificationDispatcher(store: history2.store, config: NotificationConfig(channels: [fast]), options: fastOptions())
         try dispatcher2.enqueue(distinct(12))
-        dispatcher2.start()
+        try dispatcher2.start()
         defer { dispatcher2.stop() }
         #expect(waitUntil(10) { dispatcher2.stats().pending == 0 })
         let ids = outboxIDs(server2.requests)
@@ -156,7 +156,7 @@ import TradsecCore
         var channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
         channel.groupWindow = 0.5
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
-        dispatcher.start()
+        try dispatcher.start()
         defer { dispatcher.stop() }
         for n in 0..<5 { try dispatcher.enqueue([hostileNotification(n, rule: "A", container: "bot1")]) }
         try dispatcher.enqueue([hostileNotification(5, rule: "B", container: "bot1"), hostileNotification(6, rule: "B", container: "bot1")])
@@ -201,7 +201,7 @@ import TradsecCore
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]),
                                                 options: fastOptions(["HOOK_URL": secretURL, "HOOK_AUTH": "Bearer T0KENVALUE99"]))
         try dispatcher.enqueue(distinct(3))
-        dispatcher.start()
+        try dispatcher.start()
         #expect(waitUntil(5) { server.requests.count >= 2 })
         dispatcher.stop()
         #expect(server.requests.first?.headers["authorization"] == "Bearer T0KENVALUE99")
@@ -213,5 +213,26 @@ import TradsecCore
         }
         let tried = try history.store.outboxRows().filter { $0.attempts > 0 }
         #expect(!tried.isEmpty && tried.allSatisfy { $0.lastError == "HTTP 503" })
+    }
+
+    @Test func onlyOneDispatcherDeliversFromAHistory() throws {
+        let history = try TempHistory()
+        defer { history.cleanup() }
+        let config = NotificationConfig(channels: [testChannel("hook", .webhook, url: "http://127.0.0.1:9/x")])
+        let first = NotificationDispatcher(store: history.store, config: config, options: fastOptions())
+        let second = NotificationDispatcher(store: history.store, config: config, options: fastOptions())
+        try first.start()
+        #expect(throws: NotifyError("another dispatcher is already delivering notifications from \(history.path)")) { try second.start() }
+        // So is another process.
+        writeFile(history.directory + "/c.yaml", "notifications:\n  channels:\n    - {name: hook, type: webhook, url: 'http://127.0.0.1:9/x'}\n")
+        guard let child = ChildProcess.start([ChildProcess.tradsec, "notify", "run", "--db", history.path, "--config", history.directory + "/c.yaml"],
+                                             stdoutPath: history.directory + "/run.txt", environment: childEnvironment()) else {
+            Issue.record("cannot start tradsec"); first.stop(); return
+        }
+        #expect(child.wait() == 75)
+        #expect(child.stdout.contains("another dispatcher is already delivering"))
+        first.stop()
+        try second.start()
+        second.stop()
     }
 }

@@ -19,7 +19,7 @@ import Glibc
         later.groupWindow = 3600   // stays pending: gives an oldest-pending age
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [good, bad, later]), options: fastOptions())
         try dispatcher.enqueue([hostileNotification(1), hostileNotification(2, rule: "x")])
-        dispatcher.start()
+        try dispatcher.start()
         defer { dispatcher.stop() }
         #expect(waitUntil(5) { let s = dispatcher.stats(); return s.pending == 2 && s.failed == 2 })
         usleep(200_000)

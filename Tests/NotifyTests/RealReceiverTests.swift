@@ -50,7 +50,7 @@ import Glibc
         var b = hostileNotification(2, priority: .warning, rule: "Outbound connection to unknown host", container: "bot2")
         b.time = .now()
         try dispatcher.enqueue([a, b])
-        dispatcher.start()
+        try dispatcher.start()
         defer { dispatcher.stop() }
         #expect(waitUntil(10) { dispatcher.stats().pending == 0 })
         #expect(dispatcher.stats().channels.first?.notificationsDelivered == 2)

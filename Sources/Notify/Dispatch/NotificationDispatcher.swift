@@ -27,6 +27,7 @@ public final class NotificationDispatcher: @unchecked Sendable {
     private let workers: [ChannelWorker]
     private let lock = NSLock()
     private var started = false
+    private var lockFile: Int32 = -1
 
     public init(store: AlertStore, config: NotificationConfig, options: Options = Options()) {
         self.store = store
@@ -46,9 +47,20 @@ public final class NotificationDispatcher: @unchecked Sendable {
     /// Tells every channel to look at the outbox now (after another component queued rows).
     public func wake() { workers.forEach { $0.wake() } }
 
-    public func start() {
+    /// Starts a thread per channel. Only one dispatcher may deliver from a history at a time
+    /// (two would send every row twice): a second one, in this process or another, is refused.
+    /// The lock is an flock on `<history>-notify.lock`, released by the kernel if the process dies.
+    public func start() throws {
         lock.lock(); defer { lock.unlock() }
         guard !started else { return }
+        let path = store.path + "-notify.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw NotifyError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw NotifyError("another dispatcher is already delivering notifications from \(store.path)")
+        }
+        lockFile = fd
         started = true
         workers.forEach { $0.start() }
     }
@@ -64,11 +76,14 @@ public final class NotificationDispatcher: @unchecked Sendable {
         guard wasStarted else { return }
         workers.forEach { $0.requestStop(drainFor: drainFor) }
         workers.forEach { $0.join() }
+        lock.lock()
+        if lockFile >= 0 { close(lockFile); lockFile = -1 }   // closing releases the flock
+        lock.unlock()
     }
 
     /// Outbox counts (from the database) and what each channel did since start (in memory).
     public func stats(now: Timestamp = .now()) -> NotificationStats {
-        let summaries = (try? store.outboxSummary()) ?? []
+        let summaries = (try? store.outboxSummary(countDelivered: false)) ?? []
         var channels: [NotificationStats.Channel] = []
         for worker in workers {
             var c = worker.snapshot()

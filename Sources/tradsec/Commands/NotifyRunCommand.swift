@@ -34,7 +34,7 @@ struct NotifyRunCommand: ParsableCommand {
             dispatcherOptions.log = { Terminal.printError(TerminalSafe.escape($0)) }
             let dispatcher = NotificationDispatcher(store: history, config: config, options: dispatcherOptions)
             let stop = StopSignal.install()
-            dispatcher.start()
+            do { try dispatcher.start() } catch { throw CLIError("\(error)", exitCode: 75) }
             let started = Timestamp.now()
             while !stop.isSet {
                 usleep(100_000)
