@@ -26,7 +26,8 @@ struct MessageContext {
 
     /// "Critical: Read sensitive file (+3 more)".
     var headline: String {
-        items.count == 1 ? first.title : "\(first.title) (+\(items.count - 1) more)"
+        let title = first.title.isEmpty ? "tradsec \(first.kind.rawValue): \(first.rule)" : first.title
+        return items.count == 1 ? title : "\(title) (+\(items.count - 1) more)"
     }
 
     func secret(_ s: Secret?, _ what: String) throws -> String {
