@@ -130,13 +130,13 @@ import TradsecCore
         #expect(dispatcher.stats().pending == 7)
         dispatcher.stop(drainFor: 0)
 
-        // 2 a second: two messages at once, then the backlog goes out as digests of the due rows.
+        // 2 per 2 s: two messages at once, then the backlog goes out as digests of the due rows.
         let history2 = try TempHistory()
         defer { history2.cleanup() }
         let server2 = try RecordingHTTPServer()
         defer { server2.stop() }
         var fast = testChannel("fast", .webhook, url: server2.baseURL + "/fast")
-        fast.rateLimit = RateLimit(count: 2, per: 1)
+        fast.rateLimit = RateLimit(count: 2, per: 2)
         fast.maxGroup = 5
         let dispatcher2 = NotificationDispatcher(store: history2.store, config: NotificationConfig(channels: [fast]), options: fastOptions())
         try dispatcher2.enqueue(distinct(12))
@@ -154,7 +154,7 @@ import TradsecCore
         let server = try RecordingHTTPServer()
         defer { server.stop() }
         var channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
-        channel.groupWindow = 0.5
+        channel.groupWindow = 1.5
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
         try dispatcher.start()
         defer { dispatcher.stop() }
