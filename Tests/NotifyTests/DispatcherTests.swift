@@ -235,4 +235,39 @@ import TradsecCore
         try second.start()
         second.stop()
     }
+
+    @Test func aNotificationRetriedPastItsGiveUpAgeIsFailedWithTheLastError() throws {
+        let history = try TempHistory()
+        defer { history.cleanup() }
+        let server = try RecordingHTTPServer { _ in .init(status: 502, body: "bad gateway") }
+        defer { server.stop() }
+        var channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
+        channel.giveUpAfter = 0.4
+        let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
+        try dispatcher.enqueue(distinct(1))
+        try dispatcher.start()
+        defer { dispatcher.stop() }
+        #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
+        let row = try #require(try history.store.outboxRows(state: .failed).first)
+        #expect(row.lastError?.hasPrefix("gave up after \(row.attempts) attempts over ") == true)
+        #expect(row.lastError?.hasSuffix(": HTTP 502: bad gateway") == true)
+        #expect(row.attempts >= 2)
+        let sent = server.requests.count
+        usleep(300_000)
+        #expect(server.requests.count == sent, "a failed row is not sent again")
+    }
+
+    @Test func stoppingDrainsWhatIsDue() throws {
+        let history = try TempHistory()
+        defer { history.cleanup() }
+        let server = try RecordingHTTPServer { _ in .init(status: 200, delay: 0.05) }
+        defer { server.stop() }
+        let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [testChannel("hook", .webhook, url: server.baseURL + "/in")]),
+                                                options: fastOptions())
+        try dispatcher.start()
+        try dispatcher.enqueue(distinct(8))
+        dispatcher.stop(drainFor: 10)
+        #expect(try history.store.outboxSummary().first?.delivered == 8)
+        #expect(outboxIDs(server.requests).count == 8)
+    }
 }
