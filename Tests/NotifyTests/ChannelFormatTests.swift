@@ -59,6 +59,7 @@ import TradsecCore
         let text = try #require(body["text"]?.stringValue)
         #expect(text.contains("&lt;b&gt;bold&lt;/b&gt;"))
         #expect(text.contains("<b>Critical: Read sensitive file #0</b>"))
+        #expect(text.contains("<a href=\"https://tradsec.example/alerts/0\">open in tradsec</a>"))
         #expect(text.contains("#2"))
 
         // 4096 after entity parsing, even for a text made of characters that all need escaping.

@@ -37,6 +37,9 @@ enum TelegramFormat {
             let x = item.notification
             var lines = ["<b>\(esc(x.title, 512))</b>", esc(x.text, 2048)]
             for f in x.fields { lines.append("<i>\(esc(f.name, 64))</i>: \(esc(f.value, 512))") }
+            if let link = x.link, link.hasPrefix("https://") || link.hasPrefix("http://"), link.utf16.count <= 512 {
+                lines.append("<a href=\"\(link.map(TextBudget.telegramHTML).joined())\">open in tradsec</a>")
+            }
             if n > 0 { lines[0] = "\n" + lines[0] }
             guard add(lines[0]) else {
                 out += "\n<i>… and \(m.items.count - n) more</i>"
