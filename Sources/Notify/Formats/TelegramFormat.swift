@@ -45,7 +45,9 @@ enum TelegramFormat {
                 out += "\n<i>… and \(m.items.count - n) more</i>"
                 break
             }
-            for line in lines.dropFirst() where !add(line) { break }
+            for line in lines.dropFirst() {
+                if !add(line) { break }   // the rest of this notification does not fit
+            }
         }
         return out
     }
