@@ -72,8 +72,14 @@ let package = Package(
             "TradsecCore", "AlertStore", "CurlClient",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Notifications: channel formats (Slack, Telegram, Discord, webhook, PagerDuty, e-mail,
+        // Alertmanager), the persistent outbox's routing and the dispatcher that drains it.
+        .target(name: "Notify", dependencies: [
+            "TradsecCore", "AlertStore", "CurlClient",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
@@ -88,5 +94,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges"]),
         .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
+                                                       .product(name: "Yams", package: "Yams")]),
     ]
 )

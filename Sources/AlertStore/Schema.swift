@@ -103,6 +103,7 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE follow_checkpoints ADD COLUMN tail BLOB")
         }
         migrator.registerMigration("v4: audit log") { db in try Audit.createTables(db) }
+        migrator.registerMigration("v5: notification outbox") { db in try Outbox.createTables(db) }
         migrator.registerMigration(ProcessingSchema.migrationName) { db in try ProcessingSchema.create(db) }
         return migrator
     }

@@ -35,8 +35,9 @@ public final class RecordingHTTPServer: @unchecked Sendable {
     private var responder: @Sendable (Request) -> Reply
     private var stopped = false
 
-    /// Listens on 127.0.0.1 and an ephemeral port, or on a Unix socket when `unixSocket` is given.
-    public init(unixSocket: String? = nil, respond: @escaping @Sendable (Request) -> Reply = { _ in Reply() }) throws {
+    /// Listens on 127.0.0.1 and an ephemeral port (or `port`: a receiver coming back where it
+    /// was), or on a Unix socket when `unixSocket` is given.
+    public init(unixSocket: String? = nil, port requestedPort: Int = 0, respond: @escaping @Sendable (Request) -> Reply = { _ in Reply() }) throws {
         let fd: Int32
         let boundPort: Int
         if let path = unixSocket {
@@ -62,7 +63,7 @@ public final class RecordingHTTPServer: @unchecked Sendable {
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = 0
+            address.sin_port = in_port_t(UInt16(requestedPort).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let rc = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

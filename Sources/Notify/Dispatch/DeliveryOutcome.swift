@@ -1,0 +1,115 @@
+import CurlClient
+import Foundation
+import TradsecCore
+
+/// What one send attempt came to.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// 2xx (or mail accepted): mark delivered, never send again.
+    case delivered(status: Int)
+    /// Worth another try: 5xx, 408, 429, a timeout, a refused connection. `after` is the
+    /// receiver's own Retry-After when it gave one.
+    case retry(reason: String, after: Double?)
+    /// The receiver refused the message itself (any other 4xx, a bad URL): retrying would only
+    /// repeat the refusal, so it is recorded as failed with the reason.
+    case permanent(reason: String)
+
+    public var isDelivered: Bool { if case .delivered = self { return true } else { return false } }
+
+    /// Classifies an HTTP reply. A 429's wait comes from the Retry-After header (seconds), or
+    /// from the JSON body where Discord (`retry_after`) and Telegram (`parameters.retry_after`) put it.
+    public static func classify(_ response: HTTPResponse) -> DeliveryOutcome {
+        classify(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// `headers` with lower-cased names, as ``HTTPResponse`` has them.
+    public static func classify(status: Int, headers: [String: String], body: [UInt8]) -> DeliveryOutcome {
+        if (200..<300).contains(status) { return .delivered(status: status) }
+        let response = (headers: headers, body: body)
+        let excerpt = TextBudget.fit(TextBudget.printable(String(decoding: body, as: UTF8.self), keepNewlines: false), limit: 200)
+        let reason = "HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
+        switch status {
+        case 429:
+            return .retry(reason: reason, after: retryAfter(response))
+        case 408:
+            return .retry(reason: reason, after: nil)
+        case 300..<400:
+            return .permanent(reason: "HTTP \(status): the receiver redirects; configure the final URL")
+        case 400..<500:
+            return .permanent(reason: reason)
+        default:
+            return .retry(reason: reason, after: status == 503 ? retryAfter(response) : nil)
+        }
+    }
+
+    /// A transfer that got no HTTP reply is always worth retrying, except a URL curl cannot use.
+    public static func classify(_ error: CurlError) -> DeliveryOutcome {
+        switch error.code {
+        case 1, 3:   // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
+            return .permanent(reason: error.message)
+        case 67:     // CURLE_LOGIN_DENIED (SMTP AUTH refused)
+            return .permanent(reason: error.message)
+        default:
+            return .retry(reason: error.isTimeout ? "timed out: \(error.message)" : error.message, after: nil)
+        }
+    }
+
+    static func retryAfter(_ response: (headers: [String: String], body: [UInt8])) -> Double? {
+        if let header = response.headers["retry-after"], let seconds = Double(header.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+            return seconds
+        }
+        guard let json = try? JSONParser.parse(response.body) else { return nil }
+        for value in [json["retry_after"], json["parameters"]?["retry_after"]] {
+            switch value {
+            case .int(let v)?: return Double(v)
+            case .double(let v)?: return v
+            default: continue
+            }
+        }
+        return nil
+    }
+}
+
+/// Exponential backoff with jitter: attempt n waits between half and all of
+/// min(max, initial × 2^(n-1)), so many senders that failed together do not retry together.
+public struct Backoff: Sendable {
+    public var initial: Double
+    public var max: Double
+
+    public init(initial: Double, max: Double) {
+        self.initial = initial
+        self.max = max
+    }
+
+    public func delay(attempt: Int, random: Double = Double.random(in: 0..<1)) -> Double {
+        let exponent = Double(Swift.max(0, Swift.min(attempt - 1, 40)))
+        let ceiling = Swift.min(max, initial * pow(2, exponent))
+        return ceiling * (0.5 + 0.5 * random)
+    }
+}
+
+/// A token bucket: `capacity` messages at once, refilled at `capacity / per` a second.
+struct TokenBucket {
+    let capacity: Double
+    let rate: Double
+    var tokens: Double
+    var updated: Double
+
+    init(_ limit: RateLimit, now: Double) {
+        capacity = Double(limit.count)
+        rate = Double(limit.count) / limit.per
+        tokens = capacity
+        updated = now
+    }
+
+    /// Seconds until a token is available (0: one is available now).
+    mutating func wait(now: Double) -> Double {
+        tokens = min(capacity, tokens + (now - updated) * rate)
+        updated = now
+        return tokens >= 1 ? 0 : (1 - tokens) / rate
+    }
+
+    mutating func take(now: Double) {
+        _ = wait(now: now)
+        tokens -= 1
+    }
+}
