@@ -80,6 +80,7 @@ let package = Package(
         ]),
         .executableTarget(name: "tradsec", dependencies: [
             "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.

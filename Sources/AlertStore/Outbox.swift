@@ -113,21 +113,27 @@ extension AlertStore {
     @discardableResult
     public func enqueueNotifications(_ entries: [OutboxEntry], now: Timestamp = .now()) throws -> [Int64] {
         guard !entries.isEmpty else { return [] }
-        return try pool.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO notification_outbox (channel, group_key, kind, priority, payload, created_ns,
-                    not_before_ns, state, attempts, next_attempt_ns)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-                """)
-            var ids: [Int64] = []
-            ids.reserveCapacity(entries.count)
-            for e in entries {
-                try statement.execute(arguments: [e.channel, e.groupKey, e.kind, e.priority.rawValue, e.payload,
-                                                  now.nanoseconds, e.notBefore.nanoseconds, e.notBefore.nanoseconds])
-                ids.append(db.lastInsertedRowID)
-            }
-            return ids
+        return try pool.write { db in try Self.enqueueNotifications(entries, now: now, db: db) }
+    }
+
+    /// The same, inside a transaction the caller holds: the processor queues an alert's
+    /// notifications in the transaction that stores the alert, so neither exists without the other.
+    @discardableResult
+    public static func enqueueNotifications(_ entries: [OutboxEntry], now: Timestamp = .now(), db: Database) throws -> [Int64] {
+        guard !entries.isEmpty else { return [] }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO notification_outbox (channel, group_key, kind, priority, payload, created_ns,
+                not_before_ns, state, attempts, next_attempt_ns)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+            """)
+        var ids: [Int64] = []
+        ids.reserveCapacity(entries.count)
+        for e in entries {
+            try statement.execute(arguments: [e.channel, e.groupKey, e.kind, e.priority.rawValue, e.payload,
+                                              now.nanoseconds, e.notBefore.nanoseconds, e.notBefore.nanoseconds])
+            ids.append(db.lastInsertedRowID)
         }
+        return ids
     }
 
     /// The channel's oldest pending row: what it must send next (delivery is in order per channel).

@@ -226,10 +226,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func metrics(context: ChannelHandlerContext, head: HTTPRequestHead) {
         let app = self.app
         read(context: context, head: head, route: "/metrics") {
-            let bytes = app.metrics.exposition {
+            var bytes = app.metrics.exposition {
                 app.metrics.streamClients.set(to: Double(app.hub.count))
                 if let total = try? app.store.totalCount() { app.metrics.storedAlerts.set(to: Double(total)) }
             }
+            bytes.append(contentsOf: app.extraMetrics().utf8)
             return (200, bytes, "text/plain; version=0.0.4; charset=utf-8")
         }
     }

@@ -16,9 +16,12 @@ public final class ProcessorApp: Sendable {
     let readers: NIOThreadPool
     /// Extra sections for /health (the notification outbox adds its state here).
     let healthSections: @Sendable () -> [(String, JSONValue, Bool)]
+    /// More exposition text for /metrics (the notification dispatcher's families).
+    let extraMetrics: @Sendable () -> String
 
     public init(settings: ServeSettings, store: AlertStore, pipeline: IngestPipeline, metrics: ProcessorMetrics,
-                version: String, healthSections: @escaping @Sendable () -> [(String, JSONValue, Bool)] = { [] }) {
+                version: String, healthSections: @escaping @Sendable () -> [(String, JSONValue, Bool)] = { [] },
+                extraMetrics: @escaping @Sendable () -> String = { "" }) {
         self.settings = settings
         self.store = store
         self.pipeline = pipeline
@@ -26,6 +29,7 @@ public final class ProcessorApp: Sendable {
         self.metrics = metrics
         self.version = version
         self.healthSections = healthSections
+        self.extraMetrics = extraMetrics
         readers = NIOThreadPool(numberOfThreads: 2)
         readers.start()
         let hub = self.hub

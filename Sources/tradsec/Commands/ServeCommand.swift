@@ -4,6 +4,7 @@ import Glibc
 import AlertStore
 import ArgumentParser
 import Foundation
+import Notify
 import Processor
 import TradsecCore
 
@@ -55,9 +56,48 @@ struct ServeCommand: ParsableCommand {
             } catch {
                 throw CLIError("cannot resume correlation from the history: \(error)", exitCode: 74)
             }
+            // Notifications: queued in the alert's own transaction, delivered by the dispatcher.
+            let notifications: NotificationConfig
+            do { notifications = try NotificationConfig.load(path: configPath) } catch {
+                throw CLIError("\(error)", exitCode: 78)
+            }
+            var dispatcher: NotificationDispatcher?
+            if !notifications.channels.isEmpty {
+                let d = NotificationDispatcher(store: history, config: notifications)
+                pipeline.add(sink: OutboxSink(outbox: d.outbox, baseURL: nil))
+                do {
+                    try d.start()
+                    dispatcher = d
+                } catch {
+                    // Another dispatcher (`tradsec notify run`) delivers from this history: still queue.
+                    Terminal.printError("tradsec serve: notifications are queued but not sent from here: \(error)")
+                }
+            }
             pipeline.start()
-            let app = ProcessorApp(settings: settings.serve, store: history, pipeline: pipeline, metrics: metrics,
-                                   version: Tradsec.version)
+            let deliver = dispatcher
+            let app = ProcessorApp(
+                settings: settings.serve, store: history, pipeline: pipeline, metrics: metrics, version: Tradsec.version,
+                healthSections: {
+                    guard let deliver else { return [] }
+                    let stats = deliver.stats()
+                    var outbox = JSONObject()
+                    outbox.append("pending", .int(Int64(stats.pending)))
+                    outbox.append("failed", .int(Int64(stats.failed)))
+                    outbox.append("delivered", .int(Int64(stats.delivered)))
+                    outbox.append("oldest_pending_age_seconds", stats.oldestPendingAge.map { .double($0) } ?? .null)
+                    outbox.append("channels", .array(stats.channels.map { c in
+                        var o = JSONObject()
+                        o.append("name", .string(c.name))
+                        o.append("type", .string(c.type))
+                        o.append("pending", .int(Int64(c.pending)))
+                        o.append("failed", .int(Int64(c.failed)))
+                        if let error = c.lastError { o.append("last_error", .string(error)) }
+                        return .object(o)
+                    }))
+                    // A receiver down for a while is not the processor failing: only report it.
+                    return [("outbox", .object(outbox), true)]
+                },
+                extraMetrics: { deliver?.stats().prometheusText() ?? "" })
             let server: ProcessorServer
             do {
                 server = try ProcessorServer(app: app)
@@ -72,6 +112,7 @@ struct ServeCommand: ParsableCommand {
             while !stop.isSet { usleep(100_000) }
             Terminal.printError("tradsec serve: stopping; committing what is queued")
             server.stop()
+            dispatcher?.stop()
             try? history.checkpointWAL()
         }
     }
