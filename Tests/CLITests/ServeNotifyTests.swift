@@ -58,11 +58,24 @@ import TradsecCore
         #expect(incidents.last?["title"]?.stringValue?.contains("escalated") == true)
         #expect(received.allSatisfy { $0.headers["idempotency-key"] != nil })
 
-        let health = try JSONParser.parse(try CurlHTTP.send(HTTPRequest(url: base + "/health")).bodyText)
+        // The receiver has the last message a moment before the dispatcher has counted its reply.
+        var health = JSONValue.null
+        let settled = Date().addingTimeInterval(10)
+        repeat {
+            health = try JSONParser.parse(try CurlHTTP.send(HTTPRequest(url: base + "/health")).bodyText)
+            if health["outbox"]?["pending"]?.int64Value == 0 { break }
+            usleep(50_000)
+        } while Date() < settled
         #expect(health["outbox"]?["pending"]?.int64Value == 0)
         #expect(health["outbox"]?["channels"]?.arrayValue?.first?["name"]?.stringValue == "hook")
-        let metrics = try CurlHTTP.send(HTTPRequest(url: base + "/metrics")).bodyText
-        #expect(metrics.contains(#"tradsec_notifications_delivered_total{channel="hook",type="webhook"} 5"#))
+        let delivered = #"tradsec_notifications_delivered_total{channel="hook",type="webhook"} 5"#
+        var metrics = ""
+        repeat {
+            metrics = try CurlHTTP.send(HTTPRequest(url: base + "/metrics")).bodyText
+            if metrics.contains(delivered) { break }
+            usleep(50_000)
+        } while Date() < settled
+        #expect(metrics.contains(delivered))
         writeFile(directory + "/metrics.txt", metrics)
         let check = try #require(ChildProcess.start(["/usr/bin/promtool", "check", "metrics"], stdin: directory + "/metrics.txt",
                                                     stdoutPath: directory + "/promtool.out", stderrPath: directory + "/promtool.err"))

@@ -37,7 +37,7 @@ import Glibc
         let am = ChildGuard(child)
         defer { _ = am.terminate() }
         let base = "http://127.0.0.1:\(port)"
-        let ready = waitUntil(15) { (try? CurlHTTP.send(HTTPRequest(url: base + "/-/ready", timeout: 1)))?.status == 200 }
+        let ready = waitUntil(30) { (try? CurlHTTP.send(HTTPRequest(url: base + "/-/ready", timeout: 1)))?.status == 200 }
         try #require(ready, "Alertmanager not ready: \(readFile(dir + "/am.log"))")
 
         let history = try TempHistory()
@@ -53,7 +53,7 @@ import Glibc
         try dispatcher.start()
         defer { dispatcher.stop() }
         #expect(waitUntil(10) { dispatcher.stats().pending == 0 })
-        #expect(dispatcher.stats().channels.first?.notificationsDelivered == 2)
+        #expect(waitUntil(5) { dispatcher.stats().channels.first?.notificationsDelivered == 2 })
 
         let reply = try CurlHTTP.send(HTTPRequest(url: base + "/api/v2/alerts?active=true", timeout: 5))
         #expect(reply.status == 200)
