@@ -46,26 +46,35 @@ extension AlertStore {
             var unsearched = query
             unsearched.search = nil
             let (whereSQL, arguments) = try Self.filter(unsearched, db: db)
-            let sql: String
-            var allArguments = arguments
+            func fetch(_ sql: String, _ arguments: StatementArguments, into rows: inout [StoredAlert]) throws {
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try cursor.next() {
+                    let raw: String = row[1]
+                    // What was stored was accepted by the same decoder, so this cannot fail
+                    // unless the file was edited by hand; skip such rows rather than abort.
+                    guard let alert = try? AlertDecoder.decode(line: raw) else { continue }
+                    rows.append(StoredAlert(id: row[0], alert: alert))
+                }
+            }
+            var rows: [StoredAlert] = []
             if let search = query.search, let match = Self.ftsQuery(search) {
                 // Walk the full-text index newest row first and stop at the limit, instead of
                 // sorting every match by time (a common word matches a large share of the history).
                 // Results are therefore newest *ingested* first.
                 let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
-                sql = "SELECT alerts.id, alerts.raw FROM alerts_fts JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?"
-                allArguments = StatementArguments([match]) + arguments
+                try fetch("SELECT alerts.id, alerts.raw FROM alerts_fts JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?",
+                          StatementArguments([match]) + arguments + [query.limit], into: &rows)
+                // Rows the index has not caught up with yet (the processor indexes behind its writer).
+                if let backlog = Self.backlogSearch(search) {
+                    var recent: [StoredAlert] = []
+                    try fetch("SELECT alerts.id, alerts.raw FROM fts_backlog JOIN alerts ON alerts.id = fts_backlog.alert_id WHERE \(backlog.sql)\(filters) ORDER BY fts_backlog.alert_id DESC LIMIT ?",
+                              backlog.arguments + arguments + [query.limit], into: &recent)
+                    if !recent.isEmpty {
+                        rows = Array((recent + rows).sorted { $0.id > $1.id }.prefix(query.limit))
+                    }
+                }
             } else {
-                sql = "SELECT id, raw FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?"
-            }
-            var rows: [StoredAlert] = []
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: allArguments + [query.limit])
-            while let row = try cursor.next() {
-                let raw: String = row[1]
-                // What was stored was accepted by the same decoder, so this cannot fail
-                // unless the file was edited by hand; skip such rows rather than abort.
-                guard let alert = try? AlertDecoder.decode(line: raw) else { continue }
-                rows.append(StoredAlert(id: row[0], alert: alert))
+                try fetch("SELECT id, raw FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?", arguments + [query.limit], into: &rows)
             }
             return rows
         }
@@ -146,9 +155,10 @@ extension AlertStore {
             clauses.append("hostname = ?")
             arguments += [host]
         }
-        if let search = query.search, let match = ftsQuery(search) {
-            clauses.append("id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)")
+        if let search = query.search, let match = ftsQuery(search), let backlog = backlogSearch(search) {
+            clauses.append("(id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?) OR (id IN (SELECT alert_id FROM fts_backlog) AND \(backlog.sql)))")
             arguments += [match]
+            arguments += backlog.arguments
         }
         if let after = query.afterID {
             clauses.append("id > ?")

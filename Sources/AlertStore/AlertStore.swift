@@ -74,13 +74,13 @@ public final class AlertStore: Sendable {
     /// notifications to send) commits together with the alerts or not at all.
     @discardableResult
     public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
-                       rejects: [RejectRecord] = [],
+                       rejects: [RejectRecord] = [], fullText: FullText = .inline,
                        within: ((Database, [InsertedAlert]) throws -> Void)?) throws -> InsertResult {
         try pool.write { db in
             var result = InsertResult()
             var added: [InsertedAlert] = []
             if !alerts.isEmpty {
-                result = try insertAlerts(alerts, origin: origin, db: db,
+                result = try insertAlerts(alerts, origin: origin, fullText: fullText, db: db,
                                           added: within == nil ? nil : { added.append($0) })
             }
             if let within { try within(db, added) }
@@ -95,14 +95,16 @@ public final class AlertStore: Sendable {
         }
     }
 
-    private func insertAlerts(_ alerts: [Alert], origin: String?, db: Database,
+    private func insertAlerts(_ alerts: [Alert], origin: String?, fullText: FullText, db: Database,
                               added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
                 user_name, output, raw, fingerprint, ingested_ns, origin)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-        let ftsStatement = try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)")
+        let ftsStatement = fullText == .inline
+            ? try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)")
+            : try db.cachedStatement(sql: "INSERT INTO fts_backlog(alert_id) VALUES (?)")
         let fts = ftsStatement.sqliteStatement
         let handle = statement.sqliteStatement
         let connection = db.sqliteConnection
@@ -138,7 +140,7 @@ public final class AlertStore: Sendable {
             added?(InsertedAlert(index: index, id: rowID))
             sqlite3_reset(fts)
             sqlite3_bind_int64(fts, 1, rowID)
-            bindText(fts, 2, alert.output)
+            if fullText == .inline { bindText(fts, 2, alert.output) }
             guard sqlite3_step(fts) == SQLITE_DONE else {
                 throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(connection)))")
             }
@@ -216,7 +218,7 @@ public final class AlertStore: Sendable {
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 @inline(__always)
-private func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String?) {
+func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String?) {
     guard var text else {
         sqlite3_bind_null(statement, index)
         return

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TradsecCore
 
 /// What the processor (`tradsec serve`) adds to each alert and to the history: an enrichment
@@ -33,11 +34,8 @@ enum ProcessingSchema {
             );
             CREATE INDEX incidents_updated ON incidents(updated_ns);
             CREATE INDEX incidents_container ON incidents(container_id, updated_ns);
-            CREATE TABLE incident_alerts (
-                incident_id INTEGER NOT NULL,
-                alert_id INTEGER NOT NULL,
-                PRIMARY KEY (incident_id, alert_id)
-            ) WITHOUT ROWID;
+            -- An incident's timeline: its alerts, through their enrichment rows.
+            CREATE INDEX alert_enrichment_incident ON alert_enrichment(incident_id, alert_id);
             CREATE TRIGGER alerts_enrichment_delete AFTER DELETE ON alerts BEGIN
                 DELETE FROM alert_enrichment WHERE alert_id = old.id;
             END;
@@ -98,9 +96,19 @@ public struct AlertEnrichment: Sendable, Equatable {
 
 /// Writes inside the insert transaction (see ``AlertStore/insert(_:origin:checkpoint:rejects:within:)``).
 public enum ProcessingWriter {
+    /// One row per processed alert (its role, tags and incident), bound by hand: this runs for
+    /// every alert the processor takes in.
     public static func saveEnrichment(_ enrichment: AlertEnrichment, alertID: Int64, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_enrichment (alert_id, role, tags, incident_id) VALUES (?,?,?,?)")
-            .execute(arguments: [alertID, enrichment.role, jsonArray(enrichment.tags), enrichment.incidentID])
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_enrichment (alert_id, role, tags, incident_id) VALUES (?,?,?,?)")
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, alertID)
+        bindText(handle, 2, enrichment.role)
+        bindText(handle, 3, enrichment.tags.isEmpty ? "[]" : jsonArray(enrichment.tags))
+        if let incident = enrichment.incidentID { sqlite3_bind_int64(handle, 4, incident) } else { sqlite3_bind_null(handle, 4) }
+        let rc = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard rc == SQLITE_DONE else { throw StoreError("enrichment insert failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
     }
 
     public static func saveIncident(_ incident: IncidentRecord, db: Database) throws {
@@ -114,11 +122,6 @@ public enum ProcessingWriter {
                 incident.escalated, jsonArray(incident.stages), jsonArray(incident.rules), incident.alertCount,
                 incident.title, incident.reason,
             ])
-    }
-
-    public static func link(alertID: Int64, toIncident incidentID: Int64, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO incident_alerts (incident_id, alert_id) VALUES (?,?)")
-            .execute(arguments: [incidentID, alertID])
     }
 
     static func jsonArray(_ strings: [String]) -> String {
@@ -145,8 +148,8 @@ extension AlertStore {
     public func incidentAlerts(id: Int64, limit: Int = 1000) throws -> [StoredAlert] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT alerts.id, alerts.raw FROM incident_alerts JOIN alerts ON alerts.id = incident_alerts.alert_id
-                WHERE incident_alerts.incident_id = ? ORDER BY alerts.time_ns, alerts.id LIMIT ?
+                SELECT alerts.id, alerts.raw FROM alert_enrichment JOIN alerts ON alerts.id = alert_enrichment.alert_id
+                WHERE alert_enrichment.incident_id = ? ORDER BY alerts.time_ns, alerts.id LIMIT ?
                 """, arguments: [id, limit]).compactMap(Self.storedAlert)
         }
     }

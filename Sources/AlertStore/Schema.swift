@@ -105,6 +105,7 @@ enum Schema {
         migrator.registerMigration("v4: audit log") { db in try Audit.createTables(db) }
         migrator.registerMigration("v5: notification outbox") { db in try Outbox.createTables(db) }
         migrator.registerMigration(ProcessingSchema.migrationName) { db in try ProcessingSchema.create(db) }
+        migrator.registerMigration(FullTextBacklogSchema.migrationName) { db in try FullTextBacklogSchema.create(db) }
         return migrator
     }
 }

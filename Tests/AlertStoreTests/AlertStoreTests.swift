@@ -177,3 +177,33 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         #expect(throws: (any Error).self) { try AlertStore(path: bogus) }
     }
 }
+
+/// The processor stores alerts with the full-text index trailing behind: searches must find
+/// them anyway, before and after the index catches up.
+@Suite struct DeferredFullTextTests {
+    func line(_ n: Int, _ words: String) -> String {
+        #"{"time":"2026-11-22T10:00:\#(String(format: "%02d", n)).000000000Z","rule":"R\#(n)","priority":"Warning","output":"\#(words)","output_fields":{"container.id":"host"},"hostname":"h"}"#
+    }
+
+    @Test func searchesSeeTheBacklogAndTheIndex() throws {
+        let directory = "/tmp/tradsec-fts-\(UInt32.random(in: 0...UInt32.max))"
+        defer { for s in ["", "-wal", "-shm"] { unlink(directory + ".sqlite" + s) } }
+        let store = try AlertStore(path: directory + ".sqlite")
+        try store.insert([try AlertDecoder.decode(line: line(1, "wallet file opened by python"))])
+        try store.insert([try AlertDecoder.decode(line: line(2, "wallet keystore read by curl")),
+                          try AlertDecoder.decode(line: line(3, "shell spawned in bot"))], fullText: .deferred, within: nil)
+        #expect(try store.fullTextBacklogCount() == 2)
+        func search(_ text: String) throws -> [String] { try store.alerts(AlertQuery(search: text, limit: 10)).map(\.alert.rule) }
+        #expect(try search("wallet") == ["R2", "R1"])          // one from the backlog, one from the index
+        #expect(try search("shell bot") == ["R3"])
+        #expect(try store.count(AlertQuery(search: "wallet")) == 2)
+        #expect(try store.alerts(after: 0, matching: AlertQuery(search: "keystore", limit: 10)).map(\.alert.rule) == ["R2"])
+        #expect(try store.indexFullTextBacklog() == 2)
+        #expect(try store.fullTextBacklogCount() == 0)
+        #expect(try search("wallet") == ["R2", "R1"])
+        #expect(try search("shell bot") == ["R3"])
+        #expect(try store.indexFullTextBacklog() == 0)
+        // LIKE wildcards typed by the user are literal.
+        #expect(try search("%") == [])
+    }
+}

@@ -204,6 +204,19 @@ import TradsecCore
         #expect(collector.comments >= 2)   // the opening comment and at least one keepalive
     }
 
+    @Test func theFullTextIndexCatchesUpBehindTheWriter() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        for i in 0..<30 { try harness.post(falcoAlert(rule: "R\(i)", output: "wallet keystore \(i) read by curl")) }
+        // Findable at once, whether or not the index has caught up.
+        #expect(try harness.store.count(AlertQuery(search: "keystore curl")) == 30)
+        let end = Date().addingTimeInterval(10)
+        while try harness.store.fullTextBacklogCount() > 0 && Date() < end { usleep(20_000) }
+        #expect(try harness.store.fullTextBacklogCount() == 0)
+        #expect(try harness.store.count(AlertQuery(search: "keystore curl")) == 30)
+        #expect(try harness.json("/health")["ingest"]?["full_text_backlog"]?.int64Value == 0)
+    }
+
     @Test func healthReportsTheFactsAndMetricsPassPromtool() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }

@@ -50,7 +50,14 @@ public struct Correlator: Sendable {
     }
 
     public mutating func observe(_ alert: Alert, enrichment: AlertEnrichment) -> Observation {
-        let container = alert.container
+        var observation = observe(alert, container: alert.container, enrichment: enrichment)
+        observation.incident.title = Self.title(observation.incident)
+        return observation
+    }
+
+    /// The writer's path: the container already worked out, and the title left to whoever
+    /// saves the incident (once per batch rather than once per alert).
+    public mutating func observe(_ alert: Alert, container: ContainerRef, enrichment: AlertEnrichment) -> Observation {
         let key = Self.key(containerID: container.id, hostname: alert.hostname)
         let time = alert.time
         let stages = AttackStage.of(tags: alert.tags, enrichmentTags: enrichment.tags)
@@ -71,7 +78,6 @@ public struct Correlator: Sendable {
             }
             record.stages = tracked.stageOrder
             escalate(&record)
-            record.title = Self.title(record)
             tracked.record = record
             open[key] = tracked
             let change: Change = record.severity > before || (record.escalated && !wasEscalated) ? .escalated(from: before) : .grew
@@ -85,7 +91,6 @@ public struct Correlator: Sendable {
                                     severity: alert.priority, escalated: false, stages: stages, rules: [alert.rule],
                                     alertCount: 1, title: "", reason: nil)
         escalate(&record)
-        record.title = Self.title(record)
         open[key] = Tracked(record: record, stageOrder: stages)
         return Observation(incident: record, change: .opened)
     }
@@ -105,7 +110,7 @@ public struct Correlator: Sendable {
         }
     }
 
-    static func title(_ record: IncidentRecord) -> String {
+    public static func title(_ record: IncidentRecord) -> String {
         let who = record.containerName ?? record.containerID
         let more = record.rules.count > 1 ? " (+\(record.rules.count - 1) more rules)" : ""
         return "\(who): \(record.rules.first ?? "?")\(more)"

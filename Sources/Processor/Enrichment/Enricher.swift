@@ -24,6 +24,12 @@ public final class Enricher: @unchecked Sendable {
         }
     }
 
+    private var hasAllowlist: Bool { !config.inlineExchanges.isEmpty || !exchanges.isEmpty }
+
+    private var hasLists: Bool {
+        !config.inlineExchanges.isEmpty || !exchanges.isEmpty || !threatLists.isEmpty
+    }
+
     /// Problems with the lists (unreadable file, bad lines), for /health.
     public var problems: [String] {
         (exchanges + threatLists).compactMap(\.lastError)
@@ -43,9 +49,13 @@ public final class Enricher: @unchecked Sendable {
         for list in exchanges + threatLists { list.refresh() }
     }
 
-    public func enrich(_ alert: Alert) -> AlertEnrichment {
+    public func enrich(_ alert: Alert) -> AlertEnrichment { enrich(alert, container: alert.container) }
+
+    public func enrich(_ alert: Alert, container: ContainerRef) -> AlertEnrichment {
         var tags: [String] = []
-        let role = config.role(for: alert.container)
+        let role = config.roles.isEmpty ? nil : config.role(for: container)
+        // Without an allowlist or a threat list there is nothing to tag a destination with.
+        guard hasLists else { return AlertEnrichment(role: role, tags: [], incidentID: nil) }
         let destinations = Self.remoteAddresses(of: alert)
         if !destinations.ips.isEmpty || !destinations.domains.isEmpty {
             var exchangeLabel: String??
@@ -59,7 +69,7 @@ public final class Enricher: @unchecked Sendable {
             }
             if let exchangeLabel {
                 tags.append("exchange:\(exchangeLabel ?? "listed")")
-            } else if !destinations.ips.allSatisfy(Self.isPrivateOrLocal) || !destinations.domains.isEmpty {
+            } else if hasAllowlist && (!destinations.ips.allSatisfy(Self.isPrivateOrLocal) || !destinations.domains.isEmpty) {
                 // Only public destinations count: a bot talking to its own database is not news.
                 tags.append("destination:not-allowlisted")
             }

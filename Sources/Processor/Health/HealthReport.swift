@@ -32,6 +32,7 @@ struct HealthReport {
         ingest.append("queued_alerts", .int(Int64(status.queuedAlerts)))
         ingest.append("committed_alerts", .int(Int64(status.committedAlerts)))
         ingest.append("open_incidents", .int(Int64(status.openIncidents)))
+        ingest.append("full_text_backlog", .int(Int64(status.fullTextBacklog)))
         o.append("ingest", .object(ingest))
         let problems = app.pipeline.enricher.problems
         if !problems.isEmpty { o.append("enrichment_problems", .array(problems.map { .string($0) })) }

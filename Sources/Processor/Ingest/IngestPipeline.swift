@@ -119,22 +119,48 @@ public final class IngestPipeline: @unchecked Sendable {
         public var lastAcceptedWallTime: Int64?
         public var committedAlerts: Int
         public var openIncidents: Int
+        public var fullTextBacklog: Int
     }
 
     public var status: Status {
         condition.withLock {
             Status(queuedAlerts: queuedAlerts, lastCommitError: lastCommitError, lastAcceptedWallTime: lastAcceptedWallTime,
-                   committedAlerts: committedAlerts, openIncidents: correlator.openCount)
+                   committedAlerts: committedAlerts, openIncidents: correlator.openCount, fullTextBacklog: fullTextBacklog)
         }
     }
 
+    /// Rows stored but not yet in the full-text index (the writer indexes them when it has a
+    /// moment, or in between batches once there are many).
+    private var fullTextBacklog = 0
+    private var lastCommitUptime: UInt64 = 0
+    static let indexBatch = 2000
+    /// Index only after this long without requests: under a burst every moment goes to storing
+    /// and answering; the index catches up when the burst is over.
+    static let idleBeforeIndexing: UInt64 = 250_000_000
+    /// Past this many rows the index catches up even under load (searches scan the backlog).
+    static let forceIndexAt = 1_000_000
+
+    private enum Work {
+        case commit([Submission], [@Sendable (Int64) -> Void])
+        case index
+        case stop
+    }
+
     private func writerLoop() {
+        fullTextBacklog = (try? store.fullTextBacklogCount()) ?? 0
         while true {
-            var batch: [Submission] = []
-            var listeners: [@Sendable (Int64) -> Void] = []
-            let stop: Bool = condition.withLock {
-                while queue.isEmpty && running { condition.wait() }
-                if queue.isEmpty { return true }
+            let work: Work = condition.withLock {
+                while queue.isEmpty && running {
+                    if fullTextBacklog == 0 {
+                        condition.wait()
+                        continue
+                    }
+                    let idleSince = DispatchTime.now().uptimeNanoseconds &- lastCommitUptime
+                    if idleSince >= Self.idleBeforeIndexing { break }
+                    condition.wait(seconds: Double(Self.idleBeforeIndexing - idleSince) / 1e9)
+                }
+                if queue.isEmpty { return running ? .index : .stop }
+                if fullTextBacklog >= Self.forceIndexAt { return .index }
                 // Take whole requests up to the batch size (at least one).
                 var count = 0
                 var taken = 0
@@ -143,20 +169,26 @@ public final class IngestPipeline: @unchecked Sendable {
                     count += submission.alerts.count
                     taken += 1
                 }
-                batch = Array(queue.prefix(taken))
+                let batch = Array(queue.prefix(taken))
                 queue.removeFirst(taken)
                 queuedAlerts -= count
                 metrics.queued.set(Double(queuedAlerts))
-                listeners = commitListeners
-                return false
+                return .commit(batch, commitListeners)
             }
-            if stop { break }
-            let newest = commit(batch)
-            if let newest { for listener in listeners { listener(newest) } }
-        }
-        condition.withLock {
-            finished = true
-            condition.broadcast()
+            switch work {
+            case .stop:
+                condition.withLock {
+                    finished = true
+                    condition.broadcast()
+                }
+                return
+            case .index:
+                let indexed = (try? store.indexFullTextBacklog(limit: Self.indexBatch)) ?? 0
+                condition.withLock { fullTextBacklog = indexed == 0 ? 0 : max(0, fullTextBacklog - indexed) }
+            case .commit(let batch, let listeners):
+                let newest = commit(batch)
+                if let newest { for listener in listeners { listener(newest) } }
+            }
         }
     }
 
@@ -179,17 +211,17 @@ public final class IngestPipeline: @unchecked Sendable {
         let sinks = self.sinks
         let transactionStart = DispatchTime.now().uptimeNanoseconds
         do {
-            try store.insert(alerts, origin: "serve", rejects: rejects) { db, added in
+            try store.insert(alerts, origin: "serve", rejects: rejects, fullText: .deferred) { db, added in
                 var processed: [ProcessedAlert] = []
                 processed.reserveCapacity(added.count)
                 var incidents: [Int64: IncidentEvent] = [:]
                 for row in added {
                     let alert = alerts[row.index]
-                    var enrichment = self.enricher.enrich(alert)
-                    let observation = working.observe(alert, enrichment: enrichment)
+                    let container = alert.container
+                    var enrichment = self.enricher.enrich(alert, container: container)
+                    let observation = working.observe(alert, container: container, enrichment: enrichment)
                     enrichment.incidentID = observation.incident.id
                     try ProcessingWriter.saveEnrichment(enrichment, alertID: row.id, db: db)
-                    try ProcessingWriter.link(alertID: row.id, toIncident: observation.incident.id, db: db)
                     // Keep the first change that matters (opened beats escalated beats grew).
                     let previous = incidents[observation.incident.id]?.change
                     let change: Correlator.Change
@@ -207,8 +239,12 @@ public final class IngestPipeline: @unchecked Sendable {
                     acceptedByPriority[alert.priority.rawValue] += 1
                     newestID = row.id
                 }
-                for event in incidents.values { try ProcessingWriter.saveIncident(event.incident, db: db) }
-                let ordered = incidents.values.sorted { $0.incident.id < $1.incident.id }
+                // Each incident touched is written once per batch, titled then (not per alert).
+                var ordered = incidents.values.sorted { $0.incident.id < $1.incident.id }
+                for i in ordered.indices {
+                    ordered[i].incident.title = Correlator.title(ordered[i].incident)
+                    try ProcessingWriter.saveIncident(ordered[i].incident, db: db)
+                }
                 for sink in sinks { try sink.record(alerts: processed, incidents: ordered, db: db) }
             }
         } catch {
@@ -225,6 +261,8 @@ public final class IngestPipeline: @unchecked Sendable {
             lastCommitError = nil
             let accepted = outcomes.reduce(0) { $0 + $1.accepted }
             committedAlerts += accepted
+            fullTextBacklog += accepted
+            lastCommitUptime = DispatchTime.now().uptimeNanoseconds
             if accepted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
         }
         metrics.commits.increment()
@@ -264,6 +302,14 @@ final class PThreadCondition: @unchecked Sendable {
     }
     /// Only inside withLock.
     func wait() { pthread_cond_wait(&cond, &mutex) }
+    /// Only inside withLock; returns after a signal or `seconds`, whichever comes first.
+    func wait(seconds: Double) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let total = Int(now.tv_nsec) + Int(seconds * 1e9)
+        var deadline = timespec(tv_sec: now.tv_sec + total / 1_000_000_000, tv_nsec: total % 1_000_000_000)
+        pthread_cond_timedwait(&cond, &mutex, &deadline)
+    }
     func signal() { pthread_cond_signal(&cond) }
     func broadcast() { pthread_cond_broadcast(&cond) }
 }
