@@ -7,19 +7,22 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # (backups, digests). The rest are real components the tests run against: tmux (console end to end),
 # podman + runc + busybox (a Docker-compatible engine and a container image built without a registry),
 # Alertmanager and promtool (notifications, /metrics), python3-venv (the SMTP server aiosmtpd).
-APT_PACKAGES := libncurses-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libssl-dev \
-	tmux podman runc busybox-static prometheus-alertmanager prometheus python3-venv
+BUILD_PACKAGES := libncurses-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
+TEST_PACKAGES := tmux podman runc busybox-static prometheus-alertmanager prometheus python3-venv
 # Python test tools live in a virtualenv under .build, never in the system's site-packages.
 TOOLS_VENV := .build/tools/venv
 DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite
 
-.PHONY: all build release test demo deps tools bench clean
+.PHONY: all build release test demo deps test-deps tools bench clean
 
 all: build
 
-deps:
+# Building needs only the libraries; the tests also need their real components.
+deps: PACKAGES = $(BUILD_PACKAGES)
+test-deps: PACKAGES = $(BUILD_PACKAGES) $(TEST_PACKAGES)
+deps test-deps:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "installing:$$missing"; \
@@ -30,7 +33,7 @@ deps:
 	fi
 
 # aiosmtpd: a real SMTP server for the e-mail notification tests.
-tools: deps
+tools: test-deps
 	@test -x $(TOOLS_VENV)/bin/aiosmtpd || { python3 -m venv $(TOOLS_VENV) && $(TOOLS_VENV)/bin/pip install -q aiosmtpd==1.4.6; }
 
 build: deps
@@ -39,7 +42,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps tools
+test: test-deps tools
 	@test -d ../shared/conformance || { echo "error: ../shared/conformance (the Falco compatibility corpus) is missing"; exit 1; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
