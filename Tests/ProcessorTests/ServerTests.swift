@@ -183,6 +183,22 @@ import TradsecCore
         #expect(all == ["before 3", "before 4"] + (0..<20).map { "live \($0)" })
     }
 
+    @Test func aFilteredStreamSkipsWhatDoesNotMatchAndMissesNothing() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let poster = Thread {
+            usleep(300_000)
+            for i in 0..<40 {
+                _ = try? harness.post(falcoAlert(rule: "R\(i)", priority: i % 10 == 9 ? "Critical" : "Notice"))
+                usleep(20_000)   // some signals find nothing that matches; the cursor still moves on
+            }
+        }
+        poster.start()
+        let events = try readEvents(harness.base + "/events/stream?priority=critical", lastEventID: 0, count: 4)
+        let rules = events.compactMap { try? JSONParser.parse($0.data)["alert"]?["rule"]?.stringValue }
+        #expect(rules == ["R9", "R19", "R29", "R39"])
+    }
+
     @Test func aNewStreamClientGetsWhatHappensNextAndHeartbeats() throws {
         var settings = ServeSettings()
         settings.heartbeatSeconds = 1

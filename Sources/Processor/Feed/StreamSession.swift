@@ -67,19 +67,26 @@ final class StreamSession {
         let query = self.query
         let start = cursor
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        app.readers.runIfActive(eventLoop: context.eventLoop) { () -> (Int64, [StoredAlert], [Int64: AlertEnrichment]) in
+        app.readers.runIfActive(eventLoop: context.eventLoop) { () -> (Int64, [StoredAlert], [Int64: AlertEnrichment], Int64) in
+            // The newest id before the query: when the page is not full, every match up to it
+            // was returned, so the cursor may move there even if nothing matched. A filtered
+            // stream (priority=critical) then never re-reads the rows it has already passed.
+            let newest = try store.newestID()
             // No cursor yet: start after the newest alert (a new client wants what happens next).
-            let from = try start ?? store.newestID()
+            let from = start ?? newest
             let events = try store.alerts(after: from, matching: query)
-            return (from, events, try store.enrichment(for: events.map(\.id)))
+            return (from, events, try store.enrichment(for: events.map(\.id)), newest)
         }.whenComplete { result in
             let session = loopBound.value
             session.reading = false
             guard !session.closed else { return }
             switch result {
-            case .success(let (from, events, enrichment)):
+            case .success(let (from, events, enrichment, newest)):
                 if session.cursor == nil { session.cursor = from }
                 if !events.isEmpty { session.send(events, enrichment) }
+                if events.count < Self.pageSize, let cursor = session.cursor, newest > cursor {
+                    session.cursor = newest
+                }
                 if events.count == Self.pageSize || session.again {
                     session.again = false
                     session.pump()
