@@ -178,7 +178,10 @@ public final class GaugeCollector {
             let newestID = try store.newestID()
             let clock = monotonicNow()
             var sources: [SourceFreshness]
-            if let cache = feedCache, cache.newestID == newestID || clock - cache.at < feedRefreshInterval {
+            // An empty cache is refreshed as soon as alerts arrive: "no alerts yet" must not
+            // linger for the refresh interval while a feed has started.
+            if let cache = feedCache,
+               cache.newestID == newestID || (clock - cache.at < feedRefreshInterval && !cache.sources.isEmpty) {
                 sources = cache.sources
             } else {
                 sources = try store.newestBySource()
