@@ -11,7 +11,7 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DockerStatsEngineTests {
     @Test func aBusyContainersStatsFeedTheBotGauge() throws {
         let engine = try PodmanEngine()
-        defer { engine.tearDown() }
+        defer { engine.stop() }
         let name = "tradsec-gauges-bot-\(getpid())"
         try engine.runContainer(name: name, memory: "256m", script: #"trap "exit 0" TERM; while :; do :; done"#)
 
