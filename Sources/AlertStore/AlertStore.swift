@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import GRDBSQLite
 import TradsecCore
@@ -30,6 +33,18 @@ public final class AlertStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -65536")   // 64 MiB: keeps index pages hot during bulk ingest
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
+        // Two processes opening a new history at once (a follower and a console, say) would
+        // both switch it to WAL and both run the migrations; SQLite refuses the second
+        // ("database is locked", "table already exists"). A lock on a file beside the history
+        // makes writers open it one after the other; it is held only while opening.
+        var lock: Int32 = -1
+        if !readOnly {
+            let lockPath = path + ".open-lock"
+            lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard lock >= 0 else { throw StoreError("cannot create \(lockPath): \(String(cString: strerror(errno)))") }
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {

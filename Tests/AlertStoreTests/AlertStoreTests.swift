@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Testing
 @testable import AlertStore
 import TradsecCore
@@ -206,4 +207,34 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         // LIKE wildcards typed by the user are literal.
         #expect(try search("%") == [])
     }
+}
+
+/// Several processes open a new history at the same moment (a follower, a console, a query):
+/// each must find the schema ready, none may fail on a migration another one ran.
+@Suite struct ConcurrentOpenTests {
+    @Test func manyOpenersOfANewHistoryAllSucceed() throws {
+        for round in 0..<5 {
+            let path = "/tmp/tradsec-open-\(UInt32.random(in: 0...UInt32.max))-\(round).sqlite"
+            defer { for s in ["", "-wal", "-shm", ".open-lock"] { unlink(path + s) } }
+            let failures = OpenFailures()
+            let threads = (0..<6).map { _ in
+                Thread {
+                    do { _ = try AlertStore(path: path) } catch { failures.add("\(error)") }
+                    failures.done()
+                }
+            }
+            threads.forEach { $0.start() }
+            failures.wait(for: 6)
+            #expect(failures.messages.isEmpty, "\(failures.messages)")
+        }
+    }
+}
+
+final class OpenFailures: @unchecked Sendable {
+    private let lock = NSCondition()
+    private(set) var messages: [String] = []
+    private var finished = 0
+    func add(_ m: String) { lock.lock(); messages.append(m); lock.unlock() }
+    func done() { lock.lock(); finished += 1; lock.broadcast(); lock.unlock() }
+    func wait(for n: Int) { lock.lock(); while finished < n { lock.wait() }; lock.unlock() }
 }
