@@ -30,8 +30,15 @@ import TestSupport
         let program = dir + "/" + name
         writeFile(program, try #require(readBytes("/bin/sh")))
         chmod(program, 0o755)
-        let spinner = try #require(ChildProcess.start([program, "-c", "while :; do :; done"], stdoutPath: dir + "/out",
-                                                      environment: ["PATH=/usr/bin:/bin"]))
+        // Just written, the program can be briefly "text file busy" while a child spawned by
+        // another test thread still holds the descriptor between its fork and exec: retry.
+        var started: ChildProcess?
+        for _ in 0..<40 where started == nil {
+            started = ChildProcess.start([program, "-c", "while :; do :; done"], stdoutPath: dir + "/out",
+                                         environment: ["PATH=/usr/bin:/bin"])
+            if started == nil { usleep(50_000) }
+        }
+        let spinner = try #require(started)
         defer { kill(spinner.pid, SIGKILL); _ = spinner.wait() }
         let idle = try #require(ChildProcess.start(["/bin/sleep", "30"], stdoutPath: dir + "/idle", environment: []))
         defer { kill(idle.pid, SIGKILL); _ = idle.wait() }

@@ -36,7 +36,9 @@ public func readFile(_ path: String) -> String {
 
 /// Writes (or appends) bytes in full.
 public func writeFile(_ path: String, _ bytes: [UInt8], append: Bool = false) {
-    let fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o600)
+    // O_CLOEXEC: a child another test thread spawns meanwhile must not inherit the descriptor
+    // (a program written here and then run would fail with "text file busy").
+    let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o600)
     precondition(fd >= 0, "cannot write \(path)")
     bytes.withUnsafeBytes { buffer in
         var off = 0
