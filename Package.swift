@@ -84,7 +84,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
-        .target(name: "TestSupport", dependencies: ["CurlClient"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CurlClient", "TradsecCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),

@@ -95,7 +95,6 @@ public enum CurlHTTP {
         defer { curl_easy_cleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)          // required with threads
@@ -156,12 +155,7 @@ public enum CurlHTTP {
             ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque())
         }
 
-        let started = DispatchTime.now().uptimeNanoseconds
-        let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-            ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            return curl_easy_perform(handle)
-        }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let (code, errorText, elapsed) = CurlTransfer.perform(handle)
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
 
@@ -174,11 +168,27 @@ public enum CurlHTTP {
                 throw CurlError(code: Int(code.rawValue),
                                 message: "reply larger than \(request.maxResponseBytes) bytes", elapsed: elapsed)
             }
-            let detail = cString(errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            throw CurlError(code: Int(code.rawValue), message: message, elapsed: elapsed)
+            throw CurlError(code: Int(code.rawValue), message: errorText, elapsed: elapsed)
         }
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body, elapsed: elapsed)
+    }
+}
+
+/// Runs a prepared transfer with libcurl's error buffer: its code, the error in words (empty
+/// when it succeeded) and the wall time. Shared by HTTP and SMTP.
+enum CurlTransfer {
+    static func perform(_ handle: UnsafeMutableRawPointer) -> (CURLcode, String, Double) {
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
+            ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            defer { ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil) }   // the buffer dies here
+            return curl_easy_perform(handle)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        guard code != CURLE_OK else { return (code, "", elapsed) }
+        let detail = cString(errorBuffer)
+        return (code, detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, elapsed)
     }
 }
 

@@ -40,7 +40,6 @@ public enum CurlSMTP {
         var recipients: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(recipients) }
         for address in mail.recipients { recipients = curl_slist_append(recipients, angle(address)) }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         ccurl_setopt_string(handle, CURLOPT_URL, mail.url)
         ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
@@ -61,18 +60,8 @@ public enum CurlSMTP {
         ccurl_setopt_read_function(handle, UploadSource.read)
         ccurl_setopt_pointer(handle, CURLOPT_READDATA, context.toOpaque())
 
-        let started = DispatchTime.now().uptimeNanoseconds
-        let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-            ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            return curl_easy_perform(handle)
-        }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        if code != CURLE_OK {
-            let detail = cString(errorBuffer)
-            throw CurlError(code: Int(code.rawValue),
-                            message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail,
-                            elapsed: elapsed)
-        }
+        let (code, errorText, elapsed) = CurlTransfer.perform(handle)
+        if code != CURLE_OK { throw CurlError(code: Int(code.rawValue), message: errorText, elapsed: elapsed) }
     }
 
     private static func angle(_ address: String) -> String {

@@ -78,13 +78,6 @@ struct BenchActionsCommand: ParsableCommand {
     }
 
     private func removeScratch(_ dir: String) {
-        var pid: pid_t = 0
-        let words: [String] = ["/bin/rm", "-rf", dir]
-        let argv = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        if posix_spawn(&pid, "/bin/rm", nil, nil, argv, nil) == 0 {
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
+        if let pid = try? Spawn.start(["/bin/rm", "-rf", dir], environment: []) { _ = Spawn.wait(pid) }
     }
 }
