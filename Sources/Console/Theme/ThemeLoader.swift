@@ -106,16 +106,6 @@ public enum ThemeLoader {
     }
 
     static func readFile(_ path: String) throws -> String {
-        guard let f = fopen(path, "r") else { throw ThemeError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-            if bytes.count > 1_000_000 { throw ThemeError(description: "\(path) is too large for a theme") }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        do { return try TextFile.read(path, limit: 1_000_000) } catch { throw ThemeError(description: error.description) }
     }
 }

@@ -1,25 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TradsecCore
 
-/// Reads the small text files of /proc and /sys in one go. Foundation is avoided: these are
-/// read every tick, and procfs files report size 0, so the read loops until end of file.
+/// The small text files of /proc and /sys, read every tick (through `TextFile`, which reads
+/// to end of file: procfs files report size 0).
 enum SmallFile {
     /// The file's text, or nil when it cannot be opened (gone process, missing controller).
-    static func read(_ path: String, limit: Int = 1 << 20) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < limit {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func read(_ path: String, limit: Int = 1 << 20) -> String? { try? TextFile.read(path, limit: limit) }
 
     /// The names in a directory (without . and ..), or [] when it cannot be read.
     static func list(_ path: String) -> [String] {

@@ -29,16 +29,9 @@ public struct NotificationConfig: Sendable, Equatable {
     /// The section from the config file at `path`; an absent file or section is no channels.
     public static func load(path: String = defaultPath) throws -> NotificationConfig {
         guard access(path, F_OK) == 0 else { return NotificationConfig() }
-        guard let file = fopen(path, "r") else { throw NotifyError("\(path): cannot read: \(String(cString: strerror(errno)))") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return try parse(configYAML: String(decoding: bytes, as: UTF8.self), source: path)
+        let text: String
+        do { text = try TextFile.read(path) } catch { throw NotifyError(error.description) }
+        return try parse(configYAML: text, source: path)
     }
 
     /// Reads the `notifications:` section out of a whole config file's text.

@@ -48,7 +48,8 @@ public struct ProcessorConfig: Sendable {
             if explicit { throw ConfigError("\(path): no such file") }
             return (ProcessorConfig(), nil)
         }
-        guard let text = WatchedList.read(path) else { throw ConfigError("\(path): cannot read") }
+        let text: String
+        do { text = try TextFile.read(path) } catch { throw ConfigError(error.description) }
         return try parse(text, source: path)
     }
 
@@ -98,7 +99,7 @@ public struct ServeSettings: Sendable, Equatable {
                 s.authToken = token
             case "auth_token_file":
                 let path = try r.string(value, "serve.auth_token_file")
-                guard let text = WatchedList.read(path) else { throw r.error(value, "serve.auth_token_file: cannot read \(path)") }
+                guard let text = try? TextFile.read(path, limit: 4096) else { throw r.error(value, "serve.auth_token_file: cannot read \(path)") }
                 let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard token.count >= 16 else { throw r.error(value, "serve.auth_token_file: the token must have at least 16 characters") }
                 s.authToken = token

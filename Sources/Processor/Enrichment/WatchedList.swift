@@ -33,7 +33,7 @@ public final class WatchedList: @unchecked Sendable {
         let now = (Int64(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
                    UInt64(info.st_ino), UInt64(info.st_dev))
         if let signature, signature == now { return false }
-        guard let text = Self.read(path) else {
+        guard let text = try? TextFile.read(path) else {
             lastError = "\(path): cannot read"
             return false
         }
@@ -43,19 +43,5 @@ public final class WatchedList: @unchecked Sendable {
         reloads += 1
         lastError = errors.isEmpty ? nil : "\(path): \(errors.count) bad line(s), first: \(errors[0])"
         return true
-    }
-
-    static func read(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > 64 << 20 { return nil }   // a list this big is a mistake, not a list
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
