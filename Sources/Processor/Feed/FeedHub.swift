@@ -1,8 +1,9 @@
+import Foundation
 /// Tells live streams that new alerts were committed. Streams read from the history by id,
 /// so a signal carries no data and a missed or doubled signal can neither lose nor repeat
 /// an event: it only says "look again".
 public final class FeedHub: @unchecked Sendable {
-    private let lock = NSLockLike()
+    private let lock = NSLock()
     private var listeners: [Int: @Sendable () -> Void] = [:]
     private var nextToken = 0
 

@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import TradsecCore
 
@@ -86,7 +87,7 @@ public final class ProcessorMetrics: Sendable {
 
 /// Lazily made labelled counters, made once per label value.
 final class LabelledCounters: @unchecked Sendable {
-    private let lock = NSLockLike()
+    private let lock = NSLock()
     private var counters: [String: Counter] = [:]
     func counter(_ key: String, make: () -> Counter) -> Counter {
         lock.lock(); defer { lock.unlock() }

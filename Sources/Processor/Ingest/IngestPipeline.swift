@@ -50,7 +50,7 @@ public final class IngestPipeline: @unchecked Sendable {
     let metrics: ProcessorMetrics
     public let maxQueuedAlerts: Int
     public let maxBatch: Int
-    private let condition = PThreadCondition()
+    private let condition = NSCondition()
     private var queue: [Submission] = []
     private var queuedAlerts = 0
     private var running = false
@@ -157,7 +157,7 @@ public final class IngestPipeline: @unchecked Sendable {
                     }
                     let idleSince = DispatchTime.now().uptimeNanoseconds &- lastCommitUptime
                     if idleSince >= Self.idleBeforeIndexing { break }
-                    condition.wait(seconds: Double(Self.idleBeforeIndexing - idleSince) / 1e9)
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(Self.idleBeforeIndexing - idleSince) / 1e9))
                 }
                 if queue.isEmpty { return running ? .index : .stop }
                 if fullTextBacklog >= Self.forceIndexAt { return .index }
@@ -281,35 +281,4 @@ public final class IngestPipeline: @unchecked Sendable {
         }
         return newestID
     }
-}
-
-/// A mutex with a condition variable (pthread): the writer waits on it for work.
-final class PThreadCondition: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
-    init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&cond, nil)
-    }
-    deinit {
-        pthread_cond_destroy(&cond)
-        pthread_mutex_destroy(&mutex)
-    }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-    /// Only inside withLock.
-    func wait() { pthread_cond_wait(&cond, &mutex) }
-    /// Only inside withLock; returns after a signal or `seconds`, whichever comes first.
-    func wait(seconds: Double) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let total = Int(now.tv_nsec) + Int(seconds * 1e9)
-        var deadline = timespec(tv_sec: now.tv_sec + total / 1_000_000_000, tv_nsec: total % 1_000_000_000)
-        pthread_cond_timedwait(&cond, &mutex, &deadline)
-    }
-    func signal() { pthread_cond_signal(&cond) }
-    func broadcast() { pthread_cond_broadcast(&cond) }
 }
