@@ -38,7 +38,7 @@ public final class ProcessorMetrics: Sendable {
         commits = registry.makeCounter(descriptor: name("ingest_commits", "total", "Transactions committed by the ingest writer (each holds one or more requests)."))
         commitFailures = registry.makeCounter(descriptor: name("ingest_commit_failures", "total", "Transactions that failed; their requests were answered 5xx and nothing was acknowledged."))
         ingestLatency = registry.makeValueHistogram(
-            descriptor: name("ingest_latency", "seconds", "Time from receiving an alert request to its commit."),
+            descriptor: name("ingest_latency", "seconds", "Time from receiving an alert request to the commit of its alerts, per request."),
             labels: [], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])
         batchSize = registry.makeValueHistogram(
             descriptor: name("ingest_batch", "alerts", "Alerts per committed transaction."),
