@@ -33,21 +33,9 @@ struct BenchConsoleCommand: ParsableCommand {
     var stormSeconds = 5.0
 
     func run() throws {
-        let path = db ?? "/tmp/tradsec-bench-console-\(getpid()).sqlite"
-        if db == nil {
-            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
-            print("generating a history of \(count) alerts…")
-            let store = try AlertStore(path: path)
-            var generator = AlertGenerator()
-            var batch: [Alert] = []
-            for i in 0..<count {
-                batch.append(try AlertDecoder.decode(line: generator.next(index: i)))
-                if batch.count == 5000 { try store.insert(batch); batch.removeAll(keepingCapacity: true) }
-            }
-            try store.insert(batch)
-            try store.checkpointWAL()
-        }
-        defer { if db == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } } }
+        let history = try BenchHistory.existingOrGenerated(db: db, name: "console", count: count)
+        defer { history.remove() }
+        let path = history.path
         let total = try AlertStore(path: path, readOnly: true).totalCount()
         print("history: \(path) (\(total) alerts)")
         let seed = Mutex(UInt64(getpid()))

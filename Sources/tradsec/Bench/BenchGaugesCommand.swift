@@ -28,20 +28,9 @@ struct BenchGaugesCommand: ParsableCommand {
     var samples = 200
 
     func run() throws {
-        let path = db ?? "/tmp/tradsec-bench-gauges-\(getpid()).sqlite"
-        if db == nil {
-            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
-            let store = try AlertStore(path: path)
-            var generator = AlertGenerator()
-            var batch: [Alert] = []
-            for i in 0..<count {
-                batch.append(try AlertDecoder.decode(line: generator.next(index: i)))
-                if batch.count == 5000 { try store.insert(batch); batch.removeAll(keepingCapacity: true) }
-            }
-            try store.insert(batch)
-            try store.checkpointWAL()
-        }
-        defer { if db == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } } }
+        let history = try BenchHistory.existingOrGenerated(db: db, name: "gauges", count: count)
+        defer { history.remove() }
+        let path = history.path
         let store = try AlertStore(path: path, readOnly: true)
         print("history: \(path) (\(try store.totalCount()) alerts); \(samples) samples each; figures in ms")
 

@@ -31,9 +31,10 @@ struct BenchIngestCommand: ParsableCommand {
     var queryRuns = 50
 
     func run() throws {
-        let path = db ?? "/tmp/tradsec-bench-\(getpid()).sqlite"
-        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
-        defer { if db == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } } }
+        let history = db.map { BenchHistory(path: $0, scratch: false) } ?? BenchHistory.scratch("ingest")
+        defer { history.remove() }
+        let path = history.path
+        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }   // it measures building a history from empty
 
         print("generating \(count) alerts…")
         var generator = AlertGenerator()

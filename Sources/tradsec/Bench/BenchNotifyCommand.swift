@@ -28,8 +28,9 @@ struct BenchNotifyCommand: ParsableCommand {
     var batch = 500
 
     func run() throws {
-        let path = "/tmp/tradsec-bench-notify-\(getpid()).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        let history = BenchHistory.scratch("notify")
+        defer { history.remove() }
+        let path = history.path
         var generator = AlertGenerator()
         var notifications: [Notify.Notification] = []
         notifications.reserveCapacity(count)

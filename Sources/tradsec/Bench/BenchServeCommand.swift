@@ -57,8 +57,9 @@ struct BenchServeCommand: ParsableCommand {
         var server: ProcessorServer?
         var serverMetrics: ProcessorMetrics?
         var store: AlertStore?
-        let path = "/tmp/tradsec-bench-serve-\(getpid()).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        let history = BenchHistory.scratch("serve")
+        defer { history.remove() }
+        let path = history.path
         let host: String, port: Int
         if let url {
             guard let parsed = URLComponents(string: url), let h = parsed.host else { throw CLIError("--url: expected http://HOST:PORT") }
