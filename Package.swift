@@ -24,9 +24,11 @@ let package = Package(
             "TradsecCore",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // LZ4 (liblz4): the history keeps raw alert lines in compressed chunks.
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         // SQLite history: schema, migrations, batched writes, queries, retention.
         .target(name: "AlertStore", dependencies: [
-            "TradsecCore",
+            "TradsecCore", "CLZ4",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

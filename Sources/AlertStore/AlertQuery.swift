@@ -46,35 +46,32 @@ extension AlertStore {
             var unsearched = query
             unsearched.search = nil
             let (whereSQL, arguments) = try Self.filter(unsearched, db: db)
-            func fetch(_ sql: String, _ arguments: StatementArguments, into rows: inout [StoredAlert]) throws {
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                while let row = try cursor.next() {
-                    let raw: String = row[1]
-                    // What was stored was accepted by the same decoder, so this cannot fail
-                    // unless the file was edited by hand; skip such rows rather than abort.
-                    guard let alert = try? AlertDecoder.decode(line: raw) else { continue }
-                    rows.append(StoredAlert(id: row[0], alert: alert))
-                }
-            }
             var rows: [StoredAlert] = []
             if let search = query.search, let match = Self.ftsQuery(search) {
                 // Walk the full-text index newest row first and stop at the limit, instead of
                 // sorting every match by time (a common word matches a large share of the history).
                 // Results are therefore newest *ingested* first.
                 let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
-                try fetch("SELECT alerts.id, alerts.raw FROM alerts_fts JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?",
-                          StatementArguments([match]) + arguments + [query.limit], into: &rows)
+                rows = try Self.storedAlerts(db, sql: """
+                    SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length FROM alerts_fts
+                    JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?
+                    """, arguments: StatementArguments([match]) + arguments + [query.limit])
                 // Rows the index has not caught up with yet (the processor indexes behind its writer).
                 if let backlog = Self.backlogSearch(search) {
-                    var recent: [StoredAlert] = []
-                    try fetch("SELECT alerts.id, alerts.raw FROM fts_backlog JOIN alerts ON alerts.id = fts_backlog.alert_id WHERE \(backlog.sql)\(filters) ORDER BY fts_backlog.alert_id DESC LIMIT ?",
-                              backlog.arguments + arguments + [query.limit], into: &recent)
+                    let recent = try Self.storedAlerts(db, sql: """
+                        SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length FROM fts_backlog
+                        JOIN alerts ON alerts.id = fts_backlog.alert_id WHERE \(backlog.sql)\(filters) ORDER BY fts_backlog.alert_id DESC LIMIT ?
+                        """, arguments: backlog.arguments + arguments + [query.limit])
                     if !recent.isEmpty {
                         rows = Array((recent + rows).sorted { $0.id > $1.id }.prefix(query.limit))
                     }
                 }
+            } else if let groups = try Self.termGroups(unsearched, db: db) {
+                rows = try Self.newestByPostings(groups: groups, query: unsearched, whereSQL: whereSQL, arguments: arguments, db: db)
             } else {
-                try fetch("SELECT id, raw FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?", arguments + [query.limit], into: &rows)
+                rows = try Self.storedAlerts(db, sql: """
+                    SELECT id, raw_chunk, raw_offset, raw_length FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?
+                    """, arguments: arguments + [query.limit])
             }
             return rows
         }
@@ -87,24 +84,113 @@ extension AlertStore {
         q.afterID = max(id, query.afterID ?? 0)
         return try pool.read { db in
             let (whereSQL, arguments) = try Self.filter(q, db: db)
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, raw FROM alerts\(whereSQL) ORDER BY id LIMIT ?",
-                                             arguments: arguments + [q.limit])
-            var rows: [StoredAlert] = []
-            while let row = try cursor.next() {
-                let raw: String = row[1]
-                guard let alert = try? AlertDecoder.decode(line: raw) else { continue }
-                rows.append(StoredAlert(id: row[0], alert: alert))
-            }
-            return rows
+            return try Self.storedAlerts(db, sql: "SELECT id, raw_chunk, raw_offset, raw_length FROM alerts\(whereSQL) ORDER BY id LIMIT ?",
+                                         arguments: arguments + [q.limit])
         }
+    }
+
+    /// Rows selected as `id, raw_chunk, raw_offset, raw_length`, in that order, with their alerts.
+    static func storedAlerts(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredAlert] {
+        var ids: [Int64] = []
+        var locations: [RawChunks.Location] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() {
+            ids.append(row[0])
+            locations.append(RawChunks.Location(chunk: row[1], offset: row[2], length: row[3]))
+        }
+        let lines = try RawChunks.lines(locations, db: db)
+        var out: [StoredAlert] = []
+        out.reserveCapacity(ids.count)
+        for (id, line) in zip(ids, lines) {
+            // What was stored was accepted by the same decoder, so this cannot fail unless the
+            // file was edited by hand; skip such rows rather than abort.
+            guard let line, let alert = try? AlertDecoder.decode(line: line) else { continue }
+            out.append(StoredAlert(id: id, alert: alert))
+        }
+        return out
+    }
+
+    /// The postings terms `query` filters on, as groups: an alert must carry a term of every
+    /// group. Nil when the query filters on none of them; an empty group matches nothing.
+    static func termGroups(_ query: AlertQuery, db: Database) throws -> [[String]]? {
+        var groups: [[String]] = []
+        if let priorities = query.priorities, priorities.allowed.count < Priority.allCases.count {
+            groups.append(priorities.allowed.map { Postings.priorityTerm($0.rawValue) })
+        }
+        if let glob = query.ruleGlob {
+            groups.append(try Postings.terms(prefix: "r:", like: likePattern(fromGlob: glob), db: db))
+        }
+        if let container = query.container {
+            groups.append(try containerIDs(matching: container, db: db).map(Postings.containerTerm))
+        }
+        if let host = query.hostname { groups.append([Postings.hostTerm(host)]) }
+        return groups.isEmpty ? nil : groups
+    }
+
+    /// The newest `query.limit` alerts by time among the postings' candidates. Blocks are read
+    /// newest first and the walk stops once no older block can hold anything newer than the
+    /// results so far; in a history ingested in time order that is after one or two blocks.
+    static func newestByPostings(groups: [[String]], query: AlertQuery, whereSQL: String, arguments: StatementArguments,
+                                 db: Database) throws -> [StoredAlert] {
+        guard !groups.contains(where: \.isEmpty), query.limit > 0 else { return [] }
+        struct Hit { var id: Int64; var time: Int64; var location: RawChunks.Location }
+        var hits: [Hit] = []
+        let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
+        let sql = "SELECT id, time_ns, raw_chunk, raw_offset, raw_length FROM alerts WHERE id IN (SELECT value FROM json_each(?))\(filters)"
+        for block in try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db) {
+            if hits.count >= query.limit, block.maxTime < hits[query.limit - 1].time { break }
+            let ids = try Postings.candidates(in: block, groups: groups, db: db)
+            guard !ids.isEmpty else { continue }
+            let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments([list]) + arguments)
+            while let row = try cursor.next() {
+                hits.append(Hit(id: row[0], time: row[1], location: RawChunks.Location(chunk: row[2], offset: row[3], length: row[4])))
+            }
+            hits.sort { $0.time != $1.time ? $0.time > $1.time : $0.id > $1.id }
+            if hits.count > query.limit { hits.removeSubrange(query.limit...) }
+        }
+        let lines = try RawChunks.lines(hits.map(\.location), db: db)
+        var out: [StoredAlert] = []
+        for (hit, line) in zip(hits, lines) {
+            guard let line, let alert = try? AlertDecoder.decode(line: line) else { continue }
+            out.append(StoredAlert(id: hit.id, alert: alert))
+        }
+        return out
     }
 
     /// How many alerts match `query` (its limit is ignored).
     public func count(_ query: AlertQuery) throws -> Int {
         try pool.read { db in
             let (whereSQL, arguments) = try Self.filter(query, db: db)
+            if query.search == nil, let groups = try Self.termGroups(query, db: db) {
+                return try Self.countByPostings(groups: groups, query: query, whereSQL: whereSQL, arguments: arguments, db: db)
+            }
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts\(whereSQL)", arguments: arguments) ?? 0
         }
+    }
+
+    /// Counts from the postings: a block wholly inside the query's time and id bounds, and
+    /// untouched by retention, counts its candidates without reading a row.
+    static func countByPostings(groups: [[String]], query: AlertQuery, whereSQL: String, arguments: StatementArguments,
+                                db: Database) throws -> Int {
+        guard !groups.contains(where: \.isEmpty) else { return 0 }
+        let since = query.since?.nanoseconds, until = query.until?.nanoseconds
+        let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
+        var total = 0
+        for block in try Postings.blocks(since: since, until: until, afterID: query.afterID, db: db) {
+            let ids = try Postings.candidates(in: block, groups: groups, db: db)
+            guard !ids.isEmpty else { continue }
+            let whole = !block.trimmed && block.minTime >= (since ?? .min) && block.maxTime <= (until ?? .max)
+                && block.firstID > (query.afterID ?? .min)
+            if whole {
+                total += ids.count
+            } else {
+                let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+                total += try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts WHERE id IN (SELECT value FROM json_each(?))\(filters)",
+                                          arguments: StatementArguments([list]) + arguments) ?? 0
+            }
+        }
+        return total
     }
 
     /// How many alerts matching `query` were stored with ids in `(after, upTo]`: keeps a

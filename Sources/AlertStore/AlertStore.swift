@@ -73,8 +73,8 @@ public final class AlertStore: Sendable {
     /// Stores `alerts` in one transaction, together with an optional follow checkpoint, so
     /// that after a crash either both the alerts and the new position are there, or neither.
     @discardableResult
-    public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
-                       rejects: [RejectRecord] = []) throws -> InsertResult {
+    public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
+                                         rejects: [RejectRecord] = []) throws -> InsertResult {
         try insert(alerts, origin: origin, checkpoint: checkpoint, rejects: rejects, within: nil)
     }
 
@@ -88,8 +88,8 @@ public final class AlertStore: Sendable {
     /// with the rows just added, so what the processor derives from them (enrichment, incidents,
     /// notifications to send) commits together with the alerts or not at all.
     @discardableResult
-    public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
-                       rejects: [RejectRecord] = [], fullText: FullText = .inline,
+    public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
+                                         rejects: [RejectRecord] = [], fullText: FullText = .inline,
                        within: ((Database, [InsertedAlert]) throws -> Void)?) throws -> InsertResult {
         try pool.write { db in
             var result = InsertResult()
@@ -110,12 +110,12 @@ public final class AlertStore: Sendable {
         }
     }
 
-    private func insertAlerts(_ alerts: [Alert], origin: String?, fullText: FullText, db: Database,
-                              added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
+    private func insertAlerts<A: StorableAlert>(_ alerts: [A], origin: String?, fullText: FullText, db: Database,
+                                                 added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
-                user_name, output, raw, fingerprint, ingested_ns, origin)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                user_name, output, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         let ftsStatement = fullText == .inline
             ? try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)")
@@ -126,8 +126,15 @@ public final class AlertStore: Sendable {
         let now = Timestamp.now().nanoseconds
         var result = InsertResult()
         var containers: [String: (ContainerRef, String?, Int64, Int64)] = [:]
+        var chunks = try RawChunkWriter(db: db)
+        var postings = PostingWriter()
+        // The rowid the next insert gets: the line is appended to the chunk only once the row
+        // is known to be new, but the row must already say where its line will be.
         for (index, alert) in alerts.enumerated() {
             let container = alert.container
+            let raw = alert.raw
+            let length = raw.utf8.count
+            let location = chunks.next
             sqlite3_reset(handle)
             sqlite3_bind_int64(handle, 1, alert.time.nanoseconds)
             sqlite3_bind_int64(handle, 2, Int64(alert.priority.rawValue))
@@ -138,10 +145,12 @@ public final class AlertStore: Sendable {
             bindText(handle, 7, alert.processName)
             bindText(handle, 8, alert.userName)
             bindText(handle, 9, alert.output)
-            bindText(handle, 10, alert.raw)
-            sqlite3_bind_int64(handle, 11, Fingerprint.of(alert.raw))
-            sqlite3_bind_int64(handle, 12, now)
-            bindText(handle, 13, origin)
+            sqlite3_bind_int64(handle, 10, Fingerprint.of(raw))
+            sqlite3_bind_int64(handle, 11, now)
+            bindText(handle, 12, origin)
+            sqlite3_bind_int64(handle, 13, location.chunk)
+            sqlite3_bind_int64(handle, 14, Int64(location.offset))
+            sqlite3_bind_int64(handle, 15, Int64(length))
             let rc = sqlite3_step(handle)
             guard rc == SQLITE_DONE else {
                 throw StoreError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
@@ -152,7 +161,10 @@ public final class AlertStore: Sendable {
             }
             result.inserted += 1
             let rowID = sqlite3_last_insert_rowid(connection)
+            try chunks.append(raw, db: db)
             added?(InsertedAlert(index: index, id: rowID))
+            try postings.add(id: rowID, time: alert.time.nanoseconds, priority: alert.priority.rawValue, rule: alert.rule,
+                             container: container.id, host: alert.hostname, db: db)
             sqlite3_reset(fts)
             sqlite3_bind_int64(fts, 1, rowID)
             if fullText == .inline { bindText(fts, 2, alert.output) }
@@ -166,6 +178,8 @@ public final class AlertStore: Sendable {
                 containers[container.id] = (container, alert.hostname, t, t)
             }
         }
+        try chunks.flush(db: db)
+        try postings.write(db: db)
         sqlite3_reset(handle)
         sqlite3_reset(fts)
         // One upsert per container per batch rather than per alert.
@@ -230,7 +244,7 @@ public final class AlertStore: Sendable {
 }
 
 /// SQLITE_TRANSIENT is a cast macro that does not import: SQLite copies the text.
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 @inline(__always)
 func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String?) {
@@ -253,3 +267,20 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// What the history needs from an alert to store it: the indexed fields and the raw JSON.
+/// ``Alert`` provides it; so can a leaner decoded form that skips the other output fields.
+public protocol StorableAlert {
+    var time: Timestamp { get }
+    var rule: String { get }
+    var priority: Priority { get }
+    var output: String { get }
+    var source: String? { get }
+    var hostname: String? { get }
+    var container: ContainerRef { get }
+    var processName: String? { get }
+    var userName: String? { get }
+    var raw: String { get }
+}
+
+extension Alert: StorableAlert {}

@@ -1,19 +1,46 @@
-/// A 64-bit FNV-1a hash of an alert's raw JSON: the identity that keeps one alert from
-/// being stored twice when a file is ingested again or a feed replays after a restart.
+/// A 64-bit hash of an alert's raw JSON: the identity that keeps one alert from being stored
+/// twice when a file is ingested again or a feed replays after a restart. It is unique
+/// together with the alert's time, so 64 bits leave collisions out of reach.
+///
+/// Eight bytes per step with a multiply-xor mix (the history before v8 used FNV-1a, one
+/// byte per step, 3–4 % of ingest; the v8 migration recomputed the stored fingerprints).
 enum Fingerprint {
     static func of(_ raw: String) -> Int64 {
-        // Native strings hand out their UTF-8 storage directly; iterating `utf8` byte by
-        // byte through the view costs several times more on this hot path.
+        // Native strings hand out their UTF-8 storage directly.
         if let hash = raw.utf8.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return hash }
         return Array(raw.utf8).withUnsafeBytes { hash($0) }
     }
 
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(bytes.count) &* k)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
         }
-        return Int64(bitPattern: hash)
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return Int64(bitPattern: finish(mix(h ^ tail)))
+    }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        let m = x.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        return m.high ^ m.low
+    }
+
+    @inline(__always)
+    private static func finish(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

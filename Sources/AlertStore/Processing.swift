@@ -147,10 +147,11 @@ extension AlertStore {
     /// The alerts of an incident in time order (its timeline).
     public func incidentAlerts(id: Int64, limit: Int = 1000) throws -> [StoredAlert] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT alerts.id, alerts.raw FROM alert_enrichment JOIN alerts ON alerts.id = alert_enrichment.alert_id
+            try Self.storedAlerts(db, sql: """
+                SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length
+                FROM alert_enrichment JOIN alerts ON alerts.id = alert_enrichment.alert_id
                 WHERE alert_enrichment.incident_id = ? ORDER BY alerts.time_ns, alerts.id LIMIT ?
-                """, arguments: [id, limit]).compactMap(Self.storedAlert)
+                """, arguments: [id, limit])
         }
     }
 
@@ -189,9 +190,4 @@ extension AlertStore {
         return items.compactMap(\.stringValue)
     }
 
-    static func storedAlert(_ row: Row) -> StoredAlert? {
-        let raw: String = row[1]
-        guard let alert = try? AlertDecoder.decode(line: raw) else { return nil }
-        return StoredAlert(id: row[0], alert: alert)
-    }
 }

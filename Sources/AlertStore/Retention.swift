@@ -26,9 +26,9 @@ extension AlertStore {
             let cutoff = now.nanoseconds - maxAge
             while true {
                 let n = try pool.write { db -> Int in
-                    try db.execute(sql: "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE time_ns < ? LIMIT ?)",
-                                   arguments: [cutoff, chunk])
-                    return db.changesCount
+                    let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE time_ns < ? LIMIT ?", arguments: [cutoff, chunk])
+                    try Self.delete(doomed, db: db)
+                    return doomed.count
                 }
                 deleted += n
                 if n < chunk { break }
@@ -39,20 +39,55 @@ extension AlertStore {
                 let n = try pool.write { db -> Int in
                     guard let boundary = try Int64.fetchOne(db, sql: "SELECT id FROM alerts ORDER BY id DESC LIMIT 1 OFFSET ?",
                                                             arguments: [maxRows]) else { return 0 }
-                    try db.execute(sql: "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE id <= ? ORDER BY id LIMIT ?)",
-                                   arguments: [boundary, chunk])
-                    return db.changesCount
+                    let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE id <= ? ORDER BY id LIMIT ?",
+                                                    arguments: [boundary, chunk])
+                    try Self.delete(doomed, db: db)
+                    return doomed.count
                 }
                 deleted += n
                 if n < chunk { break }
             }
         }
         if deleted > 0 {
-            // Containers with no alerts left are forgotten too.
-            try pool.write { db in
-                try db.execute(sql: "DELETE FROM containers WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.container_id = containers.id)")
-            }
+            try pool.write { db in try Self.dropEmptyBlocks(db) }
         }
         return deleted
+    }
+
+    /// Deletes alerts by id; the blocks they were in are marked as trimmed, so counts stop
+    /// trusting those blocks' postings and look at the rows.
+    static func delete(_ ids: [Int64], db: Database) throws {
+        guard let low = ids.min(), let high = ids.max() else { return }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        try db.execute(sql: "DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
+        try db.execute(sql: "UPDATE alert_blocks SET trimmed = 1 WHERE first_id <= ? AND last_id >= ?", arguments: [high, low])
+    }
+
+    /// Removes blocks, postings and raw chunks no alert refers to any more, and the
+    /// containers that no longer appear in any block.
+    static func dropEmptyBlocks(_ db: Database) throws {
+        let oldest = try Int64.fetchOne(db, sql: "SELECT min(id) FROM alerts") ?? Int64.max
+        try db.execute(sql: "DELETE FROM alert_postings WHERE block_id IN (SELECT id FROM alert_blocks WHERE last_id < ?)", arguments: [oldest])
+        try db.execute(sql: "DELETE FROM alert_blocks WHERE last_id < ?", arguments: [oldest])
+        if let oldestChunk = try Int64.fetchOne(db, sql: "SELECT raw_chunk FROM alerts ORDER BY id LIMIT 1") {
+            try db.execute(sql: "DELETE FROM alert_chunks WHERE id < ?", arguments: [oldestChunk])
+        } else {
+            try db.execute(sql: "DELETE FROM alert_chunks")
+        }
+        // Containers with no alerts left are forgotten too. An untouched block's postings are
+        // exact; in a trimmed block a container's postings may name deleted rows, so there
+        // the rows themselves are asked.
+        for id in try String.fetchAll(db, sql: """
+            SELECT id FROM containers WHERE 'c:' || id NOT IN (
+                SELECT DISTINCT p.term FROM alert_postings p JOIN alert_blocks b ON b.id = p.block_id
+                WHERE p.term >= 'c:' AND p.term < 'c;' AND b.trimmed = 0)
+            """) {
+            let present = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM alert_postings p JOIN alert_blocks b ON b.id = p.block_id
+                               JOIN alerts a ON a.id BETWEEN b.first_id AND b.last_id
+                               WHERE p.term = 'c:' || ?1 AND a.container_id = ?1)
+                """, arguments: [id]) ?? false
+            if !present { try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [id]) }
+        }
     }
 }

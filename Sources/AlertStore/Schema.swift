@@ -106,6 +106,7 @@ enum Schema {
         migrator.registerMigration("v5: notification outbox") { db in try Outbox.createTables(db) }
         migrator.registerMigration(ProcessingSchema.migrationName) { db in try ProcessingSchema.create(db) }
         migrator.registerMigration(FullTextBacklogSchema.migrationName) { db in try FullTextBacklogSchema.create(db) }
+        migrator.registerMigration(CompactHistorySchema.migrationName) { db in try CompactHistorySchema.migrate(db) }
         return migrator
     }
 }

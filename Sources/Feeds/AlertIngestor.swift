@@ -96,13 +96,37 @@ public final class AlertIngestor {
                              message: rejection.message, excerpt: excerpt))
     }
 
+    /// Batches at least this large (a file read in bulk, a follower catching up) leave the
+    /// full-text index to trail them: indexing in the commit costs about as much as the rest
+    /// of it. Smaller batches (a live feed) index inline and also work off what is waiting.
+    public static let deferFullTextAt = 1000
+    private var fullTextBacklog = false
+
     /// Commits the waiting alerts (and rejects, and the checkpoint) in one transaction.
     public func flush(checkpoint: FollowCheckpoint? = nil) throws {
         guard !batch.isEmpty || !rejects.isEmpty || checkpoint != nil else { return }
-        let result = try store.insert(batch, origin: origin, checkpoint: checkpoint, rejects: rejects)
+        let bulk = batch.count >= Self.deferFullTextAt
+        let result = try store.insert(batch, origin: origin, checkpoint: checkpoint, rejects: rejects,
+                                      fullText: bulk ? .deferred : .inline, within: nil)
         report.stored += result.inserted
         report.duplicates += result.duplicates
         batch.removeAll(keepingCapacity: true)
         rejects.removeAll()
+        if bulk {
+            fullTextBacklog = true
+        } else if fullTextBacklog {
+            fullTextBacklog = try store.indexFullTextBacklog(limit: 20_000) == 20_000
+        }
+    }
+
+    /// Brings the full-text index up to date with everything this ingestor deferred; returns
+    /// how many alerts it indexed. Searches find deferred alerts before this, only slower.
+    @discardableResult
+    public func finishFullText() throws -> Int {
+        guard fullTextBacklog else { return 0 }
+        var total = 0
+        while case let n = try store.indexFullTextBacklog(limit: 50_000), n > 0 { total += n }
+        fullTextBacklog = false
+        return total
     }
 }

@@ -152,8 +152,8 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
     @Test func keepsOnlyTheNewestTenThousandRejects() throws {
         let t = try TemporaryStore()
         let flood = (1...10_050).map { AlertStore.RejectRecord(origin: "f", lineNumber: $0, code: "not_json", message: "m", excerpt: "x") }
-        try t.store.insert([], rejects: flood)
-        try t.store.insert([], rejects: [.init(origin: "f", lineNumber: 99_999, code: "not_json", message: "m", excerpt: "x")])
+        try t.store.insert([Alert](), rejects: flood)
+        try t.store.insert([Alert](), rejects: [.init(origin: "f", lineNumber: 99_999, code: "not_json", message: "m", excerpt: "x")])
         let newest = try t.store.recentRejects(limit: 20_000)
         #expect(newest.count == 10_000)
         #expect(newest.first?.lineNumber == 99_999)

@@ -91,6 +91,7 @@ struct IngestCommand: ParsableCommand {
                 printReport(ingestor.report, source: source)
                 throw CLIError("cannot store alerts: \(error)", exitCode: 74)
             }
+            try ingestor.finishFullText()
             if !retention.isUnlimited { try history.applyRetention(retention) }
             printReport(ingestor.report, source: source)
         }

@@ -1,0 +1,163 @@
+import CLZ4
+import GRDB
+import GRDBSQLite
+
+/// The raw JSON of every alert, kept verbatim in LZ4-compressed chunks of about 64 KiB.
+///
+/// Storing each alert's ~700-byte line in its own row made the history ~1.3 KB per alert and
+/// made SQLite's page writes the largest part of ingest. Alert lines repeat most of their
+/// text, so a chunk of ~90 of them compresses five- to sevenfold, and LZ4 does it at ~550 MB/s
+/// on one core. Each alert row records where its line is: `raw_chunk`, `raw_offset`,
+/// `raw_length` (offsets into the uncompressed chunk). A chunk is written in the same
+/// transaction as the rows that point into it, so a crash leaves both or neither.
+enum RawChunks {
+    /// Uncompressed size at which a chunk is closed: small enough that reading one alert
+    /// decompresses little (~20 µs), large enough to compress well.
+    static let targetSize = 64 * 1024
+
+    enum Codec: Int {
+        case stored = 0
+        case lz4 = 1
+    }
+
+    static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE alert_chunks (
+                id INTEGER PRIMARY KEY,
+                codec INTEGER NOT NULL,       -- 0 stored as is, 1 LZ4 block
+                size INTEGER NOT NULL,        -- uncompressed bytes
+                data BLOB NOT NULL            -- the lines, each followed by a line feed
+            )
+            """)
+    }
+
+    static func compress(_ bytes: [UInt8]) -> (Codec, [UInt8]) {
+        let bound = Int(LZ4_compressBound(Int32(bytes.count)))
+        var out = [UInt8](repeating: 0, count: bound)
+        let written = bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                src.baseAddress!.withMemoryRebound(to: CChar.self, capacity: src.count) { s in
+                    dst.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bound) { d in
+                        LZ4_compress_default(s, d, Int32(src.count), Int32(bound))
+                    }
+                }
+            }
+        }
+        guard written > 0, Int(written) < bytes.count else { return (.stored, bytes) }
+        out.removeSubrange(Int(written)...)
+        return (.lz4, out)
+    }
+
+    static func decompress(codec: Int, size: Int, data: UnsafeRawBufferPointer) throws -> [UInt8] {
+        switch Codec(rawValue: codec) {
+        case .stored?:
+            return Array(data.bindMemory(to: UInt8.self))
+        case .lz4?:
+            var out = [UInt8](repeating: 0, count: size)
+            let n = out.withUnsafeMutableBufferPointer { dst in
+                LZ4_decompress_safe(data.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                    UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                    Int32(data.count), Int32(size))
+            }
+            guard Int(n) == size else { throw StoreError("history: raw chunk does not decompress (\(n) of \(size) bytes)") }
+            return out
+        case nil:
+            throw StoreError("history: raw chunk in an unknown format (\(codec))")
+        }
+    }
+
+    /// Reads one chunk, uncompressed; nil when it is not there.
+    static func read(_ id: Int64, db: Database) throws -> [UInt8]? {
+        let statement = try db.cachedStatement(sql: "SELECT codec, size, data FROM alert_chunks WHERE id = ?")
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, id)
+        defer { sqlite3_reset(handle) }
+        guard sqlite3_step(handle) == SQLITE_ROW else { return nil }
+        let codec = Int(sqlite3_column_int64(handle, 0))
+        let size = Int(sqlite3_column_int64(handle, 1))
+        let count = Int(sqlite3_column_bytes(handle, 2))
+        guard let blob = sqlite3_column_blob(handle, 2) else { return size == 0 ? [] : nil }
+        return try decompress(codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: count))
+    }
+
+    /// Where one alert's line is.
+    struct Location: Sendable {
+        var chunk: Int64
+        var offset: Int
+        var length: Int
+    }
+
+    /// The raw lines at `locations`, each chunk decompressed once.
+    static func lines(_ locations: [Location], db: Database) throws -> [String?] {
+        var chunks: [Int64: [UInt8]] = [:]
+        var out: [String?] = []
+        out.reserveCapacity(locations.count)
+        for location in locations {
+            if chunks[location.chunk] == nil { chunks[location.chunk] = try read(location.chunk, db: db) ?? [] }
+            let bytes = chunks[location.chunk]!
+            guard location.offset >= 0, location.length >= 0, location.offset + location.length <= bytes.count else {
+                out.append(nil)
+                continue
+            }
+            out.append(bytes[location.offset..<(location.offset + location.length)].withUnsafeBufferPointer {
+                String(decoding: $0, as: UTF8.self)
+            })
+        }
+        return out
+    }
+}
+
+/// Appends alert lines to chunks during one write transaction. The newest chunk is reopened
+/// when it is not full, so a feed committing one alert at a time still fills whole chunks.
+struct RawChunkWriter {
+    private var buffer: [UInt8] = []
+    private var chunkID: Int64
+    private var dirty = false
+
+    init(db: Database) throws {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, size FROM alert_chunks ORDER BY id DESC LIMIT 1"),
+           (row[1] as Int) < RawChunks.targetSize, let open = try RawChunks.read(row[0], db: db) {
+            chunkID = row[0]
+            buffer = open
+        } else {
+            chunkID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM alert_chunks")) ?? 1
+        }
+        buffer.reserveCapacity(RawChunks.targetSize + 4096)
+    }
+
+    /// Where the next line will go (its length is the caller's to record).
+    var next: RawChunks.Location { RawChunks.Location(chunk: chunkID, offset: buffer.count, length: 0) }
+
+    /// Adds one line at ``next``. Writes the chunk out when it is full.
+    mutating func append(_ raw: String, db: Database) throws {
+        var raw = raw
+        raw.withUTF8 { buffer.append(contentsOf: $0) }
+        buffer.append(0x0A)
+        dirty = true
+        if buffer.count >= RawChunks.targetSize { try flush(db: db) }
+    }
+
+    /// Writes the open chunk (if it changed) and starts a new one.
+    mutating func flush(db: Database) throws {
+        guard dirty else { return }
+        let (codec, data) = RawChunks.compress(buffer)
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_chunks (id, codec, size, data) VALUES (?, ?, ?, ?)")
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, chunkID)
+        sqlite3_bind_int64(handle, 2, Int64(codec.rawValue))
+        sqlite3_bind_int64(handle, 3, Int64(buffer.count))
+        let rc = data.withUnsafeBytes { bytes in
+            sqlite3_bind_blob(handle, 4, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+            return sqlite3_step(handle)
+        }
+        sqlite3_reset(handle)
+        guard rc == SQLITE_DONE else { throw StoreError("history: raw chunk write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+        if buffer.count >= RawChunks.targetSize {
+            chunkID += 1
+            buffer.removeAll(keepingCapacity: true)
+        }
+        dirty = false
+    }
+}

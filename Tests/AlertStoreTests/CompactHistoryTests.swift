@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GRDB
+import Testing
+@testable import AlertStore
+import TradsecCore
+
+/// The compact layout: raw lines in compressed chunks, postings in place of column indexes.
+/// Query answers are checked against a brute-force reading of what was inserted.
+@Suite struct CompactHistoryTests {
+    static let rules = ["Read sensitive file untrusted", "Terminal shell in container", "Exchange API key read",
+                        "Outbound connection", "Write below binary dir"]
+    static let containers: [(id: String, name: String)?] = [nil, ("3ad7b26ded6d", "bot"), ("9f00aa11bb22", "dash"), ("0123456789ab", "db")]
+    static let hosts = ["trade-host", "other-host"]
+
+    /// A random alert; `seconds` may go backwards (an old file ingested late).
+    static func randomAlert(_ rng: inout SplitMix64, seconds: Int64) -> Alert {
+        let rule = rules[Int(rng.next() % UInt64(rules.count))]
+        let priority = Priority(rawValue: Int(rng.next() % 8))!
+        let container = containers[Int(rng.next() % UInt64(containers.count))]
+        let host = hosts[Int(rng.next() % 4 == 0 ? 1 : 0)]
+        return makeAlert(seconds, rule: rule, priority: priority, container: container, host: host,
+                         output: "\(rule) n=\(rng.next() % 1_000_000)")
+    }
+
+    /// What a query should return, computed from the alerts alone.
+    static func expected(_ all: [(id: Int64, alert: Alert)], _ q: AlertQuery) -> [Int64] {
+        let matching = all.filter { entry in
+            let a = entry.alert
+            if let s = q.since, a.time < s { return false }
+            if let u = q.until, a.time > u { return false }
+            if let p = q.priorities, !p.allowed.contains(a.priority) { return false }
+            if let r = q.ruleGlob, a.rule.lowercased() != r.lowercased() { return false }
+            if let c = q.container, a.container.id != c && a.container.name != c { return false }
+            if let h = q.hostname, a.hostname != h { return false }
+            if let after = q.afterID, entry.id <= after { return false }
+            return true
+        }
+        return matching.sorted { $0.alert.time != $1.alert.time ? $0.alert.time > $1.alert.time : $0.id > $1.id }
+            .prefix(q.limit).map(\.id)
+    }
+
+    @Test func postingsAnswerEveryFilterLikeABruteForceScan() throws {
+        let t = try TemporaryStore()
+        var rng = SplitMix64(seed: 7)
+        var all: [(id: Int64, alert: Alert)] = []
+        var second: Int64 = 0
+        // Batches of very different sizes, so blocks are both reopened and closed; every
+        // tenth batch goes back in time.
+        for batch in 0..<60 {
+            let size = batch % 7 == 0 ? 3000 : Int(rng.next() % 40) + 1
+            if batch % 10 == 9 { second -= 5000 }
+            var alerts: [Alert] = []
+            for _ in 0..<size {
+                second += Int64(rng.next() % 3)
+                alerts.append(Self.randomAlert(&rng, seconds: second))
+            }
+            let before = try t.store.newestID()
+            try t.store.insert(alerts)
+            var id = before
+            var seen = Set(all.map(\.alert.raw))
+            for a in alerts where seen.insert(a.raw).inserted {
+                id += 1
+                all.append((id, a))
+            }
+            #expect(try t.store.newestID() == id)
+        }
+        #expect(try t.store.totalCount() == all.count)
+        let blocks = try t.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM alert_blocks") ?? 0 }
+        #expect(blocks > 4 && blocks < 30, "blocks: \(blocks)")
+
+        let base = Timestamp(nanoseconds: 1_763_800_000_000_000_000)
+        var queries: [AlertQuery] = [
+            AlertQuery(priorities: PriorityFilter("critical"), limit: 100),
+            AlertQuery(priorities: PriorityFilter(">=error"), limit: 7),
+            AlertQuery(container: "bot", limit: 50),
+            AlertQuery(container: "9f00aa11bb22", limit: 5000),
+            AlertQuery(container: "no-such-container"),
+            AlertQuery(hostname: "other-host", limit: 30),
+            AlertQuery(ruleGlob: "exchange api key read", limit: 40),
+            AlertQuery(priorities: PriorityFilter("warning"), container: "dash", hostname: "trade-host", limit: 1000),
+        ]
+        for _ in 0..<40 {
+            var q = AlertQuery(limit: Int(rng.next() % 200) + 1)
+            if rng.next() % 2 == 0 { q.priorities = PriorityFilter([">=critical", "warning", "notice", ">=error", "debug"][Int(rng.next() % 5)]) }
+            if rng.next() % 3 == 0 { q.container = ["bot", "dash", "db", "host"][Int(rng.next() % 4)] }
+            if rng.next() % 4 == 0 { q.hostname = Self.hosts[Int(rng.next() % 2)] }
+            if rng.next() % 4 == 0 { q.ruleGlob = Self.rules[Int(rng.next() % UInt64(Self.rules.count))] }
+            if q.priorities == nil && q.container == nil && q.hostname == nil && q.ruleGlob == nil { q.priorities = PriorityFilter("alert") }
+            if rng.next() % 3 == 0 { q.since = base.adding(nanoseconds: Int64(rng.next() % UInt64(max(1, second))) * 1_000_000_000) }
+            if rng.next() % 3 == 0 { q.until = base.adding(nanoseconds: Int64(rng.next() % UInt64(max(1, second))) * 1_000_000_000) }
+            if rng.next() % 4 == 0 { q.afterID = Int64(rng.next() % UInt64(all.count)) }
+            queries.append(q)
+        }
+        for q in queries {
+            #expect(try t.store.alerts(q).map(\.id) == Self.expected(all, q), "\(q)")
+            var unlimited = q
+            unlimited.limit = Int.max
+            #expect(try t.store.count(q) == Self.expected(all, unlimited).count, "\(q)")
+        }
+
+        // Retention trims the oldest blocks; counts and queries stay exact.
+        let keep = all.count / 3
+        #expect(try t.store.applyRetention(RetentionPolicy(maxRows: keep)) == all.count - keep)
+        all.removeFirst(all.count - keep)
+        for q in queries {
+            #expect(try t.store.alerts(q).map(\.id) == Self.expected(all, q), "after retention: \(q)")
+            var unlimited = q
+            unlimited.limit = Int.max
+            #expect(try t.store.count(q) == Self.expected(all, unlimited).count, "after retention: \(q)")
+        }
+        #expect(try t.store.integrityCheck() == ["ok"])
+    }
+
+    @Test func aFeedCommittingOneAlertAtATimeStillFillsWholeChunks() throws {
+        let t = try TemporaryStore()
+        var rng = SplitMix64(seed: 3)
+        var raws: [String] = []
+        for i in 0..<400 {
+            let a = Self.randomAlert(&rng, seconds: Int64(i))
+            raws.append(a.raw)
+            try t.store.insert([a])
+        }
+        let (chunks, blocks, stored) = try t.store.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_chunks") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_blocks") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM alert_chunks") ?? 0)
+        }
+        let rawBytes = raws.map { $0.utf8.count + 1 }.reduce(0, +)
+        #expect(chunks <= rawBytes / RawChunks.targetSize + 1, "\(chunks) chunks for \(rawBytes) bytes")
+        #expect(blocks == 1)
+        #expect(stored * 3 < rawBytes, "compressed \(rawBytes) to \(stored) bytes")
+        // Every line comes back byte for byte.
+        let back = try t.store.alerts(AlertQuery(limit: 1000)).sorted { $0.id < $1.id }.map(\.alert.raw)
+        #expect(back == raws)
+    }
+
+    @Test func upgradesAHistoryWrittenWithRawLinesInTheRows() throws {
+        var template = Array("/tmp/tradsec-upgrade-XXXXXX".utf8CString)
+        let directory = String(cString: mkdtemp(&template)!)
+        let path = directory + "/history.sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm", ".open-lock"] { unlink(path + suffix) }
+            rmdir(directory)
+        }
+        // A history as version 7 left it: raw JSON in each row, four column indexes.
+        var rng = SplitMix64(seed: 11)
+        let alerts = (0..<5000).map { Self.randomAlert(&rng, seconds: Int64($0)) }
+        do {
+            let pool = try DatabasePool(path: path)
+            try Schema.migrator().migrate(pool, upTo: FullTextBacklogSchema.migrationName)
+            try pool.write { db in
+                for a in alerts {
+                    try db.execute(sql: """
+                        INSERT INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name, user_name,
+                                            output, raw, fingerprint, ingested_ns, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                        """, arguments: [a.time.nanoseconds, a.priority.rawValue, a.rule, a.source, a.hostname, a.container.id,
+                                         a.processName, a.userName, a.output, a.raw, Fingerprint.of(a.raw), 0, "old"])
+                    try db.execute(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (last_insert_rowid(), ?)", arguments: [a.output])
+                    try db.execute(sql: "INSERT OR IGNORE INTO containers (id, name, first_seen_ns, last_seen_ns) VALUES (?, ?, 0, 0)",
+                                   arguments: [a.container.id, a.container.name])
+                }
+            }
+        }
+        let store = try AlertStore(path: path)
+        let all = alerts.enumerated().map { (id: Int64($0.offset + 1), alert: $0.element) }
+        #expect(try store.alerts(AlertQuery(limit: 10_000)).sorted { $0.id < $1.id }.map(\.alert.raw) == alerts.map(\.raw))
+        for q in [AlertQuery(priorities: PriorityFilter(">=error")), AlertQuery(container: "bot", limit: 777), AlertQuery(hostname: "other-host")] {
+            let got = try store.alerts(q).map(\.id)
+            let want = Self.expected(all, q)
+            #expect(got == want, "\(q): \(got.count) vs \(want.count); first \(got.prefix(5)) vs \(want.prefix(5))")
+        }
+        let columns = try store.pool.read { try Row.fetchAll($0, sql: "PRAGMA table_info(alerts)").map { $0["name"] as String } }
+        #expect(!columns.contains("raw"))
+        // The same lines again are recognised as already stored.
+        #expect(try store.insert(alerts).duplicates == alerts.count)
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+}
