@@ -118,6 +118,8 @@ final class ChannelWorker: @unchecked Sendable {
     // Used by the channel's thread only.
     private var bucket: TokenBucket?
     private var throttled = false
+    /// The last look at the outbox found nothing pending for this channel.
+    private var idle = false
     private var lastPrune = 0.0
 
     init(channel: ChannelConfig, store: AlertStore, options: NotificationDispatcher.Options, prunes: Bool) {
@@ -177,12 +179,14 @@ final class ChannelWorker: @unchecked Sendable {
                 wait = options.pollInterval
             }
             condition.lock()
-            if stopping && (wait > 0 || monotonic() >= drainDeadline) {
+            // Draining: stop when nothing is pending, or when what is pending will not be due
+            // (grouping window, backoff, rate limit) before the drain deadline.
+            if stopping && (idle || monotonic() + wait > drainDeadline || monotonic() >= drainDeadline) {
                 running = false
                 condition.unlock()
                 break
             }
-            if wait > 0 && !woken && !stopping {
+            if wait > 0 && !woken {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: min(wait, options.pollInterval)))
             }
             woken = false
@@ -199,8 +203,10 @@ final class ChannelWorker: @unchecked Sendable {
         }
         guard let head = try store.nextPendingNotification(channel: channel.name) else {
             throttled = false
+            idle = true
             return options.pollInterval
         }
+        idle = false
         let now = Timestamp.now()
         let due = max(head.notBefore, head.nextAttempt)
         if due > now { return max(0.001, Double(due.nanoseconds - now.nanoseconds) / 1e9) }
