@@ -399,8 +399,8 @@ struct RecordScanner {
             guard i < n, p[i] >= 0x30, p[i] <= 0x39 else { throw RecordScanFallback() }
             while i < n, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
         }
-        // 18 digits always fit Int64, whatever the sign.
-        if isInteger && i - digitsStart <= 18 { return }
+        // Up to 20 digits the parser keeps an integer, or reads it as a finite double.
+        if isInteger && i - digitsStart <= 20 { return }
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
         if Double(text) == nil { throw RecordScanFallback() }
     }
@@ -417,16 +417,21 @@ struct RecordScanner {
         var escaped = false
         let raw = UnsafeRawPointer(p)
         while true {
-            // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
+            // Eight bytes at a time to the first quote, backslash, control or non-ASCII byte.
+            // The lowest flagged byte is exact (a borrow only carries upwards); bytes are
+            // loaded little-endian, so it is the first one in the line.
             while i + 8 <= n {
-                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 let quote = x ^ (RecordScanner.ones &* 0x22)
                 let slash = x ^ (RecordScanner.ones &* 0x5C)
-                let special = ((quote &- RecordScanner.ones) & ~quote)
+                let special = (((quote &- RecordScanner.ones) & ~quote)
                     | ((slash &- RecordScanner.ones) & ~slash)
                     | ((x &- RecordScanner.ones &* 0x20) & ~x)
-                    | x
-                if special & RecordScanner.highs != 0 { break }
+                    | x) & RecordScanner.highs
+                if special != 0 {
+                    i += special.trailingZeroBitCount >> 3
+                    break
+                }
                 i += 8
             }
             guard i < n else { throw RecordScanFallback() }
@@ -542,6 +547,27 @@ struct RecordScanner {
         return t.isEmpty || t == "<NA>" ? nil : t
     }
 
+    /// `displayText(s) != nil`, without building the string when it has no escapes.
+    private func hasText(_ s: ByteSpan) -> Bool {
+        guard s.isPresent else { return false }
+        if s.escaped { return displayText(s) != nil }
+        let l = s.end - s.start
+        return l != 0 && !(l == 4 && key(s.start, l, is: "<NA>"))
+    }
+
+    /// `repository + ":" + tag` in one allocation (both have text).
+    private func joinedImage() -> String {
+        if imageRepository.escaped || imageTag.escaped { return displayText(imageRepository)! + ":" + displayText(imageTag)! }
+        let r = imageRepository.end - imageRepository.start, t = imageTag.end - imageTag.start
+        return String(unsafeUninitializedCapacity: r + 1 + t) { out in
+            let base = out.baseAddress!
+            base.initialize(from: p + imageRepository.start, count: r)
+            base[r] = UInt8(ascii: ":")
+            (base + r + 1).initialize(from: p + imageTag.start, count: t)
+            return r + 1 + t
+        }
+    }
+
     private func optionalText(_ s: ByteSpan) -> String? { s.isPresent ? text(of: s) : nil }
 
     // MARK: - Record
@@ -557,9 +583,11 @@ struct RecordScanner {
         let name = displayText(containerName)
         let id = displayText(containerID) ?? name.flatMap { $0 == "host" ? nil : $0 }
         if let id, id != ContainerRef.hostID {
-            var image = displayText(containerImage)
-            if let repo = displayText(imageRepository) {
-                image = displayText(imageTag).map { repo + ":" + $0 } ?? repo
+            let image: String?
+            if hasText(imageRepository) {
+                image = hasText(imageTag) ? joinedImage() : displayText(imageRepository)
+            } else {
+                image = displayText(containerImage)
             }
             container = ContainerRef(id: id, name: name ?? id, image: image)
         } else {
