@@ -73,6 +73,8 @@ public final class AlertStore: Sendable {
     /// Stores `alerts` in one transaction, together with an optional follow checkpoint, so
     /// that after a crash either both the alerts and the new position are there, or neither.
     @discardableResult
+    @_specialize(where A == AlertRecord)
+    @_specialize(where A == Alert)
     public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                                          rejects: [RejectRecord] = []) throws -> InsertResult {
         try insert(alerts, origin: origin, checkpoint: checkpoint, rejects: rejects, within: nil)
@@ -88,6 +90,8 @@ public final class AlertStore: Sendable {
     /// with the rows just added, so what the processor derives from them (enrichment, incidents,
     /// notifications to send) commits together with the alerts or not at all.
     @discardableResult
+    @_specialize(where A == AlertRecord)
+    @_specialize(where A == Alert)
     public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                                          rejects: [RejectRecord] = [], fullText: FullText = .inline,
                        within: ((Database, [InsertedAlert]) throws -> Void)?) throws -> InsertResult {
@@ -110,6 +114,8 @@ public final class AlertStore: Sendable {
         }
     }
 
+    @_specialize(where A == AlertRecord)
+    @_specialize(where A == Alert)
     private func insertAlerts<A: StorableAlert>(_ alerts: [A], origin: String?, fullText: FullText, db: Database,
                                                  added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: """
@@ -284,3 +290,4 @@ public protocol StorableAlert {
 }
 
 extension Alert: StorableAlert {}
+extension AlertRecord: StorableAlert {}
