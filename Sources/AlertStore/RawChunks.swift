@@ -48,26 +48,30 @@ enum RawChunks {
         return (.lz4, out)
     }
 
-    static func decompress(codec: Int, size: Int, data: UnsafeRawBufferPointer) throws -> [UInt8] {
+    /// The chunk's bytes, uncompressed up to `prefix` bytes at least (all of it when nil):
+    /// LZ4 can stop early, which halves the cost of reading one alert on average.
+    static func decompress(codec: Int, size: Int, data: UnsafeRawBufferPointer, prefix: Int? = nil) throws -> [UInt8] {
         switch Codec(rawValue: codec) {
         case .stored?:
             return Array(data.bindMemory(to: UInt8.self))
         case .lz4?:
+            let want = min(size, prefix ?? size)
             var out = [UInt8](repeating: 0, count: size)
             let n = out.withUnsafeMutableBufferPointer { dst in
-                LZ4_decompress_safe(data.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                    UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                    Int32(data.count), Int32(size))
+                LZ4_decompress_safe_partial(data.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                            UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                            Int32(data.count), Int32(want), Int32(size))
             }
-            guard Int(n) == size else { throw StoreError("history: raw chunk does not decompress (\(n) of \(size) bytes)") }
+            guard Int(n) >= want else { throw StoreError("history: raw chunk does not decompress (\(n) of \(want) bytes)") }
+            if Int(n) < size { out.removeSubrange(Int(n)...) }
             return out
         case nil:
             throw StoreError("history: raw chunk in an unknown format (\(codec))")
         }
     }
 
-    /// Reads one chunk, uncompressed; nil when it is not there.
-    static func read(_ id: Int64, db: Database) throws -> [UInt8]? {
+    /// Reads one chunk, uncompressed (at least its first `prefix` bytes); nil when it is not there.
+    static func read(_ id: Int64, prefix: Int? = nil, db: Database) throws -> [UInt8]? {
         let statement = try db.cachedStatement(sql: "SELECT codec, size, data FROM alert_chunks WHERE id = ?")
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
@@ -78,7 +82,7 @@ enum RawChunks {
         let size = Int(sqlite3_column_int64(handle, 1))
         let count = Int(sqlite3_column_bytes(handle, 2))
         guard let blob = sqlite3_column_blob(handle, 2) else { return size == 0 ? [] : nil }
-        return try decompress(codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: count))
+        return try decompress(codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: count), prefix: prefix)
     }
 
     /// Where one alert's line is.
@@ -90,11 +94,14 @@ enum RawChunks {
 
     /// The raw lines at `locations`, each chunk decompressed once.
     static func lines(_ locations: [Location], db: Database) throws -> [String?] {
+        // Each chunk is read once, uncompressed as far as its furthest requested line.
+        var needed: [Int64: Int] = [:]
+        for l in locations { needed[l.chunk] = max(needed[l.chunk] ?? 0, l.offset + l.length) }
         var chunks: [Int64: [UInt8]] = [:]
         var out: [String?] = []
         out.reserveCapacity(locations.count)
         for location in locations {
-            if chunks[location.chunk] == nil { chunks[location.chunk] = try read(location.chunk, db: db) ?? [] }
+            if chunks[location.chunk] == nil { chunks[location.chunk] = try read(location.chunk, prefix: needed[location.chunk], db: db) ?? [] }
             let bytes = chunks[location.chunk]!
             guard location.offset >= 0, location.length >= 0, location.offset + location.length <= bytes.count else {
                 out.append(nil)
