@@ -157,13 +157,8 @@ struct RecordScanner {
                 skipSpace()
                 guard i < n else { throw RecordScanFallback() }
                 try topValue(keyStart: key.start, keyLength: key.end - key.start)
-                skipSpace()
-                guard i < n else { throw RecordScanFallback() }
-                let c = p[i]
-                i += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "}") { break }
-                throw RecordScanFallback()
+                if try moreElements(closing: UInt8(ascii: "}")) { continue }
+                break
             }
         } else {
             i += 1
@@ -237,13 +232,8 @@ struct RecordScanner {
             skipSpace()
             guard i < n, p[i] == UInt8(ascii: "\"") else { throw RecordScanFallback() }
             _ = try string()
-            skipSpace()
-            guard i < n else { throw RecordScanFallback() }
-            let c = p[i]
-            i += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "]") { return }
-            throw RecordScanFallback()
+            if try moreElements(closing: UInt8(ascii: "]")) { continue }
+            return
         }
     }
 
@@ -268,42 +258,31 @@ struct RecordScanner {
             let s = k.start, l = k.end - k.start
             switch l {
             case 9:
-                if key(s, l, is: "proc.name") { try markField(1); procName = try fieldText() }
-                else if key(s, l, is: "user.name") { try markField(2); userName = try fieldText() }
+                if key(s, l, is: "proc.name") { try markField(1); procName = try optionalString() }
+                else if key(s, l, is: "user.name") { try markField(2); userName = try optionalString() }
                 else { try skipValue(depth: 2) }
             case 12:
-                if key(s, l, is: "container.id") { try markField(4); containerID = try fieldText() }
+                if key(s, l, is: "container.id") { try markField(4); containerID = try optionalString() }
                 else { try skipValue(depth: 2) }
             case 14:
-                if key(s, l, is: "container.name") { try markField(8); containerName = try fieldText() }
-                else if key(s, l, is: "user.loginname") { try markField(16); userLoginName = try fieldText() }
+                if key(s, l, is: "container.name") { try markField(8); containerName = try optionalString() }
+                else if key(s, l, is: "user.loginname") { try markField(16); userLoginName = try optionalString() }
                 else { try skipValue(depth: 2) }
             case 15:
-                if key(s, l, is: "container.image") { try markField(32); containerImage = try fieldText() }
+                if key(s, l, is: "container.image") { try markField(32); containerImage = try optionalString() }
                 else { try skipValue(depth: 2) }
             case 19:
-                if key(s, l, is: "container.image.tag") { try markField(64); imageTag = try fieldText() }
+                if key(s, l, is: "container.image.tag") { try markField(64); imageTag = try optionalString() }
                 else { try skipValue(depth: 2) }
             case 26:
-                if key(s, l, is: "container.image.repository") { try markField(128); imageRepository = try fieldText() }
+                if key(s, l, is: "container.image.repository") { try markField(128); imageRepository = try optionalString() }
                 else { try skipValue(depth: 2) }
             default:
                 try skipValue(depth: 2)
             }
-            skipSpace()
-            guard i < n else { throw RecordScanFallback() }
-            let c = p[i]
-            i += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "}") { return }
-            throw RecordScanFallback()
+            if try moreElements(closing: UInt8(ascii: "}")) { continue }
+            return
         }
-    }
-
-    /// A field we read: a string, or null (absent). Numbers, booleans, arrays and objects
-    /// have their own display text; those lines go to the full decoder.
-    private mutating func fieldText() throws(RecordScanFallback) -> ByteSpan {
-        try optionalString()
     }
 
     // MARK: - Values (validated, skipped)
@@ -336,13 +315,8 @@ struct RecordScanner {
             skipSpace()
             guard i < n else { throw RecordScanFallback() }
             try skipValue(depth: depth)
-            skipSpace()
-            guard i < n else { throw RecordScanFallback() }
-            let c = p[i]
-            i += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "}") { return }
-            throw RecordScanFallback()
+            if try moreElements(closing: UInt8(ascii: "}")) { continue }
+            return
         }
     }
 
@@ -356,14 +330,21 @@ struct RecordScanner {
             skipSpace()
             guard i < n else { throw RecordScanFallback() }
             try skipValue(depth: depth)
-            skipSpace()
-            guard i < n else { throw RecordScanFallback() }
-            let c = p[i]
-            i += 1
-            if c == UInt8(ascii: ",") { continue }
-            if c == UInt8(ascii: "]") { return }
-            throw RecordScanFallback()
+            if try moreElements(closing: UInt8(ascii: "]")) { continue }
+            return
         }
+    }
+
+    /// After an object member or array element: true at a comma (another follows), false at
+    /// the closing bracket; anything else goes to the full decoder.
+    @inline(__always) private mutating func moreElements(closing: UInt8) throws(RecordScanFallback) -> Bool {
+        skipSpace()
+        guard i < n else { throw RecordScanFallback() }
+        let c = p[i]
+        i += 1
+        if c == UInt8(ascii: ",") { return true }
+        if c == closing { return false }
+        throw RecordScanFallback()
     }
 
     @inline(__always) private mutating func literal(_ word: StaticString) throws(RecordScanFallback) {

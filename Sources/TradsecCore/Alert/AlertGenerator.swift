@@ -1,12 +1,11 @@
-import TradsecCore
-
 /// Deterministic, realistic Falco alert lines for benchmarks and load tests: about 600
-/// bytes each, 10–16 output fields, sixteen rules, fifty containers and the host.
-struct AlertGenerator {
+/// bytes each, 10–16 output fields, sixteen rules, fifty containers and the host. Shared by
+/// the benchmarks and the decoder tests, so both measure and check the same lines.
+public struct AlertGenerator {
     private var rng: SplitMix64
     private let start: Int64
 
-    init(seed: UInt64 = 42, start: Timestamp = Timestamp(nanoseconds: 1_763_800_000_000_000_000)) {
+    public init(seed: UInt64 = 42, start: Timestamp = Timestamp(nanoseconds: 1_763_800_000_000_000_000)) {
         rng = SplitMix64(seed: seed)
         self.start = start.nanoseconds
     }
@@ -36,7 +35,7 @@ struct AlertGenerator {
     static let users = ["root", "bot", "www-data", "nobody"]
     static let images = ["ghcr.io/acme/ai-trading-bot", "ghcr.io/acme/bluefin-service", "ghcr.io/acme/dashboard", "redis", "postgres"]
 
-    mutating func next(index: Int) -> String {
+    public mutating func next(index: Int) -> String {
         let rule = Self.rules[weightedRuleIndex()]
         let containerIndex = Int(rng.next() % 51)
         let isHost = containerIndex == 50
