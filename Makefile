@@ -13,7 +13,7 @@ TEST_PACKAGES := tmux podman runc busybox-static prometheus-alertmanager prometh
 TOOLS_VENV := .build/tools/venv
 DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite
 
-.PHONY: all build release test demo deps test-deps tools bench clean
+.PHONY: all build release test demo deps test-deps tools bench bench-sqlite clean
 
 all: build
 
@@ -55,6 +55,12 @@ demo: build
 
 bench: release
 	.build/release/tradsec bench ingest
+
+# SQLite's share of the ingest cost, without Swift: the history's insert statements replayed in C.
+bench-sqlite: deps
+	@mkdir -p .build
+	$(or $(shell command -v cc 2>/dev/null),$(dir $(SWIFT))clang) -O2 -o .build/sqlite_replay bench/sqlite_replay.c -lsqlite3
+	.build/sqlite_replay
 
 clean:
 	rm -rf .build

@@ -1,0 +1,144 @@
+/*
+ * Replays the history's v8 insert statements in plain C, to separate SQLite's share of the
+ * ingest cost from Swift's (docs/performance.md, "Where the commit time goes").
+ *
+ *   make bench-sqlite            # all variants, history under /tmp
+ *   .build/sqlite_replay DIR     # the same, with the scratch database in DIR (e.g. /dev/shm)
+ *
+ * 300,000 rows, 5,000 per transaction, WAL, synchronous=NORMAL, 64 MiB cache, autocheckpoint
+ * at 4,000 pages: the settings AlertStore uses. Text is bound SQLITE_TRANSIENT, as AlertStore does.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { ROWS = 300000, BATCH = 5000 };
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static sqlite3 *open_scratch(const char *path) {
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(path);
+    unlink(wal);
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK) { fprintf(stderr, "cannot open %s\n", path); exit(1); }
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+                     "PRAGMA wal_autocheckpoint=4000;", 0, 0, 0);
+    return db;
+}
+
+static void close_scratch(sqlite3 *db, const char *path) {
+    char wal[4096];
+    sqlite3_close(db);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+}
+
+/* The v8 alerts row, optionally without its unique index or its fts_backlog row. */
+static double replay_v8(const char *path, int unique_index, int backlog) {
+    sqlite3 *db = open_scratch(path);
+    sqlite3_exec(db,
+        "CREATE TABLE alerts (id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL, priority INTEGER NOT NULL,"
+        " rule TEXT NOT NULL, source TEXT, hostname TEXT, container_id TEXT NOT NULL, proc_name TEXT, user_name TEXT,"
+        " output TEXT NOT NULL, fingerprint INTEGER NOT NULL, ingested_ns INTEGER NOT NULL, origin TEXT,"
+        " raw_chunk INTEGER, raw_offset INTEGER, raw_length INTEGER);"
+        "CREATE TABLE fts_backlog (alert_id INTEGER PRIMARY KEY);", 0, 0, 0);
+    if (unique_index) sqlite3_exec(db, "CREATE UNIQUE INDEX alerts_time_fingerprint ON alerts(time_ns, fingerprint);", 0, 0, 0);
+    sqlite3_stmt *row, *queued;
+    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,"
+                           " user_name, output, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &row, 0);
+    sqlite3_prepare_v2(db, "INSERT INTO fts_backlog(alert_id) VALUES (?)", -1, &queued, 0);
+    const char *output = "Sensitive file opened for reading by non-trusted program (file=/etc/shadow user=root "
+                         "command=python3 container=trading-7) some more text here";
+    unsigned long long x = 88172645463325252ULL;
+    double t0 = now();
+    sqlite3_exec(db, "BEGIN", 0, 0, 0);
+    for (int i = 0; i < ROWS; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        sqlite3_bind_int64(row, 1, 1763800000000000000LL + i * 1000000LL + (long long)(x % 1000000));
+        sqlite3_bind_int(row, 2, (int)(x % 8));
+        sqlite3_bind_text(row, 3, "Read sensitive file untrusted", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 4, "syscall", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 5, "trade-host-01", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 6, "3ad7b26ded6d", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 7, "python3", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 8, "root", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 9, output, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(row, 10, (long long)x);
+        sqlite3_bind_int64(row, 11, 1763800000000000000LL);
+        sqlite3_bind_text(row, 12, "bench", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(row, 13, i / 90);
+        sqlite3_bind_int(row, 14, (i % 90) * 700);
+        sqlite3_bind_int(row, 15, 700);
+        sqlite3_step(row);
+        sqlite3_reset(row);
+        if (backlog) {
+            sqlite3_bind_int64(queued, 1, sqlite3_last_insert_rowid(db));
+            sqlite3_step(queued);
+            sqlite3_reset(queued);
+        }
+        if (i % BATCH == BATCH - 1) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
+    }
+    sqlite3_exec(db, "COMMIT", 0, 0, 0);
+    double seconds = now() - t0;
+    sqlite3_finalize(row);
+    sqlite3_finalize(queued);
+    close_scratch(db, path);
+    return seconds / ROWS * 1e6;
+}
+
+/* A row of five integers, optionally with a blob of `blob` bytes. */
+static double replay_plain(const char *path, int blob) {
+    sqlite3 *db = open_scratch(path);
+    sqlite3_exec(db, "CREATE TABLE a (id INTEGER PRIMARY KEY, t INT, p INT, r INT, c INT, h INT, raw BLOB);", 0, 0, 0);
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db, "INSERT INTO a VALUES (NULL,?,?,?,?,?,?)", -1, &s, 0);
+    char bytes[800];
+    memset(bytes, 'x', sizeof bytes);
+    unsigned long long x = 88172645463325252ULL;
+    double t0 = now();
+    sqlite3_exec(db, "BEGIN", 0, 0, 0);
+    for (int i = 0; i < ROWS; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        bytes[(x >> 3) % 690] = (char)('a' + x % 26);
+        sqlite3_bind_int64(s, 1, 1763800000000000000LL + i * 1000000LL);
+        sqlite3_bind_int(s, 2, (int)(x % 8));
+        sqlite3_bind_int(s, 3, (int)((x >> 5) % 16));
+        sqlite3_bind_int(s, 4, (int)((x >> 20) % 51));
+        sqlite3_bind_int(s, 5, 1);
+        if (blob) sqlite3_bind_blob(s, 6, bytes, blob, SQLITE_STATIC); else sqlite3_bind_int64(s, 6, i * 1000LL);
+        sqlite3_step(s);
+        sqlite3_reset(s);
+        if (i % BATCH == BATCH - 1) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
+    }
+    sqlite3_exec(db, "COMMIT", 0, 0, 0);
+    double seconds = now() - t0;
+    sqlite3_finalize(s);
+    close_scratch(db, path);
+    return seconds / ROWS * 1e6;
+}
+
+int main(int argc, char **argv) {
+    const char *dir = argc > 1 ? argv[1] : "/tmp";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tradsec-sqlite-replay-%d.sqlite", dir, (int)getpid());
+    printf("SQLite %s, %d rows, %d per transaction, in %s (µs per row)\n", sqlite3_libversion(), ROWS, BATCH, dir);
+    printf("  v8 alerts row + fts_backlog row          %6.2f\n", replay_v8(path, 1, 1));
+    printf("  ... without the unique (time, fp) index  %6.2f\n", replay_v8(path, 0, 1));
+    printf("  ... without the fts_backlog row          %6.2f\n", replay_v8(path, 1, 0));
+    printf("  a row of five integers                   %6.2f\n", replay_plain(path, 0));
+    printf("  five integers and a 300-byte blob        %6.2f\n", replay_plain(path, 300));
+    return 0;
+}
