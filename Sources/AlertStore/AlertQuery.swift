@@ -136,13 +136,17 @@ extension AlertStore {
         struct Hit { var id: Int64; var time: Int64; var location: RawChunks.Location }
         var hits: [Hit] = []
         let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
-        let sql = "SELECT id, time_ns, raw_chunk, raw_offset, raw_length FROM alerts WHERE id IN (SELECT value FROM json_each(?))\(filters)"
+        // Only the newest `limit` of a block can make the results.
+        let sql = """
+            SELECT id, time_ns, raw_chunk, raw_offset, raw_length FROM alerts WHERE id IN (SELECT value FROM json_each(?))\(filters)
+            ORDER BY time_ns DESC, id DESC LIMIT ?
+            """
         for block in try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db) {
             if hits.count >= query.limit, block.maxTime < hits[query.limit - 1].time { break }
             let ids = try Postings.candidates(in: block, groups: groups, db: db)
             guard !ids.isEmpty else { continue }
             let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments([list]) + arguments)
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments([list]) + arguments + [query.limit])
             while let row = try cursor.next() {
                 hits.append(Hit(id: row[0], time: row[1], location: RawChunks.Location(chunk: row[2], offset: row[3], length: row[4])))
             }

@@ -42,7 +42,13 @@ public final class AlertStore: Sendable {
             let lockPath = path + ".open-lock"
             lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard lock >= 0 else { throw StoreError("cannot create \(lockPath): \(String(cString: strerror(errno)))") }
-            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+            while flock(lock, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    let reason = String(cString: strerror(errno))
+                    close(lock)
+                    throw StoreError("cannot lock \(lockPath): \(reason)")
+                }
+            }
         }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
         do {
@@ -70,31 +76,22 @@ public final class AlertStore: Sendable {
         }
     }
 
-    /// Stores `alerts` in one transaction, together with an optional follow checkpoint, so
-    /// that after a crash either both the alerts and the new position are there, or neither.
-    @discardableResult
-    @_specialize(where A == AlertRecord)
-    @_specialize(where A == Alert)
-    public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
-                                         rejects: [RejectRecord] = []) throws -> InsertResult {
-        try insert(alerts, origin: origin, checkpoint: checkpoint, rejects: rejects, within: nil)
-    }
-
     /// An alert this batch added (duplicates are not listed): its place in the batch and its row id.
     public struct InsertedAlert: Sendable, Equatable {
         public var index: Int
         public var id: Int64
     }
 
-    /// As ``insert(_:origin:checkpoint:rejects:)``, then runs `within` in the same transaction
-    /// with the rows just added, so what the processor derives from them (enrichment, incidents,
-    /// notifications to send) commits together with the alerts or not at all.
+    /// Stores `alerts` in one transaction, together with an optional follow checkpoint, so
+    /// that after a crash either both the alerts and the new position are there, or neither.
+    /// `within` runs in the same transaction with the rows just added, so what the processor
+    /// derives from them (enrichment, incidents, notifications) commits with them or not at all.
     @discardableResult
     @_specialize(where A == AlertRecord)
     @_specialize(where A == Alert)
     public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                                          rejects: [RejectRecord] = [], fullText: FullText = .inline,
-                       within: ((Database, [InsertedAlert]) throws -> Void)?) throws -> InsertResult {
+                                         within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
         try pool.write { db in
             var result = InsertResult()
             var added: [InsertedAlert] = []
@@ -120,8 +117,8 @@ public final class AlertStore: Sendable {
                                                  added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
-                user_name, output, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                user_name, output, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length, id)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         let ftsStatement = fullText == .inline
             ? try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)")
@@ -134,12 +131,18 @@ public final class AlertStore: Sendable {
         var containers: [String: (ContainerRef, String?, Int64, Int64)] = [:]
         var chunks = try RawChunkWriter(db: db)
         var postings = PostingWriter()
-        // The rowid the next insert gets: the line is appended to the chunk only once the row
-        // is known to be new, but the row must already say where its line will be.
+        // Ids are given explicitly and never reused, even after retention deleted the newest
+        // rows: postings blocks and live-feed cursors rely on ids only growing. The newest
+        // block outlives retention, so its last id is the high-water mark.
+        var nextID = try Int64.fetchOne(db, sql: """
+            SELECT max(coalesce((SELECT max(id) FROM alerts), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
+            """) ?? 1
         for (index, alert) in alerts.enumerated() {
             let container = alert.container
             let raw = alert.raw
             let length = raw.utf8.count
+            // The line is appended to the chunk only once the row is known to be new, but the
+            // row must already say where its line will be.
             let location = chunks.next
             sqlite3_reset(handle)
             sqlite3_bind_int64(handle, 1, alert.time.nanoseconds)
@@ -157,6 +160,7 @@ public final class AlertStore: Sendable {
             sqlite3_bind_int64(handle, 13, location.chunk)
             sqlite3_bind_int64(handle, 14, Int64(location.offset))
             sqlite3_bind_int64(handle, 15, Int64(length))
+            sqlite3_bind_int64(handle, 16, nextID)
             let rc = sqlite3_step(handle)
             guard rc == SQLITE_DONE else {
                 throw StoreError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
@@ -166,7 +170,8 @@ public final class AlertStore: Sendable {
                 continue
             }
             result.inserted += 1
-            let rowID = sqlite3_last_insert_rowid(connection)
+            let rowID = nextID
+            nextID += 1
             try chunks.append(raw, db: db)
             added?(InsertedAlert(index: index, id: rowID))
             try postings.add(id: rowID, time: alert.time.nanoseconds, priority: alert.priority.rawValue, rule: alert.rule,

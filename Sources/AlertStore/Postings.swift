@@ -35,7 +35,7 @@ enum Postings {
                 ids BLOB NOT NULL,
                 PRIMARY KEY (block_id, term)
             ) WITHOUT ROWID;
-            -- Every term ever seen: resolves a rule glob to rules without scanning alerts.
+            -- Every rule seen (terms `r:<rule>`): resolves a rule glob without scanning alerts.
             CREATE TABLE alert_terms (
                 term TEXT PRIMARY KEY,
                 newest_id INTEGER NOT NULL
@@ -44,7 +44,6 @@ enum Postings {
     }
 
     static func priorityTerm(_ p: Int) -> String { "p:\(p)" }
-    static func ruleTerm(_ rule: String) -> String { "r:" + rule }
     static func containerTerm(_ id: String) -> String { "c:" + id }
     static func hostTerm(_ host: String) -> String { "h:" + host }
 
@@ -144,33 +143,33 @@ enum Postings {
 struct PostingWriter {
     private var block: Postings.Block?
     private var reopened = false
-    private var firstNewID: Int64 = 0
-    private var slots: [String: Int] = [:]
-    private var termTexts: [String] = []
-    private var termBytes: [[UInt8]] = []
-    private var termNewest: [Int64] = []
-    private var priorityTerms = [Int](repeating: -1, count: 8)
+    private var terms = TermTable()
+    // Slots looked up by the value itself: building the term string per alert cost more.
+    private var prioritySlots = [Int](repeating: -1, count: 8)
+    private var ruleSlots: [String: Int] = [:]
+    private var containerSlots: [String: Int] = [:]
+    private var hostSlots: [String: Int] = [:]
 
     init() {}
 
-    /// Records one stored alert. Ids must increase (they are SQLite rowids of one writer).
+    /// Records one stored alert. Ids must increase (the store hands them out in order).
     mutating func add(id: Int64, time: Int64, priority: Int, rule: String, container: String, host: String?, db: Database) throws {
-        if block == nil { try openBlock(firstNewID: id, time: time, db: db) }
+        if block == nil { try openBlock(firstID: id, time: time, db: db) }
         block!.lastID = id
         block!.minTime = min(block!.minTime, time)
         block!.maxTime = max(block!.maxTime, time)
         let offset = Int(id - block!.firstID)
         if priority >= 0 && priority < 8 {
-            if priorityTerms[priority] < 0 { priorityTerms[priority] = slot(Postings.priorityTerm(priority)) }
-            record(priorityTerms[priority], offset, id)
+            if prioritySlots[priority] < 0 { prioritySlots[priority] = terms.add(Postings.priorityTerm(priority)) }
+            terms.record(prioritySlots[priority], offset, id)
         }
-        record(slot(kind: "r:", rule), offset, id)
-        record(slot(kind: "c:", container), offset, id)
-        if let host { record(slot(kind: "h:", host), offset, id) }
+        terms.record(terms.slot(&ruleSlots, "r:", rule), offset, id)
+        terms.record(terms.slot(&containerSlots, "c:", container), offset, id)
+        if let host { terms.record(terms.slot(&hostSlots, "h:", host), offset, id) }
     }
 
-    private mutating func openBlock(firstNewID id: Int64, time: Int64, db: Database) throws {
-        firstNewID = id
+    private mutating func openBlock(firstID id: Int64, time: Int64, db: Database) throws {
+        var next: Int64 = 1
         if let row = try Row.fetchOne(db, sql: "SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks ORDER BY id DESC LIMIT 1") {
             let last = Postings.block(row)
             if !last.trimmed && last.lastID < id && Int(id - last.firstID) < Postings.blockTarget {
@@ -178,35 +177,9 @@ struct PostingWriter {
                 reopened = true
                 return
             }
+            next = last.id + 1
         }
-        let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM alert_blocks")) ?? 1
         block = Postings.Block(id: next, firstID: id, lastID: id, minTime: time, maxTime: time, trimmed: false)
-    }
-
-    @inline(__always)
-    private mutating func record(_ slot: Int, _ offset: Int, _ id: Int64) {
-        Postings.appendVarint(offset, to: &termBytes[slot])
-        termNewest[slot] = id
-    }
-
-    private var kindSlots: [String: [String: Int]] = [:]
-
-    private mutating func slot(kind: String, _ value: String) -> Int {
-        // Looked up by the value itself: building the term string for every alert cost more.
-        if let s = kindSlots[kind]?[value] { return s }
-        let s = slot(kind + value)
-        kindSlots[kind, default: [:]][value] = s
-        return s
-    }
-
-    private mutating func slot(_ term: String) -> Int {
-        if let s = slots[term] { return s }
-        let s = termTexts.count
-        slots[term] = s
-        termTexts.append(term)
-        termBytes.append([])
-        termNewest.append(0)
-        return s
     }
 
     /// Writes the block and its postings (extending the reopened block's rows).
@@ -218,12 +191,12 @@ struct PostingWriter {
             """, arguments: [block.id, block.firstID, block.lastID, block.minTime, block.maxTime])
         let read = try db.cachedStatement(sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?").sqliteStatement
         let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)").sqliteStatement
-        let terms = try db.cachedStatement(sql: """
+        let termsStatement = try db.cachedStatement(sql: """
             INSERT INTO alert_terms (term, newest_id) VALUES (?, ?)
             ON CONFLICT(term) DO UPDATE SET newest_id = max(newest_id, excluded.newest_id)
             """).sqliteStatement
-        for (s, term) in termTexts.enumerated() {
-            var bytes = termBytes[s]
+        for (s, term) in terms.texts.enumerated() {
+            var bytes = terms.bytes[s]
             if reopened {
                 sqlite3_reset(read)
                 sqlite3_bind_int64(read, 1, block.id)
@@ -241,12 +214,42 @@ struct PostingWriter {
                 return sqlite3_step(write)
             }
             guard rc == SQLITE_DONE else { throw StoreError("history: postings write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
-            sqlite3_reset(terms)
-            bindText(terms, 1, term)
-            sqlite3_bind_int64(terms, 2, termNewest[s])
-            guard sqlite3_step(terms) == SQLITE_DONE else { throw StoreError("history: terms write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+            // Only rules are looked up by pattern; the other kinds are asked for exactly.
+            guard term.hasPrefix("r:") else { continue }
+            sqlite3_reset(termsStatement)
+            bindText(termsStatement, 1, term)
+            sqlite3_bind_int64(termsStatement, 2, terms.newest[s])
+            guard sqlite3_step(termsStatement) == SQLITE_DONE else { throw StoreError("history: terms write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
         }
         sqlite3_reset(write)
-        sqlite3_reset(terms)
+        sqlite3_reset(termsStatement)
+    }
+}
+
+/// One batch's terms: their text, the varint offsets of the alerts carrying each, and the
+/// newest id per term.
+private struct TermTable {
+    var texts: [String] = []
+    var bytes: [[UInt8]] = []
+    var newest: [Int64] = []
+
+    mutating func add(_ term: String) -> Int {
+        texts.append(term)
+        bytes.append([])
+        newest.append(0)
+        return texts.count - 1
+    }
+
+    mutating func slot(_ slots: inout [String: Int], _ kind: String, _ value: String) -> Int {
+        if let s = slots[value] { return s }
+        let s = add(kind + value)
+        slots[value] = s
+        return s
+    }
+
+    @inline(__always)
+    mutating func record(_ slot: Int, _ offset: Int, _ id: Int64) {
+        Postings.appendVarint(offset, to: &bytes[slot])
+        newest[slot] = id
     }
 }

@@ -56,14 +56,15 @@ enum RawChunks {
             return Array(data.bindMemory(to: UInt8.self))
         case .lz4?:
             let want = min(size, prefix ?? size)
-            var out = [UInt8](repeating: 0, count: size)
+            guard want > 0 else { return [] }
+            // liblz4 ≥ 1.9 stops at `want` with a buffer of just that size.
+            var out = [UInt8](repeating: 0, count: want)
             let n = out.withUnsafeMutableBufferPointer { dst in
                 LZ4_decompress_safe_partial(data.baseAddress!.assumingMemoryBound(to: CChar.self),
                                             UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                            Int32(data.count), Int32(want), Int32(size))
+                                            Int32(data.count), Int32(want), Int32(want))
             }
-            guard Int(n) >= want else { throw StoreError("history: raw chunk does not decompress (\(n) of \(want) bytes)") }
-            if Int(n) < size { out.removeSubrange(Int(n)...) }
+            guard Int(n) == want else { throw StoreError("history: raw chunk does not decompress (\(n) of \(want) bytes)") }
             return out
         case nil:
             throw StoreError("history: raw chunk in an unknown format (\(codec))")
@@ -116,55 +117,65 @@ enum RawChunks {
 }
 
 /// Appends alert lines to chunks during one write transaction. The newest chunk is reopened
-/// when it is not full, so a feed committing one alert at a time still fills whole chunks.
+/// when it is not full, so a feed committing one alert at a time still fills whole chunks;
+/// its old bytes are read back only when new lines are actually written to it.
 struct RawChunkWriter {
+    /// New lines for the open chunk (after the `kept` bytes it already holds).
     private var buffer: [UInt8] = []
     private var chunkID: Int64
-    private var dirty = false
+    /// Bytes already stored in the reopened chunk (0 for a new one).
+    private var kept: Int
 
     init(db: Database) throws {
-        if let row = try Row.fetchOne(db, sql: "SELECT id, size FROM alert_chunks ORDER BY id DESC LIMIT 1"),
-           (row[1] as Int) < RawChunks.targetSize, let open = try RawChunks.read(row[0], db: db) {
-            chunkID = row[0]
-            buffer = open
+        if let row = try Row.fetchOne(db, sql: "SELECT id, size FROM alert_chunks ORDER BY id DESC LIMIT 1") {
+            let (id, size): (Int64, Int) = (row[0], row[1])
+            (chunkID, kept) = size < RawChunks.targetSize ? (id, size) : (id + 1, 0)
         } else {
-            chunkID = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM alert_chunks")) ?? 1
+            (chunkID, kept) = (1, 0)
         }
         buffer.reserveCapacity(RawChunks.targetSize + 4096)
     }
 
     /// Where the next line will go (its length is the caller's to record).
-    var next: RawChunks.Location { RawChunks.Location(chunk: chunkID, offset: buffer.count, length: 0) }
+    var next: RawChunks.Location { RawChunks.Location(chunk: chunkID, offset: kept + buffer.count, length: 0) }
 
     /// Adds one line at ``next``. Writes the chunk out when it is full.
     mutating func append(_ raw: String, db: Database) throws {
         var raw = raw
         raw.withUTF8 { buffer.append(contentsOf: $0) }
         buffer.append(0x0A)
-        dirty = true
-        if buffer.count >= RawChunks.targetSize { try flush(db: db) }
+        if kept + buffer.count >= RawChunks.targetSize { try flush(db: db) }
     }
 
-    /// Writes the open chunk (if it changed) and starts a new one.
+    /// Writes the open chunk (if lines were added) and, when it is full, starts a new one.
     mutating func flush(db: Database) throws {
-        guard dirty else { return }
-        let (codec, data) = RawChunks.compress(buffer)
+        guard !buffer.isEmpty else { return }
+        var bytes = buffer
+        if kept > 0 {
+            guard let old = try RawChunks.read(chunkID, db: db), old.count == kept else {
+                throw StoreError("history: raw chunk \(chunkID) changed while it was open")
+            }
+            bytes = old + buffer
+        }
+        let (codec, data) = RawChunks.compress(bytes)
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_chunks (id, codec, size, data) VALUES (?, ?, ?, ?)")
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, chunkID)
         sqlite3_bind_int64(handle, 2, Int64(codec.rawValue))
-        sqlite3_bind_int64(handle, 3, Int64(buffer.count))
-        let rc = data.withUnsafeBytes { bytes in
-            sqlite3_bind_blob(handle, 4, bytes.baseAddress, Int32(bytes.count), sqliteTransient)
+        sqlite3_bind_int64(handle, 3, Int64(bytes.count))
+        let rc = data.withUnsafeBytes { b in
+            sqlite3_bind_blob(handle, 4, b.baseAddress, Int32(b.count), sqliteTransient)
             return sqlite3_step(handle)
         }
         sqlite3_reset(handle)
         guard rc == SQLITE_DONE else { throw StoreError("history: raw chunk write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
-        if buffer.count >= RawChunks.targetSize {
+        buffer.removeAll(keepingCapacity: true)
+        if bytes.count >= RawChunks.targetSize {
             chunkID += 1
-            buffer.removeAll(keepingCapacity: true)
+            kept = 0
+        } else {
+            kept = bytes.count
         }
-        dirty = false
     }
 }

@@ -57,18 +57,27 @@ extension AlertStore {
     /// Deletes alerts by id; the blocks they were in are marked as trimmed, so counts stop
     /// trusting those blocks' postings and look at the rows.
     static func delete(_ ids: [Int64], db: Database) throws {
-        guard let low = ids.min(), let high = ids.max() else { return }
+        guard !ids.isEmpty else { return }
         let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
         try db.execute(sql: "DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
-        try db.execute(sql: "UPDATE alert_blocks SET trimmed = 1 WHERE first_id <= ? AND last_id >= ?", arguments: [high, low])
+        // Only the blocks that held a deleted id: one old file ingested late must not mark
+        // every block between it and the newest.
+        try db.execute(sql: """
+            UPDATE alert_blocks SET trimmed = 1
+            WHERE EXISTS (SELECT 1 FROM json_each(?) WHERE value BETWEEN alert_blocks.first_id AND alert_blocks.last_id)
+            """, arguments: [list])
     }
 
     /// Removes blocks, postings and raw chunks no alert refers to any more, and the
     /// containers that no longer appear in any block.
     static func dropEmptyBlocks(_ db: Database) throws {
         let oldest = try Int64.fetchOne(db, sql: "SELECT min(id) FROM alerts") ?? Int64.max
-        try db.execute(sql: "DELETE FROM alert_postings WHERE block_id IN (SELECT id FROM alert_blocks WHERE last_id < ?)", arguments: [oldest])
-        try db.execute(sql: "DELETE FROM alert_blocks WHERE last_id < ?", arguments: [oldest])
+        // The newest block stays even when empty: its last id is where new ids continue.
+        let newestBlock = try Int64.fetchOne(db, sql: "SELECT max(id) FROM alert_blocks") ?? 0
+        try db.execute(sql: "DELETE FROM alert_postings WHERE block_id IN (SELECT id FROM alert_blocks WHERE last_id < ? AND id < ?)",
+                       arguments: [oldest, newestBlock])
+        try db.execute(sql: "DELETE FROM alert_blocks WHERE last_id < ? AND id < ?", arguments: [oldest, newestBlock])
+        try db.execute(sql: "DELETE FROM alert_terms WHERE newest_id < ?", arguments: [oldest])
         if let oldestChunk = try Int64.fetchOne(db, sql: "SELECT raw_chunk FROM alerts ORDER BY id LIMIT 1") {
             try db.execute(sql: "DELETE FROM alert_chunks WHERE id < ?", arguments: [oldestChunk])
         } else {

@@ -56,6 +56,8 @@ public final class AlertIngestor {
         self.origin = origin
         self.batchSize = batchSize
         batch.reserveCapacity(batchSize)
+        // Work an earlier run deferred (and did not finish) is picked up too.
+        fullTextBacklog = ((try? store.fullTextBacklogCount()) ?? 0) > 0
     }
 
     /// True when enough alerts are waiting that the caller should flush.

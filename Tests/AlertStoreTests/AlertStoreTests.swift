@@ -19,7 +19,7 @@ final class TemporaryStore {
     }
 
     deinit {
-        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        for suffix in ["", "-wal", "-shm", ".open-lock"] { unlink(path + suffix) }
         rmdir(directory)
     }
 }

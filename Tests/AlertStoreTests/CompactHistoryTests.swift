@@ -31,7 +31,7 @@ import TradsecCore
             if let s = q.since, a.time < s { return false }
             if let u = q.until, a.time > u { return false }
             if let p = q.priorities, !p.allowed.contains(a.priority) { return false }
-            if let r = q.ruleGlob, a.rule.lowercased() != r.lowercased() { return false }
+            if let r = q.ruleGlob, fnmatch(r.lowercased(), a.rule.lowercased(), 0) != 0 { return false }
             if let c = q.container, a.container.id != c && a.container.name != c { return false }
             if let h = q.hostname, a.hostname != h { return false }
             if let after = q.afterID, entry.id <= after { return false }
@@ -79,6 +79,9 @@ import TradsecCore
             AlertQuery(container: "no-such-container"),
             AlertQuery(hostname: "other-host", limit: 30),
             AlertQuery(ruleGlob: "exchange api key read", limit: 40),
+            AlertQuery(ruleGlob: "*file*", limit: 300),
+            AlertQuery(priorities: PriorityFilter(">=warning"), ruleGlob: "?erminal shell in *"),
+            AlertQuery(ruleGlob: "no such rule*"),
             AlertQuery(priorities: PriorityFilter("warning"), container: "dash", hostname: "trade-host", limit: 1000),
         ]
         for _ in 0..<40 {
@@ -86,7 +89,10 @@ import TradsecCore
             if rng.next() % 2 == 0 { q.priorities = PriorityFilter([">=critical", "warning", "notice", ">=error", "debug"][Int(rng.next() % 5)]) }
             if rng.next() % 3 == 0 { q.container = ["bot", "dash", "db", "host"][Int(rng.next() % 4)] }
             if rng.next() % 4 == 0 { q.hostname = Self.hosts[Int(rng.next() % 2)] }
-            if rng.next() % 4 == 0 { q.ruleGlob = Self.rules[Int(rng.next() % UInt64(Self.rules.count))] }
+            if rng.next() % 4 == 0 {
+                let rule = Self.rules[Int(rng.next() % UInt64(Self.rules.count))]
+                q.ruleGlob = rng.next() % 2 == 0 ? rule : String(rule.prefix(5)) + "*"
+            }
             if q.priorities == nil && q.container == nil && q.hostname == nil && q.ruleGlob == nil { q.priorities = PriorityFilter("alert") }
             if rng.next() % 3 == 0 { q.since = base.adding(nanoseconds: Int64(rng.next() % UInt64(max(1, second))) * 1_000_000_000) }
             if rng.next() % 3 == 0 { q.until = base.adding(nanoseconds: Int64(rng.next() % UInt64(max(1, second))) * 1_000_000_000) }
@@ -136,6 +142,45 @@ import TradsecCore
         #expect(back == raws)
     }
 
+    /// The fingerprint v7 stored (FNV-1a over the raw bytes); v8 recomputes it.
+    static func fnv1a(_ raw: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in raw.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    @Test func idsAreNeverReusedAfterRetentionTookTheNewest() throws {
+        let t = try TemporaryStore()
+        var rng = SplitMix64(seed: 5)
+        // Newest ids hold the oldest times (an old file ingested last): age retention takes them.
+        let recent = (0..<300).map { Self.randomAlert(&rng, seconds: 100_000 + Int64($0)) }
+        let old = (0..<200).map { Self.randomAlert(&rng, seconds: Int64($0)) }
+        try t.store.insert(recent)
+        try t.store.insert(old)
+        let base = Timestamp(nanoseconds: 1_763_800_000_000_000_000)
+        #expect(try t.store.applyRetention(RetentionPolicy(maxAge: 50_000 * 1_000_000_000), now: base.adding(nanoseconds: 100_000 * 1_000_000_000)) == 200)
+        #expect(try t.store.newestID() == 300)
+        let later = (0..<150).map { Self.randomAlert(&rng, seconds: 200_000 + Int64($0)) }
+        try t.store.insert(later)
+        #expect(try t.store.newestID() == 650, "ids continue after the deleted ones")
+        var all = recent.enumerated().map { (id: Int64($0.offset + 1), alert: $0.element) }
+        all += later.enumerated().map { (id: Int64(501 + $0.offset), alert: $0.element) }
+        for q in [AlertQuery(priorities: PriorityFilter(">=error"), limit: 1000), AlertQuery(container: "bot", limit: 1000),
+                  AlertQuery(hostname: "trade-host", limit: 1000), AlertQuery(ruleGlob: "*", limit: 1000)] {
+            #expect(try t.store.alerts(q).map(\.id) == Self.expected(all, q), "\(q)")
+            #expect(try t.store.count(q) == Self.expected(all, q).count, "\(q)")
+        }
+        // Everything gone: the next id still follows the last one ever given.
+        #expect(try t.store.applyRetention(RetentionPolicy(maxRows: 1)) == all.count - 1)
+        #expect(try t.store.applyRetention(RetentionPolicy(maxAge: 1), now: base.adding(nanoseconds: 1_000_000 * 1_000_000_000)) == 1)
+        try t.store.insert([Self.randomAlert(&rng, seconds: 300_000)])
+        #expect(try t.store.newestID() == 651)
+        #expect(try t.store.integrityCheck() == ["ok"])
+    }
+
     @Test func upgradesAHistoryWrittenWithRawLinesInTheRows() throws {
         var template = Array("/tmp/tradsec-upgrade-XXXXXX".utf8CString)
         let directory = String(cString: mkdtemp(&template)!)
@@ -156,7 +201,7 @@ import TradsecCore
                         INSERT INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name, user_name,
                                             output, raw, fingerprint, ingested_ns, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
                         """, arguments: [a.time.nanoseconds, a.priority.rawValue, a.rule, a.source, a.hostname, a.container.id,
-                                         a.processName, a.userName, a.output, a.raw, Fingerprint.of(a.raw), 0, "old"])
+                                         a.processName, a.userName, a.output, a.raw, Self.fnv1a(a.raw), 0, "old"])
                     try db.execute(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (last_insert_rowid(), ?)", arguments: [a.output])
                     try db.execute(sql: "INSERT OR IGNORE INTO containers (id, name, first_seen_ns, last_seen_ns) VALUES (?, ?, 0, 0)",
                                    arguments: [a.container.id, a.container.name])

@@ -41,8 +41,9 @@ public enum Spawn {
         let cenv = environment.map { strdup($0) } + [nil]
         defer { (cargv + cenv).forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, &attr, cargv, cenv)
-        guard rc == 0 else { throw Failure(program: argv.first ?? "", errno: rc) }
+        guard let program = argv.first else { throw Failure(program: "", errno: EINVAL) }
+        let rc = posix_spawn(&pid, program, &actions, &attr, cargv, cenv)
+        guard rc == 0 else { throw Failure(program: program, errno: rc) }
         return pid
     }
 

@@ -14,7 +14,7 @@ struct BenchIngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Alert parse rate, parse-and-commit rate, and query latencies over a large history.",
         discussion: """
-            Generates realistic Falco alerts (about 600 bytes, 10-20 output fields), parses them,
+            Generates realistic Falco alerts (about 700 bytes, 10-16 output fields), parses them,
             stores them in a fresh history on one thread, then times the console's questions:
             the latest 100 of a priority, one container's latest 100, and a full-text search.
             """
@@ -23,7 +23,7 @@ struct BenchIngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Alerts to generate.", valueName: "n"))
     var count = 1_000_000
 
-    @Option(help: ArgumentHelp("Where to build the benchmark history (default: a new file under /tmp, removed after).",
+    @Option(help: ArgumentHelp("Where to build the benchmark history, a path that must not exist yet (default: a new file under /tmp, removed after).",
                                valueName: "path"))
     var db: String?
 
@@ -31,10 +31,11 @@ struct BenchIngestCommand: ParsableCommand {
     var queryRuns = 50
 
     func run() throws {
+        // It measures building a history from empty; an existing --db is never overwritten.
+        if let db, access(db, F_OK) == 0 { throw ValidationError("--db \(db) exists; the benchmark builds a new history") }
         let history = db.map { BenchHistory(path: $0, scratch: false) } ?? BenchHistory.scratch("ingest")
         defer { history.remove() }
         let path = history.path
-        for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }   // it measures building a history from empty
 
         print("generating \(count) alerts…")
         var generator = AlertGenerator()
@@ -49,7 +50,7 @@ struct BenchIngestCommand: ParsableCommand {
 
         // Parse alone: the full alert (what the console and the processor use), then the
         // lean record the ingestor stores (same acceptance, only the indexed fields).
-        func parseRate(_ decode: (UnsafeRawBufferPointer) -> Bool) -> Double {
+        func parseSeconds(_ decode: (UnsafeRawBufferPointer) -> Bool) -> Double {
             var parsed = 0
             let t0 = Clock.seconds()
             let reader = LineReader()
@@ -62,10 +63,10 @@ struct BenchIngestCommand: ParsableCommand {
             precondition(parsed == count, "generator produced lines the decoder refused")
             return seconds
         }
-        let fullSeconds = parseRate { (try? AlertDecoder.decode(line: $0)) != nil }
+        let fullSeconds = parseSeconds { (try? AlertDecoder.decode(line: $0)) != nil }
         print(String(format: "parse (full alert): %8.0f alerts/s  (%.2f s, %.0f MiB/s)", Double(count) / fullSeconds, fullSeconds,
                      megabytes / fullSeconds))
-        let parseSeconds = parseRate { (try? AlertDecoder.decodeRecord(line: $0)) != nil }
+        let parseSeconds = parseSeconds { (try? AlertDecoder.decodeRecord(line: $0)) != nil }
         print(String(format: "parse (record):     %8.0f alerts/s  (%.2f s, %.0f MiB/s; what ingest stores)", Double(count) / parseSeconds,
                      parseSeconds, megabytes / parseSeconds))
 

@@ -91,8 +91,10 @@ struct IngestCommand: ParsableCommand {
                 printReport(ingestor.report, source: source)
                 throw CLIError("cannot store alerts: \(error)", exitCode: 74)
             }
-            try ingestor.finishFullText()
+            // Retention first: no point indexing what it deletes. A backlog left by a failed
+            // run is picked up by the next ingestor (and searched meanwhile).
             if !retention.isUnlimited { try history.applyRetention(retention) }
+            try ingestor.finishFullText()
             printReport(ingestor.report, source: source)
         }
     }
