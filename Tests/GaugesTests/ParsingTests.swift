@@ -119,9 +119,14 @@ import TradsecCore
         #expect(r.cpuNanoseconds == 7_000_000)
         #expect(r.memoryBytes == 4_000_000)
         #expect(r.memoryLimit == 8_192_000)
-        // With cpuacct present in v1, it wins.
+        // The v1 cpuacct root's usage is the whole host's: it must not stand for the bot's.
         root.write("/sys/fs/cgroup/cpuacct/cpuacct.usage", "123\n")
-        #expect(cg.read(pid: 99)?.cpuNanoseconds == 123)
+        #expect(cg.read(pid: 99)?.cpuNanoseconds == 7_000_000)
+        // With the bot in its own v1 cpuacct group, that group's usage wins.
+        root.write("/sys/fs/cgroup/cpuacct/bots/a/cpuacct.usage", "456\n")
+        root.process(pid: 100, comm: "bot", utime: 1, stime: 1, rssKB: 1,
+                     cgroup: "4:memory:/bots/a\n2:cpuacct:/bots/a\n1:cpu:/bots/a\n0::/bots/a\n")
+        #expect(cg.read(pid: 100)?.cpuNanoseconds == 456)
     }
 }
 
@@ -157,10 +162,10 @@ import TradsecCore
         let text = try PrometheusText.parse(Self.falco)
         #expect(text.types["falcosecurity_scap_n_drops_buffer_total"] == "counter")
         let m = FalcoMetrics(text)
-        // No n_drops_total: the per-reason buffer counters are summed.
-        #expect(m.kernelDrops == 7)
+        // No n_drops_total: the per-reason counters (buffer, scratch map) are summed, once.
+        #expect(m.kernelDrops == 8)
         #expect(m.outputQueueDrops == 2)
-        #expect(m.otherDrops == ["falcosecurity_scap_n_drops_scratch_map_total": 1])
+        #expect(m.otherDrops.isEmpty)
         #expect(m.totalDrops == 10)
         #expect(m.events == 91439)
         #expect(m.version == "0.39.0")
@@ -169,6 +174,25 @@ import TradsecCore
         // The overall counter wins over the per-reason ones when Falco exposes it.
         let withTotal = try PrometheusText.parse(Self.falco + "falcosecurity_scap_n_drops_total 9\n")
         #expect(FalcoMetrics(withTotal).kernelDrops == 9)
+    }
+
+    @Test func nonFiniteOrNegativeValuesReadAsAbsent() throws {
+        // Whatever answers on Falco's port must not be able to trap the console's conversions.
+        let text = try PrometheusText.parse("""
+            falcosecurity_scap_n_drops_total NaN
+            falcosecurity_falco_outputs_queue_num_drops_total +Inf
+            falcosecurity_scap_n_evts_total -5
+            falcosecurity_falco_memory_rss_bytes +Inf
+            falcosecurity_falco_cpu_usage_ratio NaN
+            plugin_drops_total -Inf
+            plugin_other_drops_total 4
+
+            """)
+        let m = FalcoMetrics(text)
+        #expect(m.kernelDrops == nil && m.outputQueueDrops == nil && m.events == nil)
+        #expect(m.memoryRSSBytes == nil && m.cpuRatio == nil)
+        #expect(m.otherDrops == ["plugin_other_drops_total": 4])
+        #expect(m.totalDrops == 4)
     }
 
     @Test func labelsEscapesSpecialValuesAndTimestamps() throws {

@@ -13,7 +13,8 @@ enum GaugesScreen {
         return ScrollText.draw(lines(state.gauges, width: inner.width), scroll: state.top.selection, in: inner, grid: &grid)
     }
 
-    /// Lines do not depend on the width except for sparkline length, so the count is stable.
+    /// Counted for the stacked layout (narrow terminals), the longest one; side by side has
+    /// fewer lines, and ScrollText clamps the scroll when drawing.
     static func lineCount(_ snapshot: GaugeSnapshot?) -> Int { lines(snapshot, width: 80).count }
 
     static func lines(_ snapshot: GaugeSnapshot?, width: Int) -> [StyledLine] {

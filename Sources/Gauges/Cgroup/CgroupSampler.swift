@@ -78,7 +78,11 @@ public struct CgroupSampler: Sendable {
             guard let p = m.unifiedPath else { return nil }
             readUnified(dir: base + p, into: &reading, cpu: true, memory: true)
         case .legacy, .hybrid:
-            if let p = m.controllerPaths["cpuacct"], let dir = v1Directory(base, controller: "cpuacct", path: p),
+            // A process left at the root of the v1 cpuacct tree while the unified tree places it
+            // deeper (hybrid hosts where cgroup managers use only v2): the root's usage is the
+            // whole host's, so the unified cpu.stat below is the bot's own.
+            let cpuacctIsHostWide = layout == .hybrid && m.controllerPaths["cpuacct"] == "/" && (m.unifiedPath ?? "/") != "/"
+            if !cpuacctIsHostWide, let p = m.controllerPaths["cpuacct"], let dir = v1Directory(base, controller: "cpuacct", path: p),
                let usage = SmallFile.read(dir + "/cpuacct.usage").flatMap({ UInt64($0.trimmed) }) {
                 reading.cpuNanoseconds = usage
                 reading.path = dir

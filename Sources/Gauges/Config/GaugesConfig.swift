@@ -236,11 +236,15 @@ public struct GaugesConfig: Equatable, Sendable {
                                              ("k", k), ("m", m), ("g", g), ("b", 1)]
             let lower = s.lowercased()
             for (suffix, factor) in units where lower.hasSuffix(suffix) {
-                guard let v = Double(lower.dropLast(suffix.count).trimmingPrefixSpaces), v > 0, v.isFinite else { return nil }
-                return UInt64(v * factor)
+                guard let v = Double(lower.dropLast(suffix.count).trimmingPrefixSpaces) else { return nil }
+                return bytes(v * factor)
             }
-            guard let v = Double(lower), v > 0, v.isFinite else { return nil }
-            return UInt64(v * 1024 * 1024)
+            return Double(lower).flatMap { bytes($0 * 1024 * 1024) }
+        }
+
+        /// Nil for what no UInt64 holds (UInt64(1e30) would trap on a typo in the config).
+        private static func bytes(_ v: Double) -> UInt64? {
+            v > 0 && v < 1.8e19 ? UInt64(v) : nil
         }
     }
 }

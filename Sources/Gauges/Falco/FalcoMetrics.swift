@@ -2,7 +2,7 @@
 /// Metric names as Falco 0.38+ exposes them (falco.org/docs/metrics/falco-metrics).
 public struct FalcoMetrics: Equatable, Sendable {
     /// Kernel events dropped (`falcosecurity_scap_n_drops_total`, else the sum of the
-    /// per-reason `falcosecurity_scap_n_drops_buffer_total` counters).
+    /// per-reason `falcosecurity_scap_n_drops_*_total` counters).
     public var kernelDrops: Double?
     /// Alerts dropped because the output queue was full (`falcosecurity_falco_outputs_queue_num_drops_total`).
     public var outputQueueDrops: Double?
@@ -21,15 +21,25 @@ public struct FalcoMetrics: Equatable, Sendable {
     public static let eventsTotal = "falcosecurity_scap_n_evts_total"
 
     public init(_ text: PrometheusText) {
-        kernelDrops = text.sum(Self.kernelDropsTotal) ?? text.sum(Self.kernelDropsBuffer)
-        outputQueueDrops = text.sum(Self.outputQueueDropsTotal)
-        events = text.sum(Self.eventsTotal)
-        cpuRatio = text.sum("falcosecurity_falco_cpu_usage_ratio")
-        memoryRSSBytes = text.sum("falcosecurity_falco_memory_rss_bytes")
+        // The endpoint is not trusted: NaN, infinities and negative counters would trap the
+        // console's integer conversions, so they read as absent.
+        func usable(_ v: Double?) -> Double? { v.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } }
+        // Without the overall counter, the per-reason ones (buffer, scratch map, page faults,
+        // bug) add up to it.
+        let perReason = text.samples.filter { $0.name.hasPrefix("falcosecurity_scap_n_drops_") && $0.name.hasSuffix("_total")
+            && $0.name != Self.kernelDropsTotal }.compactMap { usable($0.value) }
+        kernelDrops = usable(text.sum(Self.kernelDropsTotal)) ?? (perReason.isEmpty ? nil : perReason.reduce(0, +))
+        outputQueueDrops = usable(text.sum(Self.outputQueueDropsTotal))
+        events = usable(text.sum(Self.eventsTotal))
+        cpuRatio = usable(text.sum("falcosecurity_falco_cpu_usage_ratio"))
+        memoryRSSBytes = usable(text.sum("falcosecurity_falco_memory_rss_bytes"))
         version = text.samples.first { $0.name == "falcosecurity_falco_version_info" }?.labels["version"]
         let known: Set<String> = [Self.kernelDropsTotal, Self.kernelDropsBuffer, Self.outputQueueDropsTotal]
-        for s in text.samples where !known.contains(s.name) && s.name.contains("drop") && s.name.hasSuffix("_total") {
-            otherDrops[s.name, default: 0] += s.value
+        // Per-reason kernel drop counters are parts of the kernel total, not more drops.
+        for s in text.samples where !known.contains(s.name) && !s.name.hasPrefix("falcosecurity_scap_n_drops")
+            && s.name.contains("drop") && s.name.hasSuffix("_total") {
+            guard let v = usable(s.value) else { continue }
+            otherDrops[s.name, default: 0] += v
         }
     }
 

@@ -31,7 +31,14 @@ public struct ResourceGauge: Equatable, Sendable {
         self.source = source
     }
 
-    public var level: Level { max(cpuLevel, memoryLevel) }
+    /// A watched thing that vanished or cannot be read is a warning at least: "ok" would
+    /// tell a script polling `tradsec gauges --format json` that Falco is fine when it is gone.
+    public var level: Level {
+        switch state {
+        case .notFound, .failed: return max(.warning, cpuLevel, memoryLevel)
+        case .live, .notConfigured: return max(cpuLevel, memoryLevel)
+        }
+    }
 
     /// One phrase for a missing gauge ("falco: not found"), nil when live.
     public var absence: String? {
