@@ -58,15 +58,23 @@ struct ActionPromptEndToEndTests {
 /// The console binary under tmux, its incident keys wired to an engine (the fake one on a Unix socket).
 @Suite(.serialized, .timeLimit(.minutes(1)), .enabled(if: TmuxSession.consoleAvailable, "needs tmux and 'tradsec console'"))
 struct ConsoleIncidentEndToEndTests {
-    @Test func isolateFromTheContainersScreenThenTheAuditScreen() throws {
+    /// One critical alert in a bot container, the console under tmux with its actions wired to
+    /// the fake engine; the caller stops the engine's server.
+    func launch(readOnly: Bool) throws -> (Harness, FakeEngine, TmuxSession) {
         let h = try Harness()
         let engine = try FakeEngine(directory: h.directory)
-        defer { engine.server.stop() }
         try h.insert([Harness.alert("Terminal shell in container", .critical)])
         let config = h.directory + "/actions.yaml"
         writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
-        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite", "--config", config],
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console"] + (readOnly ? ["--read-only"] : [])
+                                   + ["--db", h.directory + "/history.sqlite", "--config", config],
                                width: 160, directory: h.directory)
+        return (h, engine, tmux)
+    }
+
+    @Test func isolateFromTheContainersScreenThenTheAuditScreen() throws {
+        let (h, engine, tmux) = try launch(readOnly: false)
+        defer { engine.server.stop(); withExtendedLifetime(h) {} }
         #expect(tmux.waitFor("Terminal shell in container"))
         tmux.type("c")
         #expect(tmux.waitFor("Containers 1"))
@@ -84,14 +92,8 @@ struct ConsoleIncidentEndToEndTests {
     }
 
     @Test func readOnlyConsoleRefusesTheKeys() throws {
-        let h = try Harness()
-        let engine = try FakeEngine(directory: h.directory)
-        defer { engine.server.stop() }
-        try h.insert([Harness.alert("Terminal shell in container", .critical)])
-        let config = h.directory + "/actions.yaml"
-        writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
-        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--read-only", "--db", h.directory + "/history.sqlite",
-                                         "--config", config], width: 160, directory: h.directory)
+        let (h, engine, tmux) = try launch(readOnly: true)
+        defer { engine.server.stop(); withExtendedLifetime(h) {} }
         #expect(tmux.waitFor("Terminal shell in container"))
         tmux.type("c")
         #expect(tmux.waitFor("Containers 1"))
