@@ -3,12 +3,14 @@
 #   make test   install missing system packages, build, run every test
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-# ncurses (console), SQLite and LZ4 (history), libcurl (notifications, actions), zlib and OpenSSL's libcrypto
-# (backups, digests). The rest are real components the tests run against: tmux (console end to end),
-# podman + runc + busybox (a Docker-compatible engine and a container image built without a registry),
-# Alertmanager and promtool (notifications, /metrics), python3-venv (the SMTP server aiosmtpd).
-BUILD_PACKAGES := libncurses-dev libsqlite3-dev liblz4-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
-TEST_PACKAGES := tmux podman runc busybox-static prometheus-alertmanager prometheus python3-venv
+# pkg-config (SwiftPM finds the system libraries with it), ncurses (console), SQLite and LZ4 (history),
+# libcurl (notifications, actions), OpenSSL's libcrypto (backup digests). The rest are real components
+# the tests run against: tmux (console end to end), curl (a client the processor did not write),
+# podman + runc + netavark + iptables + busybox (a Docker-compatible engine with bridge networks and a
+# container image built without a registry), Alertmanager and promtool (notifications, /metrics),
+# python3-venv (the SMTP server aiosmtpd).
+BUILD_PACKAGES := pkg-config libncurses-dev libsqlite3-dev liblz4-dev libcurl4-openssl-dev libssl-dev
+TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static prometheus-alertmanager prometheus python3-venv
 # Python test tools live in a virtualenv under .build, never in the system's site-packages.
 TOOLS_VENV := .build/tools/venv
 DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite

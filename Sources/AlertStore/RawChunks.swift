@@ -179,3 +179,13 @@ struct RawChunkWriter {
         }
     }
 }
+
+extension AlertStore {
+    /// The raw lines' bytes as accepted and as stored in the chunks (what compression saves).
+    public func rawChunkSizes() throws -> (lines: Int, stored: Int) {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT coalesce(sum(size), 0), coalesce(sum(length(data)), 0) FROM alert_chunks")!
+            return (row[0], row[1])
+        }
+    }
+}

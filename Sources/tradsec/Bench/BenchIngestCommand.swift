@@ -99,6 +99,9 @@ struct BenchIngestCommand: ParsableCommand {
         var st = stat()
         stat(path, &st)
         print(String(format: "  history size %.0f MiB (%.0f bytes per alert)", Double(st.st_size) / 1_048_576, Double(st.st_size) / Double(count)))
+        let raw = try store.rawChunkSizes()
+        print(String(format: "  raw lines %.0f bytes per alert, %.0f compressed (LZ4, %.1fx)", Double(raw.lines) / Double(count),
+                     Double(raw.stored) / Double(count), Double(raw.lines) / Double(max(1, raw.stored))))
 
         // Queries over the full history (warm cache, as in a running console).
         let total = try store.totalCount()
