@@ -33,10 +33,9 @@ public struct IncidentState: Equatable, Sendable {
     public var stopTradingName: String
     /// Every action runs as a dry run (console --dry-run).
     public var dryRun: Bool
-    /// The progress line while an action runs.
+    /// The progress line while an action runs; nil when none runs.
     public var progress: String?
-    public var running = false
-    public var lastReport: ActionReport?
+    public var running: Bool { progress != nil }
     public var auditEntries: [AuditEntry]?
     /// The actions config could not be read: the keys say so instead of acting.
     public var configError: String?
@@ -108,7 +107,6 @@ extension ConsoleState {
             mode = .confirmIncident(IncidentConfirmation(request: request, expected: expected, typed: ""))
             return []
         }
-        incident.running = true
         incident.progress = "\(kind.rawValue)\(request.dryRun ? " (dry run)" : "") \(kind.needsContainer ? expected : "")…"
         self.incident = incident
         return [.incident(.run(request))]
@@ -130,7 +128,6 @@ extension ConsoleState {
                 if refused.kind.needsContainer { refused.target = confirmation.expected }
                 return [.incident(.refuse(refused, reason: reason))]
             }
-            incident?.running = true
             incident?.progress = "\(confirmation.request.kind.rawValue) \(confirmation.expected)…"
             return [.incident(.run(confirmation.request))]
         default:
@@ -150,9 +147,7 @@ extension ConsoleState {
         case .progress(let text):
             incident?.progress = text
         case .finished(let report):
-            incident?.running = false
             incident?.progress = nil
-            incident?.lastReport = report
             let target = report.target.map { " \($0)" } ?? ""
             setMessage("\(report.kind.rawValue)\(target): \(report.result.rawValue) in \(Int(report.latencyMilliseconds.rounded())) ms — \(report.message)",
                        error: report.result == .failed || report.result == .refused)
@@ -160,7 +155,6 @@ extension ConsoleState {
             incident?.auditEntries = entries
             if screen == .audit { top.selection = clamp(top.selection, entries.count) }
         case .failure(let text):
-            incident?.running = false
             incident?.progress = nil
             setMessage(text, error: true)
         }
