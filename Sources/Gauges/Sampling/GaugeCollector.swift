@@ -78,29 +78,40 @@ public final class GaugeCollector {
     /// A live gauge of process `target`, or why there is none.
     private func processGauge(_ name: String, _ target: GaugesConfig.ProcessTarget) -> ResourceGauge {
         let pid: Int32
+        let r: ProcSampler.Reading
         switch target {
         case .pid(let p):
-            pid = p
+            guard let reading = proc.read(pid: p) else { return ResourceGauge(name: name, state: .notFound("no process \(p)")) }
+            (pid, r) = (p, reading)
         case .name(let n):
             guard let found = findCached(n) else { return ResourceGauge(name: name, state: .notFound("no process named \(n)")) }
-            pid = found
+            (pid, r) = found
         }
-        guard let r = proc.read(pid: pid) else { return ResourceGauge(name: name, state: .notFound("no process \(pid)")) }
         var g = ResourceGauge(name: name, state: .live, source: "pid \(pid) (\(r.stat.comm)), /proc")
         g.cpuPercent = rate(name, identity: "\(pid)/\(r.stat.startTicks)", cpuSeconds: r.cpuSeconds, at: r.at)
         g.memoryBytes = r.residentBytes
         return g
     }
 
-    private func findCached(_ name: String) -> Int32? {
-        if let c = cachedPids[name], let r = proc.read(pid: c.pid), r.stat.startTicks == c.start { return c.pid }
+    /// The process named `name` and its reading. A miss is remembered for a few seconds:
+    /// finding a name reads every process's comm and cmdline, too much for every tick while
+    /// Falco is away (or in a container, where it reports itself).
+    private func findCached(_ name: String) -> (Int32, ProcSampler.Reading)? {
+        if let c = cachedPids[name], let r = proc.read(pid: c.pid), r.stat.startTicks == c.start { return (c.pid, r) }
+        cachedPids[name] = nil
+        let now = monotonicNow()
+        if let until = missedUntil[name], now < until { return nil }
         guard let pid = proc.find(named: name).first, let r = proc.read(pid: pid) else {
-            cachedPids[name] = nil
+            missedUntil[name] = now + Self.missBackoff
             return nil
         }
+        missedUntil[name] = nil
         cachedPids[name] = (pid, r.stat.startTicks)
-        return pid
+        return (pid, r)
     }
+
+    static let missBackoff = 10.0
+    private var missedUntil: [String: Double] = [:]
 
     private func collectFalco(metrics: FalcoMetrics?) -> ResourceGauge {
         var gauge = config.falco.process.map { processGauge("falco", $0) } ?? ResourceGauge(name: "falco", state: .notConfigured)
