@@ -100,7 +100,7 @@ public struct ActionRunner: Sendable {
             let outcome = try perform(request, auditID: auditID, resolved: &target, progress: progress)
             result = request.dryRun ? .dryRun : .ok
             message = outcome.message
-            detail = outcome.detail
+            detail = Self.keepingReason(request.reason, in: outcome.detail)
         } catch {
             result = error.kind == .badTarget ? .refused : .failed
             message = error.message
@@ -116,6 +116,20 @@ public struct ActionRunner: Sendable {
         }
         return ActionReport(kind: request.kind, target: target, result: result, message: message,
                             latencyMilliseconds: latency, auditID: auditID, failure: failure)
+    }
+
+    /// The final audit detail replaces the one written at the start, so the operator's
+    /// reason is merged into it (first key) rather than lost on success.
+    static func keepingReason(_ reason: String?, in detail: String?) -> String? {
+        guard let reason else { return detail }
+        guard let detail else { return nil }  // the start row's {"reason": …} is kept as is
+        var merged = JSONObject([("reason", .string(reason))])
+        if let parsed = try? JSONParser.parse(detail), let object = parsed.objectValue {
+            for (key, value) in object.pairs where key != "reason" { merged.append(key, value) }
+        } else {
+            merged.append("outcome", .string(detail))
+        }
+        return JSONWriter.string(.object(merged))
     }
 
     private func perform(_ request: ActionRequest, auditID: Int64, resolved target: inout String?,

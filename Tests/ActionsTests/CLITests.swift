@@ -39,6 +39,7 @@ struct ActionCLITests {
         #expect(rows.map { $0["result"]?.stringValue } == ["ok", "refused"])
         #expect(rows.allSatisfy { $0["ssh_client"]?.stringValue == "198.51.100.23 40022" && $0["via"]?.stringValue == "cli" })
         #expect(rows.first?["detail"]?["status"] == .int(200))
+        #expect(rows.first?["detail"]?["reason"]?.stringValue == "shell in bot", "the operator's reason survives a successful action")
         #expect(tradsec(["audit", "--db", ws.dbPath, "--since", "10m", "--format", "json"], in: ws.directory).1.split(separator: "\n").count == 2)
         #expect(tradsec(["audit", "--db", ws.dbPath, "--since", "2099-01-01", "--format", "json"], in: ws.directory).1.isEmpty)
         #expect(tradsec(["audit", "--db", ws.dbPath, "--since", "yesterday-ish"], in: ws.directory).0 == 64)
