@@ -126,6 +126,10 @@ struct EngineTests {
         #expect(readFile(dir + "/alerts.jsonl") == mine.joined(separator: "\n") + "\n", "exactly this container's alerts, Falco's bytes, oldest first")
         #expect(readFile(dir + "/falco-log-tail.jsonl").hasSuffix(alertLine(50, container: "x", name: "y") + "\n"))
         #expect(readFile(dir + "/host.txt").contains("collected_by: alice"))
+        let uptime = readFile(dir + "/host.txt").split(separator: "\n").first { $0.hasPrefix("uptime: ") }
+        let seconds = uptime.flatMap { $0.dropFirst("uptime: ".count).split(separator: " ").first }.flatMap { Double($0) }
+        #expect(seconds.map { $0 > 0 } == true, "procfs read to end of file, not by its size of 0: \(uptime ?? "no uptime line")")
+        #expect(readFile(dir + "/host.txt").contains("load_average: "))
         // Every manifest line matches sha256sum of the file, and every file is listed.
         let manifest = readFile(dir + "/MANIFEST.sha256").split(separator: "\n")
         #expect(manifest.count == 8)
