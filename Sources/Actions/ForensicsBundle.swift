@@ -48,9 +48,9 @@ public struct ForensicsBundle: Sendable {
             final = config.directory + "/" + bundleName(container, incident: incident, now: now) + "-\(n)"
             n += 1
         }
-        let temporary = FileOps.parent(of: final) + "/." + (final.split(separator: "/").last.map(String.init) ?? "bundle") + ".partial"
-        FileOps.removeTree(temporary)
-        guard mkdir(temporary, 0o700) == 0 else { throw ActionError("cannot create \(temporary): \(FileOps.errorText())") }
+        // mkdtemp: an unpredictable name, so no link can be planted where the bundle is built.
+        let temporary = try FileOps.makeTemporaryDirectory(
+            prefix: FileOps.parent(of: final) + "/." + (final.split(separator: "/").last.map(String.init) ?? "bundle") + ".partial-")
         do {
             let files = try collect(container, who: who, now: now, into: temporary)
             try FileOps.commit(temporary, to: final)
