@@ -63,8 +63,18 @@ public struct ActionRunner: Sendable {
     /// What the operator must type to confirm a destructive action: the container's name as the
     /// engine lists it, or the trading bot's configured name. Throws when the target is unknown.
     public func confirmationName(for request: ActionRequest) throws(ActionError) -> String {
-        if request.kind.needsContainer { return try engine.resolve(request.target ?? "").name }
-        return config.stopTrading.name
+        try confirmation(for: request).name
+    }
+
+    /// The name to confirm and `request` pinned to what was confirmed: for a container
+    /// action, its full engine id, so ``run(_:progress:)`` acts on exactly the container the
+    /// operator named and not on whatever the name or prefix resolves to a moment later.
+    public func confirmation(for request: ActionRequest) throws(ActionError) -> (name: String, pinned: ActionRequest) {
+        guard request.kind.needsContainer else { return (config.stopTrading.name, request) }
+        let container = try engine.resolve(request.target ?? "")
+        var pinned = request
+        pinned.target = container.id
+        return (container.name, pinned)
     }
 
     /// Records an attempt the operator called off (wrong name typed, no terminal to ask on).

@@ -87,6 +87,8 @@ struct EngineTests {
         }
         #expect(runner.run(ActionRequest(kind: .isolate, target: "no-such-bot")).message.contains(bot.name), "the message lists what the engine has")
         #expect(try runner.confirmationName(for: ActionRequest(kind: .isolate, target: String(bot.id.prefix(8)))) == bot.name)
+        #expect(try runner.confirmation(for: ActionRequest(kind: .isolate, target: bot.name)).pinned.target == bot.id,
+                "what runs is pinned to the confirmed container's id, not resolved again")
         let inspected = try DockerEngineClient(socketPath: engine.socket).inspect(bot.id).value
         #expect(inspected["NetworkSettings"]?["Networks"]?.objectValue?.count == 1, "nothing was disconnected")
         #expect(try ws.store.auditEntries().filter { $0.result == .refused }.count == 6)
