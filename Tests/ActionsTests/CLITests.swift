@@ -87,14 +87,8 @@ struct ActionCLITests {
 
 extension EngineTests {
     @Test("the CLI against the engine: isolate needs confirmation, --yes isolates, unknown target is 65, restore brings it back")
-    func cli() throws {
-        let engine = try PodmanEngine.shared()
-        let ws = try Workspace()
-        defer { ws.cleanup() }
-        let net = try engine.makeNetwork()
-        defer { engine.removeNetwork(net.name) }
-        let bot = try engine.makeContainer(network: net.name)
-        defer { engine.removeContainer(bot.name) }
+    func cli() throws { try withBot { f in
+        let (engine, ws, net, bot) = (f.engine, f.ws, f.net, f.bot)
         let config = ws.directory + "/config.yaml"
         writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
         let client = DockerEngineClient(socketPath: engine.socket)
@@ -114,5 +108,5 @@ extension EngineTests {
         let results = try audit.split(separator: "\n").map { try JSONParser.parse(String($0)) }
             .map { "\($0["action"]?.stringValue ?? "") \($0["result"]?.stringValue ?? "")" }
         #expect(results == ["restore ok", "isolate ok", "isolate refused", "isolate refused"])
-    }
+    } }
 }

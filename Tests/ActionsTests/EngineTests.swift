@@ -18,6 +18,26 @@ struct EngineTests {
         return c
     }
 
+    /// What most engine tests need: a workspace, a network and a container on it.
+    struct Fixture {
+        let engine: PodmanEngine
+        let ws: Workspace
+        let net: (name: String, gateway: String)
+        let bot: (name: String, id: String)
+    }
+
+    /// Runs `body` with a fresh ``Fixture`` and removes it all afterwards, whatever happens.
+    func withBot(logLine: String = "bot heartbeat", _ body: (Fixture) throws -> Void) throws {
+        let engine = try PodmanEngine.shared()
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let net = try engine.makeNetwork()
+        defer { engine.removeNetwork(net.name) }
+        let bot = try engine.makeContainer(network: net.name, logLine: logLine)
+        defer { engine.removeContainer(bot.name) }
+        try body(Fixture(engine: engine, ws: ws, net: net, bot: bot))
+    }
+
     @Test("isolate cuts the container off for real; restore (after a restart of tradsec) puts back the same networks, aliases and addresses")
     func isolateAndRestore() throws {
         let engine = try PodmanEngine.shared()
@@ -71,14 +91,8 @@ struct EngineTests {
     }
 
     @Test("targets are checked against the engine's own list; anything else is refused and audited")
-    func targetValidation() throws {
-        let engine = try PodmanEngine.shared()
-        let ws = try Workspace()
-        defer { ws.cleanup() }
-        let net = try engine.makeNetwork()
-        defer { engine.removeNetwork(net.name) }
-        let bot = try engine.makeContainer(network: net.name)
-        defer { engine.removeContainer(bot.name) }
+    func targetValidation() throws { try withBot { f in
+        let (engine, ws, bot) = (f.engine, f.ws, f.bot)
         let runner = ws.runner(config(engine, in: ws))
         for target in ["no-such-bot", "\(bot.name); rm -rf /", "../\(bot.name)", "", "abc"] {
             let report = runner.run(ActionRequest(kind: .isolate, target: target))
@@ -92,17 +106,11 @@ struct EngineTests {
         let inspected = try DockerEngineClient(socketPath: engine.socket).inspect(bot.id).value
         #expect(inspected["NetworkSettings"]?["Networks"]?.objectValue?.count == 1, "nothing was disconnected")
         #expect(try ws.store.auditEntries().filter { $0.result == .refused }.count == 6)
-    }
+    } }
 
     @Test("forensics: logs, inspect, top from the engine, the container's alerts, Falco's tail, host facts, a SHA-256 manifest")
-    func forensics() throws {
-        let engine = try PodmanEngine.shared()
-        let ws = try Workspace()
-        defer { ws.cleanup() }
-        let net = try engine.makeNetwork()
-        defer { engine.removeNetwork(net.name) }
-        let bot = try engine.makeContainer(network: net.name, logLine: "order book synced")
-        defer { engine.removeContainer(bot.name) }
+    func forensics() throws { try withBot(logLine: "order book synced") { f in
+        let (engine, ws, bot) = (f.engine, f.ws, f.bot)
         let shortID = String(bot.id.prefix(12))
         let mine = [alertLine(1, container: shortID, name: bot.name), alertLine(2, container: shortID, name: bot.name)]
         try ws.store.insert(mine.map { try AlertDecoder.decode(line: $0) })
@@ -141,7 +149,7 @@ struct EngineTests {
             #expect(status == 0 && out.hasPrefix(digest), "\(name)")
         }
         #expect(!(listDirectory(ws.directory + "/forensics") ?? []).contains { $0.hasPrefix(".") }, "no temporary bundle left")
-    }
+    } }
 }
 
 /// The parts of NetworkSettings.Networks restore must bring back.
