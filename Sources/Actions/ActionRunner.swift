@@ -134,10 +134,14 @@ public struct ActionRunner: Sendable {
         guard let reason else { return detail }
         guard let detail else { return nil }  // the start row's {"reason": …} is kept as is
         var merged = JSONObject([("reason", .string(reason))])
-        if let parsed = try? JSONParser.parse(detail), let object = parsed.objectValue {
-            for (key, value) in object.pairs where key != "reason" { merged.append(key, value) }
+        if let parsed = try? JSONParser.parse(detail) {
+            if let object = parsed.objectValue {
+                for (key, value) in object.pairs where key != "reason" { merged.append(key, value) }
+            } else {
+                merged.append("detail", parsed)   // isolate/restore: the network list
+            }
         } else {
-            merged.append("outcome", .string(detail))
+            merged.append("detail", .string(detail))
         }
         return JSONWriter.string(.object(merged))
     }
