@@ -1,6 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Actions
 import AlertStore
 import Testing
+import TestSupport
 import TradsecCore
 
 @Suite("Actions config, operator identity, audit log")
@@ -41,6 +45,23 @@ struct ConfigAndAuditTests {
             _ = try ActionsConfig.parse(yaml, source: "c.yaml", baseDirectory: "/")
         } throws: { error in
             "\(error)".hasPrefix(expected)
+        }
+    }
+
+    @Test("a config file over 1 MiB is an error, not silently cut; a large file under it is read whole")
+    func largeConfig() throws {
+        let dir = makeTemporaryDirectory(prefix: "tradsec-actions-config")
+        defer { unlink(dir + "/big.yaml"); unlink(dir + "/ok.yaml"); rmdir(dir) }
+        // The actions section at the end: a truncating reader would lose it.
+        let padding = "# " + String(repeating: "x", count: 1000) + "\n"
+        let tail = "actions:\n  stop_trading: {url: \"http://127.0.0.1:1/stop\", name: tail-bot}\n"
+        writeFile(dir + "/ok.yaml", String(repeating: padding, count: 900) + tail)
+        #expect(try ActionsConfig.load(path: dir + "/ok.yaml").stopTrading.name == "tail-bot")
+        writeFile(dir + "/big.yaml", String(repeating: padding, count: 1100) + tail)
+        #expect {
+            _ = try ActionsConfig.load(path: dir + "/big.yaml")
+        } throws: { error in
+            "\(error)".contains("larger than")
         }
     }
 
