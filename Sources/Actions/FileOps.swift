@@ -61,7 +61,7 @@ enum FileOps {
         var template = Array((prefix + "XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
         guard made else { throw ActionError("cannot create a temporary directory \(prefix)XXXXXX: \(errorText())") }
-        return String(cString: template)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// Removes a directory tree (a temporary bundle that failed half way). Symbolic links are
