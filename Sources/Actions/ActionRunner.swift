@@ -63,8 +63,18 @@ public struct ActionRunner: Sendable {
     /// What the operator must type to confirm a destructive action: the container's name as the
     /// engine lists it, or the trading bot's configured name. Throws when the target is unknown.
     public func confirmationName(for request: ActionRequest) throws(ActionError) -> String {
-        if request.kind.needsContainer { return try engine.resolve(request.target ?? "").name }
-        return config.stopTrading.name
+        try confirmation(for: request).name
+    }
+
+    /// The name to confirm and `request` pinned to what was confirmed: for a container
+    /// action, its full engine id, so ``run(_:progress:)`` acts on exactly the container the
+    /// operator named and not on whatever the name or prefix resolves to a moment later.
+    public func confirmation(for request: ActionRequest) throws(ActionError) -> (name: String, pinned: ActionRequest) {
+        guard request.kind.needsContainer else { return (config.stopTrading.name, request) }
+        let container = try engine.resolve(request.target ?? "")
+        var pinned = request
+        pinned.target = container.id
+        return (container.name, pinned)
     }
 
     /// Records an attempt the operator called off (wrong name typed, no terminal to ask on).
@@ -100,7 +110,7 @@ public struct ActionRunner: Sendable {
             let outcome = try perform(request, auditID: auditID, resolved: &target, progress: progress)
             result = request.dryRun ? .dryRun : .ok
             message = outcome.message
-            detail = outcome.detail
+            detail = Self.keepingReason(request.reason, in: outcome.detail)
         } catch {
             result = error.kind == .badTarget ? .refused : .failed
             message = error.message
@@ -116,6 +126,24 @@ public struct ActionRunner: Sendable {
         }
         return ActionReport(kind: request.kind, target: target, result: result, message: message,
                             latencyMilliseconds: latency, auditID: auditID, failure: failure)
+    }
+
+    /// The final audit detail replaces the one written at the start, so the operator's
+    /// reason is merged into it (first key) rather than lost on success.
+    static func keepingReason(_ reason: String?, in detail: String?) -> String? {
+        guard let reason else { return detail }
+        guard let detail else { return nil }  // the start row's {"reason": …} is kept as is
+        var merged = JSONObject([("reason", .string(reason))])
+        if let parsed = try? JSONParser.parse(detail) {
+            if let object = parsed.objectValue {
+                for (key, value) in object.pairs where key != "reason" { merged.append(key, value) }
+            } else {
+                merged.append("detail", parsed)   // isolate/restore: the network list
+            }
+        } else {
+            merged.append("detail", .string(detail))
+        }
+        return JSONWriter.string(.object(merged))
     }
 
     private func perform(_ request: ActionRequest, auditID: Int64, resolved target: inout String?,

@@ -56,10 +56,9 @@ public struct ActionsConfig: Sendable, Equatable {
     /// The config at `path`; an absent file gives the defaults.
     public static func load(path: String) throws(ConfigError) -> ActionsConfig {
         guard access(path, F_OK) == 0 else { return ActionsConfig() }
-        guard let bytes = FileOps.tail(path, maxBytes: 1 << 20) else {
-            throw ConfigError(description: "\(path): cannot read: \(FileOps.errorText())")
-        }
-        var config = try parse(String(decoding: bytes, as: UTF8.self), source: path, baseDirectory: FileOps.parent(of: path))
+        let text: String
+        do { text = try TextFile.read(path, limit: 1 << 20) } catch { throw ConfigError(description: error.description) }
+        var config = try parse(text, source: path, baseDirectory: FileOps.parent(of: path))
         config.path = path
         return config
     }

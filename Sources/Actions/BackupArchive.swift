@@ -42,7 +42,11 @@ public struct BackupArchive: Sendable {
         try FileOps.makeDirectory(config.directory)
         let name = "tradsec-backup-\(FileOps.timestampName(now))-\(getpid()).tar.gz"
         let final = config.directory + "/" + name
-        let temporary = config.directory + "/." + name + ".partial"
+        // tar's archive and its stderr are written inside a new private directory (mkdtemp):
+        // no predictable name in the backup directory where a link could be planted.
+        let work = try FileOps.makeTemporaryDirectory(prefix: config.directory + "/.tradsec-backup-")
+        defer { FileOps.removeTree(work) }
+        let temporary = work + "/" + name
         var argv = [tarPath, "--create", "--gzip", "--file", temporary]
         for path in config.paths {
             // -C parent ./name: members keep the path's last component; "./" keeps a name that
@@ -51,33 +55,27 @@ public struct BackupArchive: Sendable {
             let base = trimmed.split(separator: "/").last.map(String.init) ?? "."
             argv += ["-C", FileOps.parent(of: trimmed), "./" + base]
         }
-        let outcome = try Subprocess.run(argv, stderrPath: temporary + ".stderr")
+        let outcome = try Subprocess.run(argv, stderrPath: work + "/tar.stderr")
         // GNU tar: 1 = a file changed while it was read (a live log); the archive is complete
         // and the warning goes into the message. 2 = fatal.
         guard outcome.status == 0 || outcome.status == 1 else {
-            unlink(temporary)
             throw ActionError("tar failed (exit \(outcome.status)): \(outcome.stderr.trimmedLines)")
         }
-        do {
-            try FileOps.fsyncPath(temporary)
-            let digest = try SHA256Digest.ofFile(temporary)
-            try FileOps.commit(temporary, to: final)
-            // sha256sum -c reads this file as it is.
-            let sumPath = final + ".sha256"
-            try FileOps.write(Array("\(digest)  \(name)\n".utf8), to: sumPath + ".partial")
-            try FileOps.commit(sumPath + ".partial", to: sumPath)
-            var st = stat()
-            stat(final, &st)
-            let detail = JSONWriter.string(.object(JSONObject([
-                ("archive", .string(final)), ("sha256", .string(digest)), ("bytes", .int(Int64(st.st_size))),
-                ("paths", .array(config.paths.map(JSONValue.string))),
-            ])))
-            let warning = outcome.status == 1 ? " (tar warned: \(outcome.stderr.trimmedLines))" : ""
-            return Outcome(archivePath: final, sha256: digest, bytes: Int(st.st_size),
-                           message: "backup \(final) (\(st.st_size) bytes, sha256 \(digest))\(warning)", detail: detail)
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        try FileOps.fsyncPath(temporary)
+        let digest = try SHA256Digest.ofFile(temporary)
+        try FileOps.commit(temporary, to: final)
+        // sha256sum -c reads this file as it is.
+        let sumPath = final + ".sha256"
+        try FileOps.write(Array("\(digest)  \(name)\n".utf8), to: work + "/sha256.partial")
+        try FileOps.commit(work + "/sha256.partial", to: sumPath)
+        var st = stat()
+        stat(final, &st)
+        let detail = JSONWriter.string(.object(JSONObject([
+            ("archive", .string(final)), ("sha256", .string(digest)), ("bytes", .int(Int64(st.st_size))),
+            ("paths", .array(config.paths.map(JSONValue.string))),
+        ])))
+        let warning = outcome.status == 1 ? " (tar warned: \(outcome.stderr.trimmedLines))" : ""
+        return Outcome(archivePath: final, sha256: digest, bytes: Int(st.st_size),
+                       message: "backup \(final) (\(st.st_size) bytes, sha256 \(digest))\(warning)", detail: detail)
     }
 }

@@ -95,8 +95,6 @@ public struct ContainerIsolation: Sendable {
         public var message: String
         /// JSON for the audit row: what was (or would be) disconnected / reconnected.
         public var detail: String
-        /// Nothing needed doing (already isolated; restore of a container that is not isolated).
-        public var unchanged: Bool
     }
 
     /// What `isolate` would disconnect, without touching anything.
@@ -104,10 +102,10 @@ public struct ContainerIsolation: Sendable {
         let current = NetworkEndpoint.all(inInspect: try engine.inspect(container.id).value)
         let detail = NetworkEndpoint.encode(current)
         if current.isEmpty {
-            return Outcome(message: "would do nothing: \(container.name) has no network connections", detail: detail, unchanged: true)
+            return Outcome(message: "would do nothing: \(container.name) has no network connections", detail: detail)
         }
         return Outcome(message: "would disconnect \(container.name) from \(current.map(\.summary).joined(separator: "; "))",
-                       detail: detail, unchanged: false)
+                       detail: detail)
     }
 
     public func isolate(_ container: EngineContainer, auditID: Int64?) throws(ActionError) -> Outcome {
@@ -116,7 +114,7 @@ public struct ContainerIsolation: Sendable {
         if current.isEmpty {
             let message = existing != nil ? "\(container.name) is already isolated (no networks); nothing done"
                                           : "\(container.name) has no network connections; nothing to disconnect"
-            return Outcome(message: message, detail: existing?.networks ?? "[]", unchanged: true)
+            return Outcome(message: message, detail: existing?.networks ?? "[]")
         }
         // Record before cutting: if tradsec dies half way, restore still knows every network.
         var remembered = existing.map { NetworkEndpoint.decode($0.networks) } ?? []
@@ -142,21 +140,21 @@ public struct ContainerIsolation: Sendable {
                               + (failures.isEmpty ? "" : " (\(failures.joined(separator: "; ")))"))
         }
         return Outcome(message: "isolated \(container.name): disconnected from \(current.map(\.summary).joined(separator: "; "))",
-                       detail: encoded, unchanged: false)
+                       detail: encoded)
     }
 
     public func planRestore(_ container: EngineContainer) throws(ActionError) -> Outcome {
         guard let record = try record(for: container) else {
-            return Outcome(message: "would do nothing: \(container.name) is not isolated by tradsec", detail: "[]", unchanged: true)
+            return Outcome(message: "would do nothing: \(container.name) is not isolated by tradsec", detail: "[]")
         }
         let endpoints = NetworkEndpoint.decode(record.networks)
         return Outcome(message: "would reconnect \(container.name) to \(endpoints.map(\.summary).joined(separator: "; "))",
-                       detail: record.networks, unchanged: false)
+                       detail: record.networks)
     }
 
     public func restore(_ container: EngineContainer) throws(ActionError) -> Outcome {
         guard let record = try record(for: container) else {
-            return Outcome(message: "\(container.name) is not isolated by tradsec; nothing to restore", detail: "[]", unchanged: true)
+            return Outcome(message: "\(container.name) is not isolated by tradsec; nothing to restore", detail: "[]")
         }
         let wanted = NetworkEndpoint.decode(record.networks)
         let attached = Set(NetworkEndpoint.all(inInspect: try engine.inspect(container.id).value).map(\.network))
@@ -185,7 +183,7 @@ public struct ContainerIsolation: Sendable {
         }
         let message = "restored \(container.name): reconnected to \(now.map(\.summary).joined(separator: "; "))"
             + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")
-        return Outcome(message: message, detail: NetworkEndpoint.encode(now), unchanged: false)
+        return Outcome(message: message, detail: NetworkEndpoint.encode(now))
     }
 
     private func record(for container: EngineContainer) throws(ActionError) -> IsolationRecord? {

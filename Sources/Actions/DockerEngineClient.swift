@@ -59,10 +59,6 @@ public struct DockerEngineClient: Sendable {
         }
     }
 
-    public func ping() throws(ActionError) {
-        _ = try send("GET", "/_ping")
-    }
-
     /// Every container, running or not.
     public func containers() throws(ActionError) -> [EngineContainer] {
         guard let items = try json("GET", "/containers/json?all=1").arrayValue else {

@@ -12,9 +12,10 @@ enum FileOps {
         do { try Paths.makeDirectory(path) } catch { throw ActionError(error.message, kind: .config) }
     }
 
-    /// Writes `bytes` to a new file `path` (mode 0600) and fsyncs it.
+    /// Writes `bytes` to a new file `path` (mode 0600) and fsyncs it. The file must not exist
+    /// and a symbolic link at `path` is never followed (O_EXCL | O_NOFOLLOW).
     static func write(_ bytes: [UInt8], to path: String) throws(ActionError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ActionError("cannot create \(path): \(errorText())") }
         defer { close(fd) }
         var offset = 0
@@ -54,18 +55,46 @@ enum FileOps {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Removes a directory tree (a temporary bundle that failed half way).
+    /// A new private (0700) directory `prefix` + six random characters, made by mkdtemp: its
+    /// name cannot be guessed in advance, so nothing can be planted under it.
+    static func makeTemporaryDirectory(prefix: String) throws(ActionError) -> String {
+        var template = Array((prefix + "XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard made else { throw ActionError("cannot create a temporary directory \(prefix)XXXXXX: \(errorText())") }
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    /// Removes a directory tree (a temporary bundle that failed half way). Symbolic links are
+    /// never followed: a link is removed itself, whatever it points to.
     static func removeTree(_ path: String) {
-        if let dir = opendir(path) {
-            while let e = readdir(dir) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name == "." || name == ".." { continue }
-                let child = path + "/" + name
-                if isDirectory(child) { removeTree(child) } else { unlink(child) }
-            }
-            closedir(dir)
-        }
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { unlink(path); return }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if fd >= 0 { removeContents(of: fd) }
         rmdir(path)
+    }
+
+    /// Empties the directory open as `fd` (and closes it), never following a link.
+    private static func removeContents(of fd: Int32) {
+        guard let dir = fdopendir(fd) else { close(fd); return }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        for name in names {
+            var st = stat()
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if child >= 0 { removeContents(of: child) }
+                unlinkat(fd, name, AT_REMOVEDIR)
+            } else {
+                unlinkat(fd, name, 0)
+            }
+        }
     }
 
     /// The last `maxBytes` of a file, cut to whole lines; nil when it cannot be read.

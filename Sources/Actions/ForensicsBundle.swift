@@ -48,9 +48,9 @@ public struct ForensicsBundle: Sendable {
             final = config.directory + "/" + bundleName(container, incident: incident, now: now) + "-\(n)"
             n += 1
         }
-        let temporary = FileOps.parent(of: final) + "/." + (final.split(separator: "/").last.map(String.init) ?? "bundle") + ".partial"
-        FileOps.removeTree(temporary)
-        guard mkdir(temporary, 0o700) == 0 else { throw ActionError("cannot create \(temporary): \(FileOps.errorText())") }
+        // mkdtemp: an unpredictable name, so no link can be planted where the bundle is built.
+        let temporary = try FileOps.makeTemporaryDirectory(
+            prefix: FileOps.parent(of: final) + "/." + (final.split(separator: "/").last.map(String.init) ?? "bundle") + ".partial-")
         do {
             let files = try collect(container, who: who, now: now, into: temporary)
             try FileOps.commit(temporary, to: final)
@@ -134,7 +134,8 @@ public struct ForensicsBundle: Sendable {
         lines.append("hostname: \(field(name.nodename))")
         lines.append("kernel: \(field(name.sysname)) \(field(name.release)) \(field(name.version)) \(field(name.machine))")
         for (label, path) in [("uptime", "/proc/uptime"), ("load_average", "/proc/loadavg")] {
-            if let bytes = FileOps.tail(path, maxBytes: 256) { lines.append("\(label): \(String(decoding: bytes, as: UTF8.self).trimmedLines)") }
+            // procfs reports size 0, so read to end of file rather than trusting fstat.
+            if let text = try? TextFile.read(path, limit: 4096) { lines.append("\(label): \(text.trimmedLines)") }
         }
         lines.append("container: \(container.name) \(container.id) image=\(container.image) state=\(container.state)")
         lines.append("engine_socket: \(engine.socketPath)")

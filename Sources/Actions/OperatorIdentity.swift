@@ -2,21 +2,29 @@
 import Glibc
 #endif
 import AlertStore
+import TradsecCore
 
 /// Who is at the keyboard: the effective user, the sudo user behind it, the SSH client.
 /// Read from the process (not from flags) so an audit row cannot be told a different story.
 public enum OperatorIdentity {
     public static func current(environment: [String: String] = ProcessEnvironment.all) -> AuditIdentity {
-        let user: String
-        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name {
-            user = String(cString: name)
-        } else {
-            user = "uid \(geteuid())"
-        }
-        var who = identity(user: user, environment: environment)
+        var who = identity(user: userName(geteuid()), environment: environment, realUID: getuid(), loginUser: loginUser())
         // sudo's env_reset drops SSH_CLIENT; the terminal's login record still names the remote host.
         if who.sshClient == nil, let host = loginHost() { who.sshClient = host }
         return who
+    }
+
+    static func userName(_ uid: uid_t) -> String {
+        if let pw = getpwuid(uid), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid \(uid)"
+    }
+
+    /// The user the kernel's audit subsystem says logged in (/proc/self/loginuid: set at login
+    /// by pam_loginuid, kept across sudo and su, not settable by the user); nil when unset.
+    static func loginUser() -> String? {
+        guard let text = try? TextFile.read("/proc/self/loginuid", limit: 64),
+              let uid = UInt32(text.trimmedLines), uid != UInt32.max else { return nil }
+        return userName(uid_t(uid))
     }
 
     /// The remote host utmp records for the terminal on stdin (what `who am i` shows), if any.
@@ -37,15 +45,21 @@ public enum OperatorIdentity {
     }
 
     /// The identity for `user` given the environment's SUDO_USER and SSH_CLIENT / SSH_CONNECTION.
-    public static func identity(user: String, environment: [String: String]) -> AuditIdentity {
-        let sudo = environment["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 }
+    /// SUDO_USER is believed only when the real uid is root (sudo sets it for the root it runs);
+    /// anyone else can set it to any name. The kernel's login user, when it is someone other
+    /// than `user` and the sudo user, is kept beside the user name: `root [login alice]`.
+    public static func identity(user: String, environment: [String: String], realUID: uid_t = getuid(),
+                                loginUser: String? = nil) -> AuditIdentity {
+        let sudo = realUID == 0 ? environment["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 } : nil
         // SSH_CLIENT is "addr port localport"; SSH_CONNECTION is "addr port localaddr localport".
         let ssh = (environment["SSH_CLIENT"] ?? environment["SSH_CONNECTION"]).flatMap { value -> String? in
             let parts = value.split(separator: " ")
             guard parts.count >= 2 else { return parts.first.map(String.init) }
             return "\(parts[0]) \(parts[1])"
         }
-        return AuditIdentity(user: user, sudoUser: sudo, sshClient: ssh)
+        var name = user
+        if let loginUser, loginUser != user, loginUser != sudo { name += " [login \(loginUser)]" }
+        return AuditIdentity(user: name, sudoUser: sudo, sshClient: ssh)
     }
 }
 

@@ -168,14 +168,6 @@ extension AlertStore {
         }
     }
 
-    public func isolations() throws -> [IsolationRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT container_id, container_name, networks, isolated_ns, audit_id FROM isolations ORDER BY isolated_ns").map {
-                IsolationRecord(containerID: $0[0], containerName: $0[1], networks: $0[2], isolated: Timestamp(nanoseconds: $0[3]), auditID: $0[4])
-            }
-        }
-    }
-
     public func removeIsolation(containerID: String) throws {
         try pool.write { db in try db.execute(sql: "DELETE FROM isolations WHERE container_id = ?", arguments: [containerID]) }
     }

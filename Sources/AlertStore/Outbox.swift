@@ -187,13 +187,15 @@ extension AlertStore {
     }
 
     /// Puts failed rows back in the queue (after the operator fixed the channel); returns how many.
+    /// `created_ns` restarts at `now` too: the give-up age counts from the requeue, or an old
+    /// row would be failed again after its first transient error.
     @discardableResult
     public func requeueFailedNotifications(channel: String? = nil, now: Timestamp = .now()) throws -> Int {
         try pool.write { db in
             try db.execute(sql: """
-                UPDATE notification_outbox SET state = 'pending', next_attempt_ns = ?, attempts = 0
+                UPDATE notification_outbox SET state = 'pending', next_attempt_ns = ?, created_ns = ?, attempts = 0
                 WHERE state = 'failed' AND (? IS NULL OR channel = ?)
-                """, arguments: [now.nanoseconds, channel, channel])
+                """, arguments: [now.nanoseconds, now.nanoseconds, channel, channel])
             return db.changesCount
         }
     }

@@ -39,6 +39,7 @@ struct ActionCLITests {
         #expect(rows.map { $0["result"]?.stringValue } == ["ok", "refused"])
         #expect(rows.allSatisfy { $0["ssh_client"]?.stringValue == "198.51.100.23 40022" && $0["via"]?.stringValue == "cli" })
         #expect(rows.first?["detail"]?["status"] == .int(200))
+        #expect(rows.first?["detail"]?["reason"]?.stringValue == "shell in bot", "the operator's reason survives a successful action")
         #expect(tradsec(["audit", "--db", ws.dbPath, "--since", "10m", "--format", "json"], in: ws.directory).1.split(separator: "\n").count == 2)
         #expect(tradsec(["audit", "--db", ws.dbPath, "--since", "2099-01-01", "--format", "json"], in: ws.directory).1.isEmpty)
         #expect(tradsec(["audit", "--db", ws.dbPath, "--since", "yesterday-ish"], in: ws.directory).0 == 64)
@@ -86,14 +87,8 @@ struct ActionCLITests {
 
 extension EngineTests {
     @Test("the CLI against the engine: isolate needs confirmation, --yes isolates, unknown target is 65, restore brings it back")
-    func cli() throws {
-        let engine = try PodmanEngine.shared()
-        let ws = try Workspace()
-        defer { ws.cleanup() }
-        let net = try engine.makeNetwork()
-        defer { engine.removeNetwork(net.name) }
-        let bot = try engine.makeContainer(network: net.name)
-        defer { engine.removeContainer(bot.name) }
+    func cli() throws { try withBot { f in
+        let (engine, ws, net, bot) = (f.engine, f.ws, f.net, f.bot)
         let config = ws.directory + "/config.yaml"
         writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
         let client = DockerEngineClient(socketPath: engine.socket)
@@ -113,5 +108,5 @@ extension EngineTests {
         let results = try audit.split(separator: "\n").map { try JSONParser.parse(String($0)) }
             .map { "\($0["action"]?.stringValue ?? "") \($0["result"]?.stringValue ?? "")" }
         #expect(results == ["restore ok", "isolate ok", "isolate refused", "isolate refused"])
-    }
+    } }
 }

@@ -1,6 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Actions
 import AlertStore
 import Testing
+import TestSupport
 import TradsecCore
 
 @Suite("Actions config, operator identity, audit log")
@@ -44,10 +48,34 @@ struct ConfigAndAuditTests {
         }
     }
 
+    @Test("a config file over 1 MiB is an error, not silently cut; a large file under it is read whole")
+    func largeConfig() throws {
+        let dir = makeTemporaryDirectory(prefix: "tradsec-actions-config")
+        defer { unlink(dir + "/big.yaml"); unlink(dir + "/ok.yaml"); rmdir(dir) }
+        // The actions section at the end: a truncating reader would lose it.
+        let padding = "# " + String(repeating: "x", count: 1000) + "\n"
+        let tail = "actions:\n  stop_trading: {url: \"http://127.0.0.1:1/stop\", name: tail-bot}\n"
+        writeFile(dir + "/ok.yaml", String(repeating: padding, count: 900) + tail)
+        #expect(try ActionsConfig.load(path: dir + "/ok.yaml").stopTrading.name == "tail-bot")
+        writeFile(dir + "/big.yaml", String(repeating: padding, count: 1100) + tail)
+        #expect {
+            _ = try ActionsConfig.load(path: dir + "/big.yaml")
+        } throws: { error in
+            "\(error)".contains("larger than")
+        }
+    }
+
     @Test("who: the user, sudo's user and the SSH client come from the environment")
     func identity() {
-        let id = OperatorIdentity.identity(user: "root", environment: ["SUDO_USER": "alice", "SSH_CLIENT": "203.0.113.9 52211 22"])
+        let id = OperatorIdentity.identity(user: "root", environment: ["SUDO_USER": "alice", "SSH_CLIENT": "203.0.113.9 52211 22"], realUID: 0)
         #expect(id == AuditIdentity(user: "root", sudoUser: "alice", sshClient: "203.0.113.9 52211"))
+        // Anyone can set SUDO_USER: it counts only when the real uid is root, as under sudo.
+        #expect(OperatorIdentity.identity(user: "mallory", environment: ["SUDO_USER": "alice"], realUID: 1000).sudoUser == nil)
+        // The kernel's login user is kept when it is someone else.
+        #expect(OperatorIdentity.identity(user: "root", environment: [:], realUID: 0, loginUser: "dave").summary == "root [login dave]")
+        #expect(OperatorIdentity.identity(user: "root", environment: ["SUDO_USER": "alice"], realUID: 0, loginUser: "alice").user == "root")
+        #expect(OperatorIdentity.identity(user: "erin", environment: [:], realUID: 1000, loginUser: "erin").user == "erin")
+        #expect(!OperatorIdentity.current(environment: [:]).user.isEmpty)
         let conn = OperatorIdentity.identity(user: "bob", environment: ["SSH_CONNECTION": "198.51.100.4 40000 10.0.0.1 22"])
         #expect(conn.sshClient == "198.51.100.4 40000" && conn.sudoUser == nil)
         #expect(OperatorIdentity.identity(user: "carol", environment: [:]).summary == "carol")

@@ -18,6 +18,26 @@ struct EngineTests {
         return c
     }
 
+    /// What most engine tests need: a workspace, a network and a container on it.
+    struct Fixture {
+        let engine: PodmanEngine
+        let ws: Workspace
+        let net: (name: String, gateway: String)
+        let bot: (name: String, id: String)
+    }
+
+    /// Runs `body` with a fresh ``Fixture`` and removes it all afterwards, whatever happens.
+    func withBot(logLine: String = "bot heartbeat", _ body: (Fixture) throws -> Void) throws {
+        let engine = try PodmanEngine.shared()
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let net = try engine.makeNetwork()
+        defer { engine.removeNetwork(net.name) }
+        let bot = try engine.makeContainer(network: net.name, logLine: logLine)
+        defer { engine.removeContainer(bot.name) }
+        try body(Fixture(engine: engine, ws: ws, net: net, bot: bot))
+    }
+
     @Test("isolate cuts the container off for real; restore (after a restart of tradsec) puts back the same networks, aliases and addresses")
     func isolateAndRestore() throws {
         let engine = try PodmanEngine.shared()
@@ -71,14 +91,8 @@ struct EngineTests {
     }
 
     @Test("targets are checked against the engine's own list; anything else is refused and audited")
-    func targetValidation() throws {
-        let engine = try PodmanEngine.shared()
-        let ws = try Workspace()
-        defer { ws.cleanup() }
-        let net = try engine.makeNetwork()
-        defer { engine.removeNetwork(net.name) }
-        let bot = try engine.makeContainer(network: net.name)
-        defer { engine.removeContainer(bot.name) }
+    func targetValidation() throws { try withBot { f in
+        let (engine, ws, bot) = (f.engine, f.ws, f.bot)
         let runner = ws.runner(config(engine, in: ws))
         for target in ["no-such-bot", "\(bot.name); rm -rf /", "../\(bot.name)", "", "abc"] {
             let report = runner.run(ActionRequest(kind: .isolate, target: target))
@@ -87,20 +101,16 @@ struct EngineTests {
         }
         #expect(runner.run(ActionRequest(kind: .isolate, target: "no-such-bot")).message.contains(bot.name), "the message lists what the engine has")
         #expect(try runner.confirmationName(for: ActionRequest(kind: .isolate, target: String(bot.id.prefix(8)))) == bot.name)
+        #expect(try runner.confirmation(for: ActionRequest(kind: .isolate, target: bot.name)).pinned.target == bot.id,
+                "what runs is pinned to the confirmed container's id, not resolved again")
         let inspected = try DockerEngineClient(socketPath: engine.socket).inspect(bot.id).value
         #expect(inspected["NetworkSettings"]?["Networks"]?.objectValue?.count == 1, "nothing was disconnected")
         #expect(try ws.store.auditEntries().filter { $0.result == .refused }.count == 6)
-    }
+    } }
 
     @Test("forensics: logs, inspect, top from the engine, the container's alerts, Falco's tail, host facts, a SHA-256 manifest")
-    func forensics() throws {
-        let engine = try PodmanEngine.shared()
-        let ws = try Workspace()
-        defer { ws.cleanup() }
-        let net = try engine.makeNetwork()
-        defer { engine.removeNetwork(net.name) }
-        let bot = try engine.makeContainer(network: net.name, logLine: "order book synced")
-        defer { engine.removeContainer(bot.name) }
+    func forensics() throws { try withBot(logLine: "order book synced") { f in
+        let (engine, ws, bot) = (f.engine, f.ws, f.bot)
         let shortID = String(bot.id.prefix(12))
         let mine = [alertLine(1, container: shortID, name: bot.name), alertLine(2, container: shortID, name: bot.name)]
         try ws.store.insert(mine.map { try AlertDecoder.decode(line: $0) })
@@ -126,6 +136,10 @@ struct EngineTests {
         #expect(readFile(dir + "/alerts.jsonl") == mine.joined(separator: "\n") + "\n", "exactly this container's alerts, Falco's bytes, oldest first")
         #expect(readFile(dir + "/falco-log-tail.jsonl").hasSuffix(alertLine(50, container: "x", name: "y") + "\n"))
         #expect(readFile(dir + "/host.txt").contains("collected_by: alice"))
+        let uptime = readFile(dir + "/host.txt").split(separator: "\n").first { $0.hasPrefix("uptime: ") }
+        let seconds = uptime.flatMap { $0.dropFirst("uptime: ".count).split(separator: " ").first }.flatMap { Double($0) }
+        #expect(seconds.map { $0 > 0 } == true, "procfs read to end of file, not by its size of 0: \(uptime ?? "no uptime line")")
+        #expect(readFile(dir + "/host.txt").contains("load_average: "))
         // Every manifest line matches sha256sum of the file, and every file is listed.
         let manifest = readFile(dir + "/MANIFEST.sha256").split(separator: "\n")
         #expect(manifest.count == 8)
@@ -135,7 +149,7 @@ struct EngineTests {
             #expect(status == 0 && out.hasPrefix(digest), "\(name)")
         }
         #expect(!(listDirectory(ws.directory + "/forensics") ?? []).contains { $0.hasPrefix(".") }, "no temporary bundle left")
-    }
+    } }
 }
 
 /// The parts of NetworkSettings.Networks restore must bring back.

@@ -1,3 +1,4 @@
+import Foundation
 import CurlClient
 import Notify
 import Testing
@@ -67,7 +68,9 @@ import TradsecCore
         huge.text = String(repeating: "&<>", count: 3000)
         huge.fields = (0..<40).map { .init("f\($0)", String(repeating: "<", count: 400)) }
         guard case .http(let big) = try ChannelSender.request(for: [QueuedNotification(rowID: 1, notification: huge)] + queued(5), channel: channel,
-                                                                environment: ["TG_TOKEN": token]) else { return }
+                                                                environment: ["TG_TOKEN": token]) else {
+            Issue.record("telegram is HTTP"); return
+        }
         let bigBody = try JSONParser.parse(big.body ?? [])
         #expect(ServiceValidators.telegram(bigBody, path: "/bot\(token)/sendMessage", token: token) == [])
         #expect(bigBody["text"]?.stringValue?.contains("more</i>") == true)
@@ -111,7 +114,9 @@ import TradsecCore
             x.text = String(repeating: "x", count: 3000)
             items.append(QueuedNotification(rowID: Int64(n + 1), notification: x))
         }
-        guard case .http(let request) = try ChannelSender.request(for: items, channel: testChannel("d", .discord, url: "https://discord.com/api/webhooks/1/t"), environment: [:]) else { return }
+        guard case .http(let request) = try ChannelSender.request(for: items, channel: testChannel("d", .discord, url: "https://discord.com/api/webhooks/1/t"), environment: [:]) else {
+            Issue.record("discord is HTTP"); return
+        }
         let body = try JSONParser.parse(request.body ?? [])
         #expect(ServiceValidators.discord(body, path: request.url) == [])
         #expect(body["content"]?.stringValue?.contains("more not shown") == true)
@@ -141,7 +146,9 @@ import TradsecCore
         long.rule = String(repeating: "r", count: 600)
         long.text = String(repeating: "y", count: 5000)
         guard case .http(let big) = try ChannelSender.request(for: [QueuedNotification(rowID: 1, notification: long)], channel: channel,
-                                                                environment: ["PD_KEY": key]) else { return }
+                                                                environment: ["PD_KEY": key]) else {
+            Issue.record("pagerduty is HTTP"); return
+        }
         #expect(ServiceValidators.pagerDuty(try JSONParser.parse(big.body ?? [])) == [])
     }
 
@@ -195,5 +202,75 @@ import TradsecCore
         #expect(!reason.contains("SECRETPATH123"))
         let missing = ChannelSender.send(queued(1), channel: { var c = testChannel("s", .slack, url: ""); c.url = .environment("NOPE_URL"); return c }(), environment: [:])
         #expect(missing == .retry(reason: "environment variable NOPE_URL is not set", after: nil))
+    }
+
+    @Test func aReceiverEchoingItsURLAndTokenHasThemRedacted() throws {
+        // The receiver answers 400 with the path it was called on (which carries the secret).
+        let echo = try RecordingHTTPServer { request in .init(status: 400, body: "no such hook: \(request.path)") }
+        defer { echo.stop() }
+        let slack = ChannelSender.send(queued(1), channel: testChannel("s", .slack, url: echo.baseURL + "/services/T0/SECRETPATH123"), environment: [:])
+        guard case .permanent(let reason) = slack else { Issue.record("a 400 is permanent: \(slack)"); return }
+        #expect(reason.contains("[secret]"), "\(reason)")
+        #expect(!reason.contains("SECRETPATH123"), "\(reason)")
+
+        let token = "123456:ABC-secret-token"
+        var telegram = testChannel("tg", .telegram, url: echo.baseURL)
+        telegram.token = .environment("TG_TOKEN")
+        telegram.chatID = "-1001234567890"
+        let tg = ChannelSender.send(queued(1), channel: telegram, environment: ["TG_TOKEN": token])
+        guard case .permanent(let tgReason) = tg else { Issue.record("a 400 is permanent: \(tg)"); return }
+        #expect(tgReason.contains("[secret]"), "\(tgReason)")
+        #expect(!tgReason.contains("ABC-secret-token"), "\(tgReason)")
+
+        // What the dispatcher stores is the redacted text.
+        let history = try TempHistory()
+        defer { history.cleanup() }
+        let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [testChannel("s", .slack, url: echo.baseURL + "/services/T0/SECRETPATH123")]),
+                                                options: fastOptions())
+        try dispatcher.enqueue([hostileNotification(1)])
+        try dispatcher.start()
+        defer { dispatcher.stop() }
+        #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
+        let stored = try #require(try history.store.outboxRows(state: .failed).first?.lastError)
+        #expect(stored.contains("[secret]") && !stored.contains("SECRETPATH123"), "\(stored)")
+    }
+
+    @Test func bidiOverridesAndZeroWidthCharactersNeverReachAChannel() throws {
+        var n = hostileNotification(1)
+        n.title = "Critical: bot \u{202E}txt.exe\u{202C} \u{200B}zero"
+        n.text = "file \u{202E}gpj.sh \u{2066}isolate\u{2069}"
+        n.fields = [.init("file", "/tmp/\u{202E}fdp.sh")]
+        let items = [QueuedNotification(rowID: 1, notification: n)]
+        var telegram = testChannel("tg", .telegram, url: "https://api.telegram.org")
+        telegram.token = .inline("123456:ABC-secret-token")
+        telegram.chatID = "-1001234567890"
+        let channels = [testChannel("s", .slack, url: "https://hooks.slack.com/x"), telegram,
+                        testChannel("d", .discord, url: "https://discord.com/api/webhooks/1/t")]
+        for channel in channels {
+            guard case .http(let request) = try ChannelSender.request(for: items, channel: channel, environment: [:]) else {
+                Issue.record("\(channel.name) is HTTP"); continue
+            }
+            // JSON may carry them as \u escapes: parse, then look at the strings.
+            let body = JSONWriter.string(try JSONParser.parse(request.body ?? []))
+            let text = body
+            #expect(!text.unicodeScalars.contains { TerminalSafe.isUnsafe($0) && $0.value > 0x7F }, "\(channel.name): \(text)")
+            #expect(text.contains("\u{FFFD}"), "\(channel.name) shows that something was there")
+        }
+        var mail = ChannelConfig(name: "mail", kind: .email)
+        mail.url = .inline("smtp://127.0.0.1:25")
+        mail.from = "a@b"
+        mail.to = ["c@d"]
+        guard case .smtp(let message) = try ChannelSender.request(for: items, channel: mail, environment: [:]) else {
+            Issue.record("email is SMTP"); return
+        }
+        let head = String(decoding: message.message, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        var subject = ""
+        for word in head.components(separatedBy: "\r\n").drop(while: { !$0.hasPrefix("Subject: ") }).prefix(while: { $0.hasPrefix("Subject: ") || $0.hasPrefix(" ") }) {
+            let w = word.hasPrefix("Subject: ") ? String(word.dropFirst(9)) : String(word.dropFirst())
+            guard w.hasPrefix("=?UTF-8?B?") else { subject += w; continue }
+            subject += String(decoding: try #require(Data(base64Encoded: String(w.dropFirst(10).dropLast(2)))), as: UTF8.self)
+        }
+        #expect(subject.hasPrefix("[tradsec] Critical: bot "), "\(subject)")
+        #expect(!subject.unicodeScalars.contains { TerminalSafe.isUnsafe($0) }, "\(subject)")
     }
 }

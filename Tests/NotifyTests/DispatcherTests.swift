@@ -258,6 +258,37 @@ import TradsecCore
         #expect(server.requests.count == sent, "a failed row is not sent again")
     }
 
+    @Test func aRequeuedOldRowGetsItsRetriesAgain() throws {
+        let history = try TempHistory()
+        defer { history.cleanup() }
+        final class Replies: @unchecked Sendable { var healed = false, afterHeal = 0; let lock = NSLock() }
+        let replies = Replies()
+        // Fails until healed; then one more transient 502 before it accepts.
+        let server = try RecordingHTTPServer { _ in
+            replies.lock.lock(); defer { replies.lock.unlock() }
+            guard replies.healed else { return .init(status: 502, body: "bad gateway") }
+            replies.afterHeal += 1
+            return replies.afterHeal == 1 ? .init(status: 502, body: "still warming up") : .init(status: 200)
+        }
+        defer { server.stop() }
+        var channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
+        channel.giveUpAfter = 0.4
+        let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
+        try dispatcher.enqueue(distinct(1))
+        try dispatcher.start()
+        defer { dispatcher.stop() }
+        #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
+        usleep(500_000)   // the row is now well past its give-up age
+        replies.lock.lock(); replies.healed = true; replies.lock.unlock()
+        #expect(try history.store.requeueFailedNotifications() == 1)
+        let requeued = try #require(try history.store.outboxRows(state: .pending).first)
+        #expect(Double(Timestamp.now().nanoseconds - requeued.created.nanoseconds) / 1e9 < 0.4, "the give-up age restarts at the requeue")
+        dispatcher.wake()
+        #expect(waitUntil(5) { (try? history.store.outboxSummary().first?.delivered) == 1 },
+                "one transient error after a requeue is retried, not failed at once")
+        #expect(try history.store.outboxRows(state: .failed).isEmpty)
+    }
+
     @Test func stoppingDrainsWhatIsDue() throws {
         let history = try TempHistory()
         defer { history.cleanup() }

@@ -87,6 +87,12 @@ import TradsecCore
         #expect(error("{name: a, type: pagerduty, url_env: X, routing_key: k}").contains("unknown setting 'url_env'"))
     }
 
+    @Test func alertmanagerTakesItsURLFromTheEnvironmentToo() throws {
+        let config = try NotificationConfig.parse(configYAML: "notifications:\n  channels:\n    - {name: am, type: alertmanager, url_env: AM_URL}\n",
+                                                  source: "c.yaml")
+        #expect(config.channel(named: "am")?.url == .environment("AM_URL"))
+    }
+
     @Test func anInlineSecretNeverAppearsInAnError() {
         let yaml = "notifications:\n  channels:\n    - {name: a, type: slack, url: 'gopher://hooks.example/T000/B000/SECRETSECRET'}\n"
         do {

@@ -44,7 +44,9 @@ import TradsecCore
         channel.to = ["c@d"]
         var n = hostileNotification(1)
         n.title = "Kritisch: Zugriff auf Schlüsseldatei – Bot «eins» über 9000 Zeichen lang und länger als ein Wort"
-        guard case .smtp(let mail) = try ChannelSender.request(for: [QueuedNotification(rowID: 1, notification: n)], channel: channel, environment: [:]) else { return }
+        guard case .smtp(let mail) = try ChannelSender.request(for: [QueuedNotification(rowID: 1, notification: n)], channel: channel, environment: [:]) else {
+            Issue.record("email is SMTP"); return
+        }
         let text = String(decoding: mail.message, as: UTF8.self)
         let head = text.components(separatedBy: "\r\n\r\n")[0]
         let lines = head.components(separatedBy: "\r\n")

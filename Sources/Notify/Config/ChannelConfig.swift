@@ -102,9 +102,16 @@ public struct ChannelConfig: Sendable, Equatable {
 
     /// Every secret value the channel uses, resolved: scrubbed from any error text we keep.
     func secretValues(_ environment: [String: String]) -> [String] {
-        ([url, token, routingKey, password] + headers.values.map { Optional($0) })
+        var values = ([url, token, routingKey, password] + headers.values.map { Optional($0) })
             .compactMap { try? $0?.resolve(environment) }
-            .filter { $0.count >= 6 }
+        // A webhook URL's secret is its path (Slack's /services/T…/B…/X…): a receiver echoing
+        // only the path must not leak it either.
+        if let full = try? url?.resolve(environment), let scheme = full.range(of: "://"),
+           let slash = full[scheme.upperBound...].firstIndex(of: "/") {
+            values.append(String(full[slash...]))
+        }
+        // Longest first, so a URL is replaced whole before its path is.
+        return values.filter { $0.count >= 6 }.sorted { $0.count > $1.count }
     }
 }
 

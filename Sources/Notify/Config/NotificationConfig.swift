@@ -87,7 +87,7 @@ private struct SectionReader {
         .telegram: ["token", "token_env", "chat_id", "api_url", "ca_file"],
         .pagerduty: ["routing_key", "routing_key_env", "url", "ca_file"],
         .email: ["url", "from", "to", "username", "password", "password_env", "require_tls"],
-        .alertmanager: ["url", "ca_file"],
+        .alertmanager: ["url", "url_env", "ca_file"],
     ]
 
     func channel(_ node: Node) throws -> ChannelConfig {

@@ -41,12 +41,17 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 
+    /// libcurl's CURLcode values (curl/curl.h) that retrying cannot fix.
+    enum CurlCode {
+        static let unsupportedProtocol = 1   // CURLE_UNSUPPORTED_PROTOCOL
+        static let urlMalformat = 3          // CURLE_URL_MALFORMAT
+        static let loginDenied = 67          // CURLE_LOGIN_DENIED (SMTP AUTH refused)
+    }
+
     /// A transfer that got no HTTP reply is always worth retrying, except a URL curl cannot use.
     public static func classify(_ error: CurlError) -> DeliveryOutcome {
         switch error.code {
-        case 1, 3:   // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
-            return .permanent(reason: error.message)
-        case 67:     // CURLE_LOGIN_DENIED (SMTP AUTH refused)
+        case CurlCode.unsupportedProtocol, CurlCode.urlMalformat, CurlCode.loginDenied:
             return .permanent(reason: error.message)
         default:
             return .retry(reason: error.isTimeout ? "timed out: \(error.message)" : error.message, after: nil)

@@ -268,7 +268,6 @@ final class ChannelWorker: @unchecked Sendable {
             record {
                 $0.messagesSent += 1
                 $0.notificationsDelivered += ids.count
-                $0.lastDelivered = .now()
                 $0.lastError = nil
             }
             if hadErrors { log("delivering again (\(ids.count) notification\(ids.count == 1 ? "" : "s"))") }

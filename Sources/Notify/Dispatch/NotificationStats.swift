@@ -10,8 +10,6 @@ public struct NotificationStats: Sendable, Equatable {
         public var type: String
         public var pending = 0
         public var failed = 0
-        /// Delivered rows still kept in the outbox.
-        public var deliveredKept = 0
         /// Age of the oldest pending notification, seconds.
         public var oldestPendingAge: Double?
         // Since start:
@@ -20,7 +18,6 @@ public struct NotificationStats: Sendable, Equatable {
         public var retries = 0
         public var permanentFailures = 0
         public var lastError: String?
-        public var lastDelivered: Timestamp?
 
         public init(name: String, type: String) {
             self.name = name
@@ -30,7 +27,6 @@ public struct NotificationStats: Sendable, Equatable {
         mutating func apply(_ s: OutboxChannelSummary, now: Timestamp) {
             pending = s.pending
             failed = s.failed
-            deliveredKept = s.delivered
             oldestPendingAge = s.oldestPendingCreated.map { max(0, Double(now.nanoseconds - $0.nanoseconds) / 1e9) }
         }
     }

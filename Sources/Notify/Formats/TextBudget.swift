@@ -1,3 +1,5 @@
+import TradsecCore
+
 /// Escaping and truncation shared by the channel formats.
 ///
 /// Limits are counted in UTF-16 code units: the services count characters in different ways
@@ -25,8 +27,10 @@ enum TextBudget {
         return out
     }
 
-    /// Removes control characters (keeps newlines and tabs when `keepNewlines`): alert text may
-    /// carry escape sequences meant for a terminal, and chat clients show them as garbage.
+    /// Replaces control characters and invisible format controls (bidi overrides, zero-width
+    /// characters: ``TerminalSafe/isUnsafe(_:)``) with U+FFFD, keeping newlines and tabs when
+    /// `keepNewlines`: alert text may carry escape sequences meant for a terminal, or reorder
+    /// what a chat reader or an e-mail Subject shows.
     static func printable(_ text: String, keepNewlines: Bool = true) -> String {
         var scalars = String.UnicodeScalarView()
         for s in text.unicodeScalars {
@@ -34,7 +38,7 @@ enum TextBudget {
                 scalars.append(keepNewlines ? s : " ")
             } else if s == "\r" {
                 continue
-            } else if s.value < 0x20 || s.value == 0x7F || (0x80..<0xA0).contains(s.value) {
+            } else if TerminalSafe.isUnsafe(s) {
                 scalars.append(contentsOf: "\u{FFFD}".unicodeScalars)
             } else {
                 scalars.append(s)

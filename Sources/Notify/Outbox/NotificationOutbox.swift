@@ -35,10 +35,4 @@ public struct NotificationOutbox: Sendable {
         try store.enqueueNotifications(rows, now: now)
         return rows.count
     }
-
-    /// Convenience for the processor: stored alerts (with their history ids) as notifications.
-    @discardableResult
-    public func enqueue(alerts: [(id: Int64, alert: Alert)], link: ((Int64) -> String?)? = nil) throws -> Int {
-        try enqueue(alerts.map { Notification(alert: $0.alert, id: $0.id, link: link?($0.id)) })
-    }
 }

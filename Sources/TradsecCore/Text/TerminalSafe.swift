@@ -18,20 +18,30 @@ public enum TerminalSafe {
 
     /// True when `text` would be changed by ``escape(_:)``.
     public static func needsEscaping(_ text: String) -> Bool {
-        text.unicodeScalars.contains { visibleEscape($0) != nil }
+        text.unicodeScalars.contains(where: isUnsafe)
+    }
+
+    /// True for a scalar that must not reach a terminal or a chat client as it is: C0/C1
+    /// controls (tab, line feed and carriage return included), DEL, and the invisible format
+    /// controls — bidi embeddings/overrides/isolates, zero-width characters, BOM, interlinear
+    /// annotation — that can reorder or hide what is read (the "Trojan Source" trick).
+    /// The one definition every sanitiser uses.
+    public static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x00..<0x20, 0x7F, 0x80..<0xA0: return true
+        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF, 0xFFF9...0xFFFB: return true
+        default: return false
+        }
     }
 
     static func visibleEscape(_ s: Unicode.Scalar) -> String? {
+        guard isUnsafe(s) else { return nil }
         switch s.value {
         case 0x0A: return "\\n"
         case 0x0D: return "\\r"
         case 0x09: return "\\t"
         case 0x00..<0x20, 0x7F, 0x80..<0xA0: return "\\x" + hex2(s.value)
-        // Bidi embeddings/overrides/isolates and other invisible format controls can reorder
-        // or hide what the operator reads (the "Trojan Source" trick).
-        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF, 0xFFF9...0xFFFB:
-            return "\\u{" + String(s.value, radix: 16) + "}"
-        default: return nil
+        default: return "\\u{" + String(s.value, radix: 16) + "}"
         }
     }
 

@@ -74,8 +74,9 @@ struct ActionCommand: ParsableCommand {
             let kind = ActionKind(rawValue: action)!
             let actionsConfig = try ActionsCommandSupport.loadConfig(config)
             let runner = ActionRunner(config: actionsConfig, store: try store.open())
-            let request = ActionRequest(kind: kind, target: target, dryRun: dryRun, reason: reason, incident: incident, via: "cli")
-            if kind.isDestructive && !dryRun && !yes { try confirm(request, runner: runner) }
+            var request = ActionRequest(kind: kind, target: target, dryRun: dryRun, reason: reason, incident: incident, via: "cli")
+            // Run on the container that was confirmed (its id), not on a second lookup of the name.
+            if kind.isDestructive && !dryRun && !yes { request = try confirm(request, runner: runner) }
             let report = runner.run(request) { step in Terminal.printError("… \(TerminalSafe.escape(step))") }
             Terminal.write(ActionsCommandSupport.describe(report) + "\n")
             let code = ActionsCommandSupport.exitCode(report)
@@ -84,14 +85,16 @@ struct ActionCommand: ParsableCommand {
     }
 
     /// Asks the operator to type the target's name; anything else calls it off (audited).
-    private func confirm(_ request: ActionRequest, runner: ActionRunner) throws {
+    /// Returns the request pinned to the confirmed container's id.
+    private func confirm(_ request: ActionRequest, runner: ActionRunner) throws -> ActionRequest {
         guard isatty(STDIN_FILENO) == 1 else {
             let report = runner.refuse(request, reason: "not confirmed: no terminal to ask on and no --yes")
             throw CLIError("\(request.kind.rawValue) is destructive: run it on a terminal to confirm, or pass --yes (audit #\(report.auditID ?? 0))",
                            exitCode: 2)
         }
         let name: String
-        do { name = try runner.confirmationName(for: request) } catch {
+        let pinned: ActionRequest
+        do { (name, pinned) = try runner.confirmation(for: request) } catch {
             runner.refuse(request, reason: error.message)
             throw CLIError(error.message, exitCode: ActionsCommandSupport.exitCode(for: error.kind))
         }
@@ -102,6 +105,7 @@ struct ActionCommand: ParsableCommand {
             let report = runner.refuse(request, reason: "not confirmed: typed '\(typed)', expected '\(name)'")
             throw CLIError("not confirmed; nothing done (audit #\(report.auditID ?? 0))", exitCode: 2)
         }
+        return pinned
     }
 }
 
