@@ -299,8 +299,8 @@ import TradsecCore
         try dispatcher.start()
         try dispatcher.enqueue(distinct(8))
         dispatcher.stop(drainFor: 10)
-        let errors = try history.store.outboxRows(state: .pending).compactMap(\.lastError)
-        #expect(try history.store.outboxSummary().first?.delivered == 8, "still pending: \(errors.prefix(3))")
+        let rows = try history.store.outboxRows(limit: 20).map { "\($0.id) \($0.state) attempts \($0.attempts) \($0.lastError ?? "")" }
+        #expect(try history.store.outboxSummary().first?.delivered == 8, "rows: \(rows)")
         #expect(outboxIDs(server.requests).count == 8)
     }
 }

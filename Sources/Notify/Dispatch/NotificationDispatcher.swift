@@ -171,6 +171,11 @@ final class ChannelWorker: @unchecked Sendable {
 
     private func loop() {
         while true {
+            // Whether this look at the outbox began after the stop request: only such a look
+            // has seen every row queued before stop() was called, so only it may end the drain.
+            condition.lock()
+            let lookAfterStop = stopping
+            condition.unlock()
             var wait: Double
             do {
                 wait = try step()
@@ -181,7 +186,7 @@ final class ChannelWorker: @unchecked Sendable {
             condition.lock()
             // Draining: stop when nothing is pending, or when what is pending will not be due
             // (grouping window, backoff, rate limit) before the drain deadline.
-            if stopping && (idle || monotonic() + wait > drainDeadline || monotonic() >= drainDeadline) {
+            if stopping && (monotonic() >= drainDeadline || lookAfterStop && (idle || monotonic() + wait > drainDeadline)) {
                 running = false
                 condition.unlock()
                 break
