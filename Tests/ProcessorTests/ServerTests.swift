@@ -108,6 +108,22 @@ import TradsecCore
         #expect(throws: ProcessorServer.ListenError.self) { _ = try ServerHarness(settings: open) }
     }
 
+    @Test func anUnauthenticatedUploadIsRefusedBeforeTheBody() throws {
+        var settings = ServeSettings()
+        settings.authToken = "s3cret-token-0123456789"
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        // Headers only: a client that asks first must get the 401, not a 100 Continue, and
+        // the server closes instead of waiting for (and buffering) the body.
+        let reply = try rawExchange(port: harness.server.boundPort,
+                                    "POST /falco HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 900000\r\nExpect: 100-continue\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.1 401"), "\(reply)")
+        #expect(!reply.contains("100 Continue"))
+        #expect(reply.lowercased().contains("connection: close"))
+        #expect(try harness.store.totalCount() == 0)
+    }
+
     @Test func falcoHTTPOutputAsFalcoSendsIt() throws {
         // Falco's http_output: libcurl, POST, "Content-Type: application/json", its user agent,
         // the alert JSON as the body, a new request per alert on a kept-alive connection.

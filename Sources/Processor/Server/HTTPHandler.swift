@@ -30,7 +30,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             received = DispatchTime.now().uptimeNanoseconds
             let declared = requestHead.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
             tooLarge = declared > app.settings.maxBody
-            if tooLarge {
+            if !authorized(requestHead) {
+                // Refuse before any 100 Continue, so an unauthenticated client cannot make the
+                // server buffer up to max_body; the rest of the request is not read.
+                answeredEarly = true
+                respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 401,
+                        json: error("a bearer token is required (Authorization: Bearer ...)"),
+                        extra: [("WWW-Authenticate", "Bearer")], close: true)
+            } else if tooLarge {
                 // Say so before the sender uploads it all, and drop the connection.
                 answeredEarly = true
                 respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 413,
@@ -77,14 +84,6 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func handle(context: ChannelHandlerContext, head: HTTPRequestHead) {
         let url = RequestURL(head.uri)
         let route = Self.route(url.path)
-        if let token = app.settings.authToken {
-            let given = head.headers.first(name: "authorization") ?? ""
-            guard given.hasPrefix("Bearer "), ConstantTime.equal(String(given.dropFirst(7)), token) else {
-                respond(context, head, route: route, status: 401, json: error("a bearer token is required (Authorization: Bearer ...)"),
-                        extra: [("WWW-Authenticate", "Bearer")])
-                return
-            }
-        }
         switch (head.method, route) {
         case (.POST, "/falco"):
             if tooLarge {
@@ -109,6 +108,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         default:
             respond(context, head, route: route, status: 405, json: error("method \(head.method.rawValue) not allowed here"))
         }
+    }
+
+    /// Whether the request carries the configured bearer token (always true without one).
+    private func authorized(_ head: HTTPRequestHead) -> Bool {
+        guard let token = app.settings.authToken else { return true }
+        let given = head.headers.first(name: "authorization") ?? ""
+        return given.hasPrefix("Bearer ") && ConstantTime.equal(String(given.dropFirst(7)), token)
     }
 
     /// Routes as metric labels: a fixed set, so a scanner cannot blow up the label space.
