@@ -108,6 +108,20 @@ import TradsecCore
         #expect(throws: ProcessorServer.ListenError.self) { _ = try ServerHarness(settings: open) }
     }
 
+    @Test func onlyLiteralLoopbackAddressesCountAsLoopback() throws {
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost", "::ffff:7f00:1"] {
+            #expect(ProcessorServer.isLoopback(host), "\(host)")
+        }
+        for host in ["127.example.com", "127.0.0.1.nip.io", "127.", "127.0.0", "0.0.0.0", "::", "10.0.0.1", "128.0.0.1",
+                     "::2", "::ffff:10.0.0.1", "example.com", ""] {
+            #expect(!ProcessorServer.isLoopback(host), "\(host)")
+        }
+        // A name that merely starts with 127. is refused without a token, before binding.
+        var named = ServeSettings()
+        named.listen = "127.example.com:0"
+        #expect(throws: ProcessorServer.ListenError.self) { _ = try ServerHarness(settings: named) }
+    }
+
     @Test func anUnauthenticatedUploadIsRefusedBeforeTheBody() throws {
         var settings = ServeSettings()
         settings.authToken = "s3cret-token-0123456789"
