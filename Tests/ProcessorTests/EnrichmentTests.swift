@@ -178,6 +178,14 @@ import TradsecCore
         let detail = try harness.json("/incidents/\(bot.id)")
         #expect(detail["timeline"]?.arrayValue?.count == 2)
         #expect(detail["escalated"] == .bool(true))
+
+        // The list's parameters are validated like /events'.
+        #expect(try harness.json("/incidents?limit=1")["incidents"]?.arrayValue?.count == 1)
+        #expect(try harness.json("/incidents?limit=5000&since=1h")["incidents"]?.arrayValue?.count == 2)
+        for bad in ["limit=-1", "limit=0", "limit=x", "since=yesterday-ish", "sort=asc"] {
+            let reply = try harness.get("/incidents?" + bad)
+            #expect(reply.status == 400, "\(bad): \(reply.bodyText)")
+        }
     }
 }
 

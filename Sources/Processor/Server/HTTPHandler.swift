@@ -264,7 +264,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func incidents(context: ChannelHandlerContext, head: HTTPRequestHead, url: RequestURL) {
         let app = self.app
         read(context: context, head: head, route: "/incidents") {
-            let idText = url.path.hasPrefix("/incidents/") ? String(url.path.dropFirst("/incidents/".count)) : url.query["id"]
+            let request = try IncidentsRequest(url.query)
+            let idText = url.path.hasPrefix("/incidents/") ? String(url.path.dropFirst("/incidents/".count)) : request.id
             if let idText {
                 guard let id = Int64(idText) else { throw RequestError(message: "incident id must be a number") }
                 guard let record = try app.store.incident(id: id) else {
@@ -274,13 +275,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 o.append("timeline", .array(try app.store.incidentAlerts(id: id).map(EventJSON.timelineEntry)))
                 return (200, Array(JSONWriter.string(.object(o)).utf8), "application/json")
             }
-            var since: Timestamp?
-            if let text = url.query["since"] {
-                guard let t = TimeSpec.parse(text) else { throw RequestError(message: "since: \(TimeSpec.help)") }
-                since = t
-            }
-            let limit = min(1000, Int(url.query["limit"] ?? "") ?? 100)
-            let list = try app.store.incidents(since: since, limit: limit)
+            let list = try app.store.incidents(since: request.since, limit: request.limit)
             let json = JSONValue.object(JSONObject([("total_incidents", .int(Int64(list.count))),
                                                     ("incidents", .array(list.map(EventJSON.incident)))]))
             return (200, Array(JSONWriter.string(json).utf8), "application/json")
