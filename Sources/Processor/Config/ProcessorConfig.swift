@@ -93,16 +93,14 @@ public struct ServeSettings: Sendable, Equatable {
             case "listen": s.listen = try r.string(value, "serve.listen")
             case "auth_token_env":
                 let name = try r.string(value, "serve.auth_token_env")
-                guard let token = getenv(name).map({ String(cString: $0) }), !token.isEmpty else {
+                guard let text = getenv(name).map({ String(cString: $0) }), !text.isEmpty else {
                     throw r.error(value, "serve.auth_token_env: the environment variable \(name) is not set")
                 }
-                s.authToken = token
+                s.authToken = try token(text, value, r, "serve.auth_token_env")
             case "auth_token_file":
                 let path = try r.string(value, "serve.auth_token_file")
                 guard let text = try? TextFile.read(path, limit: 4096) else { throw r.error(value, "serve.auth_token_file: cannot read \(path)") }
-                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard token.count >= 16 else { throw r.error(value, "serve.auth_token_file: the token must have at least 16 characters") }
-                s.authToken = token
+                s.authToken = try token(text, value, r, "serve.auth_token_file")
             case "max_body": s.maxBody = try r.size(value, "serve.max_body")
             case "heartbeat": s.heartbeatSeconds = Double(try r.duration(value, "serve.heartbeat")) / 1e9
             case "max_queued_alerts": s.maxQueuedAlerts = try r.int(value, "serve.max_queued_alerts")
@@ -110,6 +108,18 @@ public struct ServeSettings: Sendable, Equatable {
             }
         }
         return s
+    }
+
+    static let minimumTokenLength = 16
+
+    /// The one check for a token from either source: surrounding whitespace dropped (a file's
+    /// newline; HTTP trims header values anyway), then at least 16 characters.
+    static func token(_ text: String, _ node: Node, _ r: ConfigReader, _ key: String) throws -> String {
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= minimumTokenLength else {
+            throw r.error(node, "\(key): the token must have at least \(minimumTokenLength) characters")
+        }
+        return token
     }
 }
 
