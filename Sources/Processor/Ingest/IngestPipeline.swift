@@ -53,6 +53,7 @@ public final class IngestPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Submission] = []
     private var queuedAlerts = 0
+    private var started = false
     private var running = false
     private var finished = false
     private var correlator: Correlator
@@ -83,19 +84,24 @@ public final class IngestPipeline: @unchecked Sendable {
     }
 
     public func start() {
-        condition.withLock { running = true }
+        let first: Bool = condition.withLock {
+            guard !started else { return false }
+            started = true
+            running = true
+            return true
+        }
+        guard first else { return }
         let thread = Thread { [self] in writerLoop() }
         thread.start()
     }
 
-    /// Stops taking requests, commits what is queued, and returns when the writer is done.
+    /// Stops taking requests, commits what is queued, and returns when the writer is done
+    /// (at once when ``start()`` was never called: there is no writer to wait for).
     public func stop() {
         condition.withLock {
             running = false
             condition.broadcast()
-        }
-        condition.withLock {
-            while !finished { condition.wait() }
+            while started && !finished { condition.wait() }
         }
     }
 
@@ -147,7 +153,8 @@ public final class IngestPipeline: @unchecked Sendable {
     }
 
     private func writerLoop() {
-        fullTextBacklog = (try? store.fullTextBacklogCount()) ?? 0
+        let backlog = (try? store.fullTextBacklogCount()) ?? 0
+        condition.withLock { fullTextBacklog = backlog }
         while true {
             let work: Work = condition.withLock {
                 while queue.isEmpty && running {
