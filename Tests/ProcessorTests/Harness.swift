@@ -58,7 +58,8 @@ func falcoAlert(rule: String = "Terminal shell in container", priority: String =
     outputFields.append("proc.name", .string("bash"))
     outputFields.append("user.name", .string("root"))
     outputFields.append("evt.time", .int(1_732_262_400_000_000_000))
-    for (k, v) in fields.sorted(by: { $0.key < $1.key }) { outputFields.append(k, .string(v)) }
+    // A field given here replaces the default of the same name (no duplicate keys).
+    for (k, v) in fields.sorted(by: { $0.key < $1.key }) { outputFields[k] = .string(v) }
     var o = JSONObject()
     o.append("hostname", .string(hostname))
     o.append("output", .string(output ?? "\(when.prefix(19)): \(priority) \(rule) (container=\(container))"))
