@@ -34,7 +34,6 @@ public final class IngestPipeline: @unchecked Sendable {
     public struct Outcome: Sendable, Equatable {
         public var accepted = 0
         public var duplicates = 0
-        public var rejected = 0
     }
     public typealias Completion = @Sendable (Result<Outcome, Error>) -> Void
 
@@ -210,7 +209,7 @@ public final class IngestPipeline: @unchecked Sendable {
             rejects.append(contentsOf: submission.rejects)
             owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
         }
-        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count, rejected: $0.rejects.count) }
+        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
         var working = correlator
         var opened = 0, escalated = 0
         var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)

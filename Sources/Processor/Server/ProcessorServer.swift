@@ -80,9 +80,4 @@ public final class ProcessorServer: Sendable {
         app.shutdown()
         try? group.syncShutdownGracefully()
     }
-
-    /// Blocks until the listening socket closes.
-    public func wait() {
-        try? channel.closeFuture.wait()
-    }
 }
