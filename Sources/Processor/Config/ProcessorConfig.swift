@@ -82,7 +82,6 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxBody = 8 << 20
     public var heartbeatSeconds = 15.0
     public var maxQueuedAlerts = 200_000
-    public var maxBatch = 4096
 
     public init() {}
 
@@ -124,7 +123,7 @@ public struct ServeSettings: Sendable, Equatable {
 }
 
 /// `enrichment:`: roles, the exchange allowlist, threat-intelligence lists.
-public struct EnrichmentConfig: Sendable, Equatable {
+public struct EnrichmentConfig: Sendable {
     /// (role, patterns) in file order; a pattern `image:GLOB` matches the image, others the name.
     public var roles: [(role: String, patterns: [String])] = []
     public var inlineExchanges: [(label: String, entries: [String])] = []
@@ -133,12 +132,6 @@ public struct EnrichmentConfig: Sendable, Equatable {
     public var reloadInterval: Int64 = 5_000_000_000
 
     public init() {}
-
-    public static func == (a: EnrichmentConfig, b: EnrichmentConfig) -> Bool {
-        a.roles.map(\.role) == b.roles.map(\.role) && a.roles.map(\.patterns) == b.roles.map(\.patterns)
-            && a.exchangeFiles == b.exchangeFiles && a.threatIntelFiles == b.threatIntelFiles
-            && a.inlineExchanges.map(\.label) == b.inlineExchanges.map(\.label)
-    }
 
     /// The first role whose pattern matches the container's name, id or image.
     public func role(for container: ContainerRef) -> String? {

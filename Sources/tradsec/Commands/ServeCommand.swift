@@ -51,8 +51,7 @@ struct ServeCommand: ParsableCommand {
             let pipeline: IngestPipeline
             do {
                 pipeline = try IngestPipeline(store: history, enricher: enricher, correlation: settings.correlation,
-                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts,
-                                              maxBatch: settings.serve.maxBatch)
+                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts)
             } catch {
                 throw CLIError("cannot resume correlation from the history: \(error)", exitCode: 74)
             }
@@ -64,7 +63,7 @@ struct ServeCommand: ParsableCommand {
             var dispatcher: NotificationDispatcher?
             if !notifications.channels.isEmpty {
                 let d = NotificationDispatcher(store: history, config: notifications)
-                pipeline.add(sink: OutboxSink(outbox: d.outbox, baseURL: nil))
+                pipeline.add(sink: OutboxSink(outbox: d.outbox))
                 do {
                     try d.start()
                     dispatcher = d
