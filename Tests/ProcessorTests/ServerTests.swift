@@ -213,6 +213,18 @@ import TradsecCore
         #expect(all == ["before 3", "before 4"] + (0..<20).map { "live \($0)" })
     }
 
+    @Test func lastEventIDMayCarrySpacesAroundIt() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        try harness.post(falcoAlert())
+        // Optional whitespace around a header value (RFC 9110 OWS): NIO's parser keeps the
+        // trailing part, so the handler trims it (trimmingSpacesForHeader).
+        let reply = try rawExchange(port: harness.server.boundPort,
+                                    "GET /events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID:   0   \r\n\r\n", timeout: 1)
+        #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply)")
+        #expect(reply.contains("id: 1\n"), "\(reply)")
+    }
+
     @Test func aFilteredStreamSkipsWhatDoesNotMatchAndMissesNothing() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }

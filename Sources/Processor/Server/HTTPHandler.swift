@@ -350,6 +350,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 }
 
 extension String {
+    /// NIO's HTTP parser drops the spaces before a header value but keeps those after it
+    /// (tested by lastEventIDMayCarrySpacesAroundIt), so they are trimmed here.
     var trimmingSpacesForHeader: String {
         var s = Substring(self)
         while s.first == " " { s = s.dropFirst() }
