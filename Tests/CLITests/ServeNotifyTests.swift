@@ -33,7 +33,7 @@ import TradsecCore
             }
             usleep(20_000)
         }
-        #expect(!base.isEmpty, "serve did not start: \(serve.stderr)")
+        try #require(!base.isEmpty, "serve did not start: \(serve.stderr)")
         let now = Timestamp.now()
         func alert(_ n: Int64, _ rule: String, _ tag: String, _ priority: String) -> String {
             #"{"time":"\#(now.adding(nanoseconds: n * 1_000_000_000).rfc3339())","rule":"\#(rule)","priority":"\#(priority)","output":"\#(rule) in bot","output_fields":{"container.id":"4f2a9c1d7e3b","container.name":"ai-trading-bot","proc.name":"sh"},"hostname":"trade-host-1","source":"syscall","tags":["\#(tag)"]}"#

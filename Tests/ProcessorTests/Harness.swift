@@ -58,7 +58,8 @@ func falcoAlert(rule: String = "Terminal shell in container", priority: String =
     outputFields.append("proc.name", .string("bash"))
     outputFields.append("user.name", .string("root"))
     outputFields.append("evt.time", .int(1_732_262_400_000_000_000))
-    for (k, v) in fields.sorted(by: { $0.key < $1.key }) { outputFields.append(k, .string(v)) }
+    // A field given here replaces the default of the same name (no duplicate keys).
+    for (k, v) in fields.sorted(by: { $0.key < $1.key }) { outputFields[k] = .string(v) }
     var o = JSONObject()
     o.append("hostname", .string(hostname))
     o.append("output", .string(output ?? "\(when.prefix(19)): \(priority) \(rule) (container=\(container))"))
@@ -112,4 +113,33 @@ final class SSECollector: @unchecked Sendable {
         for i in 0..<(buffer.count - 1) where buffer[i] == 0x0A && buffer[i + 1] == 0x0A { return i }
         return nil
     }
+}
+
+/// Sends `request` as raw bytes to 127.0.0.1:`port` and returns everything the server sends
+/// until it closes the connection (or `timeout` seconds pass without data).
+func rawExchange(port: Int, _ request: String, timeout: Int = 5) throws -> String {
+    struct SocketError: Error { var what: String }
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw SocketError(what: "socket") }
+    defer { close(fd) }
+    var tv = timeval(tv_sec: timeout, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw SocketError(what: "connect") }
+    let bytes = Array(request.utf8)
+    guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw SocketError(what: "send") }
+    var received: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        received.append(contentsOf: chunk[0..<n])
+    }
+    return String(decoding: received, as: UTF8.self)
 }

@@ -37,6 +37,11 @@ import TradsecCore
         source.stop()
         #expect(Date().timeIntervalSince(stopping) < 2)   // a quiet stream does not hold it up
         #expect(source.status.state == .stopped)
+        // The store drops duplicates by fingerprint, so count what the feed delivered, and
+        // check the committed cursor: exactly the 50 events, up to the newest id.
+        #expect(source.eventsReceived == 50)
+        let checkpointKey = "processor:" + harness.base
+        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.store.newestID())
 
         // While the console is closed, more alerts arrive; on restart it gets exactly those.
         for i in 0..<15 { try harness.post(falcoAlert(rule: "while away \(i)")) }
@@ -46,6 +51,9 @@ import TradsecCore
         usleep(300_000)
         again.stop()
         #expect(try local.totalCount() == 65)
+        // Resumed after the cursor: only the 15 new events came over the wire, none again.
+        #expect(again.eventsReceived == 15)
+        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.store.newestID())
         let rules = try local.alerts(AlertQuery(limit: 100)).map(\.alert.rule)
         #expect(Set(rules).count == 65)
         #expect(rules.contains("while away 14"))

@@ -108,6 +108,36 @@ import TradsecCore
         #expect(throws: ProcessorServer.ListenError.self) { _ = try ServerHarness(settings: open) }
     }
 
+    @Test func onlyLiteralLoopbackAddressesCountAsLoopback() throws {
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "localhost", "::ffff:7f00:1"] {
+            #expect(ProcessorServer.isLoopback(host), "\(host)")
+        }
+        for host in ["127.example.com", "127.0.0.1.nip.io", "127.", "127.0.0", "0.0.0.0", "::", "10.0.0.1", "128.0.0.1",
+                     "::2", "::ffff:10.0.0.1", "example.com", ""] {
+            #expect(!ProcessorServer.isLoopback(host), "\(host)")
+        }
+        // A name that merely starts with 127. is refused without a token, before binding.
+        var named = ServeSettings()
+        named.listen = "127.example.com:0"
+        #expect(throws: ProcessorServer.ListenError.self) { _ = try ServerHarness(settings: named) }
+    }
+
+    @Test func anUnauthenticatedUploadIsRefusedBeforeTheBody() throws {
+        var settings = ServeSettings()
+        settings.authToken = "s3cret-token-0123456789"
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        // Headers only: a client that asks first must get the 401, not a 100 Continue, and
+        // the server closes instead of waiting for (and buffering) the body.
+        let reply = try rawExchange(port: harness.server.boundPort,
+                                    "POST /falco HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 900000\r\nExpect: 100-continue\r\n\r\n")
+        #expect(reply.hasPrefix("HTTP/1.1 401"), "\(reply)")
+        #expect(!reply.contains("100 Continue"))
+        #expect(reply.lowercased().contains("connection: close"))
+        #expect(try harness.store.totalCount() == 0)
+    }
+
     @Test func falcoHTTPOutputAsFalcoSendsIt() throws {
         // Falco's http_output: libcurl, POST, "Content-Type: application/json", its user agent,
         // the alert JSON as the body, a new request per alert on a kept-alive connection.
@@ -181,6 +211,18 @@ import TradsecCore
         #expect(rest.map(\.id) == Array(16...25))
         let all = (first + rest).compactMap { try? JSONParser.parse($0.data)["alert"]?["rule"]?.stringValue }
         #expect(all == ["before 3", "before 4"] + (0..<20).map { "live \($0)" })
+    }
+
+    @Test func lastEventIDMayCarrySpacesAroundIt() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        try harness.post(falcoAlert())
+        // Optional whitespace around a header value (RFC 9110 OWS): NIO's parser keeps the
+        // trailing part, so the handler trims it (trimmingSpacesForHeader).
+        let reply = try rawExchange(port: harness.server.boundPort,
+                                    "GET /events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nLast-Event-ID:   0   \r\n\r\n", timeout: 1)
+        #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply)")
+        #expect(reply.contains("id: 1\n"), "\(reply)")
     }
 
     @Test func aFilteredStreamSkipsWhatDoesNotMatchAndMissesNothing() throws {

@@ -18,6 +18,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
     private let state = Mutex<SourceState>(.starting)
+    private let received = Atomic<Int>(0)
     private var thread: Thread?
 
     /// `token`: sent as a bearer token (from $TRADSEC_TOKEN when the console starts it).
@@ -27,6 +28,10 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
         self.url = base
         self.token = token
     }
+
+    /// Events taken from the processor since `start` (backfill and stream), duplicates
+    /// included: the store drops a duplicate silently, this count does not.
+    public var eventsReceived: Int { received.load(ordering: .acquiring) }
 
     public var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
 
@@ -87,7 +92,10 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
                         connected = true
                         state.withLock { $0 = .running }
                     }
-                    parser.feed(bytes) { id, data in writer.add(id: id, data: data) }
+                    parser.feed(bytes) { id, data in
+                        writer.add(id: id, data: data)
+                        received.add(1, ordering: .releasing)
+                    }
                     return !stopping
                 }
                 writer.flush()
@@ -120,7 +128,10 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
         let page = try JSONParser.parse(response.bodyText)
         guard let next = page["next_since"]?.int64Value else { throw FeedError(description: "not a tradsec processor") }
         for event in page["events"]?.arrayValue ?? [] {
-            if let id = event["id"]?.int64Value { writer.add(id: id, event: event) }
+            if let id = event["id"]?.int64Value {
+                writer.add(id: id, event: event)
+                received.add(1, ordering: .releasing)
+            }
         }
         writer.flush(cursor: next)
         return next

@@ -82,7 +82,6 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxBody = 8 << 20
     public var heartbeatSeconds = 15.0
     public var maxQueuedAlerts = 200_000
-    public var maxBatch = 4096
 
     public init() {}
 
@@ -93,16 +92,14 @@ public struct ServeSettings: Sendable, Equatable {
             case "listen": s.listen = try r.string(value, "serve.listen")
             case "auth_token_env":
                 let name = try r.string(value, "serve.auth_token_env")
-                guard let token = getenv(name).map({ String(cString: $0) }), !token.isEmpty else {
+                guard let text = getenv(name).map({ String(cString: $0) }), !text.isEmpty else {
                     throw r.error(value, "serve.auth_token_env: the environment variable \(name) is not set")
                 }
-                s.authToken = token
+                s.authToken = try token(text, value, r, "serve.auth_token_env")
             case "auth_token_file":
                 let path = try r.string(value, "serve.auth_token_file")
                 guard let text = try? TextFile.read(path, limit: 4096) else { throw r.error(value, "serve.auth_token_file: cannot read \(path)") }
-                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard token.count >= 16 else { throw r.error(value, "serve.auth_token_file: the token must have at least 16 characters") }
-                s.authToken = token
+                s.authToken = try token(text, value, r, "serve.auth_token_file")
             case "max_body": s.maxBody = try r.size(value, "serve.max_body")
             case "heartbeat": s.heartbeatSeconds = Double(try r.duration(value, "serve.heartbeat")) / 1e9
             case "max_queued_alerts": s.maxQueuedAlerts = try r.int(value, "serve.max_queued_alerts")
@@ -111,10 +108,22 @@ public struct ServeSettings: Sendable, Equatable {
         }
         return s
     }
+
+    static let minimumTokenLength = 16
+
+    /// The one check for a token from either source: surrounding whitespace dropped (a file's
+    /// newline; HTTP trims header values anyway), then at least 16 characters.
+    static func token(_ text: String, _ node: Node, _ r: ConfigReader, _ key: String) throws -> String {
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= minimumTokenLength else {
+            throw r.error(node, "\(key): the token must have at least \(minimumTokenLength) characters")
+        }
+        return token
+    }
 }
 
 /// `enrichment:`: roles, the exchange allowlist, threat-intelligence lists.
-public struct EnrichmentConfig: Sendable, Equatable {
+public struct EnrichmentConfig: Sendable {
     /// (role, patterns) in file order; a pattern `image:GLOB` matches the image, others the name.
     public var roles: [(role: String, patterns: [String])] = []
     public var inlineExchanges: [(label: String, entries: [String])] = []
@@ -123,12 +132,6 @@ public struct EnrichmentConfig: Sendable, Equatable {
     public var reloadInterval: Int64 = 5_000_000_000
 
     public init() {}
-
-    public static func == (a: EnrichmentConfig, b: EnrichmentConfig) -> Bool {
-        a.roles.map(\.role) == b.roles.map(\.role) && a.roles.map(\.patterns) == b.roles.map(\.patterns)
-            && a.exchangeFiles == b.exchangeFiles && a.threatIntelFiles == b.threatIntelFiles
-            && a.inlineExchanges.map(\.label) == b.inlineExchanges.map(\.label)
-    }
 
     /// The first role whose pattern matches the container's name, id or image.
     public func role(for container: ContainerRef) -> String? {

@@ -3,13 +3,8 @@ import TradsecCore
 /// A list of network destinations: IPv4/IPv6 addresses, CIDR blocks and domains
 /// (`example.com` matches itself and every subdomain; `*.example.com` only subdomains).
 /// Used for the exchange allowlist and for threat-intelligence lists.
-public struct AddressList: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public var text: String
-        /// Which exchange or list it names (`binance`), when the entry carries a label.
-        public var label: String?
-    }
-    struct Network: Sendable, Equatable {
+public struct AddressList: Sendable {
+    struct Network: Sendable {
         var bytes: [UInt8]
         var prefix: Int
         var label: String?
@@ -21,10 +16,6 @@ public struct AddressList: Sendable, Equatable {
     public private(set) var count = 0
 
     public init() {}
-
-    public static func == (a: AddressList, b: AddressList) -> Bool {
-        a.networks == b.networks && a.exactDomains == b.exactDomains && a.suffixDomains.map(\.suffix) == b.suffixDomains.map(\.suffix)
-    }
 
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public var line: Int

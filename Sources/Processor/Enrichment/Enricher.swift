@@ -35,12 +35,6 @@ public final class Enricher: @unchecked Sendable {
         (exchanges + threatLists).compactMap(\.lastError)
     }
 
-    public var listSizes: [String: Int] {
-        var out: [String: Int] = ["exchanges": inlineExchanges.count + exchanges.reduce(0) { $0 + $1.list.count }]
-        for list in threatLists { out["threat-intel:\(list.name)"] = list.list.count }
-        return out
-    }
-
     /// Re-reads changed list files, at most once per reload interval. Called by the single
     /// writer thread before each batch, so lists never change in the middle of one.
     public func refreshIfDue(now: Int64 = Timestamp.now().nanoseconds) {

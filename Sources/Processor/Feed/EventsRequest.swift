@@ -26,8 +26,7 @@ struct EventsRequest {
                     throw Invalid(description: "since: an event id, or \(TimeSpec.help)")
                 }
             case "limit":
-                guard let n = Int(value), n > 0 else { throw Invalid(description: "limit must be a positive number") }
-                query.limit = min(n, 1000)
+                query.limit = try Self.limit(value)
             case "priority":
                 guard let filter = PriorityFilter(value) else { throw Invalid(description: "priority: \(PriorityFilter.help)") }
                 query.priorities = filter
@@ -40,6 +39,12 @@ struct EventsRequest {
             }
         }
         if case .time(let t)? = since { query.since = t }
+    }
+
+    /// `limit`: a positive number, capped at 1000 (shared with GET /incidents).
+    static func limit(_ value: String) throws -> Int {
+        guard let n = Int(value), n > 0 else { throw Invalid(description: "limit must be a positive number") }
+        return min(n, 1000)
     }
 
     struct Page {
@@ -73,5 +78,28 @@ struct EventsRequest {
             next = try store.newestID()
         }
         return Page(total: total, events: events, enrichment: enrichment, nextCursor: next)
+    }
+}
+
+
+/// The parameters of GET /incidents: `since` (a time: 15m, 2026-11-22T10:00:00Z), `limit`
+/// (validated like /events), `id`. Anything else is refused, as for /events.
+struct IncidentsRequest {
+    var since: Timestamp?
+    var limit = 100
+    var id: String?
+
+    init(_ parameters: [String: String]) throws {
+        for (key, value) in parameters {
+            switch key {
+            case "since":
+                guard let time = TimeSpec.parse(value) else { throw EventsRequest.Invalid(description: "since: \(TimeSpec.help)") }
+                since = time
+            case "limit": limit = try EventsRequest.limit(value)
+            case "id": id = value
+            default:
+                throw EventsRequest.Invalid(description: "unknown parameter '\(TerminalSafe.escape(key))' (since, limit, id)")
+            }
+        }
     }
 }

@@ -34,7 +34,6 @@ public final class IngestPipeline: @unchecked Sendable {
     public struct Outcome: Sendable, Equatable {
         public var accepted = 0
         public var duplicates = 0
-        public var rejected = 0
     }
     public typealias Completion = @Sendable (Result<Outcome, Error>) -> Void
 
@@ -53,6 +52,7 @@ public final class IngestPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Submission] = []
     private var queuedAlerts = 0
+    private var started = false
     private var running = false
     private var finished = false
     private var correlator: Correlator
@@ -83,19 +83,24 @@ public final class IngestPipeline: @unchecked Sendable {
     }
 
     public func start() {
-        condition.withLock { running = true }
+        let first: Bool = condition.withLock {
+            guard !started else { return false }
+            started = true
+            running = true
+            return true
+        }
+        guard first else { return }
         let thread = Thread { [self] in writerLoop() }
         thread.start()
     }
 
-    /// Stops taking requests, commits what is queued, and returns when the writer is done.
+    /// Stops taking requests, commits what is queued, and returns when the writer is done
+    /// (at once when ``start()`` was never called: there is no writer to wait for).
     public func stop() {
         condition.withLock {
             running = false
             condition.broadcast()
-        }
-        condition.withLock {
-            while !finished { condition.wait() }
+            while started && !finished { condition.wait() }
         }
     }
 
@@ -147,7 +152,8 @@ public final class IngestPipeline: @unchecked Sendable {
     }
 
     private func writerLoop() {
-        fullTextBacklog = (try? store.fullTextBacklogCount()) ?? 0
+        let backlog = (try? store.fullTextBacklogCount()) ?? 0
+        condition.withLock { fullTextBacklog = backlog }
         while true {
             let work: Work = condition.withLock {
                 while queue.isEmpty && running {
@@ -203,7 +209,7 @@ public final class IngestPipeline: @unchecked Sendable {
             rejects.append(contentsOf: submission.rejects)
             owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
         }
-        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count, rejected: $0.rejects.count) }
+        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
         var working = correlator
         var opened = 0, escalated = 0
         var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)

@@ -30,7 +30,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             received = DispatchTime.now().uptimeNanoseconds
             let declared = requestHead.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
             tooLarge = declared > app.settings.maxBody
-            if tooLarge {
+            if !authorized(requestHead) {
+                // Refuse before any 100 Continue, so an unauthenticated client cannot make the
+                // server buffer up to max_body; the rest of the request is not read.
+                answeredEarly = true
+                respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 401,
+                        json: error("a bearer token is required (Authorization: Bearer ...)"),
+                        extra: [("WWW-Authenticate", "Bearer")], close: true)
+            } else if tooLarge {
                 // Say so before the sender uploads it all, and drop the connection.
                 answeredEarly = true
                 respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 413,
@@ -77,14 +84,6 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func handle(context: ChannelHandlerContext, head: HTTPRequestHead) {
         let url = RequestURL(head.uri)
         let route = Self.route(url.path)
-        if let token = app.settings.authToken {
-            let given = head.headers.first(name: "authorization") ?? ""
-            guard given.hasPrefix("Bearer "), ConstantTime.equal(String(given.dropFirst(7)), token) else {
-                respond(context, head, route: route, status: 401, json: error("a bearer token is required (Authorization: Bearer ...)"),
-                        extra: [("WWW-Authenticate", "Bearer")])
-                return
-            }
-        }
         switch (head.method, route) {
         case (.POST, "/falco"):
             if tooLarge {
@@ -109,6 +108,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         default:
             respond(context, head, route: route, status: 405, json: error("method \(head.method.rawValue) not allowed here"))
         }
+    }
+
+    /// Whether the request carries the configured bearer token (always true without one).
+    private func authorized(_ head: HTTPRequestHead) -> Bool {
+        guard let token = app.settings.authToken else { return true }
+        let given = head.headers.first(name: "authorization") ?? ""
+        return given.hasPrefix("Bearer ") && ConstantTime.equal(String(given.dropFirst(7)), token)
     }
 
     /// Routes as metric labels: a fixed set, so a scanner cannot blow up the label space.
@@ -258,7 +264,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func incidents(context: ChannelHandlerContext, head: HTTPRequestHead, url: RequestURL) {
         let app = self.app
         read(context: context, head: head, route: "/incidents") {
-            let idText = url.path.hasPrefix("/incidents/") ? String(url.path.dropFirst("/incidents/".count)) : url.query["id"]
+            let request = try IncidentsRequest(url.query)
+            let idText = url.path.hasPrefix("/incidents/") ? String(url.path.dropFirst("/incidents/".count)) : request.id
             if let idText {
                 guard let id = Int64(idText) else { throw RequestError(message: "incident id must be a number") }
                 guard let record = try app.store.incident(id: id) else {
@@ -268,13 +275,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 o.append("timeline", .array(try app.store.incidentAlerts(id: id).map(EventJSON.timelineEntry)))
                 return (200, Array(JSONWriter.string(.object(o)).utf8), "application/json")
             }
-            var since: Timestamp?
-            if let text = url.query["since"] {
-                guard let t = TimeSpec.parse(text) else { throw RequestError(message: "since: \(TimeSpec.help)") }
-                since = t
-            }
-            let limit = min(1000, Int(url.query["limit"] ?? "") ?? 100)
-            let list = try app.store.incidents(since: since, limit: limit)
+            let list = try app.store.incidents(since: request.since, limit: request.limit)
             let json = JSONValue.object(JSONObject([("total_incidents", .int(Int64(list.count))),
                                                     ("incidents", .array(list.map(EventJSON.incident)))]))
             return (200, Array(JSONWriter.string(json).utf8), "application/json")
@@ -349,6 +350,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 }
 
 extension String {
+    /// NIO's HTTP parser drops the spaces before a header value but keeps those after it
+    /// (tested by lastEventIDMayCarrySpacesAroundIt), so they are trimmed here.
     var trimmingSpacesForHeader: String {
         var s = Substring(self)
         while s.first == " " { s = s.dropFirst() }

@@ -32,8 +32,14 @@ public final class ProcessorServer: Sendable {
         return (String(host), p)
     }
 
+    /// Only a literal loopback address (127.0.0.0/8, ::1, IPv4-mapped 127/8) or the name
+    /// `localhost`: any other name could resolve to a public address.
     public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host.lowercased() == "localhost" { return true }
+        guard let bytes = IPAddress.parse(host) else { return false }
+        if bytes.count == 4 { return bytes[0] == 127 }
+        if bytes == [UInt8](repeating: 0, count: 15) + [1] { return true }
+        return bytes.prefix(12).elementsEqual([UInt8](repeating: 0, count: 10) + [0xFF, 0xFF]) && bytes[12] == 127
     }
 
     public init(app: ProcessorApp, threads: Int = 2) throws {
@@ -73,10 +79,5 @@ public final class ProcessorServer: Sendable {
         app.pipeline.stop()
         app.shutdown()
         try? group.syncShutdownGracefully()
-    }
-
-    /// Blocks until the listening socket closes.
-    public func wait() {
-        try? channel.closeFuture.wait()
     }
 }

@@ -38,9 +38,17 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let configPath = config ?? Paths.configDirectory + "/config.yaml"
+            // One read and parse of the file: the notifications section comes from the same document.
             var settings: ProcessorConfig
+            let notifications: NotificationConfig
             do {
-                settings = try ProcessorConfig.load(path: configPath, explicit: config != nil).0
+                let (loaded, document) = try ProcessorConfig.load(path: configPath, explicit: config != nil)
+                settings = loaded
+                if let section = document?.mapping?["notifications"] {
+                    notifications = try NotificationConfig.parse(node: section, source: configPath)
+                } else {
+                    notifications = NotificationConfig()
+                }
             } catch {
                 throw CLIError("\(error)", exitCode: 78)
             }
@@ -51,20 +59,15 @@ struct ServeCommand: ParsableCommand {
             let pipeline: IngestPipeline
             do {
                 pipeline = try IngestPipeline(store: history, enricher: enricher, correlation: settings.correlation,
-                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts,
-                                              maxBatch: settings.serve.maxBatch)
+                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts)
             } catch {
                 throw CLIError("cannot resume correlation from the history: \(error)", exitCode: 74)
             }
             // Notifications: queued in the alert's own transaction, delivered by the dispatcher.
-            let notifications: NotificationConfig
-            do { notifications = try NotificationConfig.load(path: configPath) } catch {
-                throw CLIError("\(error)", exitCode: 78)
-            }
             var dispatcher: NotificationDispatcher?
             if !notifications.channels.isEmpty {
                 let d = NotificationDispatcher(store: history, config: notifications)
-                pipeline.add(sink: OutboxSink(outbox: d.outbox, baseURL: nil))
+                pipeline.add(sink: OutboxSink(outbox: d.outbox))
                 do {
                     try d.start()
                     dispatcher = d

@@ -9,12 +9,9 @@ import TradsecCore
 /// its alert does), and the dispatcher delivers them from there.
 final class OutboxSink: ProcessedSink, @unchecked Sendable {
     let outbox: NotificationOutbox
-    /// Where the console or a browser can look the alert up (`/events?since=ID-1&limit=1`).
-    let baseURL: String?
 
-    init(outbox: NotificationOutbox, baseURL: String?) {
+    init(outbox: NotificationOutbox) {
         self.outbox = outbox
-        self.baseURL = baseURL
     }
 
     func record(alerts: [ProcessedAlert], incidents: [IncidentEvent], db: Database) throws {
@@ -22,8 +19,7 @@ final class OutboxSink: ProcessedSink, @unchecked Sendable {
         var notifications: [Notify.Notification] = []
         notifications.reserveCapacity(alerts.count + incidents.count)
         for processed in alerts {
-            var n = Notify.Notification(alert: processed.alert, id: processed.id,
-                                        link: baseURL.map { "\($0)/events?since=\(processed.id - 1)&limit=1" })
+            var n = Notify.Notification(alert: processed.alert, id: processed.id)
             if let role = processed.enrichment.role { n.fields.append(.init("role", role)) }
             if !processed.enrichment.tags.isEmpty { n.fields.append(.init("tags", processed.enrichment.tags.joined(separator: ", "))) }
             if let incident = processed.enrichment.incidentID {
@@ -51,7 +47,7 @@ final class OutboxSink: ProcessedSink, @unchecked Sendable {
                 kind: .incident, priority: incident.severity, rule: incident.rules.first ?? "incident",
                 container: incident.containerName ?? incident.containerID, containerID: incident.containerID,
                 host: incident.hostname ?? "unknown-host", title: headline, text: incident.reason ?? incident.title,
-                fields: fields, link: baseURL.map { "\($0)/incidents/\(incident.id)" }, time: incident.updated,
+                fields: fields, time: incident.updated,
                 incidentID: String(incident.id)))
         }
         let rows = outbox.entries(for: notifications)
