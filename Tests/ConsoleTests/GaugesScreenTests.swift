@@ -67,6 +67,17 @@ import TradsecCore
         #expect(!h.render(width: 140, height: 40).text.contains("falco cpu"))
     }
 
+    @Test func aBrokenGaugesConfigIsShownOnTheScreenInsteadOfSampling() throws {
+        let h = try Harness()
+        h.load()
+        h.state.gaugesOff = "config.yaml:7: gauges.falco.cpu_warning: 'lots' is not a percentage"
+        h.press(.character("u"))
+        let grid = h.render(width: 120, height: 20)
+        #expect(grid.text.contains("gauges are off: config.yaml:7"))
+        #expect(grid.role(of: "gauges are off") == .error)
+        #expect(!grid.text.contains("sampling…"))
+    }
+
     @Test func uOpensTheGaugesScreenWithHealthDropsAndFeeds() throws {
         let h = try Harness()
         h.load()
@@ -81,7 +92,8 @@ import TradsecCore
         #expect(grid.role(of: "450.0 MiB") == .warning)
         #expect(text.contains("pid 812 (falco), /proc"))
         #expect(text.contains("bot: not found (no container 'ai-trading-bot')"))
-        #expect(text.contains("up"))
+        #expect(grid.role(of: "healthz") == .label)
+        #expect(text.contains("healthz up"))
         #expect(text.contains("kernel 15 · output queue 0"))
         #expect(grid.role(of: "+5 since the last sample") == .critical)
         #expect(text.contains("syscall"))
@@ -146,13 +158,17 @@ struct GaugesEndToEndTests {
         #expect(tmux.exitStatus() == 0)
     }
 
-    @Test func badGaugesConfigIsRefusedWithFileAndLine() throws {
+    @Test func badGaugesConfigOpensTheConsoleWithoutGaugesAndSaysWhy() throws {
         let h = try Harness()
         mkdir(h.directory + "/config", 0o755)
         mkdir(h.directory + "/config/tradsec", 0o755)
         writeFile(h.directory + "/config/tradsec/config.yaml", "gauges:\n  falco:\n    healthz: nope\n")
-        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite"], directory: h.directory)
-        #expect(tmux.exitStatus() == 78)
-        #expect(readFile(h.directory + "/stderr.txt").contains("config.yaml:3: gauges.falco.healthz must be an http:// or https:// URL"))
+        let tmux = TmuxSession(command: [TmuxSession.binary, "console", "--db", h.directory + "/history.sqlite"],
+                               width: 160, directory: h.directory)
+        #expect(tmux.waitFor("gauges are off: "))
+        tmux.type("u")
+        #expect(tmux.waitFor("config.yaml:3: gauges.falco.healthz must be an http:// or https:// URL"))
+        tmux.type("q")
+        #expect(tmux.exitStatus() == 0)
     }
 }

@@ -37,9 +37,13 @@ public enum ConsoleLauncher {
         do { config = try ConsoleConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
             throw LaunchError(description: "\(error)", exitCode: 78)
         }
-        let gaugesConfig: GaugesConfig
+        // Like a broken actions section, a broken gauges section (a threshold typo) must not keep
+        // the console from opening mid-incident: it opens without gauges and says why.
+        let gaugesConfig: GaugesConfig?
+        var gaugesError: String?
         do { gaugesConfig = try GaugesConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
-            throw LaunchError(description: "\(error)", exitCode: 78)
+            gaugesConfig = nil
+            gaugesError = "\(error)"
         }
         let themeName = options.theme ?? environment["TRADSEC_THEME"] ?? config.theme ?? "default"
         let theme: Theme
@@ -73,6 +77,8 @@ public enum ConsoleLauncher {
                 state.setMessage("incident actions are off: \(error)", error: true)
             }
         }
+        state.gaugesOff = gaugesError
+        if let gaugesError, state.message == nil { state.setMessage("gauges are off: \(gaugesError)", error: true) }
         let signals = SignalFlags()
         defer { signals.cancel() }
         let terminal: CursesTerminal
@@ -81,7 +87,7 @@ public enum ConsoleLauncher {
         }
         let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment,
                                      incidentWorker: incidentWorker)
-        session.gaugeSampler = GaugeSampler(collector: GaugeCollector(config: gaugesConfig, store: store))
+        session.gaugeSampler = gaugesConfig.map { GaugeSampler(collector: GaugeCollector(config: $0, store: store)) }
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })
         terminal.shutdown()
     }

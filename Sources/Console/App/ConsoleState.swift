@@ -79,6 +79,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var alertDetail: AlertDetailData?
     /// The latest gauge snapshot (the sampler thread makes them; nil when gauges are off).
     public var gauges: GaugeSnapshot?
+    /// Why there are no gauges (their config section is broken), shown on the gauges screen.
+    public var gaugesOff: String?
 
     /// The overview's focused pane and each pane's cursor and first visible row.
     public var focusedPane = 0

@@ -10,6 +10,9 @@ enum GaugesScreen {
     static func draw(_ state: ConsoleState, now: Timestamp, in rect: Rect, grid: inout ScreenGrid) -> Int {
         grid.box(rect, role: .focusedBorder, title: "Gauges")
         let inner = rect.inset(1).shifted(dx: 1)
+        if let off = state.gaugesOff {
+            return ScrollText.draw([StyledLine("gauges are off: " + off, .error)], scroll: 0, in: inner, grid: &grid)
+        }
         return ScrollText.draw(lines(state.gauges, width: inner.width), scroll: state.top.selection, in: inner, grid: &grid)
     }
 
