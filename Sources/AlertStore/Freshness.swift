@@ -18,11 +18,13 @@ extension AlertStore {
     /// source with nothing among them has been quiet for longer than those alerts span.
     public func newestBySource(scanLimit: Int = 10_000) throws -> [SourceFreshness] {
         try pool.read { db in
-            // SQLite's bare-column rule: with max(), `origin` comes from the row holding the max.
+            // SQLite's bare-column rule: with a single max(), `origin` comes from the row holding
+            // it (with two, from either); the newest ingest time is therefore asked separately.
             try Row.fetchAll(db, sql: """
-                SELECT coalesce(source, 'unknown'), max(time_ns), max(ingested_ns), origin
-                FROM (SELECT source, time_ns, ingested_ns, origin FROM alerts ORDER BY time_ns DESC LIMIT ?)
-                GROUP BY 1 ORDER BY 2 DESC
+                WITH recent AS (SELECT coalesce(source, 'unknown') AS src, time_ns, ingested_ns, origin
+                                FROM alerts ORDER BY time_ns DESC LIMIT ?)
+                SELECT src, max(time_ns), (SELECT max(ingested_ns) FROM recent r WHERE r.src = recent.src), origin
+                FROM recent GROUP BY src ORDER BY 2 DESC
                 """, arguments: [scanLimit]).map {
                 SourceFreshness(source: $0[0], newestAlert: Timestamp(nanoseconds: $0[1]),
                                 newestIngest: Timestamp(nanoseconds: $0[2]), origin: $0[3])

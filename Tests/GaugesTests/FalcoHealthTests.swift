@@ -165,6 +165,30 @@ final class FakeFalco: Sendable {
         #expect(s.falco.state == .notConfigured)
         #expect(GaugeReport.table(s).contains("feed k8s_audit: newest alert 2h ago (from /var/log/falco/events.json) [critical]"))
     }
+
+    @Test func aQuietSourceStaysListedWhileAnotherFloods() throws {
+        let dir = makeTemporaryDirectory(prefix: "tradsec-gauges-flood")
+        defer { removeTree(dir) }
+        let store = try AlertStore(path: dir + "/history.sqlite")
+        let now = Timestamp(rfc3339: "2026-11-22T12:00:00Z")!
+        func alert(_ millisecondsAgo: Int64, source: String) -> Alert {
+            Alert(time: now.adding(nanoseconds: -millisecondsAgo * 1_000_000), rule: "Test rule", priority: .warning,
+                  output: "x \(millisecondsAgo)", outputFields: JSONObject([("container.id", .string("host"))]), source: source, hostname: "h")
+        }
+        var config = GaugesConfig()
+        config.falco.process = nil
+        config.falco.healthzURL = nil
+        config.falco.metricsURL = nil
+        let collector = GaugeCollector(config: config, store: store)
+        collector.feedRefreshInterval = 0   // every tick reads the history
+        try store.insert([alert(600_000, source: "k8s_audit")])
+        #expect(collector.collect(now: now).feeds.map(\.source) == ["k8s_audit"])
+        // More syscall alerts than the freshness scan reads, all newer than the audit one.
+        try store.insert((0..<10_050).map { alert(Int64($0), source: "syscall") })
+        let s = collector.collect(now: now)
+        #expect(s.feeds.map(\.source) == ["syscall", "k8s_audit"])
+        #expect(s.feeds.last?.ageSeconds == 600)
+    }
 }
 
 @Suite struct GaugeSamplerTests {

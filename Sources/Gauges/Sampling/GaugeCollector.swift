@@ -196,6 +196,11 @@ public final class GaugeCollector {
                 sources = cache.sources
             } else {
                 sources = try store.newestBySource()
+                // A source that went quiet while another floods drops out of the newest alerts
+                // scanned; it must stay listed, ageing into red, not vanish.
+                for known in feedCache?.sources ?? [] where !sources.contains(where: { $0.source == known.source }) {
+                    sources.append(known)
+                }
                 feedCache = (newestID, clock, sources)
             }
             return (sources.map {
