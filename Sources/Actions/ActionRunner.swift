@@ -91,7 +91,7 @@ public struct ActionRunner: Sendable {
 
     /// Runs `request`; `progress` hears each step (the console shows it; called on this thread).
     public func run(_ request: ActionRequest, progress: (String) -> Void = { _ in }) -> ActionReport {
-        let started = monotonicMilliseconds()
+        let started = (Monotonic.seconds() * 1000)
         let auditID: Int64
         do {
             auditID = try store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via,
@@ -116,7 +116,7 @@ public struct ActionRunner: Sendable {
             message = error.message
             failure = error.kind
         }
-        let latency = monotonicMilliseconds() - started
+        let latency = (Monotonic.seconds() * 1000) - started
         do {
             try store.finishAudit(id: auditID, result: result, message: message, latencyMilliseconds: latency, detail: detail, target: target)
         } catch {
@@ -208,8 +208,3 @@ public struct ActionRunner: Sendable {
     }
 }
 
-func monotonicMilliseconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
-}

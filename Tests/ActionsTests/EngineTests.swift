@@ -117,8 +117,8 @@ struct EngineTests {
         try ws.store.insert([try AlertDecoder.decode(line: alertLine(3, container: "0123456789ab", name: "other"))])
         writeFile(ws.directory + "/falco.json", (1...50).map { alertLine($0, container: "x", name: "y") }.joined(separator: "\n") + "\n")
         // Give the container a moment to write its log lines.
-        let deadline = monotonic() + 5
-        while monotonic() < deadline, !(try engine.podman(["logs", bot.name])).contains("order book synced") { usleep(100_000) }
+        let deadline = Monotonic.seconds() + 5
+        while Monotonic.seconds() < deadline, !(try engine.podman(["logs", bot.name])).contains("order book synced") { usleep(100_000) }
 
         let report = ws.runner(config(engine, in: ws)).run(ActionRequest(kind: .forensics, target: bot.name, incident: "INC-42"))
         #expect(report.result == .ok, "\(report.message)")

@@ -4,6 +4,7 @@ import Glibc
 @testable import Gauges
 import Testing
 import TestSupport
+import TradsecCore
 
 /// The samplers on this machine's real /proc and cgroups.
 @Suite struct RealProcTests {
@@ -120,7 +121,7 @@ struct CPUClock {
     func now() -> (cpu: Double, wall: Double) {
         var ts = timespec()
         clock_gettime(clock, &ts)
-        return (Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9, monotonicNow())
+        return (Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9, Monotonic.seconds())
     }
 
     /// Percent of one CPU used since the previous read.
@@ -147,8 +148,8 @@ func readBytes(_ path: String) -> [UInt8]? {
 
 /// Polls `condition` every 20 ms for up to `timeout` seconds.
 func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let end = monotonicNow() + timeout
-    while monotonicNow() < end {
+    let end = Monotonic.seconds() + timeout
+    while Monotonic.seconds() < end {
         if condition() { return true }
         usleep(20_000)
     }

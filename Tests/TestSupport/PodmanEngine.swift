@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CurlClient
+import TradsecCore
 
 /// A real Docker-compatible engine for the suite: podman's API service on a private socket,
 /// with all of podman's state under one temporary BASE directory (recipe:
@@ -83,8 +84,8 @@ public final class PodmanEngine: @unchecked Sendable {
             throw Failure(description: "cannot start podman system service")
         }
         service = child
-        let deadline = monotonic() + 20
-        while monotonic() < deadline {
+        let deadline = Monotonic.seconds() + 20
+        while Monotonic.seconds() < deadline {
             if access(socket, F_OK) == 0,
                let reply = try? CurlHTTP.send(HTTPRequest(url: "http://d/_ping", unixSocketPath: socket, timeout: 2)), reply.isSuccess { return }
             usleep(50_000)
@@ -183,10 +184,4 @@ public final class PodmanEngine: @unchecked Sendable {
     }
 }
 
-/// Seconds on the monotonic clock, for deadlines in tests.
-public func monotonic() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 

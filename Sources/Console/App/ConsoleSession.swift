@@ -66,7 +66,7 @@ public final class ConsoleSession {
     /// Takes in loaded data and source states; draws if something changed and the frame
     /// budget allows (at most 30 frames a second, however fast data arrives).
     @discardableResult
-    public func pump(now: Double = monotonicSeconds(), force: Bool = false) -> Bool {
+    public func pump(now: Double = Monotonic.seconds(), force: Bool = false) -> Bool {
         for result in loader.takeResults() {
             state.apply(result)
             dirty = true
@@ -99,7 +99,7 @@ public final class ConsoleSession {
     /// Milliseconds the loop may wait for a key before it has something to draw.
     public var idleTimeoutMilliseconds: Int32 {
         guard dirty, !keyDirty else { return keyDirty ? 0 : 100 }
-        let remaining = Self.minimumFrameInterval - (monotonicSeconds() - lastDraw)
+        let remaining = Self.minimumFrameInterval - (Monotonic.seconds() - lastDraw)
         return Int32(max(0, min(100, remaining * 1000)))
     }
 

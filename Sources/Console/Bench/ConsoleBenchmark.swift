@@ -36,9 +36,9 @@ public enum ConsoleBenchmark {
 
         // Start-up: open the history, query the overview, draw the first full frame (what the
         // operator waits for); the pane counts follow in a second result.
-        var t0 = monotonicSeconds()
+        var t0 = Monotonic.seconds()
         let store = try AlertStore(path: path)
-        report.openMilliseconds = (monotonicSeconds() - t0) * 1000
+        report.openMilliseconds = (Monotonic.seconds() - t0) * 1000
         let terminal = try CursesTerminal(terminalType: "xterm-256color", output: out, input: inp, theme: .builtIn, environment: environment)
         let session = ConsoleSession(state: ConsoleState(hostname: "bench"), store: store, sources: [], terminal: terminal, environment: environment)
         session.loader.request(.overview(ViewFilter()))
@@ -49,26 +49,26 @@ public enum ConsoleBenchmark {
                 guard case .overview(let o) = r else { continue }
                 if report.startupMilliseconds == 0 {
                     session.draw()
-                    report.startupMilliseconds = (monotonicSeconds() - t0) * 1000
+                    report.startupMilliseconds = (Monotonic.seconds() - t0) * 1000
                 }
                 if o.panes.allSatisfy({ $0.total != nil }) { counted = true }
             }
             usleep(200)
         }
-        report.firstCountsMilliseconds = (monotonicSeconds() - t0) * 1000
+        report.firstCountsMilliseconds = (Monotonic.seconds() - t0) * 1000
         log(String(format: "start-up: history opened in %.1f ms, first full frame with data at %.1f ms, pane counts at %.1f ms",
                    report.openMilliseconds, report.startupMilliseconds, report.firstCountsMilliseconds))
 
         // Frame composition: the full 200x60 overview into the grid, then the copy to ncurses.
         let now = Timestamp.now()
         for _ in 0..<frames {
-            t0 = monotonicSeconds()
+            t0 = Monotonic.seconds()
             let frame = ConsoleRenderer.render(session.state, width: width, height: height, now: now, sources: [])
-            let t1 = monotonicSeconds()
+            let t1 = Monotonic.seconds()
             terminal.invalidate()
             terminal.draw(frame.grid)
             report.composeMilliseconds.append((t1 - t0) * 1000)
-            report.drawMilliseconds.append((monotonicSeconds() - t1) * 1000)
+            report.drawMilliseconds.append((Monotonic.seconds() - t1) * 1000)
         }
         report.composeMilliseconds.sort()
         report.drawMilliseconds.sort()
@@ -85,7 +85,7 @@ public enum ConsoleBenchmark {
         let batch = max(1, stormRate / 20)
         let prepared = makeAlerts(Int(Double(stormRate) * (stormSeconds + 1)))
         let writer = WriterThread {
-            var next = monotonicSeconds()
+            var next = Monotonic.seconds()
             var offset = 0
             while !stop.load(ordering: .acquiring), offset < prepared.count {
                 let alerts = Array(prepared[offset..<min(prepared.count, offset + batch)])
@@ -93,31 +93,31 @@ public enum ConsoleBenchmark {
                 _ = try? store.insert(alerts, origin: "bench-storm")
                 written.add(alerts.count, ordering: .relaxed)
                 next += 0.05
-                let wait = next - monotonicSeconds()
+                let wait = next - Monotonic.seconds()
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
             }
         }
-        let stormStart = monotonicSeconds()
+        let stormStart = Monotonic.seconds()
         var nextKey = stormStart + 0.05
         var pendingKey: Double?
         var down = true
-        while monotonicSeconds() - stormStart < stormSeconds {
-            let t = monotonicSeconds()
+        while Monotonic.seconds() - stormStart < stormSeconds {
+            let t = Monotonic.seconds()
             if pendingKey == nil, t >= nextKey {
                 session.handle(.character(down ? "j" : "k"))
                 down.toggle()
                 pendingKey = t
                 nextKey = t + 0.05
             }
-            if session.pump(now: monotonicSeconds()), let k = pendingKey {
-                report.keyLatencyMilliseconds.append((monotonicSeconds() - k) * 1000)
+            if session.pump(now: Monotonic.seconds()), let k = pendingKey {
+                report.keyLatencyMilliseconds.append((Monotonic.seconds() - k) * 1000)
                 pendingKey = nil
             }
             usleep(2000)
         }
         stop.store(true, ordering: .releasing)
         writer.join()
-        report.stormSeconds = monotonicSeconds() - stormStart
+        report.stormSeconds = Monotonic.seconds() - stormStart
         session.stop()
         fflush(out)
         report.stormBytes = fileSize(output) - startBytes

@@ -148,7 +148,7 @@ public final class DataLoader: @unchecked Sendable {
         if newest == lastNewestID {
             // Quiet again after a storm: bring the counts up to date once.
             let overview = state.withLock { $0.paused ? nil : $0.live[0] }
-            if countsStale, let overview, countCache.allSatisfy({ monotonicSeconds() - $0.at >= countMaxAge }) {
+            if countsStale, let overview, countCache.allSatisfy({ Monotonic.seconds() - $0.at >= countMaxAge }) {
                 countsStale = false
                 perform(overview)
             }
@@ -158,7 +158,7 @@ public final class DataLoader: @unchecked Sendable {
         post(.newestID(newest))
         let (live, paused) = state.withLock { ($0.live, $0.paused) }
         if paused { return }
-        let now = monotonicSeconds()
+        let now = Monotonic.seconds()
         for slot in live.keys.sorted() {
             guard let request = live[slot] else { continue }
             // The container table groups the whole window: refresh it less often.
@@ -185,7 +185,7 @@ public final class DataLoader: @unchecked Sendable {
                     post(.overview(counted))
                 }
             case .containers(let filter):
-                lastContainersRefresh = monotonicSeconds()
+                lastContainersRefresh = Monotonic.seconds()
                 post(.containers(filter, try store.containerActivity(filter.query(limit: 0))))
             case .container(let id, let filter):
                 post(.container(filter, try ContainerQuery.load(store, id: id, filter: filter)))
@@ -222,7 +222,7 @@ public final class DataLoader: @unchecked Sendable {
         guard let hit = countCache.first(where: { $0.query == q }) else { return nil }
         if hit.newestID == newestID { return hit.count }
         // Stale counts only when counting is expensive (a big history in a storm).
-        if lastCountCost > 0.02, monotonicSeconds() - hit.at < countMaxAge {
+        if lastCountCost > 0.02, Monotonic.seconds() - hit.at < countMaxAge {
             countsStale = true
             return hit.count
         }
@@ -234,26 +234,21 @@ public final class DataLoader: @unchecked Sendable {
         // Alerts only arrived since the last count: count just those (a few ms, not a scan of
         // the history). A full recount every `countMaxAge * 15` s catches retention deletes.
         if let hit = countCache.first(where: { $0.query == q }), hit.newestID < newestID,
-           monotonicSeconds() - hit.at < countMaxAge * 15 {
+           Monotonic.seconds() - hit.at < countMaxAge * 15 {
             let n = hit.count + (try store.countAdded(q, after: hit.newestID, upTo: newestID))
             countCache.removeAll { $0.query == q }
             countCache.append((q, newestID, n, hit.at))
             return n
         }
-        let started = monotonicSeconds()
+        let started = Monotonic.seconds()
         let n = try store.count(q)
-        lastCountCost = monotonicSeconds() - started
+        lastCountCost = Monotonic.seconds() - started
         countCache.removeAll { $0.query == q }
         if countCache.count > 16 { countCache.removeFirst() }
-        countCache.append((q, newestID, n, monotonicSeconds()))
+        countCache.append((q, newestID, n, Monotonic.seconds()))
         return n
     }
 
     static var operatorName: String? { Paths.environment("SUDO_USER") ?? Paths.environment("USER") ?? Paths.environment("LOGNAME") }
 }
 
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}

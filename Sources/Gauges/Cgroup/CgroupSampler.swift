@@ -1,3 +1,4 @@
+import TradsecCore
 /// Reads a cgroup's CPU and memory from the cgroup filesystem under `root`.
 ///
 /// Three layouts exist: unified (cgroup v2 only, /sys/fs/cgroup/cgroup.controllers),
@@ -58,14 +59,14 @@ public struct CgroupSampler: Sendable {
     }
 
     /// Reads the cgroups of process `pid` (the bot's main process, say).
-    public func read(pid: Int32, at: Double = monotonicNow()) -> Reading? {
+    public func read(pid: Int32, at: Double = Monotonic.seconds()) -> Reading? {
         guard let m = membership(pid: pid) else { return nil }
         return read(membership: m, at: at)
     }
 
     /// Reads a cgroup given by its path relative to the hierarchy roots (`/libpod_parent/libpod-abc`),
     /// as in config `bot: {cgroup: ...}`: the same relative path is looked up in every controller.
-    public func read(path: String, at: Double = monotonicNow()) -> Reading? {
+    public func read(path: String, at: Double = Monotonic.seconds()) -> Reading? {
         read(membership: Membership(unifiedPath: path, controllerPaths: ["cpuacct": path, "memory": path]), at: at)
     }
 

@@ -1,4 +1,5 @@
 import CurlClient
+import TradsecCore
 
 /// Reads a container's stats from a Docker-compatible engine API (Docker, or podman's
 /// service) over its Unix socket.
@@ -19,7 +20,7 @@ public struct DockerStatsSampler: Sendable {
 
     /// One stats reply for `container` (name or id). `one-shot=true` asks Docker not to wait
     /// a second for its pre-read; the CPU rate then comes from two of our own samples.
-    public func read(container: String, at: Double = monotonicNow()) throws(Failure) -> (stats: DockerStats, at: Double) {
+    public func read(container: String, at: Double = Monotonic.seconds()) throws(Failure) -> (stats: DockerStats, at: Double) {
         let path = "/containers/\(Self.escape(container))/stats?stream=false&one-shot=true"
         let response: HTTPResponse
         do {

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import TradsecCore
 #endif
 
 /// Reads processes from a /proc tree under `root` ("/" in production, a fixture tree in tests).
@@ -22,7 +23,7 @@ public struct ProcSampler: Sendable {
         public var cpuSeconds: Double
     }
 
-    public func read(pid: Int32, at: Double = monotonicNow()) -> Reading? {
+    public func read(pid: Int32, at: Double = Monotonic.seconds()) -> Reading? {
         let dir = rooted(root, "/proc/\(pid)")
         guard let statText = SmallFile.read(dir + "/stat"), let stat = ProcStat.parse(statText) else { return nil }
         let rss = SmallFile.read(dir + "/status").flatMap(ProcStatus.residentBytes)

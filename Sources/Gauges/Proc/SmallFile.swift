@@ -31,9 +31,3 @@ func rooted(_ root: String, _ path: String) -> String {
     return path.hasPrefix("/") ? trimmed + path : trimmed + "/" + path
 }
 
-/// Seconds on the monotonic clock: rates are taken over this, never wall time (NTP steps).
-public func monotonicNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}

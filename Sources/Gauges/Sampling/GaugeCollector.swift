@@ -40,7 +40,7 @@ public final class GaugeCollector {
 
     /// One tick: every gauge read now.
     public func collect(now: Timestamp = .now()) -> GaugeSnapshot {
-        let started = monotonicNow()
+        let started = Monotonic.seconds()
         sequence += 1
         let health = collectHealth()
         var falco = collectFalco(metrics: health.metrics)
@@ -56,7 +56,7 @@ public final class GaugeCollector {
         record(&bot, cpu: &botCPU, memory: &botMemory)
         let (feeds, feedsError) = collectFeeds(now: now)
         return GaugeSnapshot(sequence: sequence, takenAt: now, interval: config.interval, falco: falco, bot: bot,
-                             falcoHealth: health, feeds: feeds, feedsError: feedsError, cost: monotonicNow() - started)
+                             falcoHealth: health, feeds: feeds, feedsError: feedsError, cost: Monotonic.seconds() - started)
     }
 
     private func record(_ gauge: inout ResourceGauge, cpu: inout HistoryRing, memory: inout HistoryRing) {
@@ -99,7 +99,7 @@ public final class GaugeCollector {
     private func findCached(_ name: String) -> (Int32, ProcSampler.Reading)? {
         if let c = cachedPids[name], let r = proc.read(pid: c.pid), r.stat.startTicks == c.start { return (c.pid, r) }
         cachedPids[name] = nil
-        let now = monotonicNow()
+        let now = Monotonic.seconds()
         if let until = missedUntil[name], now < until { return nil }
         guard let pid = proc.find(named: name).first, let r = proc.read(pid: pid) else {
             missedUntil[name] = now + Self.missBackoff
@@ -187,7 +187,7 @@ public final class GaugeCollector {
         do {
             let t = config.thresholds
             let newestID = try store.newestID()
-            let clock = monotonicNow()
+            let clock = Monotonic.seconds()
             var sources: [SourceFreshness]
             // An empty cache is refreshed as soon as alerts arrive: "no alerts yet" must not
             // linger for the refresh interval while a feed has started.

@@ -129,7 +129,7 @@ final class ChannelWorker: @unchecked Sendable {
         self.prunes = prunes
         backoff = Backoff(initial: channel.retryInitial, max: channel.retryMax)
         counters = NotificationStats.Channel(name: channel.name, type: channel.kind.rawValue)
-        bucket = channel.rateLimit.map { TokenBucket($0, now: monotonic()) }
+        bucket = channel.rateLimit.map { TokenBucket($0, now: Monotonic.seconds()) }
     }
 
     func start() {
@@ -152,7 +152,7 @@ final class ChannelWorker: @unchecked Sendable {
     func requestStop(drainFor: Double) {
         condition.lock()
         stopping = true
-        drainDeadline = monotonic() + drainFor
+        drainDeadline = Monotonic.seconds() + drainFor
         condition.signal()
         condition.unlock()
     }
@@ -186,7 +186,7 @@ final class ChannelWorker: @unchecked Sendable {
             condition.lock()
             // Draining: stop when nothing is pending, or when what is pending will not be due
             // (grouping window, backoff, rate limit) before the drain deadline.
-            if stopping && (monotonic() >= drainDeadline || lookAfterStop && (idle || monotonic() + wait > drainDeadline)) {
+            if stopping && (Monotonic.seconds() >= drainDeadline || lookAfterStop && (idle || Monotonic.seconds() + wait > drainDeadline)) {
                 running = false
                 condition.unlock()
                 break
@@ -202,8 +202,8 @@ final class ChannelWorker: @unchecked Sendable {
 
     /// Sends the next message if one is due; returns 0 after a send, else how long to wait.
     private func step() throws -> Double {
-        if prunes && monotonic() - lastPrune > 3600 {
-            lastPrune = monotonic()
+        if prunes && Monotonic.seconds() - lastPrune > 3600 {
+            lastPrune = Monotonic.seconds()
             try store.pruneDeliveredNotifications(before: Timestamp.now().adding(nanoseconds: -Int64(options.keepDelivered * 1e9)))
         }
         guard let head = try store.nextPendingNotification(channel: channel.name) else {
@@ -223,7 +223,7 @@ final class ChannelWorker: @unchecked Sendable {
             return 0
         }
         if var b = bucket {
-            let wait = b.wait(now: monotonic())
+            let wait = b.wait(now: Monotonic.seconds())
             bucket = b
             if wait > 0 {
                 throttled = true
@@ -232,7 +232,7 @@ final class ChannelWorker: @unchecked Sendable {
         }
         let rows = try messageRows(head: head, now: now)
         throttled = false
-        bucket?.take(now: monotonic())
+        bucket?.take(now: Monotonic.seconds())
         try send(rows, attempt: head.attempts + 1)
         return 0
     }
@@ -299,7 +299,3 @@ final class ChannelWorker: @unchecked Sendable {
     }
 }
 
-/// Seconds on a clock that never jumps (rate limits and drain deadlines).
-func monotonic() -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-}

@@ -52,14 +52,14 @@ struct BenchIngestCommand: ParsableCommand {
         // lean record the ingestor stores (same acceptance, only the indexed fields).
         func parseSeconds(_ decode: (UnsafeRawBufferPointer) -> Bool) -> Double {
             var parsed = 0
-            let t0 = Clock.seconds()
+            let t0 = Monotonic.seconds()
             let reader = LineReader()
             input.withUnsafeBytes { bytes in
                 reader.feed(bytes) { event in
                     if case .line(let line, _, _) = event, decode(line) { parsed += 1 }
                 }
             }
-            let seconds = Clock.seconds() - t0
+            let seconds = Monotonic.seconds() - t0
             precondition(parsed == count, "generator produced lines the decoder refused")
             return seconds
         }
@@ -73,12 +73,12 @@ struct BenchIngestCommand: ParsableCommand {
         // Parse and commit, one thread, batches of 5000 per transaction.
         let store = try AlertStore(path: path)
         let ingestor = AlertIngestor(store: store, origin: "bench", batchSize: 5000)
-        var t0 = Clock.seconds()
+        var t0 = Monotonic.seconds()
         var storeSeconds = 0.0
         func flush() throws {
-            let start = Clock.seconds()
+            let start = Monotonic.seconds()
             try ingestor.flush()
-            storeSeconds += Clock.seconds() - start
+            storeSeconds += Monotonic.seconds() - start
         }
         try input.withUnsafeBytes { bytes in
             try LineReader().feed(bytes) { event in
@@ -87,13 +87,13 @@ struct BenchIngestCommand: ParsableCommand {
             }
         }
         try flush()
-        let commitSeconds = Clock.seconds() - t0
+        let commitSeconds = Monotonic.seconds() - t0
         precondition(ingestor.report.stored == count, "not every alert was stored: \(ingestor.report.stored)")
         print(String(format: "parse and commit:  %9.0f alerts/s  (%.2f s, %.2f s of it in the history's transactions; full-text index deferred)",
                      Double(count) / commitSeconds, commitSeconds, storeSeconds))
-        t0 = Clock.seconds()
+        t0 = Monotonic.seconds()
         let indexed = try ingestor.finishFullText()
-        let indexSeconds = Clock.seconds() - t0
+        let indexSeconds = Monotonic.seconds() - t0
         print(String(format: "full-text catch-up: %8.0f alerts/s  (%.2f s for %d alerts)", Double(indexed) / indexSeconds, indexSeconds, indexed))
         try store.checkpointWAL()
         var st = stat()

@@ -49,24 +49,24 @@ struct BenchNotifyCommand: ParsableCommand {
         let store = try AlertStore(path: path)
         let outbox = NotificationOutbox(store: store, config: NotificationConfig(channels: channels))
         // Routing and encoding alone (no database): what the processor's thread spends before SQLite.
-        let r0 = Clock.seconds()
+        let r0 = Monotonic.seconds()
         var routed = 0
         for n in notifications.prefix(20_000) { routed += outbox.entries(for: [n]).count }
-        let routeSeconds = Clock.seconds() - r0
+        let routeSeconds = Monotonic.seconds() - r0
         print(String(format: "route and encode: %9.0f alerts/s  (%d rows, no database)", Double(min(count, 20_000)) / routeSeconds, routed))
 
         var latencies: [Double] = []
         var rows = 0
-        let t0 = Clock.seconds()
+        let t0 = Monotonic.seconds()
         var start = 0
         while start < count {
             let slice = Array(notifications[start..<min(count, start + batch)])
-            let b0 = Clock.seconds()
+            let b0 = Monotonic.seconds()
             rows += try outbox.enqueue(slice)
-            latencies.append((Clock.seconds() - b0) * 1000)
+            latencies.append((Monotonic.seconds() - b0) * 1000)
             start += batch
         }
-        let seconds = Clock.seconds() - t0
+        let seconds = Monotonic.seconds() - t0
         latencies.sort()
         print(String(format: "enqueue:  %9.0f alerts/s, %9.0f rows/s  (%d alerts x %d channels in %.2f s)",
                      Double(count) / seconds, Double(rows) / seconds, count, channels.count, seconds))
@@ -84,7 +84,7 @@ struct BenchNotifyCommand: ParsableCommand {
             c.routingKey = .inline("0123456789abcdef0123456789abcdef")
             c.from = "tradsec@host"
             c.to = ["oncall@example.com"]
-            let f0 = Clock.seconds()
+            let f0 = Monotonic.seconds()
             var bytes = 0
             for g in groups {
                 switch try ChannelSender.request(for: g, channel: c, environment: [:]) {
@@ -92,7 +92,7 @@ struct BenchNotifyCommand: ParsableCommand {
                 case .smtp(let m): bytes += m.message.count
                 }
             }
-            let s = Clock.seconds() - f0
+            let s = Monotonic.seconds() - f0
             let label = kind.rawValue + String(repeating: " ", count: max(0, 13 - kind.rawValue.count))
             print("build " + label + String(format: "%8.0f messages/s  (groups of 5, %.0f bytes each)",
                                             Double(groups.count) / s, Double(bytes) / Double(max(1, groups.count))))

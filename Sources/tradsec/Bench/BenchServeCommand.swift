@@ -86,7 +86,7 @@ struct BenchServeCommand: ParsableCommand {
 
         let results = LoadResults(connections: connections)
         let requestInterval = Double(batch) / Double(rate) * Double(connections)
-        let begin = Clock.seconds() + 0.2
+        let begin = Monotonic.seconds() + 0.2
         var threads: [Thread] = []
         let shared = bodies
         for c in 0..<connections {
@@ -97,10 +97,10 @@ struct BenchServeCommand: ParsableCommand {
                 var k = c, n = 0
                 while k < shared.count {
                     let due = begin + Double(n) * requestInterval
-                    let now = Clock.seconds()
+                    let now = Monotonic.seconds()
                     if due > now { usleep(useconds_t((due - now) * 1_000_000)) }
                     let status = client.post(shared[k])
-                    let done = Clock.seconds()
+                    let done = Monotonic.seconds()
                     if (200..<300).contains(status) {
                         acknowledged += batch
                         latencies.append((done - due) * 1000)
@@ -116,7 +116,7 @@ struct BenchServeCommand: ParsableCommand {
             threads.append(thread)
         }
         results.waitAll()
-        let elapsed = Clock.seconds() - begin
+        let elapsed = Monotonic.seconds() - begin
         let all = results.latencies.sorted()
         print(String(format: "offered:    %8d alerts/s", rate))
         print(String(format: "achieved:   %8.0f alerts/s  (%d acknowledged in %.1f s, %d requests failed)",

@@ -3,22 +3,18 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TradsecCore
 
-/// Monotonic time for benchmarks.
+/// Timing for benchmarks, on TradsecCore's monotonic clock.
 enum Clock {
-    static func seconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 
     /// Runs `body` `count` times and returns each run's milliseconds, sorted.
     static func samples(_ count: Int, _ body: () throws -> Void) rethrows -> [Double] {
         var out: [Double] = []
         for _ in 0..<count {
-            let t0 = seconds()
+            let t0 = Monotonic.seconds()
             try body()
-            out.append((seconds() - t0) * 1000)
+            out.append((Monotonic.seconds() - t0) * 1000)
         }
         return out.sorted()
     }

@@ -77,9 +77,9 @@ struct GaugesCommand: ParsableCommand {
 
     /// Sleeps in short steps so an interrupt is honoured quickly.
     private func sleepSeconds(_ seconds: Double, until stop: () -> Bool = { false }) {
-        let end = monotonicNow() + seconds
+        let end = Monotonic.seconds() + seconds
         while !stop() {
-            let left = end - monotonicNow()
+            let left = end - Monotonic.seconds()
             if left <= 0 { return }
             usleep(useconds_t(min(left, 0.1) * 1_000_000))
         }
