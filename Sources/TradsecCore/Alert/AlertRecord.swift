@@ -255,6 +255,8 @@ struct RecordScanner {
             try expect(UInt8(ascii: ":"))
             skipSpace()
             guard i < n else { throw RecordScanFallback() }
+            // A switch on the key's length, not a table of key paths: the table read 15–25 %
+            // fewer lines per second (bench ingest, parse (record)).
             let s = k.start, l = k.end - k.start
             switch l {
             case 9:
