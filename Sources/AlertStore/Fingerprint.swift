@@ -1,3 +1,5 @@
+import TradsecCore
+
 /// A 64-bit hash of an alert's raw JSON: the identity that keeps one alert from being stored
 /// twice when a file is ingested again or a feed replays after a restart. It is unique
 /// together with the alert's time, so 64 bits leave collisions out of reach.
@@ -27,20 +29,12 @@ enum Fingerprint {
             shift += 8
             i += 1
         }
-        return Int64(bitPattern: finish(mix(h ^ tail)))
+        return Int64(bitPattern: SplitMix64.mix(mix(h ^ tail)))
     }
 
     @inline(__always)
     private static func mix(_ x: UInt64) -> UInt64 {
         let m = x.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
         return m.high ^ m.low
-    }
-
-    @inline(__always)
-    private static func finish(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
