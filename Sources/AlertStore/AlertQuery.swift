@@ -57,10 +57,13 @@ extension AlertStore {
                     JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?
                     """, arguments: StatementArguments([match]) + arguments + [query.limit])
                 // Rows the index has not caught up with yet (the processor indexes behind its writer).
+                // Ranges never overlap, so range then id, both descending, is newest first
+                // without a sort: the scan stops at the limit.
                 if let backlog = Self.backlogSearch(search) {
                     let recent = try Self.storedAlerts(db, sql: """
-                        SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length FROM fts_backlog
-                        JOIN alerts ON alerts.id = fts_backlog.alert_id WHERE \(backlog.sql)\(filters) ORDER BY fts_backlog.alert_id DESC LIMIT ?
+                        SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length FROM fts_pending
+                        JOIN alerts ON alerts.id BETWEEN fts_pending.first_id AND fts_pending.last_id
+                        WHERE \(backlog.sql)\(filters) ORDER BY fts_pending.first_id DESC, alerts.id DESC LIMIT ?
                         """, arguments: backlog.arguments + arguments + [query.limit])
                     if !recent.isEmpty {
                         rows = Array((recent + rows).sorted { $0.id > $1.id }.prefix(query.limit))
@@ -246,7 +249,7 @@ extension AlertStore {
             arguments += [host]
         }
         if let search = query.search, let match = ftsQuery(search), let backlog = backlogSearch(search) {
-            clauses.append("(id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?) OR (id IN (SELECT alert_id FROM fts_backlog) AND \(backlog.sql)))")
+            clauses.append("(id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?) OR (\(OutputOutOfRowSchema.pending("alerts.id")) AND \(backlog.sql)))")
             arguments += [match]
             arguments += backlog.arguments
         }

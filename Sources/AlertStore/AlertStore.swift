@@ -32,6 +32,7 @@ public final class AlertStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")   // 64 MiB: keeps index pages hot during bulk ingest
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if let connection = db.sqliteConnection { OutputFromChunks.register(on: connection) }
         }
         // Two processes opening a new history at once (a follower and a console, say) would
         // both switch it to WAL and both run the migrations; SQLite refuses the second
@@ -117,13 +118,10 @@ public final class AlertStore: Sendable {
                                                  added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
-                user_name, output, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length, id)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                user_name, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length, id)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-        let ftsStatement = fullText == .inline
-            ? try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)")
-            : try db.cachedStatement(sql: "INSERT INTO fts_backlog(alert_id) VALUES (?)")
-        let fts = ftsStatement.sqliteStatement
+        let fts = try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)").sqliteStatement
         let handle = statement.sqliteStatement
         let connection = db.sqliteConnection
         let now = Timestamp.now().nanoseconds
@@ -153,14 +151,13 @@ public final class AlertStore: Sendable {
             bindText(handle, 6, container.id)
             bindText(handle, 7, alert.processName)
             bindText(handle, 8, alert.userName)
-            bindText(handle, 9, alert.output)
-            sqlite3_bind_int64(handle, 10, Fingerprint.of(raw))
-            sqlite3_bind_int64(handle, 11, now)
-            bindText(handle, 12, origin)
-            sqlite3_bind_int64(handle, 13, location.chunk)
-            sqlite3_bind_int64(handle, 14, Int64(location.offset))
-            sqlite3_bind_int64(handle, 15, Int64(length))
-            sqlite3_bind_int64(handle, 16, nextID)
+            sqlite3_bind_int64(handle, 9, Fingerprint.of(raw))
+            sqlite3_bind_int64(handle, 10, now)
+            bindText(handle, 11, origin)
+            sqlite3_bind_int64(handle, 12, location.chunk)
+            sqlite3_bind_int64(handle, 13, Int64(location.offset))
+            sqlite3_bind_int64(handle, 14, Int64(length))
+            sqlite3_bind_int64(handle, 15, nextID)
             let rc = sqlite3_step(handle)
             guard rc == SQLITE_DONE else {
                 throw StoreError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
@@ -176,11 +173,13 @@ public final class AlertStore: Sendable {
             added?(InsertedAlert(index: index, id: rowID))
             try postings.add(id: rowID, time: alert.time.nanoseconds, priority: alert.priority.rawValue, rule: alert.rule,
                              container: container.id, host: alert.hostname, db: db)
-            sqlite3_reset(fts)
-            sqlite3_bind_int64(fts, 1, rowID)
-            if fullText == .inline { bindText(fts, 2, alert.output) }
-            guard sqlite3_step(fts) == SQLITE_DONE else {
-                throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(connection)))")
+            if fullText == .inline {
+                sqlite3_reset(fts)
+                sqlite3_bind_int64(fts, 1, rowID)
+                bindText(fts, 2, alert.output)
+                guard sqlite3_step(fts) == SQLITE_DONE else {
+                    throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(connection)))")
+                }
             }
             let t = alert.time.nanoseconds
             if let seen = containers[container.id] {
@@ -193,6 +192,10 @@ public final class AlertStore: Sendable {
         try postings.write(db: db)
         sqlite3_reset(handle)
         sqlite3_reset(fts)
+        // The ids this batch added are consecutive (a duplicate takes none).
+        if fullText == .deferred, result.inserted > 0 {
+            try Self.deferFullText(nextID - Int64(result.inserted), nextID - 1, db: db)
+        }
         // One upsert per container per batch rather than per alert.
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO containers (id, name, image, hostname, first_seen_ns, last_seen_ns) VALUES (?,?,?,?,?,?)

@@ -78,11 +78,13 @@ extension AlertStore {
                        arguments: [oldest, newestBlock])
         try db.execute(sql: "DELETE FROM alert_blocks WHERE last_id < ? AND id < ?", arguments: [oldest, newestBlock])
         try db.execute(sql: "DELETE FROM alert_terms WHERE newest_id < ?", arguments: [oldest])
-        if let oldestChunk = try Int64.fetchOne(db, sql: "SELECT raw_chunk FROM alerts ORDER BY id LIMIT 1") {
-            try db.execute(sql: "DELETE FROM alert_chunks WHERE id < ?", arguments: [oldestChunk])
-        } else {
-            try db.execute(sql: "DELETE FROM alert_chunks")
-        }
+        // The newest chunk stays too, even when no alert points into it: chunk ids must never
+        // be reused, or a reader's cached chunk (OutputFromChunks) would answer for another.
+        let oldestChunk = try Int64.fetchOne(db, sql: "SELECT raw_chunk FROM alerts ORDER BY id LIMIT 1") ?? Int64.max
+        try db.execute(sql: "DELETE FROM alert_chunks WHERE id < ? AND id < (SELECT max(id) FROM alert_chunks)", arguments: [oldestChunk])
+        // Backlog ranges below the oldest alert are gone; one that straddles it starts there.
+        try db.execute(sql: "DELETE FROM fts_pending WHERE last_id < ?", arguments: [oldest])
+        try db.execute(sql: "UPDATE fts_pending SET first_id = ? WHERE first_id < ?", arguments: [oldest, oldest])
         // Containers with no alerts left are forgotten too. An untouched block's postings are
         // exact; in a trimmed block a container's postings may name deleted rows, so there
         // the rows themselves are asked.

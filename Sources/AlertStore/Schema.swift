@@ -107,6 +107,7 @@ enum Schema {
         migrator.registerMigration(ProcessingSchema.migrationName) { db in try ProcessingSchema.create(db) }
         migrator.registerMigration(FullTextBacklogSchema.migrationName) { db in try FullTextBacklogSchema.create(db) }
         migrator.registerMigration(CompactHistorySchema.migrationName) { db in try CompactHistorySchema.migrate(db) }
+        migrator.registerMigration(OutputOutOfRowSchema.migrationName) { db in try OutputOutOfRowSchema.migrate(db) }
         return migrator
     }
 }

@@ -207,6 +207,36 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         // LIKE wildcards typed by the user are literal.
         #expect(try search("%") == [])
     }
+
+    /// Retention over rows of which some are indexed and some still wait: the indexed ones
+    /// leave the (contentless) index with the text they were indexed with, the waiting ones
+    /// leave the backlog, and nothing else changes.
+    @Test func retentionOverABacklogKeepsTheIndexExact() throws {
+        let t = try TemporaryStore()
+        func alert(_ n: Int) -> Alert { makeAlert(Int64(n), output: n % 2 == 0 ? "wallet read \(n)" : "shell spawned \(n)") }
+        try t.store.insert((1...1000).map(alert))                                            // indexed as stored
+        try t.store.insert((1001...3000).map(alert), fullText: .deferred, within: nil)      // one backlog range
+        #expect(try t.store.indexFullTextBacklog(limit: 500) == 500)                         // 1001...1500 indexed
+        #expect(try t.store.fullTextBacklogCount() == 1500)
+        func indexed(_ word: String) throws -> Int {
+            try t.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM alerts_fts WHERE alerts_fts MATCH ?", arguments: [word]) ?? 0 }
+        }
+        #expect(try indexed("wallet") == 750)
+        // Keep the newest 1,200 (1801...3000): 1,500 indexed rows and 300 waiting ones go.
+        #expect(try t.store.applyRetention(RetentionPolicy(maxRows: 1200)) == 1800)
+        #expect(try indexed("wallet") == 0)
+        #expect(try t.store.fullTextBacklogCount() == 1200)
+        #expect(try t.store.count(AlertQuery(search: "wallet")) == 600)
+        #expect(try t.store.alerts(AlertQuery(search: "shell", limit: 3)).map(\.alert.output) == ["shell spawned 2999", "shell spawned 2997", "shell spawned 2995"])
+        #expect(try t.store.indexFullTextBacklog(limit: 100_000) == 1200)
+        #expect(try indexed("wallet") == 600)
+        #expect(try t.store.count(AlertQuery(search: "wallet")) == 600)
+        #expect(try t.store.applyRetention(RetentionPolicy(maxRows: 100)) == 1100)
+        #expect(try indexed("wallet") == 50)
+        #expect(try indexed("shell") == 50)
+        try t.store.pool.write { try $0.execute(sql: "INSERT INTO alerts_fts(alerts_fts) VALUES ('integrity-check')") }
+        #expect(try t.store.integrityCheck() == ["ok"])
+    }
 }
 
 /// Several processes open a new history at the same moment (a follower, a console, a query):

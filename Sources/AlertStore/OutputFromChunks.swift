@@ -1,0 +1,83 @@
+import GRDB
+import GRDBSQLite
+import TradsecCore
+
+/// The SQL function `alert_output(raw_chunk, raw_offset, raw_length)`: an alert's `output`
+/// text, read from its raw line in the compressed chunks.
+///
+/// The output is most of an alert row's bytes (~250 of ~320), and every byte a row puts in
+/// the WAL costs ingest ~7 ns (`make bench-sqlite`). The raw line already holds the text, so
+/// the row no longer does (history v9). The three places that need the text in SQL use this
+/// function: the full-text indexer catching up, the search over rows not yet indexed, and the
+/// trigger that removes a deleted row from the (contentless) full-text index. Each reads rows
+/// in id order, so a one-chunk cache per connection makes a chunk's ~90 lines one
+/// decompression.
+enum OutputFromChunks {
+    static let name = "alert_output"
+
+    /// Registers the function on one connection (every connection of the pool: readers search
+    /// the backlog, the writer indexes and deletes).
+    static func register(on connection: OpaquePointer) {
+        let cache = Unmanaged.passRetained(ChunkCache()).toOpaque()
+        sqlite3_create_function_v2(connection, name, 3, SQLITE_UTF8, cache, { context, count, values in
+            guard let context, count == 3, let values,
+                  let chunk = values[0], let offset = values[1], let length = values[2],
+                  sqlite3_value_type(chunk) == SQLITE_INTEGER else {
+                if let context { sqlite3_result_null(context) }
+                return
+            }
+            let cache = Unmanaged<ChunkCache>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+            let output = cache.output(chunk: sqlite3_value_int64(chunk), offset: Int(sqlite3_value_int64(offset)),
+                                      length: Int(sqlite3_value_int64(length)), db: sqlite3_context_db_handle(context))
+            guard var output else {
+                sqlite3_result_null(context)
+                return
+            }
+            output.withUTF8 { text in
+                guard let base = text.baseAddress, text.count > 0 else {
+                    sqlite3_result_text(context, "", 0, sqliteTransient)
+                    return
+                }
+                sqlite3_result_text(context, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), sqliteTransient)
+            }
+        }, nil, nil, { cache in
+            if let cache { Unmanaged<ChunkCache>.fromOpaque(cache).release() }
+        })
+    }
+
+    /// The last chunk one connection read. Chunk ids are never reused and a chunk only ever
+    /// grows at its end (a reopened chunk), so cached bytes stay valid; a line past them
+    /// re-reads the chunk.
+    final class ChunkCache {
+        private var id: Int64 = -1
+        private var bytes: [UInt8] = []
+
+        func output(chunk: Int64, offset: Int, length: Int, db: OpaquePointer?) -> String? {
+            guard offset >= 0, length >= 0, let db else { return nil }
+            if chunk != id || offset + length > bytes.count {
+                guard let read = Self.read(chunk, db: db) else { return nil }
+                (id, bytes) = (chunk, read)
+            }
+            guard offset + length <= bytes.count else { return nil }
+            return bytes.withUnsafeBytes { all in
+                (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])))?.output
+            }
+        }
+
+        /// The whole chunk, uncompressed. Prepared per read (a read is one in ~90 calls): a
+        /// statement kept in the cache would outlive the connection's close.
+        private static func read(_ id: Int64, db: OpaquePointer) -> [UInt8]? {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, "SELECT codec, size, data FROM alert_chunks WHERE id = ?", -1, &statement, nil) == SQLITE_OK,
+                  let statement else { return nil }
+            defer { sqlite3_finalize(statement) }
+            sqlite3_bind_int64(statement, 1, id)
+            guard sqlite3_step(statement) == SQLITE_ROW else { return nil }
+            let codec = Int(sqlite3_column_int64(statement, 0))
+            let size = Int(sqlite3_column_int64(statement, 1))
+            guard let blob = sqlite3_column_blob(statement, 2) else { return size == 0 ? [] : nil }
+            let data = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, 2)))
+            return try? RawChunks.decompress(codec: codec, size: size, data: data)
+        }
+    }
+}
