@@ -24,34 +24,58 @@ public struct AlertStats: Sendable, Equatable {
 }
 
 extension AlertStore {
-    /// Counts of the alerts matching `query` (its limit bounds each group's length).
+    /// Counts of the alerts matching `query`, in one pass over them (see ``MatchScan``). Each
+    /// group lists its `groupLimit` largest buckets, ties in key order.
     public func stats(_ query: AlertQuery, groupLimit: Int = 20) throws -> AlertStats {
         try pool.read { db in
-            let (whereSQL, arguments) = try Self.filter(query, db: db)
-            let totals = try Row.fetchOne(db, sql: "SELECT count(*), min(time_ns), max(time_ns) FROM alerts\(whereSQL)",
-                                          arguments: arguments)!
-            var byPriority: [(Priority, Int)] = []
-            for row in try Row.fetchAll(db, sql: "SELECT priority, count(*) FROM alerts\(whereSQL) GROUP BY priority ORDER BY priority",
-                                        arguments: arguments) {
-                if let p = Priority(rawValue: row[0]) { byPriority.append((p, row[1])) }
+            var scan = MatchScan()
+            var total = 0
+            var oldest = Int64.max, newest = Int64.min
+            var priorities = [Int](repeating: 0, count: Priority.allCases.count)
+            // Per text slot: count and newest time, one table per grouping.
+            var rules: [Int: (Int, Int64)] = [:], containers: [Int: (Int, Int64)] = [:], hosts: [Int: (Int, Int64)] = [:]
+            func tally(_ table: inout [Int: (Int, Int64)], _ slot: Int, _ time: Int64) {
+                if let seen = table[slot] { table[slot] = (seen.0 + 1, max(seen.1, time)) } else { table[slot] = (1, time) }
             }
-            func group(_ column: String, label: String? = nil) throws -> [AlertStats.Bucket] {
-                let key = label ?? column
-                return try Row.fetchAll(db, sql: """
-                    SELECT \(key), count(*) AS n, max(time_ns) FROM alerts\(whereSQL)
-                    GROUP BY \(column) ORDER BY n DESC, \(column) LIMIT ?
-                    """, arguments: arguments + [groupLimit]).map {
-                    AlertStats.Bucket(key: ($0[0] as String?) ?? "<none>", count: $0[1], newest: Timestamp(nanoseconds: $0[2]))
-                }
+            try scan.run(query, db: db) { row in
+                total += 1
+                oldest = min(oldest, row.time)
+                newest = max(newest, row.time)
+                if row.priority >= 0 && row.priority < priorities.count { priorities[row.priority] += 1 }
+                tally(&rules, row.rule, row.time)
+                tally(&containers, row.container, row.time)
+                tally(&hosts, row.host, row.time)
             }
-            let byContainer = try group("container_id", label: """
-                (SELECT CASE WHEN c.id = 'host' THEN 'host' ELSE c.name || ' (' || substr(c.id, 1, 12) || ')' END
-                 FROM containers c WHERE c.id = alerts.container_id)
+            let texts = scan.texts
+            func top(_ table: [Int: (Int, Int64)]) -> [(key: String?, count: Int, newest: Int64)] {
+                let all = table.map { (key: texts.text($0.key), count: $0.value.0, newest: $0.value.1) }
+                return Array(all.sorted { a, b in
+                    if a.count != b.count { return a.count > b.count }
+                    // NULL first, as SQL orders it.
+                    switch (a.key, b.key) {
+                    case (nil, nil): return false
+                    case (nil, _): return true
+                    case (_, nil): return false
+                    case let (x?, y?): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+                    }
+                }.prefix(max(0, groupLimit)))
+            }
+            func buckets(_ table: [Int: (Int, Int64)]) -> [AlertStats.Bucket] {
+                top(table).map { AlertStats.Bucket(key: $0.key ?? "<none>", count: $0.count, newest: Timestamp(nanoseconds: $0.newest)) }
+            }
+            // Containers are shown by name: "name (id)", or "host".
+            var byContainer: [AlertStats.Bucket] = []
+            let label = try db.cachedStatement(sql: """
+                SELECT CASE WHEN id = 'host' THEN 'host' ELSE name || ' (' || substr(id, 1, 12) || ')' END FROM containers WHERE id = ?
                 """)
-            return AlertStats(total: totals[0], oldest: (totals[1] as Int64?).map(Timestamp.init(nanoseconds:)),
-                              newest: (totals[2] as Int64?).map(Timestamp.init(nanoseconds:)),
-                              byPriority: byPriority, byRule: try group("rule"), byContainer: byContainer,
-                              byHost: try group("hostname"))
+            for entry in top(containers) {
+                let name = try entry.key.flatMap { try String.fetchOne(label, arguments: [$0]) }
+                byContainer.append(AlertStats.Bucket(key: name ?? "<none>", count: entry.count, newest: Timestamp(nanoseconds: entry.newest)))
+            }
+            return AlertStats(total: total, oldest: total > 0 ? Timestamp(nanoseconds: oldest) : nil,
+                              newest: total > 0 ? Timestamp(nanoseconds: newest) : nil,
+                              byPriority: Priority.allCases.compactMap { p in priorities[p.rawValue] > 0 ? (p, priorities[p.rawValue]) : nil },
+                              byRule: buckets(rules), byContainer: byContainer, byHost: buckets(hosts))
         }
     }
 

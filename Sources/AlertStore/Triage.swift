@@ -78,12 +78,11 @@ extension AlertStore {
         q.since = Timestamp(nanoseconds: max(start, q.since?.nanoseconds ?? start))
         q.search = nil
         return try pool.read { db in
-            let (whereSQL, arguments) = try Self.filter(q, db: db)
             var counts = [Int](repeating: 0, count: buckets)
-            for row in try Row.fetchAll(db, sql: "SELECT (time_ns - ?) / ?, count(*) FROM alerts\(whereSQL) GROUP BY 1",
-                                        arguments: StatementArguments([start, bucket]) + arguments) {
-                let index: Int64 = row[0]
-                if index >= 0 && index < buckets { counts[Int(index)] = row[1] }
+            var scan = MatchScan()
+            try scan.run(q, db: db) { row in
+                let index = (row.time - start) / bucket
+                if row.time >= start && index < Int64(buckets) { counts[Int(index)] += 1 }
             }
             return counts
         }
@@ -94,20 +93,26 @@ extension AlertStore {
     public func containerActivity(_ query: AlertQuery) throws -> [ContainerActivity] {
         let known = Dictionary(try containers().map { ($0.ref.id, $0) }, uniquingKeysWith: { a, _ in a })
         return try pool.read { db in
-            let (whereSQL, arguments) = try Self.filter(query, db: db)
-            var byID: [String: ContainerActivity] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT container_id, priority, count(*), max(time_ns) FROM alerts\(whereSQL) GROUP BY container_id, priority",
-                                        arguments: arguments) {
-                let id: String = row[0]
-                guard let priority = Priority(rawValue: row[1]) else { continue }
-                let summary = known[id] ?? ContainerSummary(ref: ContainerRef(id: id, name: id, image: nil), hostname: nil,
-                                                            firstSeen: Timestamp(nanoseconds: 0), lastSeen: Timestamp(nanoseconds: row[3]))
-                var activity = byID[id] ?? ContainerActivity(container: summary, counts: [:], lastAlert: Timestamp(nanoseconds: row[3]))
-                activity.counts[priority, default: 0] += row[2]
-                activity.lastAlert = max(activity.lastAlert, Timestamp(nanoseconds: row[3]))
-                byID[id] = activity
+            var scan = MatchScan()
+            // Per container slot: counts by priority and the newest time.
+            var bySlot: [Int: ([Int], Int64)] = [:]
+            try scan.run(query, db: db) { row in
+                var entry = bySlot[row.container] ?? ([Int](repeating: 0, count: Priority.allCases.count), row.time)
+                if row.priority >= 0 && row.priority < entry.0.count { entry.0[row.priority] += 1 }
+                entry.1 = max(entry.1, row.time)
+                bySlot[row.container] = entry
             }
-            return byID.values.sorted { $0.lastAlert > $1.lastAlert }
+            var out: [ContainerActivity] = []
+            for (slot, (counts, newest)) in bySlot {
+                guard let id = scan.texts.text(slot) else { continue }
+                let last = Timestamp(nanoseconds: newest)
+                let summary = known[id] ?? ContainerSummary(ref: ContainerRef(id: id, name: id, image: nil), hostname: nil,
+                                                            firstSeen: Timestamp(nanoseconds: 0), lastSeen: last)
+                var perPriority: [Priority: Int] = [:]
+                for p in Priority.allCases where counts[p.rawValue] > 0 { perPriority[p] = counts[p.rawValue] }
+                out.append(ContainerActivity(container: summary, counts: perPriority, lastAlert: last))
+            }
+            return out.sorted { $0.lastAlert > $1.lastAlert }
         }
     }
 

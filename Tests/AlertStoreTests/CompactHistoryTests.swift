@@ -99,24 +99,66 @@ import TradsecCore
             if rng.next() % 4 == 0 { q.afterID = Int64(rng.next() % UInt64(all.count)) }
             queries.append(q)
         }
-        for q in queries {
+        let now = base.adding(nanoseconds: (second + 5) * 1_000_000_000)
+        for q in queries + [AlertQuery(), AlertQuery(since: base.adding(nanoseconds: second / 2 * 1_000_000_000))] {
             #expect(try t.store.alerts(q).map(\.id) == Self.expected(all, q), "\(q)")
             var unlimited = q
             unlimited.limit = Int.max
             #expect(try t.store.count(q) == Self.expected(all, unlimited).count, "\(q)")
+            try Self.checkAggregates(t.store, all, q, now: now)
         }
 
         // Retention trims the oldest blocks; counts and queries stay exact.
         let keep = all.count / 3
         #expect(try t.store.applyRetention(RetentionPolicy(maxRows: keep)) == all.count - keep)
         all.removeFirst(all.count - keep)
-        for q in queries {
+        for q in queries + [AlertQuery()] {
             #expect(try t.store.alerts(q).map(\.id) == Self.expected(all, q), "after retention: \(q)")
             var unlimited = q
             unlimited.limit = Int.max
             #expect(try t.store.count(q) == Self.expected(all, unlimited).count, "after retention: \(q)")
+            try Self.checkAggregates(t.store, all, q, now: now)
         }
         #expect(try t.store.integrityCheck() == ["ok"])
+    }
+
+    /// Stats, the rate histogram and container activity for `q`, against the same numbers
+    /// computed from the alerts alone.
+    static func checkAggregates(_ store: AlertStore, _ all: [(id: Int64, alert: Alert)], _ q: AlertQuery, now: Timestamp) throws {
+        var unlimited = q
+        unlimited.limit = Int.max
+        let ids = Set(expected(all, unlimited))
+        let matching = all.filter { ids.contains($0.id) }.map(\.alert)
+
+        let stats = try store.stats(q, groupLimit: 3)
+        #expect(stats.total == matching.count, "\(q)")
+        #expect(stats.oldest == matching.map(\.time).min() && stats.newest == matching.map(\.time).max(), "\(q)")
+        #expect(stats.byPriority.map(\.0) == Priority.allCases.filter { p in matching.contains { $0.priority == p } }, "\(q)")
+        #expect(stats.byPriority.map(\.1) == stats.byPriority.map { p in matching.filter { $0.priority == p.0 }.count }, "\(q)")
+        func top(_ key: (Alert) -> String?, label: (String) -> String = { $0 }) -> [AlertStats.Bucket] {
+            let groups = Dictionary(grouping: matching, by: key)
+            return groups.map { (key: $0.key, count: $0.value.count, newest: $0.value.map(\.time).max()!) }
+                .sorted { $0.count != $1.count ? $0.count > $1.count : Array(($0.key ?? "").utf8).lexicographicallyPrecedes(Array(($1.key ?? "").utf8)) }
+                .prefix(3).map { AlertStats.Bucket(key: $0.key.map(label) ?? "<none>", count: $0.count, newest: $0.newest) }
+        }
+        #expect(stats.byRule == top { $0.rule }, "\(q)")
+        #expect(stats.byHost == top { $0.hostname }, "\(q)")
+        let names = Dictionary(uniqueKeysWithValues: containers.compactMap { $0 }.map { ($0.id, $0.name) })
+        #expect(stats.byContainer == top({ $0.container.id }, label: { id in id == "host" ? "host" : "\(names[id]!) (\(id))" }), "\(q)")
+
+        let bucket: Int64 = 600 * 1_000_000_000
+        let start = now.nanoseconds - bucket * 30
+        var want = [Int](repeating: 0, count: 30)
+        for a in matching where a.time.nanoseconds >= start && (a.time.nanoseconds - start) / bucket < 30 {
+            want[Int((a.time.nanoseconds - start) / bucket)] += 1
+        }
+        #expect(try store.histogram(q, bucket: bucket, buckets: 30, now: now) == want, "\(q)")
+
+        let activity = try store.containerActivity(q).sorted { $0.container.ref.id < $1.container.ref.id }
+        let grouped = Dictionary(grouping: matching, by: { $0.container.id }).sorted { $0.key < $1.key }
+        #expect(activity.map(\.container.ref.id) == grouped.map(\.key), "\(q)")
+        #expect(activity.map(\.lastAlert) == grouped.map { $0.value.map(\.time).max()! }, "\(q)")
+        #expect(activity.map(\.counts) == grouped.map { Dictionary(grouping: $0.value, by: \.priority).mapValues(\.count) }, "\(q)")
     }
 
     @Test func aFeedCommittingOneAlertAtATimeStillFillsWholeChunks() throws {

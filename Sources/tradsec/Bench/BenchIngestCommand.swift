@@ -119,5 +119,16 @@ struct BenchIngestCommand: ParsableCommand {
             print("  " + CellWidth.fit(name, to: 34) + String(format: "p50 %7.2f  p95 %7.2f  max %7.2f  (%d rows)",
                                                                 samples.percentile(50), samples.percentile(95), samples.last ?? 0, found))
         }
+        // What `tradsec stats` and the console's container view aggregate (one pass each).
+        let aggregates: [(String, AlertQuery)] = [
+            ("stats, whole history", AlertQuery(limit: 0)),
+            ("stats, one container", AlertQuery(container: "trading-7", limit: 0)),
+        ]
+        for (name, query) in aggregates {
+            var counted = 0
+            let samples = try Clock.samples(min(queryRuns, 5)) { counted = try store.stats(query).total }
+            print("  " + CellWidth.fit(name, to: 34) + String(format: "p50 %7.2f  p95 %7.2f  max %7.2f  (%d alerts)",
+                                                                samples.percentile(50), samples.percentile(95), samples.last ?? 0, counted))
+        }
     }
 }
