@@ -153,7 +153,9 @@ struct PostingWriter {
     init() {}
 
     /// Records one stored alert. Ids must increase (the store hands them out in order).
-    mutating func add(id: Int64, time: Int64, priority: Int, rule: String, container: String, host: String?, db: Database) throws {
+    /// Returns the container's slot in this batch (small, dense: the caller's per-container index).
+    @discardableResult
+    mutating func add(id: Int64, time: Int64, priority: Int, rule: String, container: String, host: String?, db: Database) throws -> Int {
         if block == nil { try openBlock(firstID: id, time: time, db: db) }
         block!.lastID = id
         block!.minTime = min(block!.minTime, time)
@@ -164,8 +166,10 @@ struct PostingWriter {
             terms.record(prioritySlots[priority], offset, id)
         }
         terms.record(terms.slot(&ruleSlots, "r:", rule), offset, id)
-        terms.record(terms.slot(&containerSlots, "c:", container), offset, id)
+        let containerSlot = terms.slot(&containerSlots, "c:", container)
+        terms.record(containerSlot, offset, id)
         if let host { terms.record(terms.slot(&hostSlots, "h:", host), offset, id) }
+        return containerSlot
     }
 
     private mutating func openBlock(firstID id: Int64, time: Int64, db: Database) throws {

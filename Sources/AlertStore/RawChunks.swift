@@ -141,8 +141,7 @@ struct RawChunkWriter {
 
     /// Adds one line at ``next``. Writes the chunk out when it is full.
     mutating func append(_ raw: String, db: Database) throws {
-        var raw = raw
-        raw.withUTF8 { buffer.append(contentsOf: $0) }
+        withUTF8(raw) { buffer.append(contentsOf: $0) }
         buffer.append(0x0A)
         if kept + buffer.count >= RawChunks.targetSize { try flush(db: db) }
     }
