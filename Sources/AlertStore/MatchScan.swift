@@ -31,6 +31,11 @@ struct MatchScan {
         // NOT INDEXED: a time bound must not make SQLite walk the time index instead of the
         // rowid range (a row lookup per alert instead of a sequential read).
         let columns = "SELECT time_ns, priority, rule, container_id, hostname FROM alerts NOT INDEXED"
+        // Words: one statement, so the full-text matches are looked up once, not once per block.
+        if query.search != nil {
+            try visit(try db.makeStatement(sql: "\(columns)\(whereSQL)"), arguments, body)
+            return
+        }
         let byRange = try db.makeStatement(sql: "\(columns) WHERE id BETWEEN ? AND ?\(filters)")
         let byIDs = try db.makeStatement(sql: "\(columns) WHERE id IN (SELECT value FROM json_each(?))\(filters)")
         for block in try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db) {

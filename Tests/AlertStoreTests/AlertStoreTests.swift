@@ -227,10 +227,13 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         #expect(try indexed("wallet") == 0)
         #expect(try t.store.fullTextBacklogCount() == 1200)
         #expect(try t.store.count(AlertQuery(search: "wallet")) == 600)
+        #expect(try t.store.stats(AlertQuery(search: "wallet")).total == 600)     // all from the backlog
         #expect(try t.store.alerts(AlertQuery(search: "shell", limit: 3)).map(\.alert.output) == ["shell spawned 2999", "shell spawned 2997", "shell spawned 2995"])
         #expect(try t.store.indexFullTextBacklog(limit: 100_000) == 1200)
         #expect(try indexed("wallet") == 600)
         #expect(try t.store.count(AlertQuery(search: "wallet")) == 600)
+        let stats = try t.store.stats(AlertQuery(search: "wallet read"))       // all from the index
+        #expect(stats.total == 600 && stats.newest == makeAlert(3000).time && stats.oldest == makeAlert(1802).time)
         #expect(try t.store.applyRetention(RetentionPolicy(maxRows: 100)) == 1100)
         #expect(try indexed("wallet") == 50)
         #expect(try indexed("shell") == 50)
