@@ -30,6 +30,7 @@ import Testing
         #expect(c.historyLength == 60)
         #expect(c.root == "/host")
         #expect(c.falco.process == .pid(812))
+        #expect(c.falco.processUID == 0, "Falco must run as root unless told otherwise")
         #expect(c.bot.container == "ai-trading-bot")
         #expect(c.bot.dockerSocket == "/run/podman/podman.sock")
         #expect(c.thresholds.falcoMemoryWarn == .bytes(300 << 20))
@@ -40,6 +41,11 @@ import Testing
         #expect(c.thresholds.botMemoryCritical == .bytes(2 << 30))
         #expect(c.thresholds.feedStaleWarnSeconds == 300)
         #expect(c.thresholds.feedStaleCriticalSeconds == 3600)
+    }
+
+    @Test func falcosUserCanBeGivenOrTheCheckTurnedOff() throws {
+        #expect(try GaugesConfig.parse("gauges:\n  falco:\n    process_uid: 472\n", source: "c.yaml").falco.processUID == 472)
+        #expect(try GaugesConfig.parse("gauges:\n  falco:\n    process_uid: any\n", source: "c.yaml").falco.processUID == nil)
     }
 
     @Test func absentSectionGivesTheDefaults() throws {
@@ -59,6 +65,7 @@ import Testing
         ("gauges:\n  falco:\n    healthz: localhost:8765\n", ":3:", "must be an http:// or https:// URL"),
         ("gauges:\n  interval: soon\n", ":2:", "must be a duration"),
         ("gauges:\n  history: 1\n", ":2:", "whole number from 2"),
+        ("gauges:\n  falco:\n    process_uid: root\n", ":3:", "process_uid (a user id, or any)"),
         ("gauges:\n  thresholds:\n    falco_memory_warn: lots\n", ":3:", "is not a size"),
         ("gauges:\n  thresholds:\n    bot_memory_warn: 150%\n", ":3:", "not a percentage of the limit"),
         ("gauges:\n  root: relative/dir\n", ":2:", "absolute path"),

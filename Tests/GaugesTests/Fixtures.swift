@@ -24,13 +24,13 @@ struct FixtureRoot {
 
     /// A /proc/[pid] with stat, status, comm, cmdline and cgroup files.
     func process(pid: Int32, comm: String, utime: UInt64, stime: UInt64, start: UInt64 = 5000, rssKB: UInt64?,
-                 cmdline: [String]? = nil, cgroup: String = "0::/\n") {
+                 cmdline: [String]? = nil, cgroup: String = "0::/\n", uid: UInt32 = 0) {
         let stat = "\(pid) (\(comm)) S 1 \(pid) \(pid) 0 -1 4194560 1200 0 0 0 \(utime) \(stime) 0 0 20 0 12 0 \(start) 1380000000 30000 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0\n"
         write("/proc/\(pid)/stat", stat)
         write("/proc/\(pid)/comm", comm + "\n")
         write("/proc/\(pid)/cmdline", (cmdline ?? [comm]).joined(separator: "\0") + "\0")
         write("/proc/\(pid)/cgroup", cgroup)
-        var status = "Name:\t\(comm)\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t\(pid)\n"
+        var status = "Name:\t\(comm)\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t\(pid)\nUid:\t\(uid)\t\(uid)\t\(uid)\t\(uid)\n"
         if let rssKB { status += "VmPeak:\t  900000 kB\nVmRSS:\t  \(rssKB) kB\nRssAnon:\t  1000 kB\n" }
         status += "Threads:\t12\n"
         write("/proc/\(pid)/status", status)

@@ -43,6 +43,32 @@ import TradsecCore
     }
 }
 
+/// Any local user can start a program called `falco`; found by name, only a process running
+/// as Falco's user (root by default) counts, or a stand-in would show a dead Falco as alive.
+@Suite struct FalcoTrustTests {
+    @Test func aProcessNamedFalcoRunningAsAnotherUserIsNotTakenForFalco() throws {
+        let root = FixtureRoot()
+        defer { root.remove() }
+        root.process(pid: 500, comm: "falco", utime: 10, stime: 1, start: 100, rssKB: 5000, uid: 1000)   // oldest: a stand-in
+        var config = GaugesConfig()
+        config.root = root.path
+        config.falco.healthzURL = nil
+        config.falco.metricsURL = nil
+        let alone = GaugeCollector(config: config, store: nil).collect()
+        #expect(alone.falco.state == .notFound("process 500 named falco runs as uid 1000, not 0: not trusted"))
+        #expect(alone.falco.memoryBytes == nil)
+        #expect(ProcSampler(root: root.path).uid(pid: 500) == 1000)
+
+        root.process(pid: 812, comm: "falco", utime: 100, stime: 20, start: 300, rssKB: 100_000, uid: 0)
+        let both = GaugeCollector(config: config, store: nil).collect()
+        #expect(both.falco.state == .live)
+        #expect(both.falco.source == "pid 812 (falco), /proc")
+
+        config.falco.processUID = nil      // the check off: the oldest of the name again
+        #expect(GaugeCollector(config: config, store: nil).collect().falco.source == "pid 500 (falco), /proc")
+    }
+}
+
 @Suite struct CgroupParsingTests {
     @Test func membershipSeparatesV1ControllersFromTheUnifiedPath() {
         let m = CgroupSampler.parseMembership("""

@@ -14,6 +14,7 @@ import Yams
 ///   root: /                 # where /proc and /sys are (/host when tradsec runs in a container)
 ///   falco:
 ///     process: falco        # or pid: 1234
+///     process_uid: 0        # a process of that name counts only when it runs as this user (any: no check)
 ///     healthz: http://127.0.0.1:8765/healthz
 ///     metrics: http://127.0.0.1:8765/metrics
 ///   bot:
@@ -32,6 +33,10 @@ public struct GaugesConfig: Equatable, Sendable {
 
     public struct Falco: Equatable, Sendable {
         public var process: ProcessTarget? = .name("falco")
+        /// Found by name, a process counts as Falco only when it runs as this user: any local
+        /// user can start a program called `falco`, and a stand-in would show a dead Falco as
+        /// alive. Falco runs as root; nil turns the check off.
+        public var processUID: UInt32? = 0
         public var healthzURL: String? = "http://127.0.0.1:8765/healthz"
         public var metricsURL: String? = "http://127.0.0.1:8765/metrics"
         public init() {}
@@ -96,9 +101,15 @@ public struct GaugesConfig: Equatable, Sendable {
             case "pid":
                 if sawTarget { throw r.error(key, "gauges.falco: give either process or pid, not both") }
                 falco.process = .pid(Int32(try r.integer(value, "gauges.falco.pid", range: 1...Int(Int32.max)))); sawTarget = true
+            case "process_uid":
+                if value.scalar?.string == "any" {
+                    falco.processUID = nil
+                } else {
+                    falco.processUID = UInt32(try r.integer(value, "gauges.falco.process_uid (a user id, or any)", range: 0...Int(UInt32.max)))
+                }
             case "healthz": falco.healthzURL = try r.url(value, "gauges.falco.healthz")
             case "metrics": falco.metricsURL = try r.url(value, "gauges.falco.metrics")
-            case let other: throw r.error(key, "unknown gauges.falco setting '\(other)' (process, pid, healthz, metrics)")
+            case let other: throw r.error(key, "unknown gauges.falco setting '\(other)' (process, pid, process_uid, healthz, metrics)")
             }
         }
         return falco

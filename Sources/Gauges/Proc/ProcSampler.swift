@@ -30,6 +30,11 @@ public struct ProcSampler: Sendable {
         return Reading(stat: stat, residentBytes: rss, at: at, cpuSeconds: Double(stat.cpuTicks) / ticksPerSecond)
     }
 
+    /// The effective user id process `pid` runs as, nil when unreadable.
+    public func uid(pid: Int32) -> UInt32? {
+        SmallFile.read(rooted(root, "/proc/\(pid)") + "/status").flatMap(ProcStatus.effectiveUID)
+    }
+
     /// Pids whose command name (`comm`, 15 characters at most) equals `name`, or whose
     /// command line's program (argv[0]'s last path component) does — so `falco` is found both
     /// as /usr/bin/falco and when its comm was truncated or renamed by a wrapper. Sorted,

@@ -27,6 +27,15 @@ public struct ProcStat: Equatable, Sendable {
 
 /// /proc/[pid]/status: resident memory.
 public enum ProcStatus {
+    /// The effective user id (the second field of `Uid:`); nil when the line is missing.
+    public static func effectiveUID(_ text: String) -> UInt32? {
+        for line in text.split(separator: "\n") where line.hasPrefix("Uid:") {
+            let parts = line.dropFirst(4).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return parts.count > 1 ? UInt32(parts[1]) : nil
+        }
+        return nil
+    }
+
     /// VmRSS in bytes (the file says kB); nil for kernel threads and zombies, which have none.
     public static func residentBytes(_ text: String) -> UInt64? {
         for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {

@@ -75,8 +75,9 @@ public final class GaugeCollector {
 
     // MARK: - Processes
 
-    /// A live gauge of process `target`, or why there is none.
-    private func processGauge(_ name: String, _ target: GaugesConfig.ProcessTarget) -> ResourceGauge {
+    /// A live gauge of process `target`, or why there is none. Found by name, the process must
+    /// run as `uid` when one is given.
+    private func processGauge(_ name: String, _ target: GaugesConfig.ProcessTarget, uid: UInt32? = nil) -> ResourceGauge {
         let pid: Int32
         let r: ProcSampler.Reading
         switch target {
@@ -84,8 +85,12 @@ public final class GaugeCollector {
             guard let reading = proc.read(pid: p) else { return ResourceGauge(name: name, state: .notFound("no process \(p)")) }
             (pid, r) = (p, reading)
         case .name(let n):
-            guard let found = findCached(n) else { return ResourceGauge(name: name, state: .notFound("no process named \(n)")) }
-            (pid, r) = found
+            switch findCached(n, uid: uid) {
+            case .found(let p, let reading): (pid, r) = (p, reading)
+            case .missing: return ResourceGauge(name: name, state: .notFound("no process named \(n)"))
+            case .untrusted(let p, let other):
+                return ResourceGauge(name: name, state: .notFound("process \(p) named \(n) runs as uid \(other.map(String.init) ?? "?"), not \(uid.map(String.init) ?? "?"): not trusted"))
+            }
         }
         var g = ResourceGauge(name: name, state: .live, source: "pid \(pid) (\(r.stat.comm)), /proc")
         g.cpuPercent = rate(name, identity: "\(pid)/\(r.stat.startTicks)", cpuSeconds: r.cpuSeconds, at: r.at)
@@ -93,28 +98,38 @@ public final class GaugeCollector {
         return g
     }
 
-    /// The process named `name` and its reading. A miss is remembered for a few seconds:
-    /// finding a name reads every process's comm and cmdline, too much for every tick while
-    /// Falco is away (or in a container, where it reports itself).
-    private func findCached(_ name: String) -> (Int32, ProcSampler.Reading)? {
-        if let c = cachedPids[name], let r = proc.read(pid: c.pid), r.stat.startTicks == c.start { return (c.pid, r) }
+    enum Lookup {
+        case found(Int32, ProcSampler.Reading)
+        case missing
+        /// Only processes running as another user have the name (the oldest one).
+        case untrusted(Int32, uid: UInt32?)
+    }
+
+    /// The process named `name` (running as `uid`, when given) and its reading. A miss is
+    /// remembered for a few seconds: finding a name reads every process's comm and cmdline,
+    /// too much for every tick while Falco is away (or in a container, where it reports itself).
+    private func findCached(_ name: String, uid: UInt32?) -> Lookup {
+        if let c = cachedPids[name], let r = proc.read(pid: c.pid), r.stat.startTicks == c.start { return .found(c.pid, r) }
         cachedPids[name] = nil
         let now = Monotonic.seconds()
-        if let until = missedUntil[name], now < until { return nil }
-        guard let pid = proc.find(named: name).first, let r = proc.read(pid: pid) else {
-            missedUntil[name] = now + Self.missBackoff
-            return nil
+        if let miss = missed[name], now < miss.until { return miss.lookup }
+        let candidates = proc.find(named: name)
+        guard let pid = candidates.first(where: { uid == nil || proc.uid(pid: $0) == uid }), let r = proc.read(pid: pid) else {
+            let lookup: Lookup = candidates.first.map { .untrusted($0, uid: proc.uid(pid: $0)) } ?? .missing
+            missed[name] = (now + Self.missBackoff, lookup)
+            return lookup
         }
-        missedUntil[name] = nil
+        missed[name] = nil
         cachedPids[name] = (pid, r.stat.startTicks)
-        return (pid, r)
+        return .found(pid, r)
     }
 
     static let missBackoff = 10.0
-    private var missedUntil: [String: Double] = [:]
+    private var missed: [String: (until: Double, lookup: Lookup)] = [:]
 
     private func collectFalco(metrics: FalcoMetrics?) -> ResourceGauge {
-        var gauge = config.falco.process.map { processGauge("falco", $0) } ?? ResourceGauge(name: "falco", state: .notConfigured)
+        var gauge = config.falco.process.map { processGauge("falco", $0, uid: config.falco.processUID) }
+            ?? ResourceGauge(name: "falco", state: .notConfigured)
         // Falco in another pid namespace (a container) is invisible in our /proc, but reports itself.
         if gauge.state != .live, let m = metrics, m.memoryRSSBytes != nil || m.cpuRatio != nil {
             gauge = ResourceGauge(name: "falco", state: .live, source: "Falco's own metrics")
