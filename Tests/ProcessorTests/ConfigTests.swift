@@ -26,4 +26,15 @@ import TradsecCore
             #expect("\(error)".contains("at least 16 characters"), "\(error)")
         }
     }
+
+    /// Sizes read as the gauges read them (one ``ByteSize``): `MB` is MiB, and a size no
+    /// integer holds is a config error, not a crash.
+    @Test func bodyLimitSizesUseTheSharedUnits() throws {
+        #expect(try ProcessorConfig.parse("serve: {max_body: 8MB}", source: "t").0.serve.maxBody == 8 << 20)
+        #expect(try ProcessorConfig.parse("serve: {max_body: 512KiB}", source: "t").0.serve.maxBody == 512 << 10)
+        #expect(try ProcessorConfig.parse("serve: {max_body: 65536}", source: "t").0.serve.maxBody == 65536)
+        for bad in ["99999999999999999999GiB", "0", "-4MB", "lots", "inf", "1e3"] {
+            #expect(throws: (any Error).self, "\(bad)") { _ = try ProcessorConfig.parse("serve: {max_body: '\(bad)'}", source: "t") }
+        }
+    }
 }

@@ -47,3 +47,22 @@ import Testing
         #expect(Priority.informational.name == "Informational")
     }
 }
+
+@Suite struct ByteSizeTests {
+    @Test func unitsAreBinaryAndABareNumberIsTheCallers() {
+        #expect(ByteSize.parse("400MB", bare: 1) == 400 << 20)
+        #expect(ByteSize.parse("400 mib", bare: 1) == 400 << 20)
+        #expect(ByteSize.parse("1.5GiB", bare: 1) == 3 << 29)
+        #expect(ByteSize.parse("2g", bare: 1) == 2 << 30)
+        #expect(ByteSize.parse("512KiB", bare: 1) == 512 << 10)
+        #expect(ByteSize.parse("12b", bare: 1) == 12)
+        #expect(ByteSize.parse("300", bare: ByteSize.mebibyte) == 300 << 20)
+        #expect(ByteSize.parse("300", bare: 1) == 300)
+    }
+
+    @Test func whatIsNotASizeIsNil() {
+        for text in ["", "MB", "lots", "-1MB", "0", "0.1b", "inf", "nan", "1e3", "0x10", "1.2.3MB", "99999999999999999999GiB", "18446744073709551616"] {
+            #expect(ByteSize.parse(text, bare: 1) == nil, "\(text)")
+        }
+    }
+}

@@ -241,21 +241,7 @@ public struct GaugesConfig: Equatable, Sendable {
         }
 
         static func size(_ text: String) -> UInt64? {
-            let s = text.trimmed
-            let k = 1024.0, m = k * k, g = m * k
-            let units: [(String, Double)] = [("kib", k), ("mib", m), ("gib", g), ("kb", k), ("mb", m), ("gb", g),
-                                             ("k", k), ("m", m), ("g", g), ("b", 1)]
-            let lower = s.lowercased()
-            for (suffix, factor) in units where lower.hasSuffix(suffix) {
-                guard let v = Double(lower.dropLast(suffix.count).trimmingPrefixSpaces) else { return nil }
-                return bytes(v * factor)
-            }
-            return Double(lower).flatMap { bytes($0 * 1024 * 1024) }
-        }
-
-        /// Nil for what no UInt64 holds (UInt64(1e30) would trap on a typo in the config).
-        private static func bytes(_ v: Double) -> UInt64? {
-            v > 0 && v < 1.8e19 ? UInt64(v) : nil
+            ByteSize.parse(text, bare: ByteSize.mebibyte)
         }
     }
 }

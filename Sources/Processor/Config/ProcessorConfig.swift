@@ -208,15 +208,12 @@ struct ConfigReader {
         }
         return v
     }
-    /// `512KiB`, `8MiB`, `1048576`.
+    /// `512KiB`, `8MiB` (`MB` is the same: ``ByteSize``), `1048576` (a bare number is bytes).
     func size(_ node: Node, _ what: String) throws -> Int {
-        guard let text = node.string?.lowercased() else { throw error(node, "\(what) must be a size") }
-        let units: [(String, Int)] = [("gib", 1 << 30), ("mib", 1 << 20), ("kib", 1 << 10), ("gb", 1_000_000_000), ("mb", 1_000_000), ("kb", 1000), ("b", 1)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let v = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v > 0 else { break }
-            return v * factor
+        guard let text = node.string else { throw error(node, "\(what) must be a size") }
+        guard let bytes = ByteSize.parse(text, bare: 1), bytes <= UInt64(Int.max) else {
+            throw error(node, "\(what): '\(TerminalSafe.escape(text))' is not a size (64KiB, 8MiB)")
         }
-        guard let v = Int(text), v > 0 else { throw error(node, "\(what): '\(TerminalSafe.escape(text))' is not a size (64KiB, 8MiB)") }
-        return v
+        return Int(bytes)
     }
 }
