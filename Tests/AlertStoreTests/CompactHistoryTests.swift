@@ -112,6 +112,7 @@ import TradsecCore
         let keep = all.count / 3
         #expect(try t.store.applyRetention(RetentionPolicy(maxRows: keep)) == all.count - keep)
         all.removeFirst(all.count - keep)
+        #expect(try t.store.totalCount() == all.count)
         for q in queries + [AlertQuery()] {
             #expect(try t.store.alerts(q).map(\.id) == Self.expected(all, q), "after retention: \(q)")
             var unlimited = q
