@@ -32,7 +32,7 @@ public final class AlertStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")   // 64 MiB: keeps index pages hot during bulk ingest
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if let connection = db.sqliteConnection { OutputFromChunks.register(on: connection) }
+            if let connection = db.sqliteConnection { try OutputFromChunks.register(on: connection) }
         }
         // Two processes opening a new history at once (a follower and a console, say) would
         // both switch it to WAL and both run the migrations; SQLite refuses the second
@@ -123,6 +123,12 @@ public final class AlertStore: Sendable {
             """)
         let fts = try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)").sqliteStatement
         let handle = statement.sqliteStatement
+        // Texts are bound without a copy (RowTexts): on every way out, nothing may keep
+        // pointing into their buffer.
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
         let connection = db.sqliteConnection
         let now = Timestamp.now().nanoseconds
         var result = InsertResult()
@@ -196,9 +202,6 @@ public final class AlertStore: Sendable {
         }
         try chunks.flush(db: db)
         try postings.write(db: db)
-        sqlite3_reset(handle)
-        // The texts were bound without a copy; nothing may point into their buffer later.
-        sqlite3_clear_bindings(handle)
         sqlite3_reset(fts)
         // The ids this batch added are consecutive (a duplicate takes none).
         if fullText == .deferred, result.inserted > 0 {

@@ -50,7 +50,10 @@ enum OutputOutOfRowSchema {
             -- row is removed with its text, which the trigger below reads from the raw line.
             DROP TABLE alerts_fts;
             CREATE VIRTUAL TABLE alerts_fts USING fts5(output, content='');
-            INSERT INTO alerts_fts (rowid, output) SELECT id, output FROM alerts WHERE NOT \(pending("alerts.id"));
+            -- Indexed through alert_output, as every later insert and delete reads the text:
+            -- a contentless index removes a row only with exactly the text it was given.
+            INSERT INTO alerts_fts (rowid, output)
+                SELECT id, \(OutputFromChunks.name)(raw_chunk, raw_offset, raw_length) FROM alerts WHERE NOT \(pending("alerts.id"));
             ALTER TABLE alerts DROP COLUMN output;
             -- Only rows the index holds are removed from it: a 'delete' of text that was never
             -- indexed corrupts an FTS5 index (v7 to v8 did that for backlog rows).

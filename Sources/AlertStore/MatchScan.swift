@@ -27,18 +27,21 @@ struct MatchScan {
         let (whereSQL, arguments) = try AlertStore.filter(query, db: db)
         let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
         let groups = try AlertStore.termGroups(query, db: db)
-        if let groups, groups.contains(where: \.isEmpty) { return }
         // NOT INDEXED: a time bound must not make SQLite walk the time index instead of the
         // rowid range (a row lookup per alert instead of a sequential read).
         let columns = "SELECT time_ns, priority, rule, container_id, hostname FROM alerts NOT INDEXED"
-        // Words: one statement, so the full-text matches are looked up once, not once per block.
+        // Words: one statement, so the full-text matches are looked up once, not once per
+        // block, and SQLite free to use the time index for a time bound.
         if query.search != nil {
-            try visit(try db.makeStatement(sql: "\(columns)\(whereSQL)"), arguments, body)
+            try visit(try db.makeStatement(sql: "SELECT time_ns, priority, rule, container_id, hostname FROM alerts\(whereSQL)"), arguments, body)
             return
         }
         let byRange = try db.makeStatement(sql: "\(columns) WHERE id BETWEEN ? AND ?\(filters)")
         let byIDs = try db.makeStatement(sql: "\(columns) WHERE id IN (SELECT value FROM json_each(?))\(filters)")
-        for block in try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db) {
+        // A filter no term can satisfy (a rule glob matching no rule) matches nothing in a block.
+        let blocks = groups?.contains(where: \.isEmpty) == true ? []
+            : try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db)
+        for block in blocks {
             if let groups {
                 let ids = try Postings.candidates(in: block, groups: groups, db: db)
                 guard !ids.isEmpty else { continue }

@@ -17,9 +17,12 @@ enum OutputFromChunks {
 
     /// Registers the function on one connection (every connection of the pool: readers search
     /// the backlog, the writer indexes and deletes).
-    static func register(on connection: OpaquePointer) {
+    static func register(on connection: OpaquePointer) throws {
         let cache = Unmanaged.passRetained(ChunkCache()).toOpaque()
-        sqlite3_create_function_v2(connection, name, 3, SQLITE_UTF8, cache, { context, count, values in
+        // Not SQLITE_INNOCUOUS: the result depends on table contents, not only on the
+        // arguments. The delete trigger uses it, so a SQLite with trusted_schema=OFF (not
+        // the default) or a tool without the function (the sqlite3 shell) cannot delete alerts.
+        let rc = sqlite3_create_function_v2(connection, name, 3, SQLITE_UTF8, cache, { context, count, values in
             guard let context, count == 3, let values,
                   let chunk = values[0], let offset = values[1], let length = values[2],
                   sqlite3_value_type(chunk) == SQLITE_INTEGER else {
@@ -43,6 +46,8 @@ enum OutputFromChunks {
         }, nil, nil, { cache in
             if let cache { Unmanaged<ChunkCache>.fromOpaque(cache).release() }
         })
+        // On failure SQLite has already called the destructor above, which released the cache.
+        guard rc == SQLITE_OK else { throw StoreError("history: cannot register \(name)(): \(String(cString: sqlite3_errstr(rc)))") }
     }
 
     /// The last chunk one connection read. Chunk ids are never reused and a chunk only ever
@@ -53,14 +58,16 @@ enum OutputFromChunks {
         private var bytes: [UInt8] = []
 
         func output(chunk: Int64, offset: Int, length: Int, db: OpaquePointer?) -> String? {
-            guard offset >= 0, length >= 0, let db else { return nil }
-            if chunk != id || offset + length > bytes.count {
+            // Values from the file: a corrupt row must give NULL, not trap inside SQLite.
+            let (end, overflow) = offset.addingReportingOverflow(length)
+            guard offset >= 0, length >= 0, !overflow, let db else { return nil }
+            if chunk != id || end > bytes.count {
                 guard let read = Self.read(chunk, db: db) else { return nil }
                 (id, bytes) = (chunk, read)
             }
-            guard offset + length <= bytes.count else { return nil }
+            guard end <= bytes.count else { return nil }
             return bytes.withUnsafeBytes { all in
-                (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + length)])))?.output
+                (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<end])))?.output
             }
         }
 

@@ -78,7 +78,8 @@ extension AlertStore {
         q.since = Timestamp(nanoseconds: max(start, q.since?.nanoseconds ?? start))
         q.search = nil
         return try pool.read { db in
-            var counts = [Int](repeating: 0, count: buckets)
+            var counts = [Int](repeating: 0, count: max(0, buckets))
+            guard bucket > 0, buckets > 0 else { return counts }
             var scan = MatchScan()
             try scan.run(q, db: db) { row in
                 let index = (row.time - start) / bucket
@@ -97,6 +98,7 @@ extension AlertStore {
             // Per container slot: counts by priority and the newest time.
             var bySlot: [Int: ([Int], Int64)] = [:]
             try scan.run(query, db: db) { row in
+                guard row.priority >= 0 && row.priority < Priority.allCases.count else { return }
                 var entry = bySlot[row.container] ?? ([Int](repeating: 0, count: Priority.allCases.count), row.time)
                 if row.priority >= 0 && row.priority < entry.0.count { entry.0[row.priority] += 1 }
                 entry.1 = max(entry.1, row.time)

@@ -55,7 +55,7 @@ import TradsecCore
         config.falco.healthzURL = nil
         config.falco.metricsURL = nil
         let alone = GaugeCollector(config: config, store: nil).collect()
-        #expect(alone.falco.state == .notFound("process 500 named falco runs as uid 1000, not 0: not trusted"))
+        #expect(alone.falco.state == .notFound("process 500 named falco runs as uid 1000, not 0: not trusted (gauges.falco.process_uid)"))
         #expect(alone.falco.memoryBytes == nil)
         #expect(ProcSampler(root: root.path).uid(pid: 500) == 1000)
 

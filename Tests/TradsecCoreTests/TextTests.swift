@@ -58,10 +58,11 @@ import Testing
         #expect(ByteSize.parse("12b", bare: 1) == 12)
         #expect(ByteSize.parse("300", bare: ByteSize.mebibyte) == 300 << 20)
         #expect(ByteSize.parse("300", bare: 1) == 300)
+        #expect(ByteSize.parse("9007199254740993", bare: 1) == 9_007_199_254_740_993, "whole numbers exactly, past 2^53")
     }
 
     @Test func whatIsNotASizeIsNil() {
-        for text in ["", "MB", "lots", "-1MB", "0", "0.1b", "inf", "nan", "1e3", "0x10", "1.2.3MB", "99999999999999999999GiB", "18446744073709551616"] {
+        for text in ["", "MB", "lots", "-1MB", "0", "0.1b", "inf", "nan", "1e3", "0x10", "1.2.3MB", "99999999999999999999GiB", "18446744073709551616", "17179869184GiB", "4\u{212A}B"] {
             #expect(ByteSize.parse(text, bare: 1) == nil, "\(text)")
         }
     }

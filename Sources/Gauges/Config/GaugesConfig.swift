@@ -102,7 +102,7 @@ public struct GaugesConfig: Equatable, Sendable {
                 if sawTarget { throw r.error(key, "gauges.falco: give either process or pid, not both") }
                 falco.process = .pid(Int32(try r.integer(value, "gauges.falco.pid", range: 1...Int(Int32.max)))); sawTarget = true
             case "process_uid":
-                if value.scalar?.string == "any" {
+                if value.scalar?.string.lowercased() == "any" {
                     falco.processUID = nil
                 } else {
                     falco.processUID = UInt32(try r.integer(value, "gauges.falco.process_uid (a user id, or any)", range: 0...Int(UInt32.max)))

@@ -89,7 +89,7 @@ public final class GaugeCollector {
             case .found(let p, let reading): (pid, r) = (p, reading)
             case .missing: return ResourceGauge(name: name, state: .notFound("no process named \(n)"))
             case .untrusted(let p, let other):
-                return ResourceGauge(name: name, state: .notFound("process \(p) named \(n) runs as uid \(other.map(String.init) ?? "?"), not \(uid.map(String.init) ?? "?"): not trusted"))
+                return ResourceGauge(name: name, state: .notFound("process \(p) named \(n) runs as uid \(other.map(String.init) ?? "?"), not \(uid.map(String.init) ?? "?"): not trusted (gauges.falco.process_uid)"))
             }
         }
         var g = ResourceGauge(name: name, state: .live, source: "pid \(pid) (\(r.stat.comm)), /proc")

@@ -10,17 +10,26 @@ public enum ByteSize {
 
     /// The size in bytes; nil when it is not a size, not above zero, or more than `UInt64` holds.
     public static func parse(_ text: String, bare: UInt64) -> UInt64? {
+        // ASCII only: lowercased() would also turn the Kelvin sign into a "k".
+        guard text.allSatisfy(\.isASCII) else { return nil }
         let lower = text.lowercased().trimmingBlanks
         let units: [(String, Double)] = [("kib", 0x1p10), ("mib", 0x1p20), ("gib", 0x1p30), ("kb", 0x1p10), ("mb", 0x1p20), ("gb", 0x1p30),
                                          ("k", 0x1p10), ("m", 0x1p20), ("g", 0x1p30), ("b", 1)]
         var number = Substring(lower)
         var factor = Double(bare)
+        var whole = bare
         for (suffix, unit) in units where lower.hasSuffix(suffix) {
             number = lower.dropLast(suffix.count)
             factor = unit
+            whole = UInt64(unit)
             break
         }
         let digits = String(number).trimmingBlanks
+        // Whole numbers exactly (a Double rounds above 2^53); fractions through a Double.
+        if !digits.isEmpty, digits.allSatisfy(\.isNumber), let value = UInt64(digits) {
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: whole)
+            return overflow || bytes == 0 ? nil : bytes
+        }
         // Digits and one point only: Double() would also take "inf", "nan" and "0x1p4".
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               digits.filter({ $0 == "." }).count <= 1, let value = Double(digits) else { return nil }
