@@ -15,7 +15,7 @@ TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static promethe
 TOOLS_VENV := .build/tools/venv
 DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite
 
-.PHONY: all build release test demo deps test-deps tools bench bench-sqlite clean
+.PHONY: all build release test demo deps test-deps tools bench bench-sqlite bench-lz4 clean
 
 all: build
 
@@ -63,6 +63,13 @@ bench-sqlite: deps
 	@mkdir -p .build
 	$(or $(shell command -v cc 2>/dev/null),$(dir $(SWIFT))clang) -O2 -o .build/sqlite_replay bench/sqlite_replay.c -lsqlite3
 	.build/sqlite_replay
+
+# LZ4 on a history's own chunks at accelerations 1, 2 and 4: make bench-lz4 DB=/tmp/h.sqlite
+bench-lz4: deps
+	@test -n "$(DB)" || { echo "usage: make bench-lz4 DB=path/to/history.sqlite (from tradsec bench ingest --db)"; exit 2; }
+	@mkdir -p .build
+	$(or $(shell command -v cc 2>/dev/null),$(dir $(SWIFT))clang) -O2 -o .build/lz4_levels bench/lz4_levels.c -llz4 -lsqlite3
+	.build/lz4_levels $(DB)
 
 clean:
 	rm -rf .build
