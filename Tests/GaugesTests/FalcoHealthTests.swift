@@ -125,6 +125,15 @@ final class FakeFalco: Sendable {
         #expect(GaugeReport.table(down).contains("falco health: down ("))
     }
 
+    @Test func anOddMetricsLineIsSkippedAndTheDropsStillRead() throws {
+        let body = FakeFalco.metrics(drops: 17, rss: 1) + "some_plugin_metric{kind=\"unterminated} 3\n"
+        let server = try RecordingHTTPServer { _ in .init(status: 200, body: body) }
+        defer { server.stop() }
+        let reading = FalcoHealthProbe(healthzURL: nil, metricsURL: server.baseURL + "/metrics", timeout: 2).probe()
+        #expect(reading.metrics?.kernelDrops == 17)
+        #expect(reading.metricsError?.hasPrefix("1 line(s) skipped, first: metrics line 16:") == true, "\(reading.metricsError ?? "nil")")
+    }
+
     @Test func aHungFalcoIsDownWithinTheTimeout() throws {
         let server = try RecordingHTTPServer { _ in .init(status: 200, body: "ok", delay: 5) }
         defer { server.stop() }

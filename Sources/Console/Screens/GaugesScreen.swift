@@ -51,8 +51,10 @@ enum GaugesScreen {
             }
             if let e = m.events { lines.append(StyledLine(segments: [(pad("  events", 10), .label), (GaugeFormat.count(e), .normal)])) }
             if let v = m.version { lines.append(StyledLine(segments: [(pad("  version", 10), .label), (v, .dim)])) }
-        } else if let e = h.metricsError {
-            lines.append(StyledLine(segments: [(pad("  metrics", 10), .label), (e, .warning)]))
+        }
+        // Without metrics, why; with them, the lines that were skipped.
+        if let e = h.metricsError {
+            lines.append(StyledLine(segments: [(pad("  metrics", 10), .label), (e, h.metrics == nil ? .warning : .dim)]))
         }
         lines.append(StyledLine(""))
         lines.append(StyledLine("Feeds (newest alert per source)", .title))

@@ -44,8 +44,15 @@ public struct FalcoHealthProbe: Sendable {
             do {
                 let r = try CurlHTTP.send(request(url))
                 if r.isSuccess {
-                    do { reading.metrics = FalcoMetrics(try PrometheusText.parse(r.bodyText)) } catch {
-                        reading.metricsError = "\(error)"
+                    let text = PrometheusText.parse(r.bodyText)
+                    if text.samples.isEmpty, let first = text.problems.first {
+                        reading.metricsError = "\(first)"
+                    } else {
+                        // What parsed is used; skipped lines are said, not fatal.
+                        reading.metrics = FalcoMetrics(text)
+                        if let first = text.problems.first {
+                            reading.metricsError = "\(text.problems.count) line(s) skipped, first: \(first)"
+                        }
                     }
                 } else {
                     reading.metricsError = "HTTP \(r.status)"

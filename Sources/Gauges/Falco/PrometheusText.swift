@@ -1,6 +1,9 @@
 /// The Prometheus text exposition format (version 0.0.4), parsed properly: HELP and TYPE
 /// lines, label sets with escaped values, special float values, optional timestamps.
 /// Falco repeats HELP/TYPE before every sample of a family; that is accepted.
+///
+/// A line that does not parse is skipped and listed in ``problems``; the rest is kept. One odd
+/// line from a plugin must not hide Falco's drop counters, which are the gauge that matters.
 public struct PrometheusText: Sendable {
     public struct Sample: Equatable, Sendable {
         public var name: String
@@ -13,6 +16,8 @@ public struct PrometheusText: Sendable {
     /// Metric family name → counter, gauge, histogram, summary, untyped.
     public var types: [String: String] = [:]
     public var help: [String: String] = [:]
+    /// The lines that were skipped, and why.
+    public var problems: [ParseError] = []
 
     public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         public var line: Int
@@ -22,7 +27,8 @@ public struct PrometheusText: Sendable {
 
     public init() {}
 
-    public static func parse(_ text: String) throws(ParseError) -> PrometheusText {
+    /// Everything that parses; see ``problems`` for what did not.
+    public static func parse(_ text: String) -> PrometheusText {
         var out = PrometheusText()
         var lineNumber = 0
         // "\r\n" is one Character in Swift: both kinds of line end must split.
@@ -32,28 +38,36 @@ public struct PrometheusText: Sendable {
             if line.last == "\r" { line = line.dropLast() }
             let content = line.drop { $0 == " " || $0 == "\t" }
             if content.isEmpty { continue }
-            if content.first == "#" {
-                let words = content.dropFirst().split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-                guard words.count >= 2, words[0] == "HELP" || words[0] == "TYPE" else { continue }   // a plain comment
-                let name = String(words[1])
-                guard isMetricName(name) else { throw ParseError(line: lineNumber, reason: "invalid metric name '\(name)'") }
-                let rest = words.count > 2 ? String(words[2]) : ""
-                if words[0] == "TYPE" {
-                    guard ["counter", "gauge", "histogram", "summary", "untyped"].contains(rest) else {
-                        throw ParseError(line: lineNumber, reason: "unknown metric type '\(rest)'")
-                    }
-                    if let earlier = out.types[name], earlier != rest {
-                        throw ParseError(line: lineNumber, reason: "'\(name)' declared \(earlier) and then \(rest)")
-                    }
-                    out.types[name] = rest
+            do throws(ParseError) {
+                if content.first == "#" {
+                    try out.parseComment(content, line: lineNumber)
                 } else {
-                    out.help[name] = unescape(rest)
+                    out.samples.append(try parseSample(Array(content.utf8), line: lineNumber))
                 }
-                continue
+            } catch {
+                out.problems.append(error)
             }
-            out.samples.append(try parseSample(Array(content.utf8), line: lineNumber))
         }
         return out
+    }
+
+    private mutating func parseComment(_ content: Substring, line: Int) throws(ParseError) {
+        let words = content.dropFirst().split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard words.count >= 2, words[0] == "HELP" || words[0] == "TYPE" else { return }   // a plain comment
+        let name = String(words[1])
+        guard Self.isMetricName(name) else { throw ParseError(line: line, reason: "invalid metric name '\(name)'") }
+        let rest = words.count > 2 ? String(words[2]) : ""
+        if words[0] == "TYPE" {
+            guard ["counter", "gauge", "histogram", "summary", "untyped"].contains(rest) else {
+                throw ParseError(line: line, reason: "unknown metric type '\(rest)'")
+            }
+            if let earlier = types[name], earlier != rest {
+                throw ParseError(line: line, reason: "'\(name)' declared \(earlier) and then \(rest)")
+            }
+            types[name] = rest
+        } else {
+            help[name] = Self.unescape(rest)
+        }
     }
 
     private static func parseSample(_ b: [UInt8], line: Int) throws(ParseError) -> Sample {

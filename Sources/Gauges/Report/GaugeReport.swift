@@ -31,7 +31,8 @@ public enum GaugeReport {
             drops += h.newDrops.map { ", +\(GaugeFormat.count($0)) since the last sample" } ?? ""
             lines.append(TerminalSafe.escape(drops))
             if let e = m.events { lines.append("falco events: \(GaugeFormat.count(e))") }
-        } else if let e = h.metricsError {
+        }
+        if let e = h.metricsError {
             lines.append("falco metrics: " + TerminalSafe.escape(e))
         }
         lines.append("")
