@@ -43,6 +43,27 @@ import TradsecCore
         #expect(try harness.store.recentRejects().count == 2)
     }
 
+    /// Past 64 KiB a body is decoded off the event loop: the same answer, the same history.
+    @Test func aLargeBodyIsDecodedOffTheLoopWithTheSameAnswer() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        var lines: [String] = []
+        for i in 0..<400 {
+            lines.append(i == 150 ? "{\"truncated\": " : falcoAlert(rule: "R\(i)", output: "large body line \(i) " + String(repeating: "x", count: 300)))
+        }
+        let body = lines.joined(separator: "\n")
+        #expect(body.utf8.count > HTTPHandler.decodeOnTheLoopUpTo)
+        let reply = try harness.post(body)
+        #expect(reply.status == 200)
+        let json = try JSONParser.parse(reply.bodyText)
+        #expect(json["accepted"]?.int64Value == 399)
+        #expect(json["errors"]?.arrayValue?.map { $0["line"]?.int64Value } == [151])
+        #expect(try harness.store.totalCount() == 399)
+        // The connection serves the next request, and small bodies still work.
+        #expect(try harness.post(falcoAlert(rule: "after")).status == 200)
+        #expect(try harness.store.totalCount() == 400)
+    }
+
     @Test func aJSONArrayIsAccepted() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }

@@ -136,12 +136,42 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                     json: error("text alerts are not accepted: set json_output: true (and json_include_output_property) in falco.yaml"))
             return
         }
-        var decoded = PayloadDecoder.Decoded()
-        if let body {
-            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0) }
-        } else {
+        guard let body else {
+            var decoded = PayloadDecoder.Decoded()
             decoded.fatal = "empty body: expected a Falco JSON alert, JSON Lines or a JSON array of alerts"
+            store(decoded, context: context, head: head, received: received)
+            return
         }
+        if body.readableBytes <= Self.decodeOnTheLoopUpTo {
+            var decoded = PayloadDecoder.Decoded()
+            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0) }
+            store(decoded, context: context, head: head, received: received)
+            return
+        }
+        // A large body (up to serve.max_body) takes tens of milliseconds to decode: that is
+        // done off the event loop, so the loop's other connections (health checks, live
+        // streams) are not held up. Pipelining assistance holds this connection's next
+        // request until the response is written.
+        let loopBound = NIOLoopBound((self, context, head), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let received = self.received
+        DispatchQueue.global(qos: .userInitiated).async {
+            var decoded = PayloadDecoder.Decoded()
+            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0) }
+            let result = decoded
+            eventLoop.execute {
+                let (handler, context, head) = loopBound.value
+                handler.store(result, context: context, head: head, received: received)
+            }
+        }
+    }
+
+    /// Bodies up to this size are decoded on the event loop (well under a millisecond).
+    static let decodeOnTheLoopUpTo = 64 * 1024
+
+    /// Answers a decoded body: a 400 when nothing in it is an alert, else the alerts go to the
+    /// writer and the reply follows its commit.
+    private func store(_ decoded: PayloadDecoder.Decoded, context: ChannelHandlerContext, head: HTTPRequestHead, received: UInt64) {
         if let fatal = decoded.fatal {
             app.metrics.rejected("not_json").increment()
             respond(context, head, route: "/falco", status: 400, json: error(fatal))
