@@ -15,10 +15,7 @@ import TestSupport
         let name = "tradsec-gauges-bot-\(getpid())"
         try engine.runContainer(name: name, memory: "256m", script: #"trap "exit 0" TERM; while :; do :; done"#)
 
-        var config = GaugesConfig()
-        config.falco.process = nil
-        config.falco.healthzURL = nil
-        config.falco.metricsURL = nil
+        var config = GaugesConfig.withoutFalcoProbes()
         config.bot.container = name
         config.bot.dockerSocket = engine.socket
         let collector = GaugeCollector(config: config, store: nil)
@@ -60,10 +57,7 @@ import TestSupport
     @Test func noEngineOnTheSocketIsUnavailableNotZero() throws {
         let dir = makeTemporaryDirectory(prefix: "tradsec-gauges-noengine")
         defer { removeTree(dir) }
-        var config = GaugesConfig()
-        config.falco.process = nil
-        config.falco.healthzURL = nil
-        config.falco.metricsURL = nil
+        var config = GaugesConfig.withoutFalcoProbes()
         config.bot.container = "ai-trading-bot"
         config.bot.dockerSocket = dir + "/docker.sock"
         let s = GaugeCollector(config: config, store: nil).collect()

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import Gauges
 import TestSupport
 
 /// Builds fake /proc and /sys/fs/cgroup trees under a temporary root, so the samplers run
@@ -55,5 +56,17 @@ func removeDeepTree(_ path: String) {
         rmdir(path)
     } else {
         unlink(path)
+    }
+}
+
+extension GaugesConfig {
+    /// A configuration that asks no Falco web server (healthz, metrics) and finds Falco's
+    /// process as given (not at all by default).
+    static func withoutFalcoProbes(process: ProcessTarget? = nil) -> GaugesConfig {
+        var config = GaugesConfig()
+        config.falco.process = process
+        config.falco.healthzURL = nil
+        config.falco.metricsURL = nil
+        return config
     }
 }

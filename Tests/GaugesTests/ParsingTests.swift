@@ -50,10 +50,8 @@ import TradsecCore
         let root = FixtureRoot()
         defer { root.remove() }
         root.process(pid: 500, comm: "falco", utime: 10, stime: 1, start: 100, rssKB: 5000, uid: 1000)   // oldest: a stand-in
-        var config = GaugesConfig()
+        var config = GaugesConfig.withoutFalcoProbes(process: .name("falco"))
         config.root = root.path
-        config.falco.healthzURL = nil
-        config.falco.metricsURL = nil
         let alone = GaugeCollector(config: config, store: nil).collect()
         #expect(alone.falco.state == .notFound("process 500 named falco runs as uid 1000, not 0: not trusted (gauges.falco.process_uid)"))
         #expect(alone.falco.memoryBytes == nil)

@@ -45,11 +45,7 @@ import TradsecCore
         defer { kill(idle.pid, SIGKILL); _ = idle.wait() }
 
         #expect(waitUntil { ProcSampler().find(named: name) == [spinner.pid] }, "the spinner is found by its name")
-        var config = GaugesConfig()
-        config.falco = .init()
-        config.falco.process = .name(name)
-        config.falco.healthzURL = nil
-        config.falco.metricsURL = nil
+        var config = GaugesConfig.withoutFalcoProbes(process: .name(name))
         config.bot.process = .pid(idle.pid)
         let collector = GaugeCollector(config: config, store: nil)
         let first = collector.collect()

@@ -237,16 +237,22 @@ import TradsecCore
         second.stop()
     }
 
-    @Test func aNotificationRetriedPastItsGiveUpAgeIsFailedWithTheLastError() throws {
-        let history = try TempHistory()
-        defer { history.cleanup() }
-        let server = try RecordingHTTPServer { _ in .init(status: 502, body: "bad gateway") }
-        defer { server.stop() }
+    /// One notification to a webhook at `server`, given up on after 0.4 s, being delivered.
+    func startGivingUpQuickly(_ history: TempHistory, _ server: RecordingHTTPServer) throws -> NotificationDispatcher {
         var channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
         channel.giveUpAfter = 0.4
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
         try dispatcher.enqueue(distinct(1))
         try dispatcher.start()
+        return dispatcher
+    }
+
+    @Test func aNotificationRetriedPastItsGiveUpAgeIsFailedWithTheLastError() throws {
+        let history = try TempHistory()
+        defer { history.cleanup() }
+        let server = try RecordingHTTPServer { _ in .init(status: 502, body: "bad gateway") }
+        defer { server.stop() }
+        let dispatcher = try startGivingUpQuickly(history, server)
         defer { dispatcher.stop() }
         #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
         let row = try #require(try history.store.outboxRows(state: .failed).first)
@@ -271,11 +277,7 @@ import TradsecCore
             return replies.afterHeal == 1 ? .init(status: 502, body: "still warming up") : .init(status: 200)
         }
         defer { server.stop() }
-        var channel = testChannel("hook", .webhook, url: server.baseURL + "/in")
-        channel.giveUpAfter = 0.4
-        let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [channel]), options: fastOptions())
-        try dispatcher.enqueue(distinct(1))
-        try dispatcher.start()
+        let dispatcher = try startGivingUpQuickly(history, server)
         defer { dispatcher.stop() }
         #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
         usleep(500_000)   // the row is now well past its give-up age

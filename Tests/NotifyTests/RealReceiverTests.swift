@@ -28,7 +28,7 @@ import Glibc
         let dir = makeTemporaryDirectory(prefix: "tradsec-am")
         defer { removeTree(dir + "/data"); removeTree(dir) }
         writeFile(dir + "/alertmanager.yml", "route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n")
-        let port = freePort()
+        let port = freeLoopbackPort()
         guard let child = ChildProcess.start([Self.alertmanager, "--config.file=\(dir)/alertmanager.yml", "--storage.path=\(dir)/data",
                                               "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address="],
                                              stdoutPath: dir + "/am.log", environment: childEnvironment()) else {
@@ -88,14 +88,14 @@ import Glibc
             removeTree(maildir)
             removeTree(dir)
         }
-        let port = freePort()
+        let port = freeLoopbackPort()
         guard let child = ChildProcess.start([aiosmtpd, "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir],
                                              stdoutPath: dir + "/smtpd.log", environment: childEnvironment()) else {
             Issue.record("cannot start aiosmtpd"); return
         }
         let smtpd = ChildGuard(child)
         defer { _ = smtpd.terminate() }
-        try #require(waitUntil(10) { canConnect(port) }, "aiosmtpd did not listen: \(readFile(dir + "/smtpd.log"))")
+        try #require(waitUntil(10) { canConnectToLoopback(port) }, "aiosmtpd did not listen: \(readFile(dir + "/smtpd.log"))")
 
         var channel = ChannelConfig(name: "mail", kind: .email)
         channel.url = .inline("smtp://127.0.0.1:\(port)")
@@ -135,16 +135,6 @@ import Glibc
         #expect(body.split(separator: "\n").allSatisfy { $0.utf8.count <= 998 })
         #expect(body.contains(String(repeating: "z", count: 800)))
     }
-}
-
-func canConnect(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }
 
 func listDirectory(_ path: String) -> [String] {
