@@ -52,6 +52,21 @@ static void close_scratch(sqlite3 *db, const char *path) {
     unlink(wal);
 }
 
+/* Runs one insert and readies the statement for the next row. */
+static void step(sqlite3 *db, sqlite3_stmt *statement) {
+    if (sqlite3_step(statement) != SQLITE_DONE) { fprintf(stderr, "insert failed: %s\n", sqlite3_errmsg(db)); exit(1); }
+    sqlite3_reset(statement);
+}
+
+/* Commits the last batch, closes and removes the scratch database; the seconds since t0.
+ * The caller finalizes its statements first. */
+static double finish(sqlite3 *db, const char *path, double t0) {
+    sqlite3_exec(db, "COMMIT", 0, 0, 0);
+    double seconds = now() - t0;
+    close_scratch(db, path);
+    return seconds;
+}
+
 /* The v8 alerts row, optionally without its unique index or its fts_backlog row. */
 static double replay_v8(const char *path, int unique_index, int backlog) {
     sqlite3 *db = open_scratch(path);
@@ -89,21 +104,16 @@ static double replay_v8(const char *path, int unique_index, int backlog) {
         sqlite3_bind_int64(row, 13, i / 90);
         sqlite3_bind_int(row, 14, (i % 90) * 700);
         sqlite3_bind_int(row, 15, 700);
-        sqlite3_step(row);
-        sqlite3_reset(row);
+        step(db, row);
         if (backlog) {
             sqlite3_bind_int64(queued, 1, sqlite3_last_insert_rowid(db));
-            sqlite3_step(queued);
-            sqlite3_reset(queued);
+            step(db, queued);
         }
         if (i % BATCH == BATCH - 1) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
     }
-    sqlite3_exec(db, "COMMIT", 0, 0, 0);
-    double seconds = now() - t0;
     sqlite3_finalize(row);
     sqlite3_finalize(queued);
-    close_scratch(db, path);
-    return seconds / ROWS * 1e6;
+    return finish(db, path, t0) / ROWS * 1e6;
 }
 
 /* The v9 alerts row: no output text, no per-alert backlog row. `integers` replaces the six
@@ -147,15 +157,11 @@ static double replay_v9(const char *path, int integers) {
         sqlite3_bind_int(row, 13, (i % 90) * 700);
         sqlite3_bind_int(row, 14, 700);
         sqlite3_bind_int64(row, 15, i + 1);
-        sqlite3_step(row);
-        sqlite3_reset(row);
+        step(db, row);
         if (i % BATCH == BATCH - 1) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
     }
-    sqlite3_exec(db, "COMMIT", 0, 0, 0);
-    double seconds = now() - t0;
     sqlite3_finalize(row);
-    close_scratch(db, path);
-    return seconds / ROWS * 1e6;
+    return finish(db, path, t0) / ROWS * 1e6;
 }
 
 /* A row of five integers, optionally with a blob of `blob` bytes. */
@@ -178,15 +184,11 @@ static double replay_plain(const char *path, int blob) {
         sqlite3_bind_int(s, 4, (int)((x >> 20) % 51));
         sqlite3_bind_int(s, 5, 1);
         if (blob) sqlite3_bind_blob(s, 6, bytes, blob, SQLITE_STATIC); else sqlite3_bind_int64(s, 6, i * 1000LL);
-        sqlite3_step(s);
-        sqlite3_reset(s);
+        step(db, s);
         if (i % BATCH == BATCH - 1) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
     }
-    sqlite3_exec(db, "COMMIT", 0, 0, 0);
-    double seconds = now() - t0;
     sqlite3_finalize(s);
-    close_scratch(db, path);
-    return seconds / ROWS * 1e6;
+    return finish(db, path, t0) / ROWS * 1e6;
 }
 
 /* Compressed raw-line chunks as the history writes them: ~11 KB blobs (64 KiB of lines at the
@@ -204,15 +206,11 @@ static double replay_chunks(const char *path) {
     for (int i = 0; i < CHUNKS; i++) {
         for (int j = 0; j < CHUNK; j += 8) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; memcpy(bytes + j, &x, j + 8 <= CHUNK ? 8 : CHUNK - j); }
         sqlite3_bind_blob(s, 1, bytes, CHUNK, SQLITE_STATIC);
-        sqlite3_step(s);
-        sqlite3_reset(s);
+        step(db, s);
         if (i % 50 == 49) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
     }
-    sqlite3_exec(db, "COMMIT", 0, 0, 0);
-    double seconds = now() - t0;
     sqlite3_finalize(s);
-    close_scratch(db, path);
-    return seconds / ((double)CHUNK * CHUNKS) * 1e9;
+    return finish(db, path, t0) / ((double)CHUNK * CHUNKS) * 1e9;
 }
 
 int main(int argc, char **argv) {
