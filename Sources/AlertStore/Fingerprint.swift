@@ -8,9 +8,7 @@ import TradsecCore
 /// byte per step, 3–4 % of ingest; the v8 migration recomputed the stored fingerprints).
 enum Fingerprint {
     static func of(_ raw: String) -> Int64 {
-        // Native strings hand out their UTF-8 storage directly.
-        if let hash = raw.utf8.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return hash }
-        return Array(raw.utf8).withUnsafeBytes { hash($0) }
+        withUTF8(raw) { hash($0) }
     }
 
     static func hash(_ bytes: UnsafeRawBufferPointer) -> Int64 {

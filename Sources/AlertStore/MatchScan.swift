@@ -51,13 +51,6 @@ struct MatchScan {
                 try visit(byRange, StatementArguments([block.firstID, block.lastID]) + arguments, body)
             }
         }
-        // Rows no block lists: none, unless a history was written before blocks existed and
-        // not migrated; kept exact all the same.
-        if let firstBlocked = try Int64.fetchOne(db, sql: "SELECT min(first_id) FROM alert_blocks") {
-            try visit(byRange, StatementArguments([Int64.min, firstBlocked - 1]) + arguments, body)
-        } else {
-            try visit(byRange, StatementArguments([Int64.min, Int64.max]) + arguments, body)
-        }
     }
 
     private mutating func visit(_ statement: Statement, _ arguments: StatementArguments, _ body: (Row) -> Void) throws {

@@ -75,16 +75,9 @@ enum OutputFromChunks {
         /// statement kept in the cache would outlive the connection's close.
         private static func read(_ id: Int64, db: OpaquePointer) -> [UInt8]? {
             var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, "SELECT codec, size, data FROM alert_chunks WHERE id = ?", -1, &statement, nil) == SQLITE_OK,
-                  let statement else { return nil }
+            guard sqlite3_prepare_v2(db, RawChunks.selectSQL, -1, &statement, nil) == SQLITE_OK, let statement else { return nil }
             defer { sqlite3_finalize(statement) }
-            sqlite3_bind_int64(statement, 1, id)
-            guard sqlite3_step(statement) == SQLITE_ROW else { return nil }
-            let codec = Int(sqlite3_column_int64(statement, 0))
-            let size = Int(sqlite3_column_int64(statement, 1))
-            guard let blob = sqlite3_column_blob(statement, 2) else { return size == 0 ? [] : nil }
-            let data = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, 2)))
-            return try? RawChunks.decompress(codec: codec, size: size, data: data)
+            return try? RawChunks.read(id, statement: statement)
         }
     }
 }

@@ -73,8 +73,13 @@ enum RawChunks {
 
     /// Reads one chunk, uncompressed (at least its first `prefix` bytes); nil when it is not there.
     static func read(_ id: Int64, prefix: Int? = nil, db: Database) throws -> [UInt8]? {
-        let statement = try db.cachedStatement(sql: "SELECT codec, size, data FROM alert_chunks WHERE id = ?")
-        let handle = statement.sqliteStatement
+        try read(id, prefix: prefix, statement: try db.cachedStatement(sql: selectSQL).sqliteStatement)
+    }
+
+    static let selectSQL = "SELECT codec, size, data FROM alert_chunks WHERE id = ?"
+
+    /// The same through a prepared ``selectSQL`` (for callers without a GRDB `Database`).
+    static func read(_ id: Int64, prefix: Int? = nil, statement handle: OpaquePointer) throws -> [UInt8]? {
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, id)
         defer { sqlite3_reset(handle) }
