@@ -27,8 +27,10 @@ let package = Package(
         // LZ4 (liblz4): the history keeps raw alert lines in compressed chunks.
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         // SQLite history: schema, migrations, batched writes, queries, retention.
+        // The `alerts` virtual table over the packed alert rows (C: SQLite's module API).
+        .target(name: "CAlertRows", path: "Sources/CAlertRows", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "AlertStore", dependencies: [
-            "TradsecCore", "CLZ4",
+            "TradsecCore", "CLZ4", "CAlertRows",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -69,12 +69,9 @@ extension AlertStore {
                         rows = Array((recent + rows).sorted { $0.id > $1.id }.prefix(query.limit))
                     }
                 }
-            } else if let groups = try Self.termGroups(unsearched, db: db) {
-                rows = try Self.newestByPostings(groups: groups, query: unsearched, whereSQL: whereSQL, arguments: arguments, db: db)
             } else {
-                rows = try Self.storedAlerts(db, sql: """
-                    SELECT id, raw_chunk, raw_offset, raw_length FROM alerts\(whereSQL) ORDER BY time_ns DESC, id DESC LIMIT ?
-                    """, arguments: arguments + [query.limit])
+                rows = try Self.newestByPostings(groups: try Self.termGroups(unsearched, db: db), query: unsearched,
+                                                 whereSQL: whereSQL, arguments: arguments, db: db)
             }
             return rows
         }
@@ -130,26 +127,31 @@ extension AlertStore {
         return groups.isEmpty ? nil : groups
     }
 
-    /// The newest `query.limit` alerts by time among the postings' candidates. Blocks are read
-    /// newest first and the walk stops once no older block can hold anything newer than the
-    /// results so far; in a history ingested in time order that is after one or two blocks.
-    static func newestByPostings(groups: [[String]], query: AlertQuery, whereSQL: String, arguments: StatementArguments,
+    /// The newest `query.limit` alerts by time among the postings' candidates (every alert of
+    /// a block when `groups` is nil). Blocks are read newest first and the walk stops once no
+    /// older block can hold anything newer than the results so far; in a history ingested in
+    /// time order that is after one or two blocks.
+    static func newestByPostings(groups: [[String]]?, query: AlertQuery, whereSQL: String, arguments: StatementArguments,
                                  db: Database) throws -> [StoredAlert] {
-        guard !groups.contains(where: \.isEmpty), query.limit > 0 else { return [] }
+        guard groups?.contains(where: \.isEmpty) != true, query.limit > 0 else { return [] }
         struct Hit { var id: Int64; var time: Int64; var location: RawChunks.Location }
         var hits: [Hit] = []
         let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
         // Only the newest `limit` of a block can make the results.
-        let sql = """
-            SELECT id, time_ns, raw_chunk, raw_offset, raw_length FROM alerts WHERE id IN (SELECT value FROM json_each(?))\(filters)
-            ORDER BY time_ns DESC, id DESC LIMIT ?
-            """
+        let columns = "SELECT id, time_ns, raw_chunk, raw_offset, raw_length FROM alerts"
+        let byIDs = "\(columns) WHERE id IN (SELECT value FROM json_each(?))\(filters) ORDER BY time_ns DESC, id DESC LIMIT ?"
+        let byRange = "\(columns) WHERE id BETWEEN ? AND ?\(filters) ORDER BY time_ns DESC, id DESC LIMIT ?"
         for block in try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db) {
             if hits.count >= query.limit, block.maxTime < hits[query.limit - 1].time { break }
-            let ids = try Postings.candidates(in: block, groups: groups, db: db)
-            guard !ids.isEmpty else { continue }
-            let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments([list]) + arguments + [query.limit])
+            let cursor: RowCursor
+            if let groups {
+                let ids = try Postings.candidates(in: block, groups: groups, db: db)
+                guard !ids.isEmpty else { continue }
+                let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+                cursor = try Row.fetchCursor(db, sql: byIDs, arguments: StatementArguments([list]) + arguments + [query.limit])
+            } else {
+                cursor = try Row.fetchCursor(db, sql: byRange, arguments: StatementArguments([block.firstID, block.lastID]) + arguments + [query.limit])
+            }
             while let row = try cursor.next() {
                 hits.append(Hit(id: row[0], time: row[1], location: RawChunks.Location(chunk: row[2], offset: row[3], length: row[4])))
             }
@@ -201,8 +203,7 @@ extension AlertStore {
     }
 
     /// How many alerts matching `query` were stored with ids in `(after, upTo]`: keeps a
-    /// count current as alerts arrive without recounting the history. `NOT INDEXED` makes
-    /// SQLite walk just that id range instead of a priority or rule index over everything.
+    /// count current as alerts arrive without recounting the history.
     public func countAdded(_ query: AlertQuery, after: Int64, upTo: Int64) throws -> Int {
         guard upTo > after else { return 0 }
         var q = query
@@ -210,7 +211,7 @@ extension AlertStore {
         return try pool.read { db in
             let (whereSQL, arguments) = try Self.filter(q, db: db)
             let extra = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts NOT INDEXED WHERE id > ? AND id <= ?\(extra)",
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts WHERE id > ? AND id <= ?\(extra)",
                                     arguments: StatementArguments([after, upTo]) + arguments) ?? 0
         }
     }

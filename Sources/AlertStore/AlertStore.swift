@@ -32,7 +32,10 @@ public final class AlertStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")   // 64 MiB: keeps index pages hot during bulk ingest
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if let connection = db.sqliteConnection { try OutputFromChunks.register(on: connection) }
+            if let connection = db.sqliteConnection {
+                try OutputFromChunks.register(on: connection)
+                try AlertRows.register(on: connection)
+            }
         }
         // Two processes opening a new history at once (a follower and a console, say) would
         // both switch it to WAL and both run the migrations; SQLite refuses the second
@@ -116,80 +119,60 @@ public final class AlertStore: Sendable {
     @_specialize(where A == Alert)
     private func insertAlerts<A: StorableAlert>(_ alerts: [A], origin: String?, fullText: FullText, db: Database,
                                                  added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
-        let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name,
-                user_name, fingerprint, ingested_ns, origin, raw_chunk, raw_offset, raw_length, id)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
         let fts = try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)").sqliteStatement
-        let handle = statement.sqliteStatement
-        // Texts are bound without a copy (RowTexts): on every way out, nothing may keep
-        // pointing into their buffer.
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        let connection = db.sqliteConnection
+        defer { sqlite3_reset(fts) }
         let now = Timestamp.now().nanoseconds
         var result = InsertResult()
         // Per container (by its postings slot): the batch's last alert naming it, first and last time.
         var containers: [(last: Int, first: Int64, newest: Int64)?] = []
         var chunks = try RawChunkWriter(db: db)
         var postings = PostingWriter()
-        var texts = RowTexts()
+        var packed = PackedRowWriter()
+        let originSlot = packed.text(origin)
         // Ids are given explicitly and never reused, even after retention deleted the newest
         // rows: postings blocks and live-feed cursors rely on ids only growing. The newest
         // block outlives retention, so its last id is the high-water mark.
         var nextID = try Int64.fetchOne(db, sql: """
-            SELECT max(coalesce((SELECT max(id) FROM alerts), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
+            SELECT max(coalesce((SELECT max(last_id) FROM alert_rows), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
             """) ?? 1
+        // The same raw line at the same time is stored once (a re-read file, a replaying feed).
+        var seen = SeenAlerts(capacity: alerts.count + AlertRows.rowTarget * 2)
+        try seen.loadStored(times: alerts.map(\.time.nanoseconds), db: db)
         // Alerts are read in place (borrowed), not copied out of the array: a copy retains
         // and releases each of their strings.
         try alerts.withUnsafeBufferPointer { alerts in
             for index in 0..<alerts.count {
                 let time = alerts[index].time.nanoseconds
-                // The line is appended to the chunk only once the row is known to be new, but the
-                // row must already say where its line will be.
-                let location = chunks.next
-                sqlite3_reset(handle)
-                sqlite3_bind_int64(handle, 1, time)
-                sqlite3_bind_int64(handle, 2, Int64(alerts[index].priority.rawValue))
-                texts.removeAll()
-                texts.add(3, alerts[index].rule)
-                texts.add(4, alerts[index].source)
-                texts.add(5, alerts[index].hostname)
-                texts.add(6, alerts[index].container.id)
-                texts.add(7, alerts[index].processName)
-                texts.add(8, alerts[index].userName)
-                texts.add(11, origin)
                 let (fingerprint, length) = withUTF8(alerts[index].raw) { (Fingerprint.hash($0), $0.count) }
-                sqlite3_bind_int64(handle, 9, fingerprint)
-                sqlite3_bind_int64(handle, 10, now)
-                sqlite3_bind_int64(handle, 12, location.chunk)
-                sqlite3_bind_int64(handle, 13, Int64(location.offset))
-                sqlite3_bind_int64(handle, 14, Int64(length))
-                sqlite3_bind_int64(handle, 15, nextID)
-                let rc = texts.bound(to: handle) { sqlite3_step(handle) }
-                guard rc == SQLITE_DONE else {
-                    throw StoreError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
-                }
-                if sqlite3_changes(connection) == 0 {
+                guard seen.insert(time: time, fingerprint: fingerprint) else {
                     result.duplicates += 1
                     continue
                 }
                 result.inserted += 1
                 let rowID = nextID
                 nextID += 1
+                let location = chunks.next
                 try chunks.append(alerts[index].raw, db: db)
+                var record = PackedRowWriter.Record(id: rowID, time: time, fingerprint: fingerprint, ingested: now, chunk: location.chunk,
+                                                    offset: location.offset, length: length, priority: alerts[index].priority.rawValue)
+                record.rule = packed.text(alerts[index].rule)
+                record.source = packed.text(alerts[index].source)
+                record.hostname = packed.text(alerts[index].hostname)
+                record.container = packed.text(alerts[index].container.id)
+                record.proc = packed.text(alerts[index].processName)
+                record.user = packed.text(alerts[index].userName)
+                record.origin = originSlot
+                packed.add(record)
                 added?(InsertedAlert(index: index, id: rowID))
-                let slot = try postings.add(id: rowID, time: time, priority: alerts[index].priority.rawValue, rule: alerts[index].rule,
-                                            container: alerts[index].container.id, host: alerts[index].hostname, db: db)
+                let slot = try postings.add(id: rowID, time: time, priority: alerts[index].priority.rawValue,
+                                            rule: (record.rule, alerts[index].rule), container: (record.container, alerts[index].container.id),
+                                            host: alerts[index].hostname.map { (record.hostname, $0) }, db: db)
                 if fullText == .inline {
                     sqlite3_reset(fts)
                     sqlite3_bind_int64(fts, 1, rowID)
                     bindText(fts, 2, alerts[index].output)
                     guard sqlite3_step(fts) == SQLITE_DONE else {
-                        throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(connection)))")
+                        throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
                     }
                 }
                 if slot >= containers.count { containers.append(contentsOf: repeatElement(nil, count: slot - containers.count + 1)) }
@@ -200,9 +183,9 @@ public final class AlertStore: Sendable {
                 }
             }
         }
+        try packed.write(db: db)
         try chunks.flush(db: db)
         try postings.write(db: db)
-        sqlite3_reset(fts)
         // The ids this batch added are consecutive (a duplicate takes none).
         if fullText == .deferred, result.inserted > 0 {
             try Self.deferFullText(nextID - Int64(result.inserted), nextID - 1, db: db)
@@ -266,52 +249,6 @@ public final class AlertStore: Sendable {
     /// Verifies the database file; returns SQLite's findings ("ok" when sound).
     public func integrityCheck() throws -> [String] {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-    }
-}
-
-/// One row's text values in one buffer reused for every row, bound without a copy
-/// (SQLITE_STATIC): SQLite copying each value, with an allocation, was 15 % of an insert.
-struct RowTexts {
-    private var bytes: [UInt8] = []
-    private var spans: [(column: Int32, start: Int, count: Int)] = []
-
-    init() {
-        bytes.reserveCapacity(1024)
-        spans.reserveCapacity(16)
-    }
-
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        spans.removeAll(keepingCapacity: true)
-    }
-
-    /// Adds parameter `column`'s value (nil binds NULL).
-    mutating func add(_ column: Int32, _ text: String?) {
-        guard let text else {
-            spans.append((column, -1, 0))
-            return
-        }
-        let start = bytes.count
-        withUTF8(text) { bytes.append(contentsOf: $0) }
-        spans.append((column, start, bytes.count - start))
-    }
-
-    /// Binds the values to `statement` and runs `body` (its step) while they are valid. The
-    /// caller clears the bindings before the buffer changes for good.
-    func bound<R>(to statement: OpaquePointer, _ body: () throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { buffer in
-            for span in spans {
-                if span.start < 0 {
-                    sqlite3_bind_null(statement, span.column)
-                } else if span.count == 0 || buffer.baseAddress == nil {
-                    _ = sqlite3_bind_text(statement, span.column, "", 0, sqliteTransient)
-                } else {
-                    let text = UnsafeRawPointer(buffer.baseAddress! + span.start).assumingMemoryBound(to: CChar.self)
-                    _ = sqlite3_bind_text(statement, span.column, text, Int32(span.count), nil)   // nil: SQLITE_STATIC
-                }
-            }
-            return try body()
-        }
     }
 }
 

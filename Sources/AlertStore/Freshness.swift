@@ -13,16 +13,16 @@ public struct SourceFreshness: Equatable, Sendable {
 }
 
 extension AlertStore {
-    /// The newest alert per source among the most recent `scanLimit` alerts. Bounded so a tick
-    /// costs the same on a history of any size (the time index gives the newest rows first); a
-    /// source with nothing among them has been quiet for longer than those alerts span.
+    /// The newest alert per source among the `scanLimit` alerts stored last. Bounded so a tick
+    /// costs the same on a history of any size (the newest ids are read first); a source with
+    /// nothing among them has been quiet for longer than those alerts span.
     public func newestBySource(scanLimit: Int = 10_000) throws -> [SourceFreshness] {
         try pool.read { db in
             // SQLite's bare-column rule: with a single max(), `origin` comes from the row holding
             // it (with two, from either); the newest ingest time is therefore asked separately.
             try Row.fetchAll(db, sql: """
                 WITH recent AS (SELECT coalesce(source, 'unknown') AS src, time_ns, ingested_ns, origin
-                                FROM alerts ORDER BY time_ns DESC LIMIT ?)
+                                FROM alerts ORDER BY id DESC LIMIT ?)
                 SELECT src, max(time_ns), (SELECT max(ingested_ns) FROM recent r WHERE r.src = recent.src), origin
                 FROM recent GROUP BY src ORDER BY 2 DESC
                 """, arguments: [scanLimit]).map {

@@ -27,11 +27,8 @@ struct MatchScan {
         let (whereSQL, arguments) = try AlertStore.filter(query, db: db)
         let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
         let groups = try AlertStore.termGroups(query, db: db)
-        // NOT INDEXED: a time bound must not make SQLite walk the time index instead of the
-        // rowid range (a row lookup per alert instead of a sequential read).
-        let columns = "SELECT time_ns, priority, rule, container_id, hostname FROM alerts NOT INDEXED"
-        // Words: one statement, so the full-text matches are looked up once, not once per
-        // block, and SQLite free to use the time index for a time bound.
+        let columns = "SELECT time_ns, priority, rule, container_id, hostname FROM alerts"
+        // Words: one statement, so the full-text matches are looked up once, not once per block.
         if query.search != nil {
             try visit(try db.makeStatement(sql: "SELECT time_ns, priority, rule, container_id, hostname FROM alerts\(whereSQL)"), arguments, body)
             return

@@ -144,11 +144,14 @@ struct PostingWriter {
     private var block: Postings.Block?
     private var reopened = false
     private var terms = TermTable()
-    // Slots looked up by the value itself: building the term string per alert cost more.
     private var prioritySlots = [Int](repeating: -1, count: 8)
-    private var ruleSlots: [String: Int] = [:]
-    private var containerSlots: [String: Int] = [:]
-    private var hostSlots: [String: Int] = [:]
+    // Term slots by the caller's text slot (see PackedRowWriter.text), per kind: the texts
+    // were interned once already, so no string is hashed again here.
+    private var ruleTerms: [Int] = []
+    private var containerTerms: [Int] = []
+    private var hostTerms: [Int] = []
+    /// For callers without text slots (the v8 migration).
+    private var interner = TextInterner()
 
     init() {}
 
@@ -156,6 +159,17 @@ struct PostingWriter {
     /// Returns the container's slot in this batch (small, dense: the caller's per-container index).
     @discardableResult
     mutating func add(id: Int64, time: Int64, priority: Int, rule: String, container: String, host: String?, db: Database) throws -> Int {
+        let ruleSlot = UInt32(withUTF8(rule) { interner.slot($0) } + 1)
+        let containerSlot = UInt32(withUTF8(container) { interner.slot($0) } + 1)
+        let hostSlot = host.map { UInt32(withUTF8($0) { interner.slot($0) } + 1) } ?? 0
+        return try add(id: id, time: time, priority: priority, rule: (ruleSlot, rule), container: (containerSlot, container),
+                       host: host.map { (hostSlot, $0) }, db: db)
+    }
+
+    /// The same with each text's slot plus one (nonzero), the same slot for the same text.
+    @inline(__always)
+    mutating func add(id: Int64, time: Int64, priority: Int, rule: (UInt32, String), container: (UInt32, String),
+                      host: (UInt32, String)?, db: Database) throws -> Int {
         if block == nil { try openBlock(firstID: id, time: time, db: db) }
         block!.lastID = id
         block!.minTime = min(block!.minTime, time)
@@ -165,10 +179,10 @@ struct PostingWriter {
             if prioritySlots[priority] < 0 { prioritySlots[priority] = terms.add(Postings.priorityTerm(priority)) }
             terms.record(prioritySlots[priority], offset, id)
         }
-        terms.record(terms.slot(&ruleSlots, "r:", rule), offset, id)
-        let containerSlot = terms.slot(&containerSlots, "c:", container)
+        terms.record(terms.slot(&ruleTerms, rule, "r:"), offset, id)
+        let containerSlot = terms.slot(&containerTerms, container, "c:")
         terms.record(containerSlot, offset, id)
-        if let host { terms.record(terms.slot(&hostSlots, "h:", host), offset, id) }
+        if let host { terms.record(terms.slot(&hostTerms, host, "h:"), offset, id) }
         return containerSlot
     }
 
@@ -244,10 +258,14 @@ private struct TermTable {
         return texts.count - 1
     }
 
-    mutating func slot(_ slots: inout [String: Int], _ kind: String, _ value: String) -> Int {
-        if let s = slots[value] { return s }
-        let s = add(kind + value)
-        slots[value] = s
+    /// The term slot of text slot `text.0` (plus one), added as `kind` + `text.1` when new.
+    @inline(__always)
+    mutating func slot(_ slots: inout [Int], _ text: (UInt32, String), _ kind: String) -> Int {
+        let i = Int(text.0)
+        if i < slots.count, slots[i] >= 0 { return slots[i] }
+        if i >= slots.count { slots.append(contentsOf: repeatElement(-1, count: i - slots.count + 1)) }
+        let s = add(kind + text.1)
+        slots[i] = s
         return s
     }
 

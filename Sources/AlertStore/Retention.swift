@@ -54,12 +54,25 @@ extension AlertStore {
         return deleted
     }
 
-    /// Deletes alerts by id; the blocks they were in are marked as trimmed, so counts stop
+    /// Deletes alerts by id, with what refers to them: their full-text entries (read back
+    /// from their raw lines: a contentless index removes a row only with its exact text) and
+    /// their enrichment rows. The blocks they were in are marked as trimmed, so counts stop
     /// trusting those blocks' postings and look at the rows.
     static func delete(_ ids: [Int64], db: Database) throws {
         guard !ids.isEmpty else { return }
-        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-        try db.execute(sql: "DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?))", arguments: [list])
+        let removed = try AlertRows.remove(ids.sorted(), db: db)
+        guard !removed.isEmpty else { return }
+        // Rows still in the backlog were never indexed: deleting their text would corrupt the index.
+        let ranges = try Row.fetchAll(db, sql: "SELECT first_id, last_id FROM fts_pending WHERE last_id >= ? AND first_id <= ?",
+                                      arguments: [removed.first!.id, removed.last!.id]).map { ($0[0] as Int64)...($0[1] as Int64) }
+        let unindex = try db.cachedStatement(sql: """
+            INSERT INTO alerts_fts (alerts_fts, rowid, output) VALUES ('delete', ?, \(OutputFromChunks.name)(?, ?, ?))
+            """)
+        for (id, location) in removed where !ranges.contains(where: { $0.contains(id) }) {
+            try unindex.execute(arguments: [id, location.chunk, location.offset, location.length])
+        }
+        let list = "[" + removed.map { String($0.id) }.joined(separator: ",") + "]"
+        try db.execute(sql: "DELETE FROM alert_enrichment WHERE alert_id IN (SELECT value FROM json_each(?))", arguments: [list])
         // Only the blocks that held a deleted id: one old file ingested late must not mark
         // every block between it and the newest.
         try db.execute(sql: """
@@ -71,13 +84,14 @@ extension AlertStore {
     /// Removes blocks, postings and raw chunks no alert refers to any more, and the
     /// containers that no longer appear in any block.
     static func dropEmptyBlocks(_ db: Database) throws {
-        let oldest = try Int64.fetchOne(db, sql: "SELECT min(id) FROM alerts") ?? Int64.max
+        let oldest = try Int64.fetchOne(db, sql: "SELECT id FROM alerts ORDER BY id LIMIT 1") ?? Int64.max
         // The newest block stays even when empty: its last id is where new ids continue.
         let newestBlock = try Int64.fetchOne(db, sql: "SELECT max(id) FROM alert_blocks") ?? 0
         try db.execute(sql: "DELETE FROM alert_postings WHERE block_id IN (SELECT id FROM alert_blocks WHERE last_id < ? AND id < ?)",
                        arguments: [oldest, newestBlock])
         try db.execute(sql: "DELETE FROM alert_blocks WHERE last_id < ? AND id < ?", arguments: [oldest, newestBlock])
         try db.execute(sql: "DELETE FROM alert_terms WHERE newest_id < ?", arguments: [oldest])
+        try db.execute(sql: "DELETE FROM alert_texts WHERE newest_id < ?", arguments: [oldest])
         // The newest chunk stays too, even when no alert points into it: chunk ids must never
         // be reused, or a reader's cached chunk (OutputFromChunks) would answer for another.
         let oldestChunk = try Int64.fetchOne(db, sql: "SELECT raw_chunk FROM alerts ORDER BY id LIMIT 1") ?? Int64.max

@@ -108,6 +108,7 @@ enum Schema {
         migrator.registerMigration(FullTextBacklogSchema.migrationName) { db in try FullTextBacklogSchema.create(db) }
         migrator.registerMigration(CompactHistorySchema.migrationName) { db in try CompactHistorySchema.migrate(db) }
         migrator.registerMigration(OutputOutOfRowSchema.migrationName) { db in try OutputOutOfRowSchema.migrate(db) }
+        migrator.registerMigration(AlertRows.migrationName) { db in try AlertRows.migrate(db) }
         return migrator
     }
 }

@@ -92,7 +92,7 @@ extension AlertStore {
 
     /// The number of alerts in the history.
     public func totalCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts") ?? 0 }
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM alert_rows") ?? 0 }
     }
 }
 

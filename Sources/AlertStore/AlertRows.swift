@@ -1,0 +1,446 @@
+import CAlertRows
+import Foundation
+import GRDB
+import GRDBSQLite
+import TradsecCore
+
+/// History v10: alerts are stored packed, up to ``rowTarget`` to a row of `alert_rows`, as
+/// fixed-size records (layout in `CAlertRows.h`), and read back through the virtual table
+/// `alerts` (module `tradsec_alerts`, in C), one row per alert, so readers keep their SQL.
+///
+/// A SQLite row per alert, with the unique (time, fingerprint) index that kept duplicates
+/// out, was more than half of an ingest's time: ~2.3 µs of ~6.5 µs per alert at this
+/// machine's full speed (`make bench-sqlite`). A packed row costs the same for 256 alerts.
+/// Duplicates are found instead by ``SeenAlerts``, from the records of the packed rows whose
+/// time range a batch overlaps. Text columns are ids into `alert_texts` (a few hundred
+/// distinct rules, containers, hosts…), resolved once per batch per distinct text.
+enum AlertRows {
+    static let migrationName = "v10: alerts packed many to a row, read through a virtual table"
+    /// Alerts per packed row: small enough that reading one alert copies ~18 KB, large
+    /// enough that the row's own cost vanishes per alert.
+    static let rowTarget = 256
+    static let recordSize = Int(TRADSEC_ALERT_RECORD_SIZE)
+
+    /// Registers the `tradsec_alerts` module on one connection (every connection of the pool).
+    static func register(on connection: OpaquePointer) throws {
+        let rc = tradsec_register_alerts_module(connection)
+        guard rc == SQLITE_OK else { throw StoreError("history: cannot register the alerts table: \(String(cString: sqlite3_errstr(rc)))") }
+    }
+
+    static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE alert_rows (
+                first_id INTEGER PRIMARY KEY,     -- base of the records' id deltas; none is lower
+                last_id INTEGER NOT NULL,         -- the highest id among its records
+                count INTEGER NOT NULL,
+                min_time_ns INTEGER NOT NULL,
+                max_time_ns INTEGER NOT NULL,
+                records BLOB NOT NULL             -- fixed-size records in id order (CAlertRows.h); last, so
+                                                  -- the columns before it are read without its pages
+            );
+            CREATE INDEX alert_rows_max_time ON alert_rows(max_time_ns);
+            -- Rules, containers, hosts, sources, processes, users and origins, by id. Ids are
+            -- never reused (AUTOINCREMENT), so a reader's cache of them cannot go stale.
+            CREATE TABLE alert_texts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                text TEXT NOT NULL UNIQUE,
+                newest_id INTEGER NOT NULL        -- the newest alert naming it: retention drops the rest
+            );
+            """)
+    }
+
+    /// Moves the v9 rows into packed rows and puts the virtual table in the old table's place.
+    static func migrate(_ db: Database) throws {
+        try createTables(db)
+        var after: Int64 = 0
+        while true {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, time_ns, priority, rule, source, hostname, container_id, proc_name, user_name, fingerprint,
+                       ingested_ns, origin, raw_chunk, raw_offset, raw_length
+                FROM alerts WHERE id > ? ORDER BY id LIMIT 4096
+                """, arguments: [after])
+            guard let last = rows.last else { break }
+            var writer = PackedRowWriter()
+            for row in rows {
+                var record = PackedRowWriter.Record(id: row[0], time: row[1], fingerprint: row[9], ingested: row[10],
+                                                    chunk: row[12], offset: row[13], length: row[14], priority: row[2])
+                record.rule = writer.text(row[3] as String?)
+                record.source = writer.text(row[4] as String?)
+                record.hostname = writer.text(row[5] as String?)
+                record.container = writer.text(row[6] as String?)
+                record.proc = writer.text(row[7] as String?)
+                record.user = writer.text(row[8] as String?)
+                record.origin = writer.text(row[11] as String?)
+                writer.add(record)
+            }
+            try writer.write(db: db)
+            after = last[0]
+        }
+        try db.execute(sql: """
+            DROP TRIGGER alerts_fts_delete;
+            DROP TRIGGER alerts_enrichment_delete;
+            DROP TABLE alerts;
+            CREATE VIRTUAL TABLE alerts USING tradsec_alerts;
+            """)
+    }
+
+    // MARK: - Records
+
+    @inline(__always)
+    static func load64(_ p: UnsafeRawPointer, _ offset: Int32) -> Int64 {
+        Int64(littleEndian: p.loadUnaligned(fromByteOffset: Int(offset), as: Int64.self))
+    }
+
+    @inline(__always)
+    static func load32(_ p: UnsafeRawPointer, _ offset: Int32) -> UInt32 {
+        UInt32(littleEndian: p.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self))
+    }
+
+    @inline(__always)
+    static func store64(_ p: UnsafeMutableRawPointer, _ offset: Int32, _ value: Int64) {
+        p.storeBytes(of: value.littleEndian, toByteOffset: Int(offset), as: Int64.self)
+    }
+
+    @inline(__always)
+    static func store32(_ p: UnsafeMutableRawPointer, _ offset: Int32, _ value: UInt32) {
+        p.storeBytes(of: value.littleEndian, toByteOffset: Int(offset), as: UInt32.self)
+    }
+
+    static let textFields: [Int32] = [TRADSEC_AR_RULE, TRADSEC_AR_SOURCE, TRADSEC_AR_HOSTNAME, TRADSEC_AR_CONTAINER,
+                                      TRADSEC_AR_PROC, TRADSEC_AR_USER, TRADSEC_AR_ORIGIN]
+
+    /// One packed row as read back.
+    struct StoredRow {
+        var firstID: Int64
+        var records: [UInt8]
+        var count: Int { records.count / AlertRows.recordSize }
+
+        func id(_ i: Int) -> Int64 {
+            records.withUnsafeBytes { firstID + Int64(AlertRows.load32($0.baseAddress! + i * AlertRows.recordSize, TRADSEC_AR_ID_DELTA)) }
+        }
+    }
+}
+
+/// The (time, fingerprint) pairs of the alerts a batch could duplicate: those in the packed
+/// rows its time range overlaps, and the batch's own as they are added. Open addressing on
+/// two flat arrays: a probe is a few nanoseconds, where a `Set` of pairs hashed with SipHash
+/// cost ~60 ns.
+struct SeenAlerts {
+    private var times: [Int64]
+    private var fingerprints: [Int64]
+    private var used: [Bool]
+    private var count = 0
+
+    init(capacity: Int) {
+        var size = 64
+        while size < capacity * 2 { size *= 2 }
+        times = [Int64](repeating: 0, count: size)
+        fingerprints = [Int64](repeating: 0, count: size)
+        used = [Bool](repeating: false, count: size)
+    }
+
+    /// Adds the pair; false when it was there already.
+    @inline(__always)
+    mutating func insert(time: Int64, fingerprint: Int64) -> Bool {
+        if (count + 1) * 2 > used.count { grow() }
+        let mask = used.count - 1
+        var i = Self.slot(time, fingerprint) & mask
+        while used[i] {
+            if times[i] == time && fingerprints[i] == fingerprint { return false }
+            i = (i + 1) & mask
+        }
+        used[i] = true
+        times[i] = time
+        fingerprints[i] = fingerprint
+        count += 1
+        return true
+    }
+
+    @inline(__always)
+    private static func slot(_ time: Int64, _ fingerprint: Int64) -> Int {
+        // The fingerprint is already a good hash; the time separates equal lines.
+        Int(truncatingIfNeeded: SplitMix64.mix(UInt64(bitPattern: fingerprint) ^ UInt64(bitPattern: time)))
+    }
+
+    private mutating func grow() {
+        let old = (times, fingerprints, used)
+        let size = used.count * 2
+        times = [Int64](repeating: 0, count: size)
+        fingerprints = [Int64](repeating: 0, count: size)
+        used = [Bool](repeating: false, count: size)
+        count = 0
+        for i in 0..<old.2.count where old.2[i] { _ = insert(time: old.0[i], fingerprint: old.1[i]) }
+    }
+
+    /// The pairs already stored in the packed rows overlapping the given alert times. Times
+    /// are grouped into runs without a gap over a minute, and each run asks for the rows it
+    /// overlaps: one stray old alert in a batch of new ones must not load the whole history
+    /// between them.
+    mutating func loadStored(times batchTimes: [Int64], db: Database) throws {
+        guard !batchTimes.isEmpty else { return }
+        let sorted = batchTimes.sorted()
+        let gap: Int64 = 60_000_000_000
+        var runs: [(Int64, Int64)] = []
+        var start = sorted[0], end = sorted[0]
+        for t in sorted.dropFirst() {
+            if t - end > gap {
+                runs.append((start, end))
+                start = t
+            }
+            end = t
+        }
+        runs.append((start, end))
+        let statement = try db.cachedStatement(sql: """
+            SELECT first_id, records FROM alert_rows WHERE max_time_ns >= ? AND min_time_ns <= ?
+            """).sqliteStatement
+        var loaded = Set<Int64>()
+        defer { sqlite3_reset(statement) }
+        for (low, high) in runs {
+            sqlite3_reset(statement)
+            sqlite3_bind_int64(statement, 1, low)
+            sqlite3_bind_int64(statement, 2, high)
+            while true {
+                let rc = sqlite3_step(statement)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw StoreError("history: duplicate check failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+                guard loaded.insert(sqlite3_column_int64(statement, 0)).inserted,
+                      let blob = sqlite3_column_blob(statement, 1) else { continue }
+                let n = Int(sqlite3_column_bytes(statement, 1)) / AlertRows.recordSize
+                for i in 0..<n {
+                    let r = blob + i * AlertRows.recordSize
+                    _ = insert(time: AlertRows.load64(r, TRADSEC_AR_TIME), fingerprint: AlertRows.load64(r, TRADSEC_AR_FINGERPRINT))
+                }
+            }
+        }
+    }
+}
+
+/// Collects one transaction's new alerts as packed records and writes them at its end:
+/// first topping up the newest packed row, then in rows of ``AlertRows/rowTarget``.
+struct PackedRowWriter {
+    /// One alert before packing. Text fields hold batch-local text slots plus one (0: NULL)
+    /// until ``write(db:)`` swaps in their `alert_texts` ids.
+    struct Record {
+        var id: Int64
+        var time: Int64
+        var fingerprint: Int64
+        var ingested: Int64
+        var chunk: Int64
+        var offset: Int
+        var length: Int
+        var priority: Int
+        var rule: UInt32 = 0
+        var source: UInt32 = 0
+        var hostname: UInt32 = 0
+        var container: UInt32 = 0
+        var proc: UInt32 = 0
+        var user: UInt32 = 0
+        var origin: UInt32 = 0
+    }
+
+    private var bytes: [UInt8] = []
+    private var firstID: Int64 = 0
+    private var lastID: Int64 = 0
+    private var texts = TextInterner()
+    private var newest: [Int64] = []
+
+    init() {}
+
+    var isEmpty: Bool { bytes.isEmpty }
+
+    /// The batch slot (plus one) of a text value; 0 for nil.
+    @inline(__always)
+    mutating func text(_ value: String?) -> UInt32 {
+        guard let value else { return 0 }
+        let slot = withUTF8(value) { texts.slot($0) }
+        if slot >= newest.count { newest.append(0) }
+        return UInt32(slot + 1)
+    }
+
+    /// Appends a record; ids must increase.
+    mutating func add(_ r: Record) {
+        if bytes.isEmpty { firstID = r.id }
+        lastID = r.id
+        let at = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: AlertRows.recordSize))
+        bytes.withUnsafeMutableBytes { buffer in
+            let p = buffer.baseAddress! + at
+            AlertRows.store64(p, TRADSEC_AR_TIME, r.time)
+            AlertRows.store64(p, TRADSEC_AR_FINGERPRINT, r.fingerprint)
+            AlertRows.store64(p, TRADSEC_AR_INGESTED, r.ingested)
+            AlertRows.store32(p, TRADSEC_AR_CHUNK, UInt32(truncatingIfNeeded: r.chunk))
+            AlertRows.store32(p, TRADSEC_AR_OFFSET, UInt32(truncatingIfNeeded: r.offset))
+            AlertRows.store32(p, TRADSEC_AR_LENGTH, UInt32(truncatingIfNeeded: r.length))
+            // Relative to the batch's first id for now; rebased on the packed row in write().
+            AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(truncatingIfNeeded: r.id - firstID))
+            AlertRows.store32(p, TRADSEC_AR_RULE, r.rule)
+            AlertRows.store32(p, TRADSEC_AR_SOURCE, r.source)
+            AlertRows.store32(p, TRADSEC_AR_HOSTNAME, r.hostname)
+            AlertRows.store32(p, TRADSEC_AR_CONTAINER, r.container)
+            AlertRows.store32(p, TRADSEC_AR_PROC, r.proc)
+            AlertRows.store32(p, TRADSEC_AR_USER, r.user)
+            AlertRows.store32(p, TRADSEC_AR_ORIGIN, r.origin)
+            p.storeBytes(of: UInt8(truncatingIfNeeded: r.priority), toByteOffset: Int(TRADSEC_AR_PRIORITY), as: UInt8.self)
+        }
+        mark(r.rule, r.id); mark(r.source, r.id); mark(r.hostname, r.id); mark(r.container, r.id)
+        mark(r.proc, r.id); mark(r.user, r.id); mark(r.origin, r.id)
+    }
+
+    @inline(__always)
+    private mutating func mark(_ slot: UInt32, _ id: Int64) {
+        if slot > 0 { newest[Int(slot) - 1] = id }
+    }
+
+    /// Resolves the texts, then writes the records.
+    mutating func write(db: Database) throws {
+        guard !bytes.isEmpty else { return }
+        let ids = try resolveTexts(db: db)
+        let size = AlertRows.recordSize
+        let count = bytes.count / size
+        bytes.withUnsafeMutableBytes { buffer in
+            for i in 0..<count {
+                let p = buffer.baseAddress! + i * size
+                for field in AlertRows.textFields {
+                    let slot = AlertRows.load32(p, field)
+                    if slot > 0 { AlertRows.store32(p, field, ids[Int(slot) - 1]) }
+                }
+            }
+        }
+        var done = 0
+        // Top up the newest packed row when it has room, so small batches (a live feed's
+        // one or two alerts) do not leave a row per batch.
+        if let newest = try Row.fetchOne(db, sql: "SELECT first_id, last_id, count, records FROM alert_rows ORDER BY first_id DESC LIMIT 1"),
+           (newest[2] as Int) < AlertRows.rowTarget, (newest[1] as Int64) < firstID {
+            let rowFirst: Int64 = newest[0]
+            let old = [UInt8](newest[3] as Data)
+            let take = min(count, AlertRows.rowTarget - (newest[2] as Int))
+            try writeRow(first: rowFirst, prefix: old, from: 0, to: take, db: db)
+            done = take
+        }
+        while done < count {
+            let end = min(count, done + AlertRows.rowTarget)
+            try writeRow(first: firstID + Int64(deltaAt(done)), prefix: [], from: done, to: end, db: db)
+            done = end
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    private func deltaAt(_ i: Int) -> UInt32 {
+        bytes.withUnsafeBytes { AlertRows.load32($0.baseAddress! + i * AlertRows.recordSize, TRADSEC_AR_ID_DELTA) }
+    }
+
+    /// Writes `prefix` (an existing row's records) followed by records `from..<to`, rebased on `first`.
+    private func writeRow(first: Int64, prefix: [UInt8], from: Int, to: Int, db: Database) throws {
+        let size = AlertRows.recordSize
+        var row = prefix
+        row.reserveCapacity(prefix.count + (to - from) * size)
+        row.append(contentsOf: bytes[(from * size)..<(to * size)])
+        var minTime = Int64.max, maxTime = Int64.min, last: Int64 = first
+        let count = row.count / size
+        row.withUnsafeMutableBytes { buffer in
+            for i in 0..<count {
+                let p = buffer.baseAddress! + i * size
+                if i * size >= prefix.count {
+                    let id = firstID + Int64(AlertRows.load32(p, TRADSEC_AR_ID_DELTA))
+                    AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(truncatingIfNeeded: id - first))
+                }
+                let t = AlertRows.load64(p, TRADSEC_AR_TIME)
+                minTime = min(minTime, t)
+                maxTime = max(maxTime, t)
+            }
+            last = first + Int64(AlertRows.load32(buffer.baseAddress! + (count - 1) * size, TRADSEC_AR_ID_DELTA))
+        }
+        try AlertRows.put(first: first, last: last, count: count, minTime: minTime, maxTime: maxTime, records: row, db: db)
+    }
+
+    /// Each distinct text's id, inserting the new ones and moving every one's newest alert.
+    private func resolveTexts(db: Database) throws -> [UInt32] {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO alert_texts (text, newest_id) VALUES (?, ?)
+            ON CONFLICT(text) DO UPDATE SET newest_id = max(newest_id, excluded.newest_id) RETURNING id
+            """).sqliteStatement
+        defer { sqlite3_reset(statement) }
+        var ids: [UInt32] = []
+        ids.reserveCapacity(texts.strings.count)
+        for (slot, text) in texts.strings.enumerated() {
+            sqlite3_reset(statement)
+            bindText(statement, 1, text)
+            sqlite3_bind_int64(statement, 2, newest[slot])
+            guard sqlite3_step(statement) == SQLITE_ROW else {
+                throw StoreError("history: text write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            let id = sqlite3_column_int64(statement, 0)
+            guard id > 0, id <= Int64(UInt32.max) else { throw StoreError("history: text id \(id) out of range") }
+            ids.append(UInt32(id))
+        }
+        return ids
+    }
+}
+
+extension AlertRows {
+    /// Inserts or replaces one packed row.
+    static func put(first: Int64, last: Int64, count: Int, minTime: Int64, maxTime: Int64, records: [UInt8], db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO alert_rows (first_id, last_id, count, min_time_ns, max_time_ns, records) VALUES (?, ?, ?, ?, ?, ?)
+            """).sqliteStatement
+        sqlite3_reset(statement)
+        sqlite3_bind_int64(statement, 1, first)
+        sqlite3_bind_int64(statement, 2, last)
+        sqlite3_bind_int64(statement, 3, Int64(count))
+        sqlite3_bind_int64(statement, 4, minTime)
+        sqlite3_bind_int64(statement, 5, maxTime)
+        let rc = records.withUnsafeBytes { b in
+            sqlite3_bind_blob(statement, 6, b.baseAddress, Int32(b.count), nil)   // SQLITE_STATIC: stepped right here
+            return sqlite3_step(statement)
+        }
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        guard rc == SQLITE_DONE else { throw StoreError("history: alert row write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+    }
+
+    /// Removes the alerts `ids` (ascending) from their packed rows; returns the records removed,
+    /// as (id, chunk, offset, length), for the caller to clear what refers to them.
+    static func remove(_ ids: [Int64], db: Database) throws -> [(id: Int64, location: RawChunks.Location)] {
+        var removed: [(id: Int64, location: RawChunks.Location)] = []
+        var i = 0
+        let size = recordSize
+        while i < ids.count {
+            guard let row = try Row.fetchOne(db, sql: "SELECT first_id, last_id, records FROM alert_rows WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1",
+                                             arguments: [ids[i]]) else { i += 1; continue }
+            let first: Int64 = row[0], lastID: Int64 = row[1]
+            let records = [UInt8](row[2] as Data)
+            var doomed = Set<Int64>()
+            while i < ids.count && ids[i] <= lastID {
+                doomed.insert(ids[i])
+                i += 1
+            }
+            guard !doomed.isEmpty else { i += 1; continue }
+            var kept: [UInt8] = []
+            kept.reserveCapacity(records.count)
+            var minTime = Int64.max, maxTime = Int64.min, last = first
+            records.withUnsafeBytes { buffer in
+                for r in 0..<(buffer.count / size) {
+                    let p = buffer.baseAddress! + r * size
+                    let id = first + Int64(load32(p, TRADSEC_AR_ID_DELTA))
+                    if doomed.contains(id) {
+                        removed.append((id, RawChunks.Location(chunk: Int64(load32(p, TRADSEC_AR_CHUNK)), offset: Int(load32(p, TRADSEC_AR_OFFSET)),
+                                                               length: Int(load32(p, TRADSEC_AR_LENGTH)))))
+                        continue
+                    }
+                    kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(r * size)..<((r + 1) * size)]))
+                    let t = load64(p, TRADSEC_AR_TIME)
+                    minTime = min(minTime, t)
+                    maxTime = max(maxTime, t)
+                    last = id
+                }
+            }
+            if kept.isEmpty {
+                try db.execute(sql: "DELETE FROM alert_rows WHERE first_id = ?", arguments: [first])
+            } else {
+                // first_id stays the row's key and base even when its first record went.
+                try put(first: first, last: last, count: kept.count / size, minTime: minTime, maxTime: maxTime, records: kept, db: db)
+            }
+        }
+        return removed
+    }
+}
