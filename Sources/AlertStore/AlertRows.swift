@@ -60,17 +60,20 @@ enum AlertRows {
                 FROM alerts WHERE id > ? ORDER BY id LIMIT 4096
                 """, arguments: [after])
             guard let last = rows.last else { break }
+            // The fingerprint function changed with this layout (four lanes): stored ones are
+            // recomputed from the raw lines, so re-ingesting an old file still finds its alerts.
+            let lines = try RawChunks.lines(rows.map { RawChunks.Location(chunk: $0[12], offset: $0[13], length: $0[14]) }, db: db)
             var writer = PackedRowWriter()
-            for row in rows {
-                var record = PackedRowWriter.Record(id: row[0], time: row[1], fingerprint: row[9], ingested: row[10],
+            for (row, line) in zip(rows, lines) {
+                var record = PackedRowWriter.Record(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
                                                     chunk: row[12], offset: row[13], length: row[14], priority: row[2])
-                record.rule = writer.text(row[3] as String?)
-                record.source = writer.text(row[4] as String?)
-                record.hostname = writer.text(row[5] as String?)
-                record.container = writer.text(row[6] as String?)
-                record.proc = writer.text(row[7] as String?)
-                record.user = writer.text(row[8] as String?)
-                record.origin = writer.text(row[11] as String?)
+                record.rule = writer.text(row[3] as String?, .rule)
+                record.source = writer.text(row[4] as String?, .source)
+                record.hostname = writer.text(row[5] as String?, .hostname)
+                record.container = writer.text(row[6] as String?, .container)
+                record.proc = writer.text(row[7] as String?, .proc)
+                record.user = writer.text(row[8] as String?, .user)
+                record.origin = writer.text(row[11] as String?, .origin)
                 writer.add(record)
             }
             try writer.write(db: db)
@@ -248,11 +251,22 @@ struct PackedRowWriter {
 
     var isEmpty: Bool { bytes.isEmpty }
 
+    /// Each field's previous slot: a host, a source or a user mostly repeats from one alert
+    /// to the next, and comparing bytes is cheaper than hashing them.
+    private var previous = [Int](repeating: -1, count: Field.allCases.count)
+
+    enum Field: Int, CaseIterable { case rule, source, hostname, container, proc, user, origin }
+
     /// The batch slot (plus one) of a text value; 0 for nil.
     @inline(__always)
-    mutating func text(_ value: String?) -> UInt32 {
+    mutating func text(_ value: String?, _ field: Field) -> UInt32 {
         guard let value else { return 0 }
-        let slot = withUTF8(value) { texts.slot($0) }
+        let last = previous[field.rawValue]
+        let slot = withUTF8(value) { bytes in
+            if last >= 0, bytes.count > 0, texts.holds(last, bytes) { return last }
+            return texts.slot(bytes)
+        }
+        previous[field.rawValue] = slot
         if slot >= newest.count { newest.append(0) }
         return UInt32(slot + 1)
     }

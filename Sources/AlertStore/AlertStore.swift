@@ -128,7 +128,7 @@ public final class AlertStore: Sendable {
         var chunks = try RawChunkWriter(db: db)
         var postings = PostingWriter()
         var packed = PackedRowWriter()
-        let originSlot = packed.text(origin)
+        let originSlot = packed.text(origin, .origin)
         // Ids are given explicitly and never reused, even after retention deleted the newest
         // rows: postings blocks and live-feed cursors rely on ids only growing. The newest
         // block outlives retention, so its last id is the high-water mark.
@@ -155,12 +155,12 @@ public final class AlertStore: Sendable {
                 try chunks.append(alerts[index].raw, db: db)
                 var record = PackedRowWriter.Record(id: rowID, time: time, fingerprint: fingerprint, ingested: now, chunk: location.chunk,
                                                     offset: location.offset, length: length, priority: alerts[index].priority.rawValue)
-                record.rule = packed.text(alerts[index].rule)
-                record.source = packed.text(alerts[index].source)
-                record.hostname = packed.text(alerts[index].hostname)
-                record.container = packed.text(alerts[index].container.id)
-                record.proc = packed.text(alerts[index].processName)
-                record.user = packed.text(alerts[index].userName)
+                record.rule = packed.text(alerts[index].rule, .rule)
+                record.source = packed.text(alerts[index].source, .source)
+                record.hostname = packed.text(alerts[index].hostname, .hostname)
+                record.container = packed.text(alerts[index].container.id, .container)
+                record.proc = packed.text(alerts[index].processName, .proc)
+                record.user = packed.text(alerts[index].userName, .user)
                 record.origin = originSlot
                 packed.add(record)
                 added?(InsertedAlert(index: index, id: rowID))

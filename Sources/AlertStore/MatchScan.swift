@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import GRDBSQLite
 import TradsecCore
@@ -64,10 +67,12 @@ struct MatchScan {
     }
 }
 
-/// Text values to small integers, looked up by their bytes: no `String` per row.
+/// Text values to small integers, looked up by their bytes: no `String` per row. Keys live
+/// in one flat buffer and are compared with `memcmp` (no array per key to retain).
 struct TextInterner {
     private(set) var strings: [String] = []
-    private var keys: [[UInt8]] = []
+    private var bytes: [UInt8] = []
+    private var spans: [(start: Int, count: Int, hash: UInt64)] = []
     private var table = [Int32](repeating: -1, count: 256)
 
     func text(_ slot: Int) -> String? { slot >= 0 ? strings[slot] : nil }
@@ -79,17 +84,28 @@ struct TextInterner {
         return slot(bytes)
     }
 
-    mutating func slot(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// Whether slot `slot` holds exactly `key`.
+    @inline(__always)
+    func holds(_ slot: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let span = spans[slot]
+        guard span.count == key.count else { return false }
+        guard span.count > 0 else { return true }
+        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + span.start, key.baseAddress!, span.count) == 0 }
+    }
+
+    mutating func slot(_ key: UnsafeRawBufferPointer) -> Int {
+        let hash = UInt64(bitPattern: Fingerprint.hash(key))
         let mask = table.count - 1
-        var i = Int(truncatingIfNeeded: UInt64(bitPattern: Fingerprint.hash(bytes))) & mask
+        var i = Int(truncatingIfNeeded: hash) & mask
         while table[i] >= 0 {
             let s = Int(table[i])
-            if keys[s].withUnsafeBytes({ $0.elementsEqual(bytes) }) { return s }
+            if spans[s].hash == hash && holds(s, key) { return s }
             i = (i + 1) & mask
         }
         let s = strings.count
-        keys.append(Array(bytes))
-        strings.append(String(decoding: bytes, as: UTF8.self))
+        spans.append((bytes.count, key.count, hash))
+        bytes.append(contentsOf: key)
+        strings.append(String(decoding: key, as: UTF8.self))
         table[i] = Int32(s)
         if strings.count * 2 > table.count { grow() }
         return s
@@ -98,8 +114,8 @@ struct TextInterner {
     private mutating func grow() {
         table = [Int32](repeating: -1, count: table.count * 2)
         let mask = table.count - 1
-        for (s, key) in keys.enumerated() {
-            var i = key.withUnsafeBytes { Int(truncatingIfNeeded: UInt64(bitPattern: Fingerprint.hash($0))) } & mask
+        for (s, span) in spans.enumerated() {
+            var i = Int(truncatingIfNeeded: span.hash) & mask
             while table[i] >= 0 { i = (i + 1) & mask }
             table[i] = Int32(s)
         }
