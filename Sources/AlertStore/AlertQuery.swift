@@ -57,14 +57,18 @@ extension AlertStore {
                     JOIN alerts ON alerts.id = alerts_fts.rowid WHERE alerts_fts MATCH ?\(filters) ORDER BY alerts_fts.rowid DESC LIMIT ?
                     """, arguments: StatementArguments([match]) + arguments + [query.limit])
                 // Rows the index has not caught up with yet (the processor indexes behind its writer).
-                // Ranges never overlap, so range then id, both descending, is newest first
-                // without a sort: the scan stops at the limit.
+                // Ranges never overlap, so walking them newest first, each by id descending (which
+                // the alerts table serves in order), stops at the limit without a sort.
                 if let backlog = Self.backlogSearch(search) {
-                    let recent = try Self.storedAlerts(db, sql: """
-                        SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length FROM fts_pending
-                        JOIN alerts ON alerts.id BETWEEN fts_pending.first_id AND fts_pending.last_id
-                        WHERE \(backlog.sql)\(filters) ORDER BY fts_pending.first_id DESC, alerts.id DESC LIMIT ?
-                        """, arguments: backlog.arguments + arguments + [query.limit])
+                    var recent: [StoredAlert] = []
+                    let ranges = try Row.fetchAll(db, sql: "SELECT first_id, last_id FROM fts_pending ORDER BY first_id DESC")
+                    for range in ranges where recent.count < query.limit {
+                        recent += try Self.storedAlerts(db, sql: """
+                            SELECT id, raw_chunk, raw_offset, raw_length FROM alerts
+                            WHERE id BETWEEN ? AND ? AND \(backlog.sql)\(filters) ORDER BY id DESC LIMIT ?
+                            """, arguments: StatementArguments([range[0], range[1]] as [Int64]) + backlog.arguments + arguments
+                                + [query.limit - recent.count])
+                    }
                     if !recent.isEmpty {
                         rows = Array((recent + rows).sorted { $0.id > $1.id }.prefix(query.limit))
                     }

@@ -19,6 +19,8 @@ enum AlertRows {
     /// Alerts per packed row: small enough that reading one alert copies ~18 KB, large
     /// enough that the row's own cost vanishes per alert.
     static let rowTarget = 256
+    /// A newest row with fewer alerts than this takes the next batch's first ones.
+    static let topUpBelow = 64
     static let recordSize = Int(TRADSEC_ALERT_RECORD_SIZE)
 
     /// Registers the `tradsec_alerts` module on one connection (every connection of the pool).
@@ -36,9 +38,10 @@ enum AlertRows {
                 min_time_ns INTEGER NOT NULL,
                 max_time_ns INTEGER NOT NULL,
                 records BLOB NOT NULL             -- fixed-size records in id order (CAlertRows.h); last, so
-                                                  -- the columns before it are read without its pages
+                                                  -- the columns before it are read without its overflow pages
             );
-            CREATE INDEX alert_rows_max_time ON alert_rows(max_time_ns);
+            -- Which rows a batch's times overlap (the duplicate check), from the index alone.
+            CREATE INDEX alert_rows_time ON alert_rows(max_time_ns, min_time_ns);
             -- Rules, containers, hosts, sources, processes, users and origins, by id. Ids are
             -- never reused (AUTOINCREMENT), so a reader's cache of them cannot go stale.
             CREATE TABLE alert_texts (
@@ -321,10 +324,11 @@ struct PackedRowWriter {
             }
         }
         var done = 0
-        // Top up the newest packed row when it has room, so small batches (a live feed's
-        // one or two alerts) do not leave a row per batch.
+        // Top up the newest packed row while it is small, so small batches (a live feed's
+        // one or two alerts) do not leave a row per batch. Only while small: topping up
+        // rewrites the row, and a live feed must not rewrite 18 KB per alert.
         if let newest = try Row.fetchOne(db, sql: "SELECT first_id, last_id, count, records FROM alert_rows ORDER BY first_id DESC LIMIT 1"),
-           (newest[2] as Int) < AlertRows.rowTarget, (newest[1] as Int64) < firstID {
+           (newest[2] as Int) < AlertRows.topUpBelow, (newest[1] as Int64) < firstID {
             let rowFirst: Int64 = newest[0]
             let old = [UInt8](newest[3] as Data)
             let take = min(count, AlertRows.rowTarget - (newest[2] as Int))
@@ -368,22 +372,44 @@ struct PackedRowWriter {
     }
 
     /// Each distinct text's id, inserting the new ones and moving every one's newest alert.
+    /// Looked up before inserting: an upsert on an AUTOINCREMENT table spends an id even when
+    /// it only updates, and ids would run away with the number of batches.
     private func resolveTexts(db: Database) throws -> [UInt32] {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO alert_texts (text, newest_id) VALUES (?, ?)
-            ON CONFLICT(text) DO UPDATE SET newest_id = max(newest_id, excluded.newest_id) RETURNING id
-            """).sqliteStatement
-        defer { sqlite3_reset(statement) }
+        let find = try db.cachedStatement(sql: "SELECT id, newest_id FROM alert_texts WHERE text = ?").sqliteStatement
+        let insert = try db.cachedStatement(sql: "INSERT INTO alert_texts (text, newest_id) VALUES (?, ?)").sqliteStatement
+        let raise = try db.cachedStatement(sql: "UPDATE alert_texts SET newest_id = ? WHERE id = ?").sqliteStatement
+        defer {
+            sqlite3_reset(find)
+            sqlite3_reset(insert)
+            sqlite3_reset(raise)
+        }
+        func failed(_ what: String) -> StoreError {
+            StoreError("history: text \(what) failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+        }
         var ids: [UInt32] = []
         ids.reserveCapacity(texts.strings.count)
         for (slot, text) in texts.strings.enumerated() {
-            sqlite3_reset(statement)
-            bindText(statement, 1, text)
-            sqlite3_bind_int64(statement, 2, newest[slot])
-            guard sqlite3_step(statement) == SQLITE_ROW else {
-                throw StoreError("history: text write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            sqlite3_reset(find)
+            bindText(find, 1, text)
+            var id: Int64
+            switch sqlite3_step(find) {
+            case SQLITE_ROW:
+                id = sqlite3_column_int64(find, 0)
+                if sqlite3_column_int64(find, 1) < newest[slot] {
+                    sqlite3_reset(raise)
+                    sqlite3_bind_int64(raise, 1, newest[slot])
+                    sqlite3_bind_int64(raise, 2, id)
+                    guard sqlite3_step(raise) == SQLITE_DONE else { throw failed("update") }
+                }
+            case SQLITE_DONE:
+                sqlite3_reset(insert)
+                bindText(insert, 1, text)
+                sqlite3_bind_int64(insert, 2, newest[slot])
+                guard sqlite3_step(insert) == SQLITE_DONE else { throw failed("insert") }
+                id = sqlite3_last_insert_rowid(db.sqliteConnection)
+            default:
+                throw failed("lookup")
             }
-            let id = sqlite3_column_int64(statement, 0)
             guard id > 0, id <= Int64(UInt32.max) else { throw StoreError("history: text id \(id) out of range") }
             ids.append(UInt32(id))
         }

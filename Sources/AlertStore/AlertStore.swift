@@ -133,7 +133,7 @@ public final class AlertStore: Sendable {
         // rows: postings blocks and live-feed cursors rely on ids only growing. The newest
         // block outlives retention, so its last id is the high-water mark.
         var nextID = try Int64.fetchOne(db, sql: """
-            SELECT max(coalesce((SELECT max(last_id) FROM alert_rows), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
+            SELECT max(coalesce((SELECT last_id FROM alert_rows ORDER BY first_id DESC LIMIT 1), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
             """) ?? 1
         // The same raw line at the same time is stored once (a re-read file, a replaying feed).
         var seen = SeenAlerts(capacity: alerts.count + AlertRows.rowTarget * 2)

@@ -37,8 +37,7 @@ extension AlertStore {
         if let maxRows = policy.maxRows {
             while true {
                 let n = try pool.write { db -> Int in
-                    guard let boundary = try Int64.fetchOne(db, sql: "SELECT id FROM alerts ORDER BY id DESC LIMIT 1 OFFSET ?",
-                                                            arguments: [maxRows]) else { return 0 }
+                    guard let boundary = try Self.newestBeyond(maxRows, db: db) else { return 0 }
                     let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE id <= ? ORDER BY id LIMIT ?",
                                                     arguments: [boundary, chunk])
                     try Self.delete(doomed, db: db)
@@ -52,6 +51,26 @@ extension AlertStore {
             try pool.write { db in try Self.dropEmptyBlocks(db) }
         }
         return deleted
+    }
+
+    /// The id of the newest alert that is not among the newest `keep` (nil when there are no
+    /// more than `keep`): counted from the packed rows' counts, reading only the one row
+    /// where the boundary falls.
+    static func newestBeyond(_ keep: Int, db: Database) throws -> Int64? {
+        var newer = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT first_id, count FROM alert_rows ORDER BY first_id DESC")
+        while let row = try rows.next() {
+            let count: Int = row[1]
+            if newer + count > keep {
+                // This row's newest (keep - newer) alerts stay; the one below them is the boundary.
+                let first: Int64 = row[0]
+                let position = count - (keep - newer) - 1
+                return try Int64.fetchOne(db, sql: "SELECT id FROM alerts WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?",
+                                          arguments: [first, position])
+            }
+            newer += count
+        }
+        return nil
     }
 
     /// Deletes alerts by id, with what refers to them: their full-text entries (read back

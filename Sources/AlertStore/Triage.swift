@@ -120,7 +120,7 @@ extension AlertStore {
 
     /// The newest alert id, or 0 for an empty history: where a live view starts following.
     public func newestID() throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(last_id) FROM alert_rows") ?? 0 }
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT last_id FROM alert_rows ORDER BY first_id DESC LIMIT 1") ?? 0 }
     }
 }
 

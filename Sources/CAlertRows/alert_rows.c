@@ -86,8 +86,12 @@ static void cache_free(TextCache *cache) {
     memset(cache, 0, sizeof *cache);
 }
 
+/* Ids above this are not cached (each is then read when needed): the cache is an array
+ * by id, and ids only grow, one per distinct text ever stored. */
+#define TEXT_CACHE_MAX_ID (1 << 22)
+
 static int cache_put(TextCache *cache, sqlite3_int64 id, const unsigned char *text, int length) {
-    if (id <= 0 || id > INT_MAX) return SQLITE_OK;
+    if (id <= 0 || id > TEXT_CACHE_MAX_ID) return SQLITE_OK;
     if (id >= cache->capacity) {
         sqlite3_int64 capacity = cache->capacity ? cache->capacity : 256;
         while (capacity <= id) capacity *= 2;
@@ -148,7 +152,8 @@ static int result_text(AlertsCursor *cursor, sqlite3_context *context, uint32_t 
     }
     TextCache *local = &cursor->local;
     if (id < local->capacity && local->text[id]) {
-        sqlite3_result_text(context, local->text[id], local->length[id], SQLITE_STATIC);
+        /* Copied: the cursor's cache goes with the cursor. */
+        sqlite3_result_text(context, local->text[id], local->length[id], SQLITE_TRANSIENT);
         return SQLITE_OK;
     }
     int writing = sqlite3_txn_state(table->db, table->schema) == SQLITE_TXN_WRITE;
@@ -172,6 +177,8 @@ static int result_text(AlertsCursor *cursor, sqlite3_context *context, uint32_t 
         sqlite3_result_text(context, text ? (const char *)text : "", length, SQLITE_TRANSIENT);
         rc = cache_put(local, id, text ? text : (const unsigned char *)"", length);
     } else {
+        /* Only a damaged history lacks a text its alerts name: show the alert without it
+         * rather than fail every query that touches it. */
         sqlite3_result_null(context);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
@@ -361,9 +368,12 @@ static int settle(AlertsCursor *cursor) {
     }
 }
 
-/* An id bound from a value of any type, as SQLite compares an INTEGER column with it.
- * Returns 0 when nothing can satisfy it (NULL, text that is not a number). */
+/* An id bound from a value of any type, as SQLite compares an INTEGER column with it:
+ * 1 with the bound in *out, 0 when nothing can satisfy it, -1 when everything does. NULL
+ * satisfies nothing; text and blobs sort after every number, so they satisfy every upper
+ * bound and no lower one. */
 static int id_bound(sqlite3_value *value, int upper, int strict, sqlite3_int64 *out) {
+    if (sqlite3_value_type(value) == SQLITE_NULL) return 0;
     int type = sqlite3_value_numeric_type(value);
     if (type == SQLITE_INTEGER) {
         sqlite3_int64 v = sqlite3_value_int64(value);
@@ -377,12 +387,13 @@ static int id_bound(sqlite3_value *value, int upper, int strict, sqlite3_int64 *
         double d = sqlite3_value_double(value);
         if (isnan(d)) return 0;
         double r = upper ? (strict ? ceil(d) - 1 : floor(d)) : (strict ? floor(d) + 1 : ceil(d));
-        if (r >= 9.2e18) *out = LLONG_MAX;
-        else if (r <= -9.2e18) *out = LLONG_MIN;
-        else *out = (sqlite3_int64)r;
+        /* Past the 64-bit range: every id or none is on the right side. */
+        if (r >= 9223372036854775807.0) return upper ? -1 : 0;
+        if (r < -9223372036854775808.0) return upper ? 0 : -1;
+        *out = (sqlite3_int64)r;
         return 1;
     }
-    return 0;
+    return upper ? -1 : 0;
 }
 
 static int filter(sqlite3_vtab_cursor *base, int plan, const char *idxStr, int argc, sqlite3_value **argv) {
@@ -399,16 +410,18 @@ static int filter(sqlite3_vtab_cursor *base, int plan, const char *idxStr, int a
     if (plan & PLAN_ID_EQ) {
         sqlite3_value *v = argv[n++];
         sqlite3_int64 low = 0, high = -1;
-        possible = id_bound(v, 0, 0, &low) && id_bound(v, 1, 0, &high);
+        possible = id_bound(v, 0, 0, &low) == 1 && id_bound(v, 1, 0, &high) == 1;
         cursor->low = low; cursor->high = high;
     }
     if ((plan & PLAN_ID_LOW) && n < argc) {
         sqlite3_int64 v;
-        if (id_bound(argv[n++], 0, (plan & PLAN_ID_LOW_STRICT) != 0, &v)) cursor->low = v; else possible = 0;
+        int bound = id_bound(argv[n++], 0, (plan & PLAN_ID_LOW_STRICT) != 0, &v);
+        if (bound == 1) cursor->low = v; else if (bound == 0) possible = 0;
     }
     if ((plan & PLAN_ID_HIGH) && n < argc) {
         sqlite3_int64 v;
-        if (id_bound(argv[n++], 1, (plan & PLAN_ID_HIGH_STRICT) != 0, &v)) cursor->high = v; else possible = 0;
+        int bound = id_bound(argv[n++], 1, (plan & PLAN_ID_HIGH_STRICT) != 0, &v);
+        if (bound == 1) cursor->high = v; else if (bound == 0) possible = 0;
     }
     /* Hints: a bound of another type just does not narrow the scan. */
     if ((plan & PLAN_TIME_LOW) && n < argc) {
