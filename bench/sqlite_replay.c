@@ -1,5 +1,5 @@
 /*
- * Replays the history's insert statements (v8, and v9 without the output text) in plain C, to
+ * Replays the history's insert statements (v8; v9 without the output text; v10's packed rows) in plain C, to
  * separate SQLite's share of the ingest cost from Swift's (docs/performance.md, "Where the
  * commit time goes").
  *
@@ -191,6 +191,39 @@ static double replay_plain(const char *path, int blob) {
     return finish(db, path, t0) / ROWS * 1e6;
 }
 
+/* The v10 layout: 72-byte records packed 256 to an alert_rows row (per alert: µs). */
+static double replay_v10(const char *path) {
+    sqlite3 *db = open_scratch(path);
+    sqlite3_exec(db, "CREATE TABLE alert_rows (first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, count INTEGER NOT NULL,"
+                     " min_time_ns INTEGER NOT NULL, max_time_ns INTEGER NOT NULL, records BLOB NOT NULL);"
+                     "CREATE INDEX alert_rows_time ON alert_rows(max_time_ns, min_time_ns);", 0, 0, 0);
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db, "INSERT INTO alert_rows VALUES (?,?,?,?,?,?)", -1, &s, 0);
+    enum { PER_ROW = 256, RECORD = 72 };
+    static unsigned char records[PER_ROW * RECORD];
+    unsigned long long x = 88172645463325252ULL;
+    double t0 = now();
+    sqlite3_exec(db, "BEGIN", 0, 0, 0);
+    int id = 1;
+    for (int i = 0; i < ROWS; i += PER_ROW) {
+        int n = ROWS - i < PER_ROW ? ROWS - i : PER_ROW;
+        for (int j = 0; j < n * RECORD; j += 8) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; memcpy(records + j, &x, 8); }
+        long long t = 1763800000000000000LL + i * 1000000LL;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, id + n - 1);
+        sqlite3_bind_int(s, 3, n);
+        sqlite3_bind_int64(s, 4, t);
+        sqlite3_bind_int64(s, 5, t + (n - 1) * 1000000LL);
+        sqlite3_bind_blob(s, 6, records, n * RECORD, SQLITE_STATIC);
+        step(db, s);
+        id += n;
+        /* Commits every BATCH alerts, as the other replays do. */
+        if ((i / PER_ROW) % (BATCH / PER_ROW) == BATCH / PER_ROW - 1) sqlite3_exec(db, "COMMIT; BEGIN", 0, 0, 0);
+    }
+    sqlite3_finalize(s);
+    return finish(db, path, t0) / ROWS * 1e6;
+}
+
 /* Compressed raw-line chunks as the history writes them: ~11 KB blobs (64 KiB of lines at the
  * LZ4 ratio bench ingest prints), 50 per transaction; nanoseconds per byte. */
 static double replay_chunks(const char *path) {
@@ -223,6 +256,7 @@ int main(int argc, char **argv) {
     printf("  ... without the fts_backlog row          %6.2f\n", replay_v8(path, 1, 0));
     printf("  v9 alerts row (no output, no backlog row) %5.2f\n", replay_v9(path, 0));
     printf("  ... text columns as integer ids          %6.2f\n", replay_v9(path, 1));
+    printf("  v10: 72-byte records, 256 to a row       %6.2f  (per alert)\n", replay_v10(path));
     printf("  a row of five integers                   %6.2f\n", replay_plain(path, 0));
     printf("  five integers and a 300-byte blob        %6.2f\n", replay_plain(path, 300));
     printf("Page size (ns per byte of 11 KB chunk blobs; µs per v9 row):\n");
