@@ -50,6 +50,19 @@ import TestSupport
         }
     }
 
+    @Test func aSecondStopLeavesAnotherServersListenerAlone() throws {
+        // An explicit stop() plus a `defer { stop() }`: the second call used to shut down the old
+        // descriptor number, which by then may be another server's listener (connections refused).
+        let first = try RecordingHTTPServer()
+        first.stop()
+        usleep(200_000)   // its accept thread closes the listener; the next socket may get its number
+        let second = try RecordingHTTPServer { _ in .init(status: 200, body: "second") }
+        defer { second.stop() }
+        first.stop()
+        let reply = try CurlHTTP.send(HTTPRequest(url: second.baseURL + "/x", timeout: 2))
+        #expect(reply.bodyText == "second")
+    }
+
     @Test func aRefusedConnectionIsAnErrorNotAStatus() throws {
         // Bind and close to learn a port nothing listens on.
         let server = try RecordingHTTPServer()

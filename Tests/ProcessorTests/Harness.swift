@@ -94,7 +94,9 @@ final class SSECollector: @unchecked Sendable {
 
     func feed(_ bytes: UnsafeRawBufferPointer) {
         buffer.append(contentsOf: bytes)
-        while let end = findBlankLine() {
+        // Stops at `want`: one read may carry more events than asked for (a burst), and a
+        // caller that reconnects from the last id it got must not have seen the rest.
+        while !done, let end = findBlankLine() {
             let block = String(decoding: buffer[0..<end], as: UTF8.self)
             buffer.removeFirst(end + 2)
             var id: Int64?

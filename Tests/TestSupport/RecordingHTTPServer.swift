@@ -94,10 +94,16 @@ public final class RecordingHTTPServer: @unchecked Sendable {
         return requests
     }
 
+    /// Idempotent: a second call (an explicit stop plus a `defer { stop() }`) must not touch
+    /// `listener` again, because the accept thread has closed it by then and the number may
+    /// already belong to another test's socket.
     public func stop() {
-        lock.lock(); stopped = true; lock.unlock()
+        lock.lock(); defer { lock.unlock() }
+        if stopped { return }
+        stopped = true
         // Only shut down here; the accept thread closes the descriptor when it leaves. Closing it
         // here would let a new server reuse the number while this thread still accepts on it.
+        // Under the lock, so the accept thread cannot close it before this shutdown ran.
         shutdown(listener, Int32(SHUT_RDWR))
         if let socketPath { unlink(socketPath) }
     }
@@ -108,8 +114,9 @@ public final class RecordingHTTPServer: @unchecked Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
-                lock.lock(); let done = stopped; lock.unlock()
-                if done { close(listener); return }
+                lock.lock()
+                if stopped { close(listener); lock.unlock(); return }
+                lock.unlock()
                 continue
             }
             serve(connection)
