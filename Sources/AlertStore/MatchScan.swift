@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CAlertRows
 import GRDB
 import GRDBSQLite
 import TradsecCore
@@ -28,29 +29,44 @@ struct MatchScan {
     /// Calls `body` with every alert matching `query` (its limit is ignored).
     mutating func run(_ query: AlertQuery, db: Database, _ body: (Row) -> Void) throws {
         let (whereSQL, arguments) = try AlertStore.filter(query, db: db)
-        let filters = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
         let groups = try AlertStore.termGroups(query, db: db)
-        let columns = "SELECT time_ns, priority, rule, container_id, hostname FROM alerts"
         // Words: one statement, so the full-text matches are looked up once, not once per block.
         if query.search != nil {
             try visit(try db.makeStatement(sql: "SELECT time_ns, priority, rule, container_id, hostname FROM alerts\(whereSQL)"), arguments, body)
             return
         }
-        let byRange = try db.makeStatement(sql: "\(columns) WHERE id BETWEEN ? AND ?\(filters)")
-        let byIDs = try db.makeStatement(sql: "\(columns) WHERE id IN (SELECT value FROM json_each(?))\(filters)")
-        // A filter no term can satisfy (a rule glob matching no rule) matches nothing in a block.
+        // Otherwise the packed records are read directly, without the alerts table: the text
+        // columns stay text ids (integers to group by), and each block's records are decoded
+        // once. The postings name exactly the alerts matching priority, rule, container and
+        // host (ids retention deleted are simply not found); time and cursor bounds are
+        // checked here.
         let blocks = groups?.contains(where: \.isEmpty) == true ? []
             : try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db)
+        let since = query.since?.nanoseconds ?? .min, until = query.until?.nanoseconds ?? .max, after = query.afterID ?? .min
+        var reader = try PackedRecordReader(db: db)
+        defer { reader.finish() }
+        func emit(_ id: Int64, _ r: UnsafeRawPointer) {
+            let time = AlertRows.load64(r, TRADSEC_AR_TIME)
+            guard time >= since, time <= until, id > after else { return }
+            body(Row(time: time, priority: Int(r.load(fromByteOffset: Int(TRADSEC_AR_PRIORITY), as: UInt8.self)),
+                     rule: texts.slot(id: AlertRows.load32(r, TRADSEC_AR_RULE)),
+                     container: texts.slot(id: AlertRows.load32(r, TRADSEC_AR_CONTAINER)),
+                     host: texts.slot(id: AlertRows.load32(r, TRADSEC_AR_HOSTNAME))))
+        }
         for block in blocks {
             if let groups {
                 let ids = try Postings.candidates(in: block, groups: groups, db: db)
-                guard !ids.isEmpty else { continue }
-                let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
-                try visit(byIDs, StatementArguments([list]) + arguments, body)
+                guard let first = ids.first, let last = ids.last else { continue }
+                var next = 0
+                try reader.visit(from: first, to: last) { id, r in
+                    while next < ids.count && ids[next] < id { next += 1 }
+                    if next < ids.count && ids[next] == id { emit(id, r) }
+                }
             } else {
-                try visit(byRange, StatementArguments([block.firstID, block.lastID]) + arguments, body)
+                try reader.visit(from: block.firstID, to: block.lastID, emit)
             }
         }
+        try texts.resolveIDs(db: db)
     }
 
     private mutating func visit(_ statement: Statement, _ arguments: StatementArguments, _ body: (Row) -> Void) throws {
@@ -93,6 +109,34 @@ struct TextInterner {
         return bytes.withUnsafeBytes { memcmp($0.baseAddress! + span.start, key.baseAddress!, span.count) == 0 }
     }
 
+    // Slots by `alert_texts` id, for scans of the packed records; their strings are read by
+    // resolveIDs(db:) once the scan is done.
+    private var idSlots: [Int32] = []
+    private var pendingIDs: [(slot: Int, id: UInt32)] = []
+
+    /// The slot of text id `id` (0: NULL, -1).
+    @inline(__always)
+    mutating func slot(id: UInt32) -> Int {
+        guard id > 0 else { return -1 }
+        let i = Int(id)
+        if i < idSlots.count, idSlots[i] >= 0 { return Int(idSlots[i]) }
+        if i >= idSlots.count { idSlots.append(contentsOf: repeatElement(-1, count: i - idSlots.count + 1)) }
+        let s = strings.count
+        strings.append("")
+        spans.append((bytes.count, 0, 0))
+        idSlots[i] = Int32(s)
+        pendingIDs.append((s, id))
+        return s
+    }
+
+    /// Reads the strings of the text ids seen since the last call.
+    mutating func resolveIDs(db: Database) throws {
+        for (slot, id) in pendingIDs {
+            strings[slot] = try String.fetchOne(db, sql: "SELECT text FROM alert_texts WHERE id = ?", arguments: [Int64(id)]) ?? ""
+        }
+        pendingIDs.removeAll()
+    }
+
     mutating func slot(_ key: UnsafeRawBufferPointer) -> Int {
         let hash = UInt64(bitPattern: Fingerprint.hash(key))
         let mask = table.count - 1
@@ -118,6 +162,52 @@ struct TextInterner {
             var i = Int(truncatingIfNeeded: span.hash) & mask
             while table[i] >= 0 { i = (i + 1) & mask }
             table[i] = Int32(s)
+        }
+    }
+}
+
+/// The packed records of an id range, in id order, read straight from `alert_rows`.
+struct PackedRecordReader {
+    private let seek: OpaquePointer
+    private let scan: OpaquePointer
+    private let connection: OpaquePointer?
+
+    init(db: Database) throws {
+        seek = try db.cachedStatement(sql: "SELECT first_id FROM alert_rows WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1").sqliteStatement
+        scan = try db.cachedStatement(sql: "SELECT first_id, records FROM alert_rows WHERE first_id BETWEEN ? AND ? ORDER BY first_id").sqliteStatement
+        connection = db.sqliteConnection
+    }
+
+    func finish() {
+        sqlite3_reset(seek)
+        sqlite3_reset(scan)
+    }
+
+    /// Calls `body` with the id and record of every alert with an id in `low...high`.
+    func visit(from low: Int64, to high: Int64, _ body: (Int64, UnsafeRawPointer) -> Void) throws {
+        sqlite3_reset(seek)
+        sqlite3_bind_int64(seek, 1, low)
+        let start = sqlite3_step(seek) == SQLITE_ROW ? sqlite3_column_int64(seek, 0) : low
+        sqlite3_reset(seek)
+        sqlite3_reset(scan)
+        sqlite3_bind_int64(scan, 1, start)
+        sqlite3_bind_int64(scan, 2, high)
+        defer { sqlite3_reset(scan) }
+        let size = AlertRows.recordSize
+        while true {
+            let rc = sqlite3_step(scan)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw StoreError("history: scan failed: \(String(cString: sqlite3_errmsg(connection)))") }
+            let first = sqlite3_column_int64(scan, 0)
+            guard let blob = sqlite3_column_blob(scan, 1) else { continue }
+            let count = Int(sqlite3_column_bytes(scan, 1)) / size
+            for i in 0..<count {
+                let r = blob + i * size
+                let id = first + Int64(AlertRows.load32(r, TRADSEC_AR_ID_DELTA))
+                if id < low { continue }
+                if id > high { return }
+                body(id, r)
+            }
         }
     }
 }
