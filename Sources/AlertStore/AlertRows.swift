@@ -68,16 +68,9 @@ enum AlertRows {
             let lines = try RawChunks.lines(rows.map { RawChunks.Location(chunk: $0[12], offset: $0[13], length: $0[14]) }, db: db)
             var writer = PackedRowWriter()
             for (row, line) in zip(rows, lines) {
-                var record = PackedRowWriter.Record(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
-                                                    chunk: row[12], offset: row[13], length: row[14], priority: row[2])
-                record.rule = writer.text(row[3] as String?, .rule)
-                record.source = writer.text(row[4] as String?, .source)
-                record.hostname = writer.text(row[5] as String?, .hostname)
-                record.container = writer.text(row[6] as String?, .container)
-                record.proc = writer.text(row[7] as String?, .proc)
-                record.user = writer.text(row[8] as String?, .user)
-                record.origin = writer.text(row[11] as String?, .origin)
-                writer.add(record)
+                writer.add(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
+                           location: RawChunks.Location(chunk: row[12], offset: row[13], length: row[14]), priority: row[2],
+                           rule: row[3], source: row[4], hostname: row[5], container: row[6], proc: row[7], user: row[8], origin: row[11])
             }
             try writer.write(db: db)
             after = last[0]
@@ -114,17 +107,6 @@ enum AlertRows {
 
     static let textFields: [Int32] = [TRADSEC_AR_RULE, TRADSEC_AR_SOURCE, TRADSEC_AR_HOSTNAME, TRADSEC_AR_CONTAINER,
                                       TRADSEC_AR_PROC, TRADSEC_AR_USER, TRADSEC_AR_ORIGIN]
-
-    /// One packed row as read back.
-    struct StoredRow {
-        var firstID: Int64
-        var records: [UInt8]
-        var count: Int { records.count / AlertRows.recordSize }
-
-        func id(_ i: Int) -> Int64 {
-            records.withUnsafeBytes { firstID + Int64(AlertRows.load32($0.baseAddress! + i * AlertRows.recordSize, TRADSEC_AR_ID_DELTA)) }
-        }
-    }
 }
 
 /// The (time, fingerprint) pairs of the alerts a batch could duplicate: those in the packed
@@ -246,23 +228,20 @@ struct PackedRowWriter {
 
     private var bytes: [UInt8] = []
     private var firstID: Int64 = 0
-    private var lastID: Int64 = 0
     private var texts = TextInterner()
     private var newest: [Int64] = []
 
     init() {}
 
-    var isEmpty: Bool { bytes.isEmpty }
-
     /// Each field's previous slot: a host, a source or a user mostly repeats from one alert
     /// to the next, and comparing bytes is cheaper than hashing them.
     private var previous = [Int](repeating: -1, count: Field.allCases.count)
 
-    enum Field: Int, CaseIterable { case rule, source, hostname, container, proc, user, origin }
+    private enum Field: Int, CaseIterable { case rule, source, hostname, container, proc, user, origin }
 
     /// The batch slot (plus one) of a text value; 0 for nil.
     @inline(__always)
-    mutating func text(_ value: String?, _ field: Field) -> UInt32 {
+    private mutating func text(_ value: String?, _ field: Field) -> UInt32 {
         guard let value else { return 0 }
         let last = previous[field.rawValue]
         let slot = withUTF8(value) { bytes in
@@ -274,10 +253,22 @@ struct PackedRowWriter {
         return UInt32(slot + 1)
     }
 
-    /// Appends a record; ids must increase.
-    mutating func add(_ r: Record) {
+    /// Appends an alert (ids must increase); returns its record, whose text fields are the
+    /// texts' batch slots (plus one; 0 for nil), which the postings reuse.
+    @discardableResult
+    mutating func add(id: Int64, time: Int64, fingerprint: Int64, ingested: Int64, location: RawChunks.Location, priority: Int,
+                      rule: String?, source: String?, hostname: String?, container: String?, proc: String?, user: String?,
+                      origin: String?) -> Record {
+        var r = Record(id: id, time: time, fingerprint: fingerprint, ingested: ingested, chunk: location.chunk,
+                       offset: location.offset, length: location.length, priority: priority)
+        r.rule = text(rule, .rule)
+        r.source = text(source, .source)
+        r.hostname = text(hostname, .hostname)
+        r.container = text(container, .container)
+        r.proc = text(proc, .proc)
+        r.user = text(user, .user)
+        r.origin = text(origin, .origin)
         if bytes.isEmpty { firstID = r.id }
-        lastID = r.id
         let at = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: AlertRows.recordSize))
         bytes.withUnsafeMutableBytes { buffer in
@@ -301,6 +292,7 @@ struct PackedRowWriter {
         }
         mark(r.rule, r.id); mark(r.source, r.id); mark(r.hostname, r.id); mark(r.container, r.id)
         mark(r.proc, r.id); mark(r.user, r.id); mark(r.origin, r.id)
+        return r
     }
 
     @inline(__always)
@@ -353,22 +345,15 @@ struct PackedRowWriter {
         var row = prefix
         row.reserveCapacity(prefix.count + (to - from) * size)
         row.append(contentsOf: bytes[(from * size)..<(to * size)])
-        var minTime = Int64.max, maxTime = Int64.min, last: Int64 = first
         let count = row.count / size
         row.withUnsafeMutableBytes { buffer in
-            for i in 0..<count {
+            for i in (prefix.count / size)..<count {
                 let p = buffer.baseAddress! + i * size
-                if i * size >= prefix.count {
-                    let id = firstID + Int64(AlertRows.load32(p, TRADSEC_AR_ID_DELTA))
-                    AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(truncatingIfNeeded: id - first))
-                }
-                let t = AlertRows.load64(p, TRADSEC_AR_TIME)
-                minTime = min(minTime, t)
-                maxTime = max(maxTime, t)
+                let id = firstID + Int64(AlertRows.load32(p, TRADSEC_AR_ID_DELTA))
+                AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(truncatingIfNeeded: id - first))
             }
-            last = first + Int64(AlertRows.load32(buffer.baseAddress! + (count - 1) * size, TRADSEC_AR_ID_DELTA))
         }
-        try AlertRows.put(first: first, last: last, count: count, minTime: minTime, maxTime: maxTime, records: row, db: db)
+        try AlertRows.put(first: first, records: row, db: db)
     }
 
     /// Each distinct text's id, inserting the new ones and moving every one's newest alert.
@@ -418,8 +403,19 @@ struct PackedRowWriter {
 }
 
 extension AlertRows {
-    /// Inserts or replaces one packed row.
-    static func put(first: Int64, last: Int64, count: Int, minTime: Int64, maxTime: Int64, records: [UInt8], db: Database) throws {
+    /// Inserts or replaces the packed row keyed `first` with `records` (in id order, not
+    /// empty); its last id, count and time range are read from them.
+    static func put(first: Int64, records: [UInt8], db: Database) throws {
+        let count = records.count / recordSize
+        var minTime = Int64.max, maxTime = Int64.min, last = first
+        records.withUnsafeBytes { buffer in
+            for i in 0..<count {
+                let t = load64(buffer.baseAddress! + i * recordSize, TRADSEC_AR_TIME)
+                minTime = min(minTime, t)
+                maxTime = max(maxTime, t)
+            }
+            last = first + Int64(load32(buffer.baseAddress! + (count - 1) * recordSize, TRADSEC_AR_ID_DELTA))
+        }
         let statement = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO alert_rows (first_id, last_id, count, min_time_ns, max_time_ns, records) VALUES (?, ?, ?, ?, ?, ?)
             """).sqliteStatement
@@ -457,7 +453,6 @@ extension AlertRows {
             guard !doomed.isEmpty else { i += 1; continue }
             var kept: [UInt8] = []
             kept.reserveCapacity(records.count)
-            var minTime = Int64.max, maxTime = Int64.min, last = first
             records.withUnsafeBytes { buffer in
                 for r in 0..<(buffer.count / size) {
                     let p = buffer.baseAddress! + r * size
@@ -465,20 +460,16 @@ extension AlertRows {
                     if doomed.contains(id) {
                         removed.append((id, RawChunks.Location(chunk: Int64(load32(p, TRADSEC_AR_CHUNK)), offset: Int(load32(p, TRADSEC_AR_OFFSET)),
                                                                length: Int(load32(p, TRADSEC_AR_LENGTH)))))
-                        continue
+                    } else {
+                        kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(r * size)..<((r + 1) * size)]))
                     }
-                    kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(r * size)..<((r + 1) * size)]))
-                    let t = load64(p, TRADSEC_AR_TIME)
-                    minTime = min(minTime, t)
-                    maxTime = max(maxTime, t)
-                    last = id
                 }
             }
             if kept.isEmpty {
                 try db.execute(sql: "DELETE FROM alert_rows WHERE first_id = ?", arguments: [first])
             } else {
                 // first_id stays the row's key and base even when its first record went.
-                try put(first: first, last: last, count: kept.count / size, minTime: minTime, maxTime: maxTime, records: kept, db: db)
+                try put(first: first, records: kept, db: db)
             }
         }
         return removed

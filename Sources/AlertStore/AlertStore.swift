@@ -128,7 +128,6 @@ public final class AlertStore: Sendable {
         var chunks = try RawChunkWriter(db: db)
         var postings = PostingWriter()
         var packed = PackedRowWriter()
-        let originSlot = packed.text(origin, .origin)
         // Ids are given explicitly and never reused, even after retention deleted the newest
         // rows: postings blocks and live-feed cursors rely on ids only growing. The newest
         // block outlives retention, so its last id is the high-water mark.
@@ -151,18 +150,13 @@ public final class AlertStore: Sendable {
                 result.inserted += 1
                 let rowID = nextID
                 nextID += 1
-                let location = chunks.next
+                var location = chunks.next
+                location.length = length
                 try chunks.append(alerts[index].raw, db: db)
-                var record = PackedRowWriter.Record(id: rowID, time: time, fingerprint: fingerprint, ingested: now, chunk: location.chunk,
-                                                    offset: location.offset, length: length, priority: alerts[index].priority.rawValue)
-                record.rule = packed.text(alerts[index].rule, .rule)
-                record.source = packed.text(alerts[index].source, .source)
-                record.hostname = packed.text(alerts[index].hostname, .hostname)
-                record.container = packed.text(alerts[index].container.id, .container)
-                record.proc = packed.text(alerts[index].processName, .proc)
-                record.user = packed.text(alerts[index].userName, .user)
-                record.origin = originSlot
-                packed.add(record)
+                let record = packed.add(id: rowID, time: time, fingerprint: fingerprint, ingested: now, location: location,
+                                        priority: alerts[index].priority.rawValue, rule: alerts[index].rule, source: alerts[index].source,
+                                        hostname: alerts[index].hostname, container: alerts[index].container.id,
+                                        proc: alerts[index].processName, user: alerts[index].userName, origin: origin)
                 added?(InsertedAlert(index: index, id: rowID))
                 let slot = try postings.add(id: rowID, time: time, priority: alerts[index].priority.rawValue,
                                             rule: (record.rule, alerts[index].rule), container: (record.container, alerts[index].container.id),

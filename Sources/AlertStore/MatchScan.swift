@@ -43,7 +43,7 @@ struct MatchScan {
         let blocks = groups?.contains(where: \.isEmpty) == true ? []
             : try Postings.blocks(since: query.since?.nanoseconds, until: query.until?.nanoseconds, afterID: query.afterID, db: db)
         let since = query.since?.nanoseconds ?? .min, until = query.until?.nanoseconds ?? .max, after = query.afterID ?? .min
-        var reader = try PackedRecordReader(db: db)
+        let reader = try PackedRecordReader(db: db)
         defer { reader.finish() }
         func emit(_ id: Int64, _ r: UnsafeRawPointer) {
             let time = AlertRows.load64(r, TRADSEC_AR_TIME)
