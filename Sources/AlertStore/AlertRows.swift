@@ -68,9 +68,11 @@ enum AlertRows {
             let lines = try RawChunks.lines(rows.map { RawChunks.Location(chunk: $0[12], offset: $0[13], length: $0[14]) }, db: db)
             var writer = PackedRowWriter()
             for (row, line) in zip(rows, lines) {
-                writer.add(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
-                           location: RawChunks.Location(chunk: row[12], offset: row[13], length: row[14]), priority: row[2],
-                           rule: row[3], source: row[4], hostname: row[5], container: row[6], proc: row[7], user: row[8], origin: row[11])
+                AlertTexts.with([row[3], row[4], row[5], row[6], row[7], row[8], row[11]]) { texts in
+                    writer.add(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
+                               location: RawChunks.Location(chunk: row[12], offset: row[13], length: row[14]), priority: row[2],
+                               texts: texts)
+                }
             }
             try writer.write(db: db)
             after = last[0]
@@ -203,6 +205,29 @@ struct SeenAlerts {
     }
 }
 
+/// One alert's text columns as bytes (nil: NULL), borrowed for one call.
+struct AlertTexts {
+    var rule, source, hostname, container, proc, user, origin: UnsafeRawBufferPointer?
+
+    /// The same from strings (rule, source, hostname, container, proc, user, origin), copied
+    /// to one buffer for the call (the migration; ingest borrows its batch's bytes).
+    static func with<R>(_ strings: [String?], _ body: (AlertTexts) throws -> R) rethrows -> R {
+        precondition(strings.count == 7)
+        var buffer: [UInt8] = []
+        var spans: [Range<Int>?] = []
+        for string in strings {
+            guard let string else { spans.append(nil); continue }
+            let start = buffer.count
+            buffer.append(contentsOf: string.utf8)
+            spans.append(start..<buffer.count)
+        }
+        return try buffer.withUnsafeBytes { b in
+            func at(_ i: Int) -> UnsafeRawBufferPointer? { spans[i].map { UnsafeRawBufferPointer(rebasing: b[$0]) } }
+            return try body(AlertTexts(rule: at(0), source: at(1), hostname: at(2), container: at(3), proc: at(4), user: at(5), origin: at(6)))
+        }
+    }
+}
+
 /// Collects one transaction's new alerts as packed records and writes them at its end:
 /// first topping up the newest packed row, then in rows of ``AlertRows/rowTarget``.
 struct PackedRowWriter {
@@ -241,13 +266,10 @@ struct PackedRowWriter {
 
     /// The batch slot (plus one) of a text value; 0 for nil.
     @inline(__always)
-    private mutating func text(_ value: String?, _ field: Field) -> UInt32 {
-        guard let value else { return 0 }
+    private mutating func text(_ bytes: UnsafeRawBufferPointer?, _ field: Field) -> UInt32 {
+        guard let bytes else { return 0 }
         let last = previous[field.rawValue]
-        let slot = withUTF8(value) { bytes in
-            if last >= 0, bytes.count > 0, texts.holds(last, bytes) { return last }
-            return texts.slot(bytes)
-        }
+        let slot = last >= 0 && bytes.count > 0 && texts.holds(last, bytes) ? last : texts.slot(bytes)
         previous[field.rawValue] = slot
         if slot >= newest.count { newest.append(0) }
         return UInt32(slot + 1)
@@ -257,17 +279,16 @@ struct PackedRowWriter {
     /// texts' batch slots (plus one; 0 for nil), which the postings reuse.
     @discardableResult
     mutating func add(id: Int64, time: Int64, fingerprint: Int64, ingested: Int64, location: RawChunks.Location, priority: Int,
-                      rule: String?, source: String?, hostname: String?, container: String?, proc: String?, user: String?,
-                      origin: String?) -> Record {
+                      texts t: AlertTexts) -> Record {
         var r = Record(id: id, time: time, fingerprint: fingerprint, ingested: ingested, chunk: location.chunk,
                        offset: location.offset, length: location.length, priority: priority)
-        r.rule = text(rule, .rule)
-        r.source = text(source, .source)
-        r.hostname = text(hostname, .hostname)
-        r.container = text(container, .container)
-        r.proc = text(proc, .proc)
-        r.user = text(user, .user)
-        r.origin = text(origin, .origin)
+        r.rule = text(t.rule, .rule)
+        r.source = text(t.source, .source)
+        r.hostname = text(t.hostname, .hostname)
+        r.container = text(t.container, .container)
+        r.proc = text(t.proc, .proc)
+        r.user = text(t.user, .user)
+        r.origin = text(t.origin, .origin)
         if bytes.isEmpty { firstID = r.id }
         let at = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: AlertRows.recordSize))

@@ -91,16 +91,28 @@ public final class AlertStore: Sendable {
     /// `within` runs in the same transaction with the rows just added, so what the processor
     /// derives from them (enrichment, incidents, notifications) commits with them or not at all.
     @discardableResult
-    @_specialize(where A == AlertRecord)
-    @_specialize(where A == Alert)
     public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                                          rejects: [RejectRecord] = [], fullText: FullText = .inline,
                                          within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
+        var batch = AlertBatch()
+        for a in alerts {
+            batch.append(time: a.time, priority: a.priority, raw: a.raw, rule: a.rule, output: a.output, source: a.source,
+                         hostname: a.hostname, container: a.container, processName: a.processName, userName: a.userName)
+        }
+        return try insert(batch, origin: origin, checkpoint: checkpoint, rejects: rejects, fullText: fullText, within: within)
+    }
+
+    /// The same for a decoded batch (what ingest uses: no `String` per field). An
+    /// ``InsertedAlert``'s index is the alert's place in the batch.
+    @discardableResult
+    public func insert(_ batch: AlertBatch, origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
+                       rejects: [RejectRecord] = [], fullText: FullText = .inline,
+                       within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
         try pool.write { db in
             var result = InsertResult()
             var added: [InsertedAlert] = []
-            if !alerts.isEmpty {
-                result = try insertAlerts(alerts, origin: origin, fullText: fullText, db: db,
+            if !batch.isEmpty {
+                result = try insertAlerts(batch, origin: origin, fullText: fullText, db: db,
                                           added: within == nil ? nil : { added.append($0) })
             }
             if let within { try within(db, added) }
@@ -115,10 +127,8 @@ public final class AlertStore: Sendable {
         }
     }
 
-    @_specialize(where A == AlertRecord)
-    @_specialize(where A == Alert)
-    private func insertAlerts<A: StorableAlert>(_ alerts: [A], origin: String?, fullText: FullText, db: Database,
-                                                 added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
+    private func insertAlerts(_ batch: AlertBatch, origin: String?, fullText: FullText, db: Database,
+                              added: ((InsertedAlert) -> Void)?) throws -> InsertResult {
         let fts = try db.cachedStatement(sql: "INSERT INTO alerts_fts(rowid, output) VALUES (?, ?)").sqliteStatement
         defer { sqlite3_reset(fts) }
         let now = Timestamp.now().nanoseconds
@@ -135,14 +145,20 @@ public final class AlertStore: Sendable {
             SELECT max(coalesce((SELECT last_id FROM alert_rows ORDER BY first_id DESC LIMIT 1), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
             """) ?? 1
         // The same raw line at the same time is stored once (a re-read file, a replaying feed).
-        var seen = SeenAlerts(capacity: alerts.count + AlertRows.rowTarget * 2)
-        try seen.loadStored(times: alerts.map(\.time.nanoseconds), db: db)
-        // Alerts are read in place (borrowed), not copied out of the array: a copy retains
-        // and releases each of their strings.
-        try alerts.withUnsafeBufferPointer { alerts in
-            for index in 0..<alerts.count {
-                let time = alerts[index].time.nanoseconds
-                let (fingerprint, length) = withUTF8(alerts[index].raw) { (Fingerprint.hash($0), $0.count) }
+        var seen = SeenAlerts(capacity: batch.count + AlertRows.rowTarget * 2)
+        try seen.loadStored(times: batch.entries.map(\.time.nanoseconds), db: db)
+        let originBytes = origin.map { Array($0.utf8) } ?? []
+        try originBytes.withUnsafeBytes { originBytes in
+        try batch.withBytes { bytes in
+        try batch.entries.withUnsafeBufferPointer { entries in
+            @inline(__always) func text(_ span: AlertBatch.Span) -> UnsafeRawBufferPointer? {
+                span.isPresent ? UnsafeRawBufferPointer(rebasing: bytes[span.start..<(span.start + span.count)]) : nil
+            }
+            for index in 0..<entries.count {
+                let alert = entries[index]
+                let time = alert.time.nanoseconds
+                let raw = text(alert.raw)!
+                let fingerprint = Fingerprint.hash(raw)
                 guard seen.insert(time: time, fingerprint: fingerprint) else {
                     result.duplicates += 1
                     continue
@@ -151,20 +167,22 @@ public final class AlertStore: Sendable {
                 let rowID = nextID
                 nextID += 1
                 var location = chunks.next
-                location.length = length
-                try chunks.append(alerts[index].raw, db: db)
+                location.length = raw.count
+                try chunks.append(raw, db: db)
+                let rule = text(alert.rule)!, container = text(alert.containerID)!, hostname = text(alert.hostname)
                 let record = packed.add(id: rowID, time: time, fingerprint: fingerprint, ingested: now, location: location,
-                                        priority: alerts[index].priority.rawValue, rule: alerts[index].rule, source: alerts[index].source,
-                                        hostname: alerts[index].hostname, container: alerts[index].container.id,
-                                        proc: alerts[index].processName, user: alerts[index].userName, origin: origin)
+                                        priority: alert.priority.rawValue,
+                                        texts: AlertTexts(rule: rule, source: text(alert.source), hostname: hostname, container: container,
+                                                          proc: text(alert.processName), user: text(alert.userName),
+                                                          origin: origin == nil ? nil : originBytes))
                 added?(InsertedAlert(index: index, id: rowID))
-                let slot = try postings.add(id: rowID, time: time, priority: alerts[index].priority.rawValue,
-                                            rule: (record.rule, alerts[index].rule), container: (record.container, alerts[index].container.id),
-                                            host: alerts[index].hostname.map { (record.hostname, $0) }, db: db)
+                let slot = try postings.add(id: rowID, time: time, priority: alert.priority.rawValue,
+                                            rule: (record.rule, rule), container: (record.container, container),
+                                            host: hostname.map { (record.hostname, $0) }, db: db)
                 if fullText == .inline {
                     sqlite3_reset(fts)
                     sqlite3_bind_int64(fts, 1, rowID)
-                    bindText(fts, 2, alerts[index].output)
+                    bindText(fts, 2, text(alert.output)!)
                     guard sqlite3_step(fts) == SQLITE_DONE else {
                         throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
                     }
@@ -176,6 +194,8 @@ public final class AlertStore: Sendable {
                     containers[slot] = (index, time, time)
                 }
             }
+        }
+        }
         }
         try packed.write(db: db)
         try chunks.flush(db: db)
@@ -195,8 +215,9 @@ public final class AlertStore: Sendable {
                 last_seen_ns = MAX(containers.last_seen_ns, excluded.last_seen_ns)
             """)
         for case let (last, first, newest)? in containers {
-            let ref = alerts[last].container
-            try upsert.execute(arguments: [ref.id, ref.name, ref.image, alerts[last].hostname, first, newest])
+            let alert = batch.entries[last]
+            try upsert.execute(arguments: [batch.string(alert.containerID), batch.string(alert.containerName),
+                                           batch.string(alert.containerImage), batch.string(alert.hostname), first, newest])
         }
         return result
     }
@@ -257,6 +278,16 @@ func withUTF8<R>(_ text: String, _ body: (UnsafeRawBufferPointer) throws -> R) r
 
 /// SQLITE_TRANSIENT is a cast macro that does not import: SQLite copies the text.
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Binds bytes as text (copied by SQLite).
+@inline(__always)
+func bindText(_ statement: OpaquePointer, _ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else {
+        _ = sqlite3_bind_text(statement, index, "", 0, sqliteTransient)
+        return
+    }
+    _ = sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), sqliteTransient)
+}
 
 @inline(__always)
 func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String?) {

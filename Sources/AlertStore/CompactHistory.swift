@@ -32,7 +32,7 @@ enum CompactHistorySchema {
                 let raw: String = row[6]
                 let location = chunks.next
                 try update.execute(arguments: [location.chunk, location.offset, raw.utf8.count, Fingerprint.of(raw), row[0] as Int64])
-                try chunks.append(raw, db: db)
+                try withUTF8(raw) { try chunks.append($0, db: db) }
                 try postings.add(id: row[0], time: row[1], priority: row[2], rule: row[3], container: row[4], host: row[5], db: db)
             }
             try chunks.flush(db: db)

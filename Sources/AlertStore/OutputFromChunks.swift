@@ -30,19 +30,15 @@ enum OutputFromChunks {
                 return
             }
             let cache = Unmanaged<ChunkCache>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
-            let output = cache.output(chunk: sqlite3_value_int64(chunk), offset: Int(sqlite3_value_int64(offset)),
-                                      length: Int(sqlite3_value_int64(length)), db: sqlite3_context_db_handle(context))
-            guard var output else {
-                sqlite3_result_null(context)
-                return
-            }
-            output.withUTF8 { text in
+            let found = cache.withOutput(chunk: sqlite3_value_int64(chunk), offset: Int(sqlite3_value_int64(offset)),
+                                         length: Int(sqlite3_value_int64(length)), db: sqlite3_context_db_handle(context)) { text in
                 guard let base = text.baseAddress, text.count > 0 else {
                     sqlite3_result_text(context, "", 0, sqliteTransient)
                     return
                 }
-                sqlite3_result_text(context, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), sqliteTransient)
+                sqlite3_result_text(context, base.assumingMemoryBound(to: CChar.self), Int32(text.count), sqliteTransient)
             }
+            if !found { sqlite3_result_null(context) }
         }, nil, nil, { cache in
             if let cache { Unmanaged<ChunkCache>.fromOpaque(cache).release() }
         })
@@ -56,19 +52,26 @@ enum OutputFromChunks {
     final class ChunkCache {
         private var id: Int64 = -1
         private var bytes: [UInt8] = []
+        /// The line being read, decoded (reused: one alert at a time).
+        private var decoded = AlertBatch()
 
-        func output(chunk: Int64, offset: Int, length: Int, db: OpaquePointer?) -> String? {
+        /// Calls `body` with the output text of the line at `offset`; false when there is none.
+        func withOutput(chunk: Int64, offset: Int, length: Int, db: OpaquePointer?, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
             // Values from the file: a corrupt row must give NULL, not trap inside SQLite.
             let (end, overflow) = offset.addingReportingOverflow(length)
-            guard offset >= 0, length >= 0, !overflow, let db else { return nil }
+            guard offset >= 0, length >= 0, !overflow, let db else { return false }
             if chunk != id || end > bytes.count {
-                guard let read = Self.read(chunk, db: db) else { return nil }
+                guard let read = Self.read(chunk, db: db) else { return false }
                 (id, bytes) = (chunk, read)
             }
-            guard end <= bytes.count else { return nil }
-            return bytes.withUnsafeBytes { all in
-                (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<end])))?.output
+            guard end <= bytes.count else { return false }
+            decoded.removeAll()
+            let accepted = bytes.withUnsafeBytes { all in
+                (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<end]), into: &decoded)) != nil
             }
+            guard accepted, let output = decoded.entries.first?.output else { return false }
+            decoded.withBytes { body(UnsafeRawBufferPointer(rebasing: $0[output.start..<(output.start + output.count)])) }
+            return true
         }
 
         /// The whole chunk, uncompressed. Prepared per read (a read is one in ~90 calls): a

@@ -159,17 +159,19 @@ struct PostingWriter {
     /// Returns the container's slot in this batch (small, dense: the caller's per-container index).
     @discardableResult
     mutating func add(id: Int64, time: Int64, priority: Int, rule: String, container: String, host: String?, db: Database) throws -> Int {
-        let ruleSlot = UInt32(withUTF8(rule) { interner.slot($0) } + 1)
-        let containerSlot = UInt32(withUTF8(container) { interner.slot($0) } + 1)
-        let hostSlot = host.map { UInt32(withUTF8($0) { interner.slot($0) } + 1) } ?? 0
-        return try add(id: id, time: time, priority: priority, rule: (ruleSlot, rule), container: (containerSlot, container),
-                       host: host.map { (hostSlot, $0) }, db: db)
+        try AlertTexts.with([rule, nil, host, container, nil, nil, nil]) { t in
+            let ruleSlot = UInt32(interner.slot(t.rule!) + 1)
+            let containerSlot = UInt32(interner.slot(t.container!) + 1)
+            let hostSlot = t.hostname.map { UInt32(interner.slot($0) + 1) } ?? 0
+            return try add(id: id, time: time, priority: priority, rule: (ruleSlot, t.rule!), container: (containerSlot, t.container!),
+                           host: t.hostname.map { (hostSlot, $0) }, db: db)
+        }
     }
 
     /// The same with each text's slot plus one (nonzero), the same slot for the same text.
     @inline(__always)
-    mutating func add(id: Int64, time: Int64, priority: Int, rule: (UInt32, String), container: (UInt32, String),
-                      host: (UInt32, String)?, db: Database) throws -> Int {
+    mutating func add(id: Int64, time: Int64, priority: Int, rule: (UInt32, UnsafeRawBufferPointer), container: (UInt32, UnsafeRawBufferPointer),
+                      host: (UInt32, UnsafeRawBufferPointer)?, db: Database) throws -> Int {
         if block == nil { try openBlock(firstID: id, time: time, db: db) }
         block!.lastID = id
         block!.minTime = min(block!.minTime, time)
@@ -260,11 +262,11 @@ private struct TermTable {
 
     /// The term slot of text slot `text.0` (plus one), added as `kind` + `text.1` when new.
     @inline(__always)
-    mutating func slot(_ slots: inout [Int], _ text: (UInt32, String), _ kind: String) -> Int {
+    mutating func slot(_ slots: inout [Int], _ text: (UInt32, UnsafeRawBufferPointer), _ kind: String) -> Int {
         let i = Int(text.0)
         if i < slots.count, slots[i] >= 0 { return slots[i] }
         if i >= slots.count { slots.append(contentsOf: repeatElement(-1, count: i - slots.count + 1)) }
-        let s = add(kind + text.1)
+        let s = add(kind + String(decoding: text.1, as: UTF8.self))
         slots[i] = s
         return s
     }

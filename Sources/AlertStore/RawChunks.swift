@@ -145,8 +145,8 @@ struct RawChunkWriter {
     var next: RawChunks.Location { RawChunks.Location(chunk: chunkID, offset: kept + buffer.count, length: 0) }
 
     /// Adds one line at ``next``. Writes the chunk out when it is full.
-    mutating func append(_ raw: String, db: Database) throws {
-        withUTF8(raw) { buffer.append(contentsOf: $0) }
+    mutating func append(_ raw: UnsafeRawBufferPointer, db: Database) throws {
+        buffer.append(contentsOf: raw)
         buffer.append(0x0A)
         if kept + buffer.count >= RawChunks.targetSize { try flush(db: db) }
     }

@@ -47,21 +47,25 @@ public final class AlertIngestor {
     public let batchSize: Int
     public private(set) var report = IngestReport()
     /// The history needs only the indexed fields and the raw line: the lean decoder gives
-    /// those at ~3× the speed of a full ``Alert`` (same acceptance, same rejections).
-    private var batch: [AlertRecord] = []
+    /// those at ~3× the speed of a full ``Alert`` (same acceptance, same rejections), into
+    /// one buffer reused from batch to batch.
+    private var batch = AlertBatch()
     private var rejects: [AlertStore.RejectRecord] = []
 
     public init(store: AlertStore, origin: String, batchSize: Int = 2000) {
         self.store = store
         self.origin = origin
         self.batchSize = batchSize
-        batch.reserveCapacity(batchSize)
         // Work an earlier run deferred (and did not finish) is picked up too.
         fullTextBacklog = ((try? store.fullTextBacklogCount()) ?? 0) > 0
     }
 
+    /// A batch holding this many bytes is full whatever its count: lines may be up to
+    /// ``LineReader/maxLineLength`` long, and a batch of them must not take gigabytes.
+    public static let batchByteLimit = 64 << 20
+
     /// True when enough alerts are waiting that the caller should flush.
-    public var batchIsFull: Bool { batch.count >= batchSize }
+    public var batchIsFull: Bool { batch.count >= batchSize || batch.byteCount >= Self.batchByteLimit }
     public var pendingCount: Int { batch.count }
 
     /// Handles one event from a ``LineReader``.
@@ -82,7 +86,7 @@ public final class AlertIngestor {
             return
         }
         do {
-            batch.append(try AlertDecoder.decodeRecord(line: line))
+            try AlertDecoder.decodeRecord(line: line, into: &batch)
             report.accepted += 1
         } catch {
             let excerpt = TerminalSafe.escape(String(decoding: line.prefix(256), as: UTF8.self))
@@ -113,7 +117,7 @@ public final class AlertIngestor {
                                       fullText: bulk ? .deferred : .inline, within: nil)
         report.stored += result.inserted
         report.duplicates += result.duplicates
-        batch.removeAll(keepingCapacity: true)
+        batch.removeAll()
         rejects.removeAll()
         if bulk {
             fullTextBacklog = true

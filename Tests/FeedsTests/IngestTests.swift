@@ -60,6 +60,24 @@ import TradsecCore
         #expect(try ws.storedSeconds() == [1, 2])
     }
 
+    /// Lines up to the reader's 4 MiB limit are accepted, so a batch is bounded by bytes too:
+    /// a thousand of them must not be held in memory before a commit.
+    @Test func aBatchOfLongLinesIsFullByItsBytes() throws {
+        let ws = try Workspace()
+        let ingestor = AlertIngestor(store: ws.store, origin: "test", batchSize: 1000)
+        let padding = String(repeating: "A", count: 3 << 20)
+        var taken = 0
+        while !ingestor.batchIsFull && taken < 1000 {
+            taken += 1
+            let text = #"{"rule":"r","priority":"Warning","time":"2024-01-01T00:00:00.\#(1000 + taken)Z","output":"\#(padding)"}"#
+            Array(text.utf8).withUnsafeBytes { ingestor.accept(line: $0, lineNumber: taken) }
+        }
+        // 64 MiB in lines of 3 MiB and a few bytes: full at the 22nd.
+        #expect(taken == 22, "full after \(taken) lines of 3 MiB")
+        try ingestor.flush()
+        #expect(ingestor.report.stored == taken)
+    }
+
     @Test func takesAFinalLineWithoutNewline() throws {
         let ws = try Workspace()
         let report = try ingest(ws, Array((line(1) + line(2).dropLast()).utf8))
