@@ -18,7 +18,9 @@ let package = Package(
     ],
     targets: [
         // Alert model, JSON codec, priorities, time and duration parsing, terminal-safe text.
-        .target(name: "TradsecCore"),
+        .target(name: "TradsecCore", dependencies: ["CByteScan"]),
+        // The alert scanner's SIMD inner loop (header-only C: Swift has no portable movemask).
+        .target(name: "CByteScan", path: "Sources/CByteScan"),
         // Falco-compatible rules loader, condition compiler and evaluator.
         .target(name: "RuleEngine", dependencies: [
             "TradsecCore",

@@ -1,3 +1,4 @@
+import CByteScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -407,46 +408,24 @@ struct RecordScanner {
 
     // MARK: - Strings
 
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
-
     /// A string at `p[i] == '"'`: validated (escapes, control characters), ASCII only.
     @inline(__always) private mutating func string() throws(RecordScanFallback) -> ByteSpan {
         i += 1
         let start = i
         var escaped = false
-        let raw = UnsafeRawPointer(p)
         while true {
-            // Eight bytes at a time to the first quote, backslash, control or non-ASCII byte.
-            // The lowest flagged byte is exact (a borrow only carries upwards); bytes are
-            // loaded little-endian, so it is the first one in the line.
-            while i + 8 <= n {
-                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let quote = x ^ (RecordScanner.ones &* 0x22)
-                let slash = x ^ (RecordScanner.ones &* 0x5C)
-                let special = (((quote &- RecordScanner.ones) & ~quote)
-                    | ((slash &- RecordScanner.ones) & ~slash)
-                    | ((x &- RecordScanner.ones &* 0x20) & ~x)
-                    | x) & RecordScanner.highs
-                if special != 0 {
-                    i += special.trailingZeroBitCount >> 3
-                    break
-                }
-                i += 8
-            }
+            // To the first quote, backslash, control or non-ASCII byte, 16 bytes a step (C: SSE2).
+            i = tradsec_first_special(p, i, n)
             guard i < n else { throw RecordScanFallback() }
             let c = p[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
                 return ByteSpan(start: start, end: i - 1, escaped: escaped)
             }
-            if c < 0x20 || c >= 0x80 { throw RecordScanFallback() }
-            if c == UInt8(ascii: "\\") {
-                escaped = true
-                try escape()
-            } else {
-                i += 1
-            }
+            // Otherwise a backslash, or a control or non-ASCII byte: those go to the full decoder.
+            guard c == UInt8(ascii: "\\") else { throw RecordScanFallback() }
+            escaped = true
+            try escape()
         }
     }
 
