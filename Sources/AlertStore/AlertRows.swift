@@ -69,7 +69,7 @@ enum AlertRows {
             var writer = PackedRowWriter()
             for (row, line) in zip(rows, lines) {
                 AlertTexts.with([row[3], row[4], row[5], row[6], row[7], row[8], row[11]]) { texts in
-                    writer.add(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
+                    _ = writer.add(id: row[0], time: row[1], fingerprint: line.map(Fingerprint.of) ?? row[9], ingested: row[10],
                                location: RawChunks.Location(chunk: row[12], offset: row[13], length: row[14]), priority: row[2],
                                texts: texts)
                 }

@@ -476,7 +476,7 @@ struct RecordScanner {
     /// most 3, a pair 12 for 4; so `out` needs room for the span's length.
     private func decoded(_ s: ByteSpan, to out: UnsafeMutablePointer<UInt8>) -> Int {
         if !s.escaped {
-            out.update(from: p + s.start, count: s.end - s.start)
+            out.initialize(from: p + s.start, count: s.end - s.start)
             return s.end - s.start
         }
         var o = 0
