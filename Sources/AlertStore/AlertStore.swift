@@ -148,9 +148,6 @@ public final class AlertStore: Sendable {
         var nextID = try Int64.fetchOne(db, sql: """
             SELECT max(coalesce((SELECT last_id FROM alert_rows ORDER BY first_id DESC LIMIT 1), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
             """) ?? 1
-        // The same raw line at the same time is stored once (a re-read file, a replaying feed).
-        var seen = SeenAlerts(capacity: batch.count + AlertRows.rowTarget * 2)
-        try seen.loadStored(times: batch.entries.map(\.time.nanoseconds), db: db)
         let originBytes = origin.map { Array($0.utf8) } ?? []
         try originBytes.withUnsafeBytes { originBytes in
         try batch.withBytes { bytes in
@@ -158,12 +155,16 @@ public final class AlertStore: Sendable {
             @inline(__always) func text(_ span: AlertBatch.Span) -> UnsafeRawBufferPointer? {
                 span.isPresent ? UnsafeRawBufferPointer(rebasing: bytes[span.start..<(span.start + span.count)]) : nil
             }
+            // The same raw line at the same time is stored once (a re-read file, a replaying feed).
+            let fingerprints = entries.map { Fingerprint.hash(text($0.raw)!) }
+            var seen = SeenAlerts(times: entries.map(\.time.nanoseconds), fingerprints: fingerprints)
+            try seen.loadStored(db: db)
             for index in 0..<entries.count {
                 let alert = entries[index]
                 let time = alert.time.nanoseconds
                 let raw = text(alert.raw)!
-                let fingerprint = Fingerprint.hash(raw)
-                guard seen.insert(time: time, fingerprint: fingerprint) else {
+                let fingerprint = fingerprints[index]
+                guard !seen.isDuplicate[index] else {
                     result.duplicates += 1
                     continue
                 }

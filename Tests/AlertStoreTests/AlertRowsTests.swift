@@ -116,6 +116,34 @@ import TradsecCore
         #expect(try t.store.totalCount() == 602)
     }
 
+    /// Alert times out of order over a long span: every batch overlaps every stored row. Each
+    /// alert is still stored once, whatever batch or order it comes back in, and the first of
+    /// equal alerts in one batch is the one kept.
+    @Test func duplicatesAreFoundWhenTimesArriveShuffled() throws {
+        let t = try TemporaryStore()
+        var rng = SplitMix64(seed: 3)
+        let alerts = (0..<3000).map { makeAlert(Int64($0) * 7, output: "alert \($0)") }
+        var order = Array(alerts.indices)
+        order.shuffle(using: &rng)
+        var stored = 0
+        for start in stride(from: 0, to: 2000, by: 250) {
+            stored += try t.store.insert(order[start..<(start + 250)].map { alerts[$0] }).inserted
+        }
+        #expect(stored == 2000)
+        // All 3,000 again, shuffled another way, with repeats inside the batches.
+        order.shuffle(using: &rng)
+        var result = AlertStore.InsertResult()
+        for start in stride(from: 0, to: 3000, by: 500) {
+            var batch = order[start..<(start + 500)].map { alerts[$0] }
+            batch += batch.prefix(20)
+            result += try t.store.insert(batch)
+        }
+        #expect(result.inserted == 1000 && result.duplicates == 2000 + 6 * 20)
+        #expect(try t.store.totalCount() == 3000)
+        let outputs = try t.store.pool.read { db in try String.fetchAll(db, sql: "SELECT alert_output(raw_chunk, raw_offset, raw_length) FROM alerts") }
+        #expect(Set(outputs) == Set(alerts.map(\.output)) && outputs.count == 3000)
+    }
+
     @Test func retentionByRowCountKeepsExactlyTheNewest() throws {
         let (t, _) = try Self.filledStore(batches: 20, seed: 3)
         let ids = try t.store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM alerts ORDER BY id") }
