@@ -64,6 +64,22 @@ import Testing
         #expect((0..<batch.count).map { batch.record(at: $0) } == first)
     }
 
+    @Test func anEmptiedBatchGivesBackAnOutsizedBuffer() throws {
+        var batch = AlertBatch()
+        let long = #"{"rule":"r","priority":"Warning","time":"2024-01-01T00:00:00Z","output":"\#(String(repeating: "x", count: 3 << 20))"}"#
+        for _ in 0..<8 { try Array(long.utf8).withUnsafeBytes { try AlertDecoder.decodeRecord(line: $0, into: &batch) } }
+        #expect(batch.bytes.capacity > AlertBatch.keptCapacity)
+        batch.removeAll()
+        #expect(batch.isEmpty && batch.bytes.capacity < 1 << 20)
+        // An ordinary batch keeps its buffer.
+        try Array(long.utf8).withUnsafeBytes { try AlertDecoder.decodeRecord(line: $0, into: &batch) }
+        let capacity = batch.bytes.capacity
+        batch.removeAll()
+        #expect(batch.bytes.capacity == capacity)
+        try Array(long.utf8).withUnsafeBytes { try AlertDecoder.decodeRecord(line: $0, into: &batch) }
+        #expect(batch.record(at: 0).output.count == 3 << 20)
+    }
+
     @Test func recordsAppendedAsStringsReadBackUnchanged() throws {
         var generator = AlertGenerator(seed: 8)
         let alerts = try (0..<200).map { try AlertDecoder.decode(line: generator.next(index: $0)) }

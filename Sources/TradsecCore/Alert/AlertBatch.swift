@@ -55,10 +55,18 @@ public struct AlertBatch: Sendable {
     /// Bytes held (what a caller bounds, besides the count).
     public var byteCount: Int { bytes.count }
 
-    /// Empties the batch, keeping its memory for the next one.
+    /// Above this many bytes of capacity, emptying the batch gives its buffer back: a burst of
+    /// long lines must not stay resident in a follower that runs for months.
+    public static let keptCapacity = 16 << 20
+
+    /// Empties the batch, keeping its memory for the next one (up to ``keptCapacity``).
     public mutating func removeAll() {
-        entries.removeAll(keepingCapacity: true)
-        bytes.removeSubrange(Self.constants.count...)
+        entries.removeAll(keepingCapacity: entries.capacity * MemoryLayout<Entry>.stride <= Self.keptCapacity)
+        if bytes.capacity > Self.keptCapacity {
+            bytes = Self.constants
+        } else {
+            bytes.removeSubrange(Self.constants.count...)
+        }
     }
 
     // MARK: - Reading
