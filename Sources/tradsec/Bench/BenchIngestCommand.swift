@@ -30,6 +30,9 @@ struct BenchIngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Runs of each query.", valueName: "n"))
     var queryRuns = 50
 
+    @Flag(help: "Feed the alerts in a shuffled order, their times out of order over the whole span (the duplicate check's worst case).")
+    var shuffled = false
+
     func run() throws {
         // It measures building a history from empty; an existing --db is never overwritten.
         if let db, access(db, F_OK) == 0 { throw ValidationError("--db \(db) exists; the benchmark builds a new history") }
@@ -41,9 +44,19 @@ struct BenchIngestCommand: ParsableCommand {
         var generator = AlertGenerator()
         var input: [UInt8] = []
         input.reserveCapacity(count * 700)
-        for i in 0..<count {
-            input.append(contentsOf: generator.next(index: i).utf8)
-            input.append(0x0A)
+        if shuffled {
+            var lines = (0..<count).map { generator.next(index: $0) }
+            var rng = SplitMix64(seed: 7)
+            lines.shuffle(using: &rng)
+            for line in lines {
+                input.append(contentsOf: line.utf8)
+                input.append(0x0A)
+            }
+        } else {
+            for i in 0..<count {
+                input.append(contentsOf: generator.next(index: i).utf8)
+                input.append(0x0A)
+            }
         }
         let megabytes = Double(input.count) / 1_048_576
         print(String(format: "  %d alerts, %.1f MiB, %.0f bytes each on average", count, megabytes, Double(input.count) / Double(count)))
