@@ -95,14 +95,11 @@ public final class AlertStore: Sendable {
     /// `within` runs in the same transaction with the rows just added, so what the processor
     /// derives from them (enrichment, incidents, notifications) commits with them or not at all.
     @discardableResult
-    public func insert<A: StorableAlert>(_ alerts: [A], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
-                                         rejects: [RejectRecord] = [], fullText: FullText = .inline,
-                                         within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
+    public func insert(_ alerts: [Alert], origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
+                       rejects: [RejectRecord] = [], fullText: FullText = .inline,
+                       within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
         var batch = AlertBatch()
-        for a in alerts {
-            batch.append(time: a.time, priority: a.priority, raw: a.raw, rule: a.rule, output: a.output, source: a.source,
-                         hostname: a.hostname, container: a.container, processName: a.processName, userName: a.userName)
-        }
+        for alert in alerts { batch.append(alert.record) }
         return try insert(batch, origin: origin, checkpoint: checkpoint, rejects: rejects, fullText: fullText, within: within)
     }
 
@@ -152,9 +149,7 @@ public final class AlertStore: Sendable {
         try originBytes.withUnsafeBytes { originBytes in
         try batch.withBytes { bytes in
         try batch.entries.withUnsafeBufferPointer { entries in
-            @inline(__always) func text(_ span: AlertBatch.Span) -> UnsafeRawBufferPointer? {
-                span.isPresent ? UnsafeRawBufferPointer(rebasing: bytes[span.start..<(span.start + span.count)]) : nil
-            }
+            @inline(__always) func text(_ span: AlertBatch.Span) -> UnsafeRawBufferPointer? { span.bytes(in: bytes) }
             // The same raw line at the same time is stored once (a re-read file, a replaying feed).
             let fingerprints = entries.map { Fingerprint.hash(text($0.raw)!) }
             var seen = SeenAlerts(times: entries.map(\.time.nanoseconds), fingerprints: fingerprints)
@@ -315,21 +310,3 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
-
-/// What the history needs from an alert to store it: the indexed fields and the raw JSON.
-/// ``Alert`` provides it; so can a leaner decoded form that skips the other output fields.
-public protocol StorableAlert {
-    var time: Timestamp { get }
-    var rule: String { get }
-    var priority: Priority { get }
-    var output: String { get }
-    var source: String? { get }
-    var hostname: String? { get }
-    var container: ContainerRef { get }
-    var processName: String? { get }
-    var userName: String? { get }
-    var raw: String { get }
-}
-
-extension Alert: StorableAlert {}
-extension AlertRecord: StorableAlert {}

@@ -70,7 +70,7 @@ enum OutputFromChunks {
                 (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<end]), into: &decoded)) != nil
             }
             guard accepted, let output = decoded.entries.first?.output else { return false }
-            decoded.withBytes { body(UnsafeRawBufferPointer(rebasing: $0[output.start..<(output.start + output.count)])) }
+            decoded.withBytes { body(output.bytes(in: $0)!) }
             return true
         }
 

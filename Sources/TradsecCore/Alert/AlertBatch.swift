@@ -13,6 +13,12 @@ public struct AlertBatch: Sendable {
         public var count: Int
         public static let none = Span(start: 0, count: -1)
         public var isPresent: Bool { count >= 0 }
+
+        /// The span's bytes inside `buffer` (what ``AlertBatch/withBytes(_:)`` lends); nil when absent.
+        @inline(__always)
+        public func bytes(in buffer: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+            isPresent ? UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)]) : nil
+        }
         init(start: Int, count: Int) {
             self.start = start
             self.count = count
@@ -78,8 +84,7 @@ public struct AlertBatch: Sendable {
 
     /// A span's text; nil for an absent span.
     public func string(_ span: Span) -> String? {
-        guard span.isPresent else { return nil }
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[span.start..<(span.start + span.count)]), as: UTF8.self) }
+        withBytes { buffer in span.bytes(in: buffer).map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The alert at `index` as a record (the same one ``AlertDecoder/decodeRecord(line:)`` gives).
@@ -94,20 +99,13 @@ public struct AlertBatch: Sendable {
 
     // MARK: - Writing
 
-    /// Appends an alert's fields given as strings (alerts built by the full decoder, the
-    /// processor's, tests').
-    public mutating func append(time: Timestamp, priority: Priority, raw: String, rule: String, output: String, source: String?,
-                                hostname: String?, container: ContainerRef, processName: String?, userName: String?) {
-        entries.append(Entry(time: time, priority: priority, raw: text(raw), rule: text(rule), output: text(output),
-                             source: text(source), hostname: text(hostname), containerID: text(container.id),
-                             containerName: text(container.name), containerImage: text(container.image),
-                             processName: text(processName), userName: text(userName)))
-    }
-
-    public mutating func append(_ record: AlertRecord) {
-        append(time: record.time, priority: record.priority, raw: record.raw, rule: record.rule, output: record.output,
-               source: record.source, hostname: record.hostname, container: record.container,
-               processName: record.processName, userName: record.userName)
+    /// Appends a record given as strings (alerts built by the full decoder, the processor's,
+    /// tests'; ``Alert/record`` gives one).
+    public mutating func append(_ r: AlertRecord) {
+        entries.append(Entry(time: r.time, priority: r.priority, raw: text(r.raw), rule: text(r.rule), output: text(r.output),
+                             source: text(r.source), hostname: text(r.hostname), containerID: text(r.container.id),
+                             containerName: text(r.container.name), containerImage: text(r.container.image),
+                             processName: text(r.processName), userName: text(r.userName)))
     }
 
     private mutating func text(_ value: String?) -> Span {

@@ -521,11 +521,6 @@ struct RecordScanner {
 
     // MARK: - Entry
 
-    /// `Alert.text(_:)`: absent, null, "" and "<NA>" are no value.
-    private func isNoValue(_ span: AlertBatch.Span, in batch: AlertBatch) -> Bool {
-        span.count == 0 || batch.span(span, is: "<NA>")
-    }
-
     private func build(into batch: inout AlertBatch) throws(RecordScanFallback) {
         guard rule.isPresent, priority.isPresent, time.isPresent else { throw RecordScanFallback() }
         guard let priority = parsePriority(priority) else { throw RecordScanFallback() }
@@ -541,7 +536,8 @@ struct RecordScanner {
         }
         func displayText(_ s: ByteSpan) -> AlertBatch.Span {
             let span = text(s)
-            return !span.isPresent || isNoValue(span, in: batch) ? .none : span
+            // `Alert.text(_:)`: absent, null, "" and "<NA>" are no value.
+            return span.count <= 0 || batch.span(span, is: "<NA>") ? .none : span
         }
         let hostname = text(self.hostname)
 
