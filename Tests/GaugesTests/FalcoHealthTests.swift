@@ -156,7 +156,7 @@ final class FakeFalco: Sendable {
             return Alert(time: t, rule: "Test rule \(source) \(secondsAgo)", priority: .warning, output: "x \(secondsAgo)",
                          outputFields: JSONObject([("container.id", .string("host"))]), source: source, hostname: "h")
         }
-        var config = GaugesConfig.withoutFalcoProbes()
+        let config = GaugesConfig.withoutFalcoProbes()
         let empty = GaugeCollector(config: config, store: store).collect(now: now)
         #expect(empty.feeds.isEmpty && empty.feedsError == nil)
         #expect(GaugeReport.table(empty).contains("feeds: no alerts in the history yet"))
@@ -181,7 +181,7 @@ final class FakeFalco: Sendable {
             Alert(time: now.adding(nanoseconds: -millisecondsAgo * 1_000_000), rule: "Test rule", priority: .warning,
                   output: "x \(millisecondsAgo)", outputFields: JSONObject([("container.id", .string("host"))]), source: source, hostname: "h")
         }
-        var config = GaugesConfig.withoutFalcoProbes()
+        let config = GaugesConfig.withoutFalcoProbes()
         let collector = GaugeCollector(config: config, store: store)
         collector.feedRefreshInterval = 0   // every tick reads the history
         try store.insert([alert(600_000, source: "k8s_audit")])
