@@ -14,6 +14,9 @@ import TradsecCore
 public final class AlertStore: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// What opening changed about the history's files (a history readable by others made
+    /// owner-only), for the caller to tell the user.
+    public let fileNotices: [String]
 
     /// Opens (creating if needed) the history at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws {
@@ -44,8 +47,7 @@ public final class AlertStore: Sendable {
         var lock: Int32 = -1
         if !readOnly {
             let lockPath = path + ".open-lock"
-            lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard lock >= 0 else { throw StoreError("cannot create \(lockPath): \(String(cString: strerror(errno)))") }
+            lock = try HistoryFiles.openLock(lockPath)
             while flock(lock, LOCK_EX) != 0 {
                 guard errno == EINTR else {
                     let reason = String(cString: strerror(errno))
@@ -55,6 +57,8 @@ public final class AlertStore: Sendable {
             }
         }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        // The files are made owner-only before SQLite creates or opens them (it would use the umask).
+        fileNotices = readOnly ? [] : try HistoryFiles.secure(path)
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
