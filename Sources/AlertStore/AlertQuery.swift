@@ -102,13 +102,22 @@ extension AlertStore {
             ids.append(row[0])
             locations.append(RawChunks.Location(chunk: row[1], offset: row[2], length: row[3]))
         }
+        return try decoded(ids: ids, locations: locations, db: db)
+    }
+
+    /// The alerts `ids`, decoded from their raw lines at `locations`.
+    static func decoded(ids: [Int64], locations: [RawChunks.Location], db: Database) throws -> [StoredAlert] {
         let lines = try RawChunks.lines(locations, db: db)
         var out: [StoredAlert] = []
         out.reserveCapacity(ids.count)
-        for (id, line) in zip(ids, lines) {
+        for (i, (id, line)) in zip(ids, lines).enumerated() {
+            guard let line else {
+                let l = locations[i]
+                throw StoreError.damaged("alerts row \(id)", "its raw line (offset \(l.offset), \(l.length) bytes) is not in alert_chunks row \(l.chunk)")
+            }
             // What was stored was accepted by the same decoder, so this cannot fail unless the
-            // file was edited by hand; skip such rows rather than abort.
-            guard let line, let alert = try? AlertDecoder.decode(line: line) else { continue }
+            // line was edited; such a row is skipped rather than hiding every other alert.
+            guard let alert = try? AlertDecoder.decode(line: line) else { continue }
             out.append(StoredAlert(id: id, alert: alert))
         }
         return out
@@ -162,13 +171,7 @@ extension AlertStore {
             hits.sort { $0.time != $1.time ? $0.time > $1.time : $0.id > $1.id }
             if hits.count > query.limit { hits.removeSubrange(query.limit...) }
         }
-        let lines = try RawChunks.lines(hits.map(\.location), db: db)
-        var out: [StoredAlert] = []
-        for (hit, line) in zip(hits, lines) {
-            guard let line, let alert = try? AlertDecoder.decode(line: line) else { continue }
-            out.append(StoredAlert(id: hit.id, alert: alert))
-        }
-        return out
+        return try decoded(ids: hits.map(\.id), locations: hits.map(\.location), db: db)
     }
 
     /// How many alerts match `query` (its limit is ignored).

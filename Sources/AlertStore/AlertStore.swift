@@ -149,6 +149,10 @@ public final class AlertStore: Sendable {
         var nextID = try Int64.fetchOne(db, sql: """
             SELECT max(coalesce((SELECT last_id FROM alert_rows ORDER BY first_id DESC LIMIT 1), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
             """) ?? 1
+        // Read from the file: ids must stay positive and far from overflowing as batches add to them.
+        guard nextID > 0, nextID < Int64.max - (1 << 40) else {
+            throw StoreError.damaged("alert_rows/alert_blocks", "the next alert id would be \(nextID)")
+        }
         let originBytes = origin.map { Array($0.utf8) } ?? []
         try originBytes.withUnsafeBytes { originBytes in
         try batch.withBytes { bytes in
@@ -253,7 +257,9 @@ public final class AlertStore: Sendable {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT origin, line_number, code, message, excerpt FROM rejects ORDER BY id DESC LIMIT ?",
                              arguments: [limit]).map {
-                RejectRecord(origin: $0[0], lineNumber: $0[1], code: $0[2], message: $0[3], excerpt: $0[4])
+                // decode: a value of the wrong type is an error, where a subscript would trap.
+                RejectRecord(origin: try $0.decode(atIndex: 0), lineNumber: try $0.decode(atIndex: 1), code: try $0.decode(atIndex: 2),
+                             message: try $0.decode(atIndex: 3), excerpt: try $0.decode(atIndex: 4))
             }
         }
     }

@@ -21,7 +21,8 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = try store.open()
-            let stats = try history.stats(filters.makeQuery(limit: 0), groupLimit: top)
+            let query = filters.makeQuery(limit: 0)
+            let stats = try readingHistory { try history.stats(query, groupLimit: top) }
             Terminal.write(json ? StatsRenderer.json(stats) + "\n" : StatsRenderer.text(stats))
         }
     }
