@@ -23,7 +23,9 @@ struct StatsCommand: ParsableCommand {
             let history = try store.open()
             let query = filters.makeQuery(limit: 0)
             let stats = try readingHistory { try history.stats(query, groupLimit: top) }
-            Terminal.write(json ? StatsRenderer.json(stats) + "\n" : StatsRenderer.text(stats))
+            // JSON keeps rule and container names as stored, except on a terminal (C1 controls, bidi).
+            let text = json ? StatsRenderer.json(stats) : StatsRenderer.text(stats)
+            Terminal.write(json ? (Terminal.stdoutIsTerminal ? TerminalJSON.escape(text) : text) + "\n" : text)
         }
     }
 }
