@@ -42,7 +42,7 @@ public struct StoredAlert: Sendable, Equatable {
 extension AlertStore {
     /// The newest alerts matching `query`, newest first.
     public func alerts(_ query: AlertQuery) throws -> [StoredAlert] {
-        try pool.read { db in
+        try readHistory { db in
             var unsearched = query
             unsearched.search = nil
             let (whereSQL, arguments) = try Self.filter(unsearched, db: db)
@@ -86,7 +86,7 @@ extension AlertStore {
     public func alerts(after id: Int64, matching query: AlertQuery) throws -> [StoredAlert] {
         var q = query
         q.afterID = max(id, query.afterID ?? 0)
-        return try pool.read { db in
+        return try readHistory { db in
             let (whereSQL, arguments) = try Self.filter(q, db: db)
             return try Self.storedAlerts(db, sql: "SELECT id, raw_chunk, raw_offset, raw_length FROM alerts\(whereSQL) ORDER BY id LIMIT ?",
                                          arguments: arguments + [q.limit])
@@ -176,7 +176,7 @@ extension AlertStore {
 
     /// How many alerts match `query` (its limit is ignored).
     public func count(_ query: AlertQuery) throws -> Int {
-        try pool.read { db in
+        try readHistory { db in
             let (whereSQL, arguments) = try Self.filter(query, db: db)
             if query.search == nil, let groups = try Self.termGroups(query, db: db) {
                 return try Self.countByPostings(groups: groups, query: query, whereSQL: whereSQL, arguments: arguments, db: db)
@@ -215,7 +215,7 @@ extension AlertStore {
         guard upTo > after else { return 0 }
         var q = query
         q.afterID = nil
-        return try pool.read { db in
+        return try readHistory { db in
             let (whereSQL, arguments) = try Self.filter(q, db: db)
             let extra = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts WHERE id > ? AND id <= ?\(extra)",

@@ -113,7 +113,7 @@ public final class AlertStore: Sendable {
     public func insert(_ batch: AlertBatch, origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                        rejects: [RejectRecord] = [], fullText: FullText = .inline,
                        within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
-        try pool.write { db in
+        try writeHistory { db in
             var result = InsertResult()
             var added: [InsertedAlert] = []
             if !batch.isEmpty {

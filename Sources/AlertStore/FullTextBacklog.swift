@@ -79,7 +79,7 @@ extension AlertStore {
     /// deleted count too: they are in the ranges.
     @discardableResult
     public func indexFullTextBacklog(limit: Int = 10_000) throws -> Int {
-        try pool.write { db in
+        try writeHistory { db in
             var done = 0
             while done < limit,
                   let range = try Row.fetchOne(db, sql: "SELECT first_id, last_id FROM fts_pending ORDER BY first_id LIMIT 1") {

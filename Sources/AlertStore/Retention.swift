@@ -25,7 +25,7 @@ extension AlertStore {
         if let maxAge = policy.maxAge {
             let cutoff = now.nanoseconds - maxAge
             while true {
-                let n = try pool.write { db -> Int in
+                let n = try writeHistory { db -> Int in
                     let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE time_ns < ? LIMIT ?", arguments: [cutoff, chunk])
                     try Self.delete(doomed, db: db)
                     return doomed.count
@@ -36,7 +36,7 @@ extension AlertStore {
         }
         if let maxRows = policy.maxRows {
             while true {
-                let n = try pool.write { db -> Int in
+                let n = try writeHistory { db -> Int in
                     guard let boundary = try Self.newestBeyond(maxRows, db: db) else { return 0 }
                     let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE id <= ? ORDER BY id LIMIT ?",
                                                     arguments: [boundary, chunk])
@@ -48,7 +48,7 @@ extension AlertStore {
             }
         }
         if deleted > 0 {
-            try pool.write { db in try Self.dropEmptyBlocks(db) }
+            try writeHistory { db in try Self.dropEmptyBlocks(db) }
         }
         return deleted
     }

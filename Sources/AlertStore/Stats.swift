@@ -27,7 +27,7 @@ extension AlertStore {
     /// Counts of the alerts matching `query`, in one pass over them (see ``MatchScan``). Each
     /// group lists its `groupLimit` largest buckets, ties in key order.
     public func stats(_ query: AlertQuery, groupLimit: Int = 20) throws -> AlertStats {
-        try pool.read { db in
+        try readHistory { db in
             var scan = MatchScan()
             var total = 0
             var oldest = Int64.max, newest = Int64.min

@@ -8,7 +8,7 @@ import GRDB
 extension StoreError {
     /// The history holds something it cannot have written: `place` names the table and row.
     static func damaged(_ place: String, _ problem: String) -> StoreError {
-        StoreError("history is damaged (\(place)): \(problem)")
+        StoreError("\(damagePrefix) (\(place)): \(problem)")
     }
 }
 
@@ -46,6 +46,33 @@ extension DatabaseValue {
         case .double: return "a real number"
         case .string: return "text"
         case .blob: return "a blob"
+        }
+    }
+}
+
+extension AlertStore {
+    /// `pool.read` for what reads alerts: SQLite's error for a damaged row (raised by the
+    /// `alerts` module or by `alert_output`, with the row in its message) becomes the same
+    /// ``StoreError`` the Swift readers throw.
+    func readHistory<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreError.fromDamage { try pool.read(body) }
+    }
+
+    /// The same for writes (inserts, retention, indexing read packed rows and chunks too).
+    func writeHistory<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreError.fromDamage { try pool.write(body) }
+    }
+}
+
+extension StoreError {
+    static let damagePrefix = "history is damaged"
+
+    static func fromDamage<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            guard let message = error.message, message.hasPrefix(damagePrefix) else { throw error }
+            throw StoreError(message)
         }
     }
 }

@@ -34,14 +34,16 @@ import TradsecCore
         }
     }
 
-    /// `body` fails with a StoreError or SQLite's error whose message says `expected`.
-    func expectDamage(_ expected: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    /// `body` fails with an error whose message says `expected`: a StoreError from the
+    /// store's API, SQLite's error from SQL run directly (`sql: true`).
+    func expectDamage(_ expected: String, sql: Bool = false, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
         do {
             try body()
             Issue.record("no error; expected one about \(expected)", sourceLocation: sourceLocation)
         } catch {
             let message = String(describing: error)
             #expect(message.contains(expected), "\(message)", sourceLocation: sourceLocation)
+            #expect(sql || error is StoreError, "\(type(of: error)): \(message)", sourceLocation: sourceLocation)
         }
     }
 
@@ -80,7 +82,7 @@ import TradsecCore
         let t = try filled()
         try write(t, "UPDATE alert_chunks SET size = ? WHERE id = 1", [size])
         expectDamage("alert_chunks row 1") { _ = try t.store.alerts(everything) }
-        expectDamage("alert_chunks row 1") {
+        expectDamage("alert_chunks row 1", sql: true) {
             _ = try t.store.pool.read { db in try String.fetchAll(db, sql: "SELECT alert_output(raw_chunk, raw_offset, raw_length) FROM alerts") }
         }
     }
@@ -103,7 +105,7 @@ import TradsecCore
             AlertRows.store32UInt(&records, Int(TRADSEC_AR_OFFSET), 0xFFFF_FF00)
         }
         expectDamage("is not in alert_chunks row") { _ = try t.store.alerts(everything) }
-        expectDamage("alert_chunks row") {
+        expectDamage("alert_chunks row", sql: true) {
             _ = try t.store.pool.read { db in try String.fetchAll(db, sql: "SELECT alert_output(raw_chunk, raw_offset, raw_length) FROM alerts") }
         }
     }
@@ -122,7 +124,7 @@ import TradsecCore
     @Test func packedRowsWhoseIdsOverflowAreAnError() throws {
         let t = try filled()
         try write(t, "UPDATE alert_rows SET first_id = ? WHERE first_id = (SELECT max(first_id) FROM alert_rows)", [Int64.max - 100])
-        expectDamage("alert_rows row \(Int64.max - 100)") {
+        expectDamage("alert_rows row \(Int64.max - 100)", sql: true) {
             _ = try t.store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM alerts ORDER BY id DESC") }
         }
         expectDamage("alert_rows row \(Int64.max - 100)") { _ = try t.store.count(everything) }
