@@ -13,7 +13,8 @@ BUILD_PACKAGES := pkg-config libncurses-dev libsqlite3-dev liblz4-dev libcurl4-o
 TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static prometheus-alertmanager prometheus python3-venv
 # Python test tools live in a virtualenv under .build, never in the system's site-packages.
 TOOLS_VENV := .build/tools/venv
-DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite
+# Per user and private: $XDG_RUNTIME_DIR (0700, the user's own) or ~/.local/state, never a name in /tmp another user can plant first.
+DEMO_DB := $(or $(XDG_RUNTIME_DIR),$(HOME)/.local/state)/tradsec/demo.sqlite
 
 .PHONY: all build release test demo deps test-deps tools bench bench-sqlite bench-lz4 clean
 

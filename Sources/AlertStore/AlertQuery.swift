@@ -42,7 +42,7 @@ public struct StoredAlert: Sendable, Equatable {
 extension AlertStore {
     /// The newest alerts matching `query`, newest first.
     public func alerts(_ query: AlertQuery) throws -> [StoredAlert] {
-        try pool.read { db in
+        try readHistory { db in
             var unsearched = query
             unsearched.search = nil
             let (whereSQL, arguments) = try Self.filter(unsearched, db: db)
@@ -86,7 +86,7 @@ extension AlertStore {
     public func alerts(after id: Int64, matching query: AlertQuery) throws -> [StoredAlert] {
         var q = query
         q.afterID = max(id, query.afterID ?? 0)
-        return try pool.read { db in
+        return try readHistory { db in
             let (whereSQL, arguments) = try Self.filter(q, db: db)
             return try Self.storedAlerts(db, sql: "SELECT id, raw_chunk, raw_offset, raw_length FROM alerts\(whereSQL) ORDER BY id LIMIT ?",
                                          arguments: arguments + [q.limit])
@@ -102,13 +102,22 @@ extension AlertStore {
             ids.append(row[0])
             locations.append(RawChunks.Location(chunk: row[1], offset: row[2], length: row[3]))
         }
+        return try decoded(ids: ids, locations: locations, db: db)
+    }
+
+    /// The alerts `ids`, decoded from their raw lines at `locations`.
+    static func decoded(ids: [Int64], locations: [RawChunks.Location], db: Database) throws -> [StoredAlert] {
         let lines = try RawChunks.lines(locations, db: db)
         var out: [StoredAlert] = []
         out.reserveCapacity(ids.count)
-        for (id, line) in zip(ids, lines) {
+        for (i, (id, line)) in zip(ids, lines).enumerated() {
+            guard let line else {
+                let l = locations[i]
+                throw StoreError.damaged("alerts row \(id)", "its raw line (offset \(l.offset), \(l.length) bytes) is not in alert_chunks row \(l.chunk)")
+            }
             // What was stored was accepted by the same decoder, so this cannot fail unless the
-            // file was edited by hand; skip such rows rather than abort.
-            guard let line, let alert = try? AlertDecoder.decode(line: line) else { continue }
+            // line was edited; such a row is skipped rather than hiding every other alert.
+            guard let alert = try? AlertDecoder.decode(line: line) else { continue }
             out.append(StoredAlert(id: id, alert: alert))
         }
         return out
@@ -162,18 +171,12 @@ extension AlertStore {
             hits.sort { $0.time != $1.time ? $0.time > $1.time : $0.id > $1.id }
             if hits.count > query.limit { hits.removeSubrange(query.limit...) }
         }
-        let lines = try RawChunks.lines(hits.map(\.location), db: db)
-        var out: [StoredAlert] = []
-        for (hit, line) in zip(hits, lines) {
-            guard let line, let alert = try? AlertDecoder.decode(line: line) else { continue }
-            out.append(StoredAlert(id: hit.id, alert: alert))
-        }
-        return out
+        return try decoded(ids: hits.map(\.id), locations: hits.map(\.location), db: db)
     }
 
     /// How many alerts match `query` (its limit is ignored).
     public func count(_ query: AlertQuery) throws -> Int {
-        try pool.read { db in
+        try readHistory { db in
             let (whereSQL, arguments) = try Self.filter(query, db: db)
             if query.search == nil, let groups = try Self.termGroups(query, db: db) {
                 return try Self.countByPostings(groups: groups, query: query, whereSQL: whereSQL, arguments: arguments, db: db)
@@ -212,7 +215,7 @@ extension AlertStore {
         guard upTo > after else { return 0 }
         var q = query
         q.afterID = nil
-        return try pool.read { db in
+        return try readHistory { db in
             let (whereSQL, arguments) = try Self.filter(q, db: db)
             let extra = whereSQL.isEmpty ? "" : " AND " + String(whereSQL.dropFirst(" WHERE ".count))
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts WHERE id > ? AND id <= ?\(extra)",

@@ -107,6 +107,23 @@ enum AlertRows {
         p.storeBytes(of: value.littleEndian, toByteOffset: Int(offset), as: UInt32.self)
     }
 
+    /// The id of a record: its packed row's first id plus the record's delta, checked (the
+    /// first id is read from the file).
+    @inline(__always)
+    static func id(first: Int64, _ record: UnsafeRawPointer) throws -> Int64 {
+        let (id, overflow) = first.addingReportingOverflow(Int64(load32(record, TRADSEC_AR_ID_DELTA)))
+        guard !overflow else { throw StoreError.damaged("alert_rows row \(first)", "a record's id is past the largest id") }
+        return id
+    }
+
+    /// How many records `bytes` of a packed row hold; an error when they are not whole.
+    static func recordCount(_ bytes: Int, first: Int64) throws -> Int {
+        guard bytes % recordSize == 0 else {
+            throw StoreError.damaged("alert_rows row \(first)", "records of \(bytes) bytes are not whole \(recordSize)-byte records")
+        }
+        return bytes / recordSize
+    }
+
     static let textFields: [Int32] = [TRADSEC_AR_RULE, TRADSEC_AR_SOURCE, TRADSEC_AR_HOSTNAME, TRADSEC_AR_CONTAINER,
                                       TRADSEC_AR_PROC, TRADSEC_AR_USER, TRADSEC_AR_ORIGIN]
 }
@@ -199,9 +216,9 @@ struct SeenAlerts {
                 let rc = sqlite3_step(statement)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else { throw StoreError("history: duplicate check failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
-                guard loaded.insert(sqlite3_column_int64(statement, 0)).inserted,
-                      let blob = sqlite3_column_blob(statement, 1) else { continue }
-                let n = Int(sqlite3_column_bytes(statement, 1)) / AlertRows.recordSize
+                let first = sqlite3_column_int64(statement, 0)
+                guard loaded.insert(first).inserted, let blob = sqlite3_column_blob(statement, 1) else { continue }
+                let n = try AlertRows.recordCount(Int(sqlite3_column_bytes(statement, 1)), first: first)
                 for i in 0..<n {
                     let r = blob + i * AlertRows.recordSize
                     markStored(time: AlertRows.load64(r, TRADSEC_AR_TIME), fingerprint: AlertRows.load64(r, TRADSEC_AR_FINGERPRINT))
@@ -353,13 +370,18 @@ struct PackedRowWriter {
         // Top up the newest packed row while it is small, so small batches (a live feed's
         // one or two alerts) do not leave a row per batch. Only while small: topping up
         // rewrites the row, and a live feed must not rewrite 18 KB per alert.
-        if let newest = try Row.fetchOne(db, sql: "SELECT first_id, last_id, count, records FROM alert_rows ORDER BY first_id DESC LIMIT 1"),
-           (newest[2] as Int) < AlertRows.topUpBelow, (newest[1] as Int64) < firstID {
-            let rowFirst: Int64 = newest[0]
-            let old = [UInt8](newest[3] as Data)
-            let take = min(count, AlertRows.rowTarget - (newest[2] as Int))
-            try writeRow(first: rowFirst, prefix: old, from: 0, to: take, db: db)
-            done = take
+        if let newest = try Row.fetchOne(db, sql: "SELECT first_id, last_id, records FROM alert_rows ORDER BY first_id DESC LIMIT 1") {
+            // Values from the file: the row's count is its records', whatever the column says.
+            let rowFirst = try newest.integer(0, "alert_rows")
+            let place = "alert_rows row \(rowFirst)"
+            let rowLast = try newest.integer(1, place)
+            let old = try newest.blob(2, place)
+            let held = try AlertRows.recordCount(old.count, first: rowFirst)
+            if held < AlertRows.topUpBelow, rowLast < firstID {
+                let take = min(count, AlertRows.rowTarget - held)
+                try writeRow(first: rowFirst, prefix: old, from: 0, to: take, db: db)
+                done = take
+            }
         }
         while done < count {
             let end = min(count, done + AlertRows.rowTarget)
@@ -380,11 +402,16 @@ struct PackedRowWriter {
         row.reserveCapacity(prefix.count + (to - from) * size)
         row.append(contentsOf: bytes[(from * size)..<(to * size)])
         let count = row.count / size
-        row.withUnsafeMutableBytes { buffer in
+        try row.withUnsafeMutableBytes { buffer in
             for i in (prefix.count / size)..<count {
                 let p = buffer.baseAddress! + i * size
                 let id = firstID + Int64(AlertRows.load32(p, TRADSEC_AR_ID_DELTA))
-                AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(truncatingIfNeeded: id - first))
+                // `first` may come from the file (a row topped up): the delta must fit a record.
+                let (delta, overflow) = id.subtractingReportingOverflow(first)
+                guard !overflow, delta >= 0, delta <= Int64(UInt32.max) else {
+                    throw StoreError.damaged("alert_rows row \(first)", "alert \(id) cannot be packed into it")
+                }
+                AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(delta))
             }
         }
         try AlertRows.put(first: first, records: row, db: db)
@@ -440,15 +467,16 @@ extension AlertRows {
     /// Inserts or replaces the packed row keyed `first` with `records` (in id order, not
     /// empty); its last id, count and time range are read from them.
     static func put(first: Int64, records: [UInt8], db: Database) throws {
-        let count = records.count / recordSize
+        let count = try recordCount(records.count, first: first)
+        guard count > 0 else { throw StoreError("history: an alert row must hold an alert") }
         var minTime = Int64.max, maxTime = Int64.min, last = first
-        records.withUnsafeBytes { buffer in
+        try records.withUnsafeBytes { buffer in
             for i in 0..<count {
                 let t = load64(buffer.baseAddress! + i * recordSize, TRADSEC_AR_TIME)
                 minTime = min(minTime, t)
                 maxTime = max(maxTime, t)
             }
-            last = first + Int64(load32(buffer.baseAddress! + (count - 1) * recordSize, TRADSEC_AR_ID_DELTA))
+            last = try AlertRows.id(first: first, buffer.baseAddress! + (count - 1) * recordSize)
         }
         let statement = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO alert_rows (first_id, last_id, count, min_time_ns, max_time_ns, records) VALUES (?, ?, ?, ?, ?, ?)
@@ -477,8 +505,10 @@ extension AlertRows {
         while i < ids.count {
             guard let row = try Row.fetchOne(db, sql: "SELECT first_id, last_id, records FROM alert_rows WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1",
                                              arguments: [ids[i]]) else { i += 1; continue }
-            let first: Int64 = row[0], lastID: Int64 = row[1]
-            let records = [UInt8](row[2] as Data)
+            let first = try row.integer(0, "alert_rows")
+            let lastID = try row.integer(1, "alert_rows row \(first)")
+            let records = try row.blob(2, "alert_rows row \(first)")
+            let recordCount = try AlertRows.recordCount(records.count, first: first)
             var doomed = Set<Int64>()
             while i < ids.count && ids[i] <= lastID {
                 doomed.insert(ids[i])
@@ -487,10 +517,10 @@ extension AlertRows {
             guard !doomed.isEmpty else { i += 1; continue }
             var kept: [UInt8] = []
             kept.reserveCapacity(records.count)
-            records.withUnsafeBytes { buffer in
-                for r in 0..<(buffer.count / size) {
+            try records.withUnsafeBytes { buffer in
+                for r in 0..<recordCount {
                     let p = buffer.baseAddress! + r * size
-                    let id = first + Int64(load32(p, TRADSEC_AR_ID_DELTA))
+                    let id = try AlertRows.id(first: first, p)
                     if doomed.contains(id) {
                         removed.append((id, RawChunks.Location(chunk: Int64(load32(p, TRADSEC_AR_CHUNK)), offset: Int(load32(p, TRADSEC_AR_OFFSET)),
                                                                length: Int(load32(p, TRADSEC_AR_LENGTH)))))

@@ -14,6 +14,9 @@ import TradsecCore
 public final class AlertStore: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// What opening changed about the history's files (a history readable by others made
+    /// owner-only), for the caller to tell the user.
+    public let fileNotices: [String]
 
     /// Opens (creating if needed) the history at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws {
@@ -44,8 +47,7 @@ public final class AlertStore: Sendable {
         var lock: Int32 = -1
         if !readOnly {
             let lockPath = path + ".open-lock"
-            lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard lock >= 0 else { throw StoreError("cannot create \(lockPath): \(String(cString: strerror(errno)))") }
+            lock = try HistoryFiles.openLock(lockPath)
             while flock(lock, LOCK_EX) != 0 {
                 guard errno == EINTR else {
                     let reason = String(cString: strerror(errno))
@@ -55,6 +57,8 @@ public final class AlertStore: Sendable {
             }
         }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        // The files are made owner-only before SQLite creates or opens them (it would use the umask).
+        fileNotices = readOnly ? [] : try HistoryFiles.secure(path)
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -109,7 +113,7 @@ public final class AlertStore: Sendable {
     public func insert(_ batch: AlertBatch, origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                        rejects: [RejectRecord] = [], fullText: FullText = .inline,
                        within: ((Database, [InsertedAlert]) throws -> Void)? = nil) throws -> InsertResult {
-        try pool.write { db in
+        try writeHistory { db in
             var result = InsertResult()
             var added: [InsertedAlert] = []
             if !batch.isEmpty {
@@ -145,6 +149,10 @@ public final class AlertStore: Sendable {
         var nextID = try Int64.fetchOne(db, sql: """
             SELECT max(coalesce((SELECT last_id FROM alert_rows ORDER BY first_id DESC LIMIT 1), 0), coalesce((SELECT max(last_id) FROM alert_blocks), 0)) + 1
             """) ?? 1
+        // Read from the file: ids must stay positive and far from overflowing as batches add to them.
+        guard nextID > 0, nextID < Int64.max - (1 << 40) else {
+            throw StoreError.damaged("alert_rows/alert_blocks", "the next alert id would be \(nextID)")
+        }
         let originBytes = origin.map { Array($0.utf8) } ?? []
         try originBytes.withUnsafeBytes { originBytes in
         try batch.withBytes { bytes in
@@ -249,7 +257,9 @@ public final class AlertStore: Sendable {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT origin, line_number, code, message, excerpt FROM rejects ORDER BY id DESC LIMIT ?",
                              arguments: [limit]).map {
-                RejectRecord(origin: $0[0], lineNumber: $0[1], code: $0[2], message: $0[3], excerpt: $0[4])
+                // decode: a value of the wrong type is an error, where a subscript would trap.
+                RejectRecord(origin: try $0.decode(atIndex: 0), lineNumber: try $0.decode(atIndex: 1), code: try $0.decode(atIndex: 2),
+                             message: try $0.decode(atIndex: 3), excerpt: try $0.decode(atIndex: 4))
             }
         }
     }

@@ -98,12 +98,12 @@ enum Audit {
 
     static let columns = "id, started_ns, finished_ns, action, target, result, message, latency_ms, user_name, sudo_user, ssh_client, via, detail"
 
-    static func entry(_ row: Row) -> AuditEntry {
-        let finished: Int64? = row[2]
-        return AuditEntry(id: row[0], started: Timestamp(nanoseconds: row[1]), finished: finished.map(Timestamp.init(nanoseconds:)),
-                          action: row[3], target: row[4], result: AuditEntry.Result(rawValue: row[5]) ?? .failed,
-                          message: row[6], latencyMilliseconds: row[7],
-                          who: AuditIdentity(user: row[8], sudoUser: row[9], sshClient: row[10]), via: row[11], detail: row[12])
+    static func entry(_ row: Row) throws -> AuditEntry {
+        let finished: Int64? = try row.decode(atIndex: 2)
+        return AuditEntry(id: try row.decode(atIndex: 0), started: Timestamp(nanoseconds: try row.decode(atIndex: 1)), finished: finished.map(Timestamp.init(nanoseconds:)),
+                          action: try row.decode(atIndex: 3), target: try row.decode(atIndex: 4), result: AuditEntry.Result(rawValue: try row.decode(atIndex: 5)) ?? .failed,
+                          message: try row.decode(atIndex: 6), latencyMilliseconds: try row.decode(atIndex: 7),
+                          who: AuditIdentity(user: try row.decode(atIndex: 8), sudoUser: try row.decode(atIndex: 9), sshClient: try row.decode(atIndex: 10)), via: try row.decode(atIndex: 11), detail: try row.decode(atIndex: 12))
     }
 }
 
@@ -163,7 +163,7 @@ extension AlertStore {
         try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT container_id, container_name, networks, isolated_ns, audit_id FROM isolations WHERE container_id = ?",
                              arguments: [containerID]).map {
-                IsolationRecord(containerID: $0[0], containerName: $0[1], networks: $0[2], isolated: Timestamp(nanoseconds: $0[3]), auditID: $0[4])
+                IsolationRecord(containerID: try $0.decode(atIndex: 0), containerName: try $0.decode(atIndex: 1), networks: try $0.decode(atIndex: 2), isolated: Timestamp(nanoseconds: try $0.decode(atIndex: 3)), auditID: try $0.decode(atIndex: 4))
             }
         }
     }

@@ -29,10 +29,10 @@ extension AlertStore {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT device, inode, offset, line_number, tail FROM follow_checkpoints WHERE path = ?",
                                              arguments: [path]) else { return nil }
-            let device: Int64 = row[0], inode: Int64 = row[1]
-            let tail: Data? = row[4]
+            let device: Int64 = try row.decode(atIndex: 0), inode: Int64 = try row.decode(atIndex: 1)
+            let tail: Data? = try row.decode(atIndex: 4)
             return FollowCheckpoint(path: path, device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode),
-                                    offset: row[2], lineNumber: row[3], tail: tail.map { [UInt8]($0) } ?? [])
+                                    offset: try row.decode(atIndex: 2), lineNumber: try row.decode(atIndex: 3), tail: tail.map { [UInt8]($0) } ?? [])
         }
     }
 

@@ -26,8 +26,8 @@ extension AlertStore {
                 SELECT src, max(time_ns), (SELECT max(ingested_ns) FROM recent r WHERE r.src = recent.src), origin
                 FROM recent GROUP BY src ORDER BY 2 DESC
                 """, arguments: [scanLimit]).map {
-                SourceFreshness(source: $0[0], newestAlert: Timestamp(nanoseconds: $0[1]),
-                                newestIngest: Timestamp(nanoseconds: $0[2]), origin: $0[3])
+                SourceFreshness(source: try $0.decode(atIndex: 0), newestAlert: Timestamp(nanoseconds: try $0.decode(atIndex: 1)),
+                                newestIngest: Timestamp(nanoseconds: try $0.decode(atIndex: 2)), origin: try $0.decode(atIndex: 3))
             }
         }
     }

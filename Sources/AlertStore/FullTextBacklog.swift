@@ -79,12 +79,15 @@ extension AlertStore {
     /// deleted count too: they are in the ranges.
     @discardableResult
     public func indexFullTextBacklog(limit: Int = 10_000) throws -> Int {
-        try pool.write { db in
+        try writeHistory { db in
             var done = 0
             while done < limit,
                   let range = try Row.fetchOne(db, sql: "SELECT first_id, last_id FROM fts_pending ORDER BY first_id LIMIT 1") {
-                let (first, last): (Int64, Int64) = (range[0], range[1])
-                let end = min(last, first + Int64(limit - done) - 1)
+                let first = try range.integer(0, "fts_pending"), last = try range.integer(1, "fts_pending row \(first)")
+                guard first > 0, first <= last, last < Int64.max - Int64(Int32.max) else {
+                    throw StoreError.damaged("fts_pending row \(first)", "\(first)...\(last) is not a range of alert ids")
+                }
+                let end = min(last, first + Int64(min(limit - done, Int(Int32.max))) - 1)
                 try db.execute(sql: """
                     INSERT INTO alerts_fts (rowid, output)
                     SELECT id, \(OutputFromChunks.name)(raw_chunk, raw_offset, raw_length) FROM alerts WHERE id BETWEEN ? AND ? ORDER BY id

@@ -110,9 +110,13 @@ struct TextInterner {
     }
 
     // Slots by `alert_texts` id, for scans of the packed records; their strings are read by
-    // resolveIDs(db:) once the scan is done.
+    // resolveIDs(db:) once the scan is done. Ids grow by one per distinct text ever stored,
+    // so an array by id serves them; an id past that (only a damaged record has one) goes to
+    // a dictionary rather than grow the array to its size.
     private var idSlots: [Int32] = []
+    private var farIDSlots: [UInt32: Int] = [:]
     private var pendingIDs: [(slot: Int, id: UInt32)] = []
+    private static let denseIDLimit = 1 << 22
 
     /// The slot of text id `id` (0: NULL, -1).
     @inline(__always)
@@ -120,11 +124,22 @@ struct TextInterner {
         guard id > 0 else { return -1 }
         let i = Int(id)
         if i < idSlots.count, idSlots[i] >= 0 { return Int(idSlots[i]) }
+        if i >= Self.denseIDLimit {
+            if let s = farIDSlots[id] { return s }
+            let s = newIDSlot(id)
+            farIDSlots[id] = s
+            return s
+        }
         if i >= idSlots.count { idSlots.append(contentsOf: repeatElement(-1, count: i - idSlots.count + 1)) }
+        let s = newIDSlot(id)
+        idSlots[i] = Int32(s)
+        return s
+    }
+
+    private mutating func newIDSlot(_ id: UInt32) -> Int {
         let s = strings.count
         strings.append("")
         spans.append((bytes.count, 0, 0))
-        idSlots[i] = Int32(s)
         pendingIDs.append((s, id))
         return s
     }
@@ -200,10 +215,10 @@ struct PackedRecordReader {
             guard rc == SQLITE_ROW else { throw StoreError("history: scan failed: \(String(cString: sqlite3_errmsg(connection)))") }
             let first = sqlite3_column_int64(scan, 0)
             guard let blob = sqlite3_column_blob(scan, 1) else { continue }
-            let count = Int(sqlite3_column_bytes(scan, 1)) / size
+            let count = try AlertRows.recordCount(Int(sqlite3_column_bytes(scan, 1)), first: first)
             for i in 0..<count {
                 let r = blob + i * size
-                let id = first + Int64(AlertRows.load32(r, TRADSEC_AR_ID_DELTA))
+                let id = try AlertRows.id(first: first, r)
                 if id < low { continue }
                 if id > high { return }
                 body(id, r)

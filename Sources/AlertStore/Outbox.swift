@@ -97,14 +97,14 @@ enum Outbox {
             """)
     }
 
-    static func row(_ r: Row) -> OutboxRow {
-        OutboxRow(id: r["id"], channel: r["channel"], groupKey: r["group_key"], kind: r["kind"],
-                  priority: Priority(rawValue: r["priority"]) ?? .debug, payload: r["payload"],
-                  created: Timestamp(nanoseconds: r["created_ns"]), notBefore: Timestamp(nanoseconds: r["not_before_ns"]),
-                  state: OutboxState(rawValue: r["state"]) ?? .pending, attempts: r["attempts"],
-                  nextAttempt: Timestamp(nanoseconds: r["next_attempt_ns"]), lastError: r["last_error"],
-                  delivered: (r["delivered_ns"] as Int64?).map { Timestamp(nanoseconds: $0) },
-                  sendingSince: (r["sending_since_ns"] as Int64?).map { Timestamp(nanoseconds: $0) })
+    static func row(_ r: Row) throws -> OutboxRow {
+        OutboxRow(id: try r.decode(forColumn: "id"), channel: try r.decode(forColumn: "channel"), groupKey: try r.decode(forColumn: "group_key"), kind: try r.decode(forColumn: "kind"),
+                  priority: Priority(rawValue: try r.decode(forColumn: "priority")) ?? .debug, payload: try r.decode(forColumn: "payload"),
+                  created: Timestamp(nanoseconds: try r.decode(forColumn: "created_ns")), notBefore: Timestamp(nanoseconds: try r.decode(forColumn: "not_before_ns")),
+                  state: OutboxState(rawValue: try r.decode(forColumn: "state")) ?? .pending, attempts: try r.decode(forColumn: "attempts"),
+                  nextAttempt: Timestamp(nanoseconds: try r.decode(forColumn: "next_attempt_ns")), lastError: try r.decode(forColumn: "last_error"),
+                  delivered: (try r.decode(Int64?.self, forColumn: "delivered_ns")).map { Timestamp(nanoseconds: $0) },
+                  sendingSince: (try r.decode(Int64?.self, forColumn: "sending_since_ns")).map { Timestamp(nanoseconds: $0) })
     }
 }
 
@@ -220,13 +220,13 @@ extension AlertStore {
             for r in try Row.fetchAll(db, sql: """
                 SELECT channel, state, count(*) AS n, min(created_ns) AS oldest FROM notification_outbox \(filter) GROUP BY channel, state
                 """) {
-                let channel: String = r["channel"]
+                let channel: String = try r.decode(forColumn: "channel")
                 var s = byChannel[channel] ?? OutboxChannelSummary(channel: channel)
-                let n: Int = r["n"]
-                switch OutboxState(rawValue: r["state"]) {
+                let n: Int = try r.decode(forColumn: "n")
+                switch OutboxState(rawValue: try r.decode(forColumn: "state")) {
                 case .pending:
                     s.pending = n
-                    s.oldestPendingCreated = (r["oldest"] as Int64?).map { Timestamp(nanoseconds: $0) }
+                    s.oldestPendingCreated = (try r.decode(Int64?.self, forColumn: "oldest")).map { Timestamp(nanoseconds: $0) }
                 case .delivered: s.delivered = n
                 case .failed: s.failed = n
                 case nil: break

@@ -30,15 +30,21 @@ enum OutputFromChunks {
                 return
             }
             let cache = Unmanaged<ChunkCache>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
-            let found = cache.withOutput(chunk: sqlite3_value_int64(chunk), offset: Int(sqlite3_value_int64(offset)),
-                                         length: Int(sqlite3_value_int64(length)), db: sqlite3_context_db_handle(context)) { text in
+            let outcome = cache.withOutput(chunk: sqlite3_value_int64(chunk), offset: Int(sqlite3_value_int64(offset)),
+                                           length: Int(sqlite3_value_int64(length)), db: sqlite3_context_db_handle(context)) { text in
                 guard let base = text.baseAddress, text.count > 0 else {
                     sqlite3_result_text(context, "", 0, sqliteTransient)
                     return
                 }
                 sqlite3_result_text(context, base.assumingMemoryBound(to: CChar.self), Int32(text.count), sqliteTransient)
             }
-            if !found { sqlite3_result_null(context) }
+            switch outcome {
+            case .found: break
+            case .notAnAlert: sqlite3_result_null(context)
+            // The statement fails with this message (a damaged history), rather than index or
+            // unindex a wrong text.
+            case .damaged(let message): sqlite3_result_error(context, message, -1)
+            }
         }, nil, nil, { cache in
             if let cache { Unmanaged<ChunkCache>.fromOpaque(cache).release() }
         })
@@ -55,32 +61,56 @@ enum OutputFromChunks {
         /// The line being read, decoded (reused: one alert at a time).
         private var decoded = AlertBatch()
 
-        /// Calls `body` with the output text of the line at `offset`; false when there is none.
-        func withOutput(chunk: Int64, offset: Int, length: Int, db: OpaquePointer?, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-            // Values from the file: a corrupt row must give NULL, not trap inside SQLite.
+        enum Outcome: Equatable {
+            case found
+            /// The line is there but is not an alert the decoder accepts.
+            case notAnAlert
+            case damaged(String)
+        }
+
+        /// Calls `body` with the output text of the line at `offset`.
+        func withOutput(chunk: Int64, offset: Int, length: Int, db: OpaquePointer?, _ body: (UnsafeRawBufferPointer) -> Void) -> Outcome {
+            // Values from the file: a damaged row must give an error, not trap inside SQLite.
+            let place = "alert_chunks row \(chunk)"
             let (end, overflow) = offset.addingReportingOverflow(length)
-            guard offset >= 0, length >= 0, !overflow, let db else { return false }
-            if chunk != id || end > bytes.count {
-                guard let read = Self.read(chunk, db: db) else { return false }
-                (id, bytes) = (chunk, read)
+            guard offset >= 0, length >= 0, !overflow else {
+                return .damaged(StoreError.damaged(place, "a line at offset \(offset), \(length) bytes, cannot be in it").message)
             }
-            guard end <= bytes.count else { return false }
+            guard let db else { return .notAnAlert }
+            if chunk != id || end > bytes.count {
+                switch Self.read(chunk, db: db) {
+                case .success(let read?): (id, bytes) = (chunk, read)
+                case .success(nil): return .damaged(StoreError.damaged(place, "it is missing").message)
+                case .failure(let error): return .damaged(error.message)
+                }
+            }
+            guard end <= bytes.count else {
+                return .damaged(StoreError.damaged(place, "a line at offset \(offset), \(length) bytes, is past its \(bytes.count) bytes").message)
+            }
             decoded.removeAll()
             let accepted = bytes.withUnsafeBytes { all in
                 (try? AlertDecoder.decodeRecord(line: UnsafeRawBufferPointer(rebasing: all[offset..<end]), into: &decoded)) != nil
             }
-            guard accepted, let output = decoded.entries.first?.output else { return false }
+            guard accepted, let output = decoded.entries.first?.output else { return .notAnAlert }
             decoded.withBytes { body(output.bytes(in: $0)!) }
-            return true
+            return .found
         }
 
-        /// The whole chunk, uncompressed. Prepared per read (a read is one in ~90 calls): a
-        /// statement kept in the cache would outlive the connection's close.
-        private static func read(_ id: Int64, db: OpaquePointer) -> [UInt8]? {
+        /// The whole chunk, uncompressed (nil: no such chunk). Prepared per read (a read is one
+        /// in ~90 calls): a statement kept in the cache would outlive the connection's close.
+        private static func read(_ id: Int64, db: OpaquePointer) -> Result<[UInt8]?, StoreError> {
             var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, RawChunks.selectSQL, -1, &statement, nil) == SQLITE_OK, let statement else { return nil }
+            guard sqlite3_prepare_v2(db, RawChunks.selectSQL, -1, &statement, nil) == SQLITE_OK, let statement else {
+                return .failure(StoreError("history: cannot read alert_chunks: \(String(cString: sqlite3_errmsg(db)))"))
+            }
             defer { sqlite3_finalize(statement) }
-            return try? RawChunks.read(id, statement: statement)
+            do {
+                return .success(try RawChunks.read(id, statement: statement))
+            } catch let error as StoreError {
+                return .failure(error)
+            } catch {
+                return .failure(StoreError("\(error)"))
+            }
         }
     }
 }

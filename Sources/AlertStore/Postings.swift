@@ -59,23 +59,27 @@ enum Postings {
         bytes.append(UInt8(v))
     }
 
-    /// Calls `body` with each offset in a posting blob.
+    /// Calls `body` with each offset in a posting blob; nil when the blob is not a sequence of
+    /// whole varints below 2⁶³ (a damaged file).
     @inline(__always)
-    static func forEachOffset(_ blob: UnsafeRawBufferPointer, _ body: (Int) -> Void) {
+    static func forEachOffset(_ blob: UnsafeRawBufferPointer, _ body: (Int) -> Void) -> Bool {
         var i = 0
         let n = blob.count
         while i < n {
-            var value = 0
-            var shift = 0
-            while i < n {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard i < n, shift < 63 || (shift == 63 && blob[i] <= 1) else { return false }
                 let b = blob[i]
                 i += 1
-                value |= Int(b & 0x7F) << shift
+                value |= UInt64(b & 0x7F) << shift
                 if b < 0x80 { break }
                 shift += 7
             }
-            body(value)
+            guard value <= UInt64(Int.max) else { return false }
+            body(Int(value))
         }
+        return true
     }
 
     // MARK: - Blocks
@@ -89,8 +93,20 @@ enum Postings {
         var trimmed: Bool
     }
 
-    static func block(_ row: Row) -> Block {
-        Block(id: row[0], firstID: row[1], lastID: row[2], minTime: row[3], maxTime: row[4], trimmed: row[5])
+    /// Ids a block may span: a batch's alerts go to one block, and a batch is bounded (by
+    /// count and 64 MiB of lines), so a wider block is damage, not data.
+    static let maxBlockSpan: Int64 = 1 << 24
+
+    static func block(_ row: Row) throws -> Block {
+        let id = try row.integer(0, "alert_blocks")
+        let place = "alert_blocks row \(id)"
+        let block = Block(id: id, firstID: try row.integer(1, place), lastID: try row.integer(2, place),
+                          minTime: try row.integer(3, place), maxTime: try row.integer(4, place), trimmed: try row.integer(5, place) != 0)
+        let (span, overflow) = block.lastID.subtractingReportingOverflow(block.firstID)
+        guard !overflow, span >= 0, span < maxBlockSpan else {
+            throw StoreError.damaged(place, "ids \(block.firstID)...\(block.lastID) are not a block")
+        }
+        return block
     }
 
     /// The blocks that may hold alerts in `[since, until]` with ids above `afterID`, newest first.
@@ -99,13 +115,13 @@ enum Postings {
             SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks
             WHERE max_time_ns >= ? AND min_time_ns <= ? AND last_id > ?
             ORDER BY max_time_ns DESC, id DESC
-            """, arguments: [since ?? Int64.min, until ?? Int64.max, afterID ?? Int64.min]).map(block)
+            """, arguments: [since ?? Int64.min, until ?? Int64.max, afterID ?? Int64.min]).map { try block($0) }
     }
 
     /// The ids in `block` that carry at least one term of every group, ascending.
     static func candidates(in block: Block, groups: [[String]], db: Database) throws -> [Int64] {
+        // Checked by block(_:): 1...maxBlockSpan.
         let size = Int(block.lastID - block.firstID + 1)
-        guard size > 0 else { return [] }
         var hits = [UInt8](repeating: 0, count: size)
         var inGroup = [Bool](repeating: false, count: size)
         let statement = try db.cachedStatement(sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?")
@@ -118,8 +134,14 @@ enum Postings {
                 bindText(handle, 2, term)
                 guard sqlite3_step(handle) == SQLITE_ROW, let blob = sqlite3_column_blob(handle, 0) else { continue }
                 let buffer = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(handle, 0)))
-                forEachOffset(buffer) { offset in
-                    if offset < size { inGroup[offset] = true }
+                var outside = -1
+                let whole = forEachOffset(buffer) { offset in
+                    if offset < size { inGroup[offset] = true } else { outside = offset }
+                }
+                guard whole, outside < 0 else {
+                    sqlite3_reset(handle)
+                    throw StoreError.damaged("alert_postings block \(block.id), term \(TerminalSafe.escape(String(term.prefix(80))))",
+                                             whole ? "offset \(outside) is outside the block's \(size) ids" : "the ids are not whole varints")
                 }
             }
             sqlite3_reset(handle)
@@ -191,12 +213,14 @@ struct PostingWriter {
     private mutating func openBlock(firstID id: Int64, time: Int64, db: Database) throws {
         var next: Int64 = 1
         if let row = try Row.fetchOne(db, sql: "SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks ORDER BY id DESC LIMIT 1") {
-            let last = Postings.block(row)
-            if !last.trimmed && last.lastID < id && Int(id - last.firstID) < Postings.blockTarget {
+            let last = try Postings.block(row)
+            let (distance, overflow) = id.subtractingReportingOverflow(last.firstID)
+            if !last.trimmed && last.lastID < id && !overflow && distance < Int64(Postings.blockTarget) {
                 block = last
                 reopened = true
                 return
             }
+            guard last.id < Int64.max else { throw StoreError.damaged("alert_blocks row \(last.id)", "no block id can follow it") }
             next = last.id + 1
         }
         block = Postings.Block(id: next, firstID: id, lastID: id, minTime: time, maxTime: time, trimmed: false)

@@ -169,20 +169,20 @@ extension AlertStore {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 for row in try Row.fetchAll(db, sql: "SELECT alert_id, role, tags, incident_id FROM alert_enrichment WHERE alert_id IN (\(marks))",
                                             arguments: StatementArguments(chunk)) {
-                    out[row[0]] = AlertEnrichment(role: row[1], tags: Self.stringArray(row[2]), incidentID: row[3])
+                    out[try row.decode(atIndex: 0)] = AlertEnrichment(role: try row.decode(atIndex: 1), tags: Self.stringArray(try row.decode(atIndex: 2)), incidentID: try row.decode(atIndex: 3))
                 }
             }
             return out
         }
     }
 
-    static func incident(_ row: Row) -> IncidentRecord {
-        IncidentRecord(id: row["id"], containerID: row["container_id"], containerName: row["container_name"],
-                       hostname: row["hostname"], role: row["role"],
-                       opened: Timestamp(nanoseconds: row["opened_ns"]), updated: Timestamp(nanoseconds: row["updated_ns"]),
-                       severity: Priority(rawValue: row["severity"] as Int) ?? .notice,
-                       escalated: row["escalated"], stages: stringArray(row["stages"]), rules: stringArray(row["rules"]),
-                       alertCount: row["alert_count"], title: row["title"], reason: row["reason"])
+    static func incident(_ row: Row) throws -> IncidentRecord {
+        IncidentRecord(id: try row.decode(forColumn: "id"), containerID: try row.decode(forColumn: "container_id"), containerName: try row.decode(forColumn: "container_name"),
+                       hostname: try row.decode(forColumn: "hostname"), role: try row.decode(forColumn: "role"),
+                       opened: Timestamp(nanoseconds: try row.decode(forColumn: "opened_ns")), updated: Timestamp(nanoseconds: try row.decode(forColumn: "updated_ns")),
+                       severity: Priority(rawValue: try row.decode(Int.self, forColumn: "severity")) ?? .notice,
+                       escalated: try row.decode(forColumn: "escalated"), stages: stringArray(try row.decode(forColumn: "stages")), rules: stringArray(try row.decode(forColumn: "rules")),
+                       alertCount: try row.decode(forColumn: "alert_count"), title: try row.decode(forColumn: "title"), reason: try row.decode(forColumn: "reason"))
     }
 
     static func stringArray(_ json: String?) -> [String] {

@@ -50,24 +50,33 @@ enum RawChunks {
 
     /// The chunk's bytes, uncompressed up to `prefix` bytes at least (all of it when nil):
     /// LZ4 can stop early, which halves the cost of reading one alert on average.
+    /// A chunk's size as read from the file is checked against what its data can hold
+    /// (stored: exactly; LZ4: at most 255 bytes per compressed byte, the format's limit) before
+    /// anything is allocated for it; liblz4 takes sizes as `Int32`.
     static func decompress(codec: Int, size: Int, data: UnsafeRawBufferPointer, prefix: Int? = nil) throws -> [UInt8] {
+        guard size >= 0, size <= Int(Int32.max) else { throw StoreError("its size \(size) is impossible") }
         switch Codec(rawValue: codec) {
         case .stored?:
+            guard size == data.count else { throw StoreError("its size \(size) is not its \(data.count) stored bytes") }
             return Array(data.bindMemory(to: UInt8.self))
         case .lz4?:
-            let want = min(size, prefix ?? size)
+            guard size <= data.count * 255 + 16 else {
+                throw StoreError("its size \(size) is more than \(data.count) compressed bytes can hold")
+            }
+            let want = min(size, max(0, prefix ?? size))
             guard want > 0 else { return [] }
+            guard let source = data.baseAddress else { throw StoreError("it has no data for its size \(size)") }
             // liblz4 ≥ 1.9 stops at `want` with a buffer of just that size.
             var out = [UInt8](repeating: 0, count: want)
             let n = out.withUnsafeMutableBufferPointer { dst in
-                LZ4_decompress_safe_partial(data.baseAddress!.assumingMemoryBound(to: CChar.self),
+                LZ4_decompress_safe_partial(source.assumingMemoryBound(to: CChar.self),
                                             UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
                                             Int32(data.count), Int32(want), Int32(want))
             }
-            guard Int(n) == want else { throw StoreError("history: raw chunk does not decompress (\(n) of \(want) bytes)") }
+            guard Int(n) == want else { throw StoreError("it does not decompress (\(n) of \(want) bytes)") }
             return out
         case nil:
-            throw StoreError("history: raw chunk in an unknown format (\(codec))")
+            throw StoreError("its format \(codec) is unknown")
         }
     }
 
@@ -84,11 +93,18 @@ enum RawChunks {
         sqlite3_bind_int64(handle, 1, id)
         defer { sqlite3_reset(handle) }
         guard sqlite3_step(handle) == SQLITE_ROW else { return nil }
+        guard sqlite3_column_type(handle, 0) == SQLITE_INTEGER, sqlite3_column_type(handle, 1) == SQLITE_INTEGER else {
+            throw StoreError.damaged("alert_chunks row \(id)", "codec or size is not an integer")
+        }
         let codec = Int(sqlite3_column_int64(handle, 0))
         let size = Int(sqlite3_column_int64(handle, 1))
         let count = Int(sqlite3_column_bytes(handle, 2))
-        guard let blob = sqlite3_column_blob(handle, 2) else { return size == 0 ? [] : nil }
-        return try decompress(codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: count), prefix: prefix)
+        let blob = sqlite3_column_blob(handle, 2)
+        do {
+            return try decompress(codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: blob == nil ? 0 : count), prefix: prefix)
+        } catch let error as StoreError {
+            throw StoreError.damaged("alert_chunks row \(id)", error.message)
+        }
     }
 
     /// Where one alert's line is.
@@ -96,24 +112,30 @@ enum RawChunks {
         var chunk: Int64
         var offset: Int
         var length: Int
+
+        /// Where the line ends; nil when that is past any offset (a damaged record).
+        var end: Int? {
+            let (end, overflow) = offset.addingReportingOverflow(length)
+            return overflow ? nil : end
+        }
     }
 
     /// The raw lines at `locations`, each chunk decompressed once.
     static func lines(_ locations: [Location], db: Database) throws -> [String?] {
         // Each chunk is read once, uncompressed as far as its furthest requested line.
         var needed: [Int64: Int] = [:]
-        for l in locations { needed[l.chunk] = max(needed[l.chunk] ?? 0, l.offset + l.length) }
+        for l in locations { needed[l.chunk] = max(needed[l.chunk] ?? 0, l.end ?? 0) }
         var chunks: [Int64: [UInt8]] = [:]
         var out: [String?] = []
         out.reserveCapacity(locations.count)
         for location in locations {
             if chunks[location.chunk] == nil { chunks[location.chunk] = try read(location.chunk, prefix: needed[location.chunk], db: db) ?? [] }
             let bytes = chunks[location.chunk]!
-            guard location.offset >= 0, location.length >= 0, location.offset + location.length <= bytes.count else {
+            guard location.offset >= 0, location.length >= 0, let end = location.end, end <= bytes.count else {
                 out.append(nil)
                 continue
             }
-            out.append(bytes[location.offset..<(location.offset + location.length)].withUnsafeBufferPointer {
+            out.append(bytes[location.offset..<end].withUnsafeBufferPointer {
                 String(decoding: $0, as: UTF8.self)
             })
         }
@@ -133,7 +155,11 @@ struct RawChunkWriter {
 
     init(db: Database) throws {
         if let row = try Row.fetchOne(db, sql: "SELECT id, size FROM alert_chunks ORDER BY id DESC LIMIT 1") {
-            let (id, size): (Int64, Int) = (row[0], row[1])
+            let id = try row.integer(0, "alert_chunks"), size = try row.int(1, "alert_chunks row \(id)")
+            guard size >= 0, id < Int64(UInt32.max) else {
+                // Records keep chunk ids in 32 bits.
+                throw StoreError.damaged("alert_chunks row \(id)", size < 0 ? "its size \(size) is negative" : "no chunk id can follow it")
+            }
             (chunkID, kept) = size < RawChunks.targetSize ? (id, size) : (id + 1, 0)
         } else {
             (chunkID, kept) = (1, 0)

@@ -25,7 +25,7 @@ extension AlertStore {
         if let maxAge = policy.maxAge {
             let cutoff = now.nanoseconds - maxAge
             while true {
-                let n = try pool.write { db -> Int in
+                let n = try writeHistory { db -> Int in
                     let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE time_ns < ? LIMIT ?", arguments: [cutoff, chunk])
                     try Self.delete(doomed, db: db)
                     return doomed.count
@@ -36,7 +36,7 @@ extension AlertStore {
         }
         if let maxRows = policy.maxRows {
             while true {
-                let n = try pool.write { db -> Int in
+                let n = try writeHistory { db -> Int in
                     guard let boundary = try Self.newestBeyond(maxRows, db: db) else { return 0 }
                     let doomed = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE id <= ? ORDER BY id LIMIT ?",
                                                     arguments: [boundary, chunk])
@@ -48,7 +48,7 @@ extension AlertStore {
             }
         }
         if deleted > 0 {
-            try pool.write { db in try Self.dropEmptyBlocks(db) }
+            try writeHistory { db in try Self.dropEmptyBlocks(db) }
         }
         return deleted
     }
@@ -60,10 +60,13 @@ extension AlertStore {
         var newer = 0
         let rows = try Row.fetchCursor(db, sql: "SELECT first_id, count FROM alert_rows ORDER BY first_id DESC")
         while let row = try rows.next() {
-            let count: Int = row[1]
+            let first = try row.integer(0, "alert_rows")
+            let count = try row.int(1, "alert_rows row \(first)")
+            guard count >= 0, count <= AlertRows.rowTarget else {
+                throw StoreError.damaged("alert_rows row \(first)", "its count \(count) is not what a row holds")
+            }
             if newer + count > keep {
                 // This row's newest (keep - newer) alerts stay; the one below them is the boundary.
-                let first: Int64 = row[0]
                 let position = count - (keep - newer) - 1
                 return try Int64.fetchOne(db, sql: "SELECT id FROM alerts WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?",
                                           arguments: [first, position])
@@ -83,7 +86,11 @@ extension AlertStore {
         guard !removed.isEmpty else { return }
         // Rows still in the backlog were never indexed: deleting their text would corrupt the index.
         let ranges = try Row.fetchAll(db, sql: "SELECT first_id, last_id FROM fts_pending WHERE last_id >= ? AND first_id <= ?",
-                                      arguments: [removed.first!.id, removed.last!.id]).map { ($0[0] as Int64)...($0[1] as Int64) }
+                                      arguments: [removed.first!.id, removed.last!.id]).map { row -> ClosedRange<Int64> in
+            let first = try row.integer(0, "fts_pending"), last = try row.integer(1, "fts_pending")
+            guard first <= last else { throw StoreError.damaged("fts_pending", "the range \(first)...\(last) is empty") }
+            return first...last
+        }
         let unindex = try db.cachedStatement(sql: """
             INSERT INTO alerts_fts (alerts_fts, rowid, output) VALUES ('delete', ?, \(OutputFromChunks.name)(?, ?, ?))
             """)

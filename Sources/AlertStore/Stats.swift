@@ -27,7 +27,7 @@ extension AlertStore {
     /// Counts of the alerts matching `query`, in one pass over them (see ``MatchScan``). Each
     /// group lists its `groupLimit` largest buckets, ties in key order.
     public func stats(_ query: AlertQuery, groupLimit: Int = 20) throws -> AlertStats {
-        try pool.read { db in
+        try readHistory { db in
             var scan = MatchScan()
             var total = 0
             var oldest = Int64.max, newest = Int64.min
@@ -84,8 +84,8 @@ extension AlertStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, image, hostname, first_seen_ns, last_seen_ns FROM containers ORDER BY last_seen_ns DESC")
                 .map {
-                    ContainerSummary(ref: ContainerRef(id: $0[0], name: $0[1], image: $0[2]), hostname: $0[3],
-                                     firstSeen: Timestamp(nanoseconds: $0[4]), lastSeen: Timestamp(nanoseconds: $0[5]))
+                    ContainerSummary(ref: ContainerRef(id: try $0.decode(atIndex: 0), name: try $0.decode(atIndex: 1), image: try $0.decode(atIndex: 2)), hostname: try $0.decode(atIndex: 3),
+                                     firstSeen: Timestamp(nanoseconds: try $0.decode(atIndex: 4)), lastSeen: Timestamp(nanoseconds: try $0.decode(atIndex: 5)))
                 }
         }
     }

@@ -61,9 +61,9 @@ extension AlertStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, kind, value, until_ns, created_ns, who, reason FROM silences WHERE until_ns > ? ORDER BY until_ns",
                              arguments: [now.nanoseconds]).compactMap { row in
-                guard let kind = Silence.Kind(rawValue: row[1]) else { return nil }
-                return Silence(id: row[0], kind: kind, value: row[2], until: Timestamp(nanoseconds: row[3]),
-                               created: Timestamp(nanoseconds: row[4]), who: row[5], reason: row[6])
+                guard let kind = Silence.Kind(rawValue: try row.decode(atIndex: 1)) else { return nil }
+                return Silence(id: try row.decode(atIndex: 0), kind: kind, value: try row.decode(atIndex: 2), until: Timestamp(nanoseconds: try row.decode(atIndex: 3)),
+                               created: Timestamp(nanoseconds: try row.decode(atIndex: 4)), who: try row.decode(atIndex: 5), reason: try row.decode(atIndex: 6))
             }
         }
     }

@@ -302,14 +302,26 @@ static sqlite3_int64 id_at(const AlertsCursor *cursor, int i) {
     return cursor->rowFirst + (sqlite3_int64)load32(cursor->records + (size_t)i * REC + TRADSEC_AR_ID_DELTA);
 }
 
-/* Copies the packed row `statement` is on (first_id, last_id, records). */
+/* A damaged row: the statement fails with a message naming it (SQLITE_CORRUPT). */
+static int damaged(AlertsCursor *cursor, char *message) {
+    sqlite3_free(cursor->table->base.zErrMsg);
+    cursor->table->base.zErrMsg = message;
+    return message ? SQLITE_CORRUPT : SQLITE_NOMEM;
+}
+
+/* Copies the packed row `statement` is on (first_id, last_id, records). Every value is read
+ * from the file, so it is checked before any arithmetic: ids are first_id plus a 32-bit
+ * delta, which must not overflow. */
 static int load_row(AlertsCursor *cursor, sqlite3_stmt *statement) {
     int bytes = sqlite3_column_bytes(statement, 2);
     const void *blob = sqlite3_column_blob(statement, 2);
+    sqlite3_int64 first = sqlite3_column_int64(statement, 0);
     if (bytes % REC != 0) {
-        cursor->table->base.zErrMsg = sqlite3_mprintf("alert_rows row %lld: records of %d bytes are not whole",
-                                                      sqlite3_column_int64(statement, 0), bytes);
-        return SQLITE_CORRUPT;
+        return damaged(cursor, sqlite3_mprintf("history is damaged (alert_rows row %lld): records of %d bytes are not whole",
+                                               first, bytes));
+    }
+    if (sqlite3_column_type(statement, 0) != SQLITE_INTEGER || first > LLONG_MAX - (sqlite3_int64)UINT32_MAX) {
+        return damaged(cursor, sqlite3_mprintf("history is damaged (alert_rows row %lld): first_id cannot be an alert id", first));
     }
     if (bytes > cursor->capacity) {
         unsigned char *grown = sqlite3_realloc(cursor->records, bytes);

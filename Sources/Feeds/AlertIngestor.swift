@@ -64,9 +64,16 @@ public final class AlertIngestor {
     /// ``LineReader/maxLineLength`` long, and a batch of them must not take gigabytes.
     public static let batchByteLimit = 64 << 20
 
-    /// True when enough alerts are waiting that the caller should flush.
-    public var batchIsFull: Bool { batch.count >= batchSize || batch.byteCount >= Self.batchByteLimit }
+    /// Rejects waiting for the next commit: a writer sending only garbage must fill
+    /// batches too, or they would wait in memory without limit.
+    public static let rejectBatchLimit = 1000
+
+    /// True when enough alerts (or rejects) are waiting that the caller should flush.
+    public var batchIsFull: Bool {
+        batch.count >= batchSize || batch.byteCount >= Self.batchByteLimit || rejects.count >= Self.rejectBatchLimit
+    }
     public var pendingCount: Int { batch.count }
+    public var pendingRejectCount: Int { rejects.count }
 
     /// Handles one event from a ``LineReader``.
     public func take(_ event: LineReader.Event) {

@@ -27,6 +27,9 @@ public final class LineReader {
     }
 
     public let maxLineLength: Int
+    /// What the buffer starts at and shrinks back to; it grows (up to a line's limit) only
+    /// while a line longer than that is being assembled.
+    private let initialCapacity: Int
     private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
@@ -36,9 +39,13 @@ public final class LineReader {
     public private(set) var offset: Int64
     public private(set) var lineNumber: Int
 
-    public init(maxLineLength: Int = 4 << 20, startOffset: Int64 = 0, startLineNumber: Int = 0) {
+    /// `initialCapacity` (default: room for the longest line at once, which a file read in
+    /// bulk wants) is smaller where many readers are alive at once (a socket's writers):
+    /// each then holds only that much until one of its lines is longer.
+    public init(maxLineLength: Int = 4 << 20, initialCapacity: Int? = nil, startOffset: Int64 = 0, startLineNumber: Int = 0) {
         self.maxLineLength = maxLineLength
-        buffer = .allocate(byteCount: max(maxLineLength + 1, 1 << 16), alignment: 16)
+        self.initialCapacity = min(max(maxLineLength + 1, 1 << 16), max(initialCapacity ?? .max, 4096))
+        buffer = .allocate(byteCount: self.initialCapacity, alignment: 16)
         offset = startOffset
         lineNumber = startLineNumber
     }
@@ -48,9 +55,16 @@ public final class LineReader {
     /// Bytes read but not yet part of a complete line.
     public var pendingByteCount: Int { discarding ? discardedLength : end - start }
 
-    /// Reads everything available from `fd`, calling `handle` for each complete line.
-    public func read(from fd: Int32, _ handle: (Event) throws -> Void) rethrows -> ReadStatus {
+    /// Bytes of memory the reader holds now (its buffer).
+    public var bufferCapacity: Int { buffer.count }
+
+    /// Reads everything available from `fd` (or about `budget` bytes, then returns
+    /// ``ReadStatus/wouldBlock`` so that one busy writer cannot keep the caller from the
+    /// others), calling `handle` for each complete line.
+    public func read(from fd: Int32, budget: Int = .max, _ handle: (Event) throws -> Void) rethrows -> ReadStatus {
+        var taken = 0
         while true {
+            if taken >= budget { return .wouldBlock }
             compact()
             let n = Glibc.read(fd, buffer.baseAddress! + end, buffer.count - end)
             if n < 0 {
@@ -60,6 +74,7 @@ public final class LineReader {
             }
             if n == 0 { return .endOfData }
             end += n
+            taken += n
             try scan(handle)
         }
     }
@@ -100,12 +115,28 @@ public final class LineReader {
         if start == end {
             start = 0
             end = 0
+            // A long line grew the buffer: give the memory back once it is done.
+            if buffer.count > initialCapacity { resize(to: initialCapacity) }
         } else if end == buffer.count && start > 0 {
             let count = end - start
             buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: count)
             start = 0
             end = count
         }
+        // Still full: a line longer than the buffer, which may grow to hold one line of the
+        // limit and its newline (past that, scan() discards the line).
+        if end == buffer.count && buffer.count < maxLineLength + 1 {
+            resize(to: min(maxLineLength + 1, buffer.count * 2))
+        }
+    }
+
+    private func resize(to capacity: Int) {
+        let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        if end > start { grown.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: end - start) }
+        end -= start
+        start = 0
+        buffer.deallocate()
+        buffer = grown
     }
 
     private func scan(_ handle: (Event) throws -> Void) rethrows {

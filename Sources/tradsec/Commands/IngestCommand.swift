@@ -20,8 +20,11 @@ struct IngestCommand: ParsableCommand {
 
             With --follow, keeps reading the file as it grows (like 'tail -F'), across rotation by
             rename or copytruncate, and resumes exactly where it stopped after a restart.
-            With --socket, listens on a Unix socket (mode 0600) for any number of writers, e.g.
-            Falco's program_output: "socat - UNIX-CONNECT:/run/tradsec/alerts.sock".
+            With --socket, listens on a Unix socket (mode 0600) for writers, e.g. Falco's
+            program_output: "socat - UNIX-CONNECT:/run/tradsec/alerts.sock". At most 64 writers
+            at once (one more is refused, or replaces a writer idle for 60 s), lines up to 1 MiB
+            (longer ones are rejected), a writer idle for 60 s in the middle of a line is closed;
+            the report counts refused and closed writers besides rejected lines.
             Stop it with Ctrl-C or SIGTERM: everything read so far is committed first.
 
             Exit status: 0 when the input could be read (even with rejected lines), 66 when it
@@ -134,22 +137,29 @@ struct IngestCommand: ParsableCommand {
         Terminal.printError("tradsec: listening on \(path)")
         let stop = StopSignal.install()
         defer { listener.close() }
+        let writers = { SocketWriters(accepted: listener.connectionsAccepted, refused: listener.connectionsRefused,
+                                      closedIdle: listener.idleConnectionsClosed, limit: listener.limits.maxConnections) }
         do {
             try listener.run(shouldStop: { stop.isSet })
         } catch {
-            printReport(ingestor.report, source: path)
+            printReport(ingestor.report, source: path, writers: writers())
             throw CLIError("\(error)", exitCode: 74)
         }
-        printReport(ingestor.report, source: path)
+        printReport(ingestor.report, source: path, writers: writers())
     }
 
-    private func printReport(_ report: IngestReport, source: String) {
+    /// What a socket listener refused besides lines: writers over the limit, idle writers closed.
+    struct SocketWriters {
+        var accepted, refused, closedIdle, limit: Int
+    }
+
+    private func printReport(_ report: IngestReport, source: String, writers: SocketWriters? = nil) {
         if json {
             var rejected = JSONObject()
             for (code, n) in report.rejectedByCode.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 rejected.append(code.rawValue, .int(Int64(n)))
             }
-            let object = JSONObject([
+            var object = JSONObject([
                 ("source", .string(source)), ("lines", .int(Int64(report.linesRead))),
                 ("accepted", .int(Int64(report.accepted))), ("stored", .int(Int64(report.stored))),
                 ("duplicates", .int(Int64(report.duplicates))), ("rejected", .int(Int64(report.rejected))),
@@ -159,11 +169,21 @@ struct IngestCommand: ParsableCommand {
                                         ("message", .string($0.message))]))
                 })),
             ])
-            Terminal.write(JSONWriter.string(.object(object)) + "\n")
+            if let writers {
+                object.append("writers", .object(JSONObject([
+                    ("accepted", .int(Int64(writers.accepted))), ("refused", .int(Int64(writers.refused))),
+                    ("closed_idle", .int(Int64(writers.closedIdle))), ("limit", .int(Int64(writers.limit))),
+                ])))
+            }
+            let text = JSONWriter.string(.object(object))
+            Terminal.write((Terminal.stdoutIsTerminal ? TerminalJSON.escape(text) : text) + "\n")
         } else {
             // The summary goes to stderr so stdout stays clean for pipelines.
-            Terminal.printError(report.summary(source: source).split(separator: "\n").map { TerminalSafe.escape(String($0)) }
-                .joined(separator: "\n"))
+            var summary = report.summary(source: source)
+            if let writers {
+                summary += "\n  writers: \(writers.accepted) connected, \(writers.refused) refused (limit \(writers.limit) at once), \(writers.closedIdle) closed when idle"
+            }
+            Terminal.printError(summary.split(separator: "\n").map { TerminalSafe.escape(String($0)) }.joined(separator: "\n"))
         }
     }
 }

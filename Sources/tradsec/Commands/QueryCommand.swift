@@ -50,8 +50,8 @@ struct QueryCommand: ParsableCommand {
             let query = filters.makeQuery(limit: limit)
             // Taken before the first query: whatever is stored after this is printed by --follow
             // exactly once (rows that also made the first query are skipped by id).
-            let startID = follow ? try history.newestID() : 0
-            let results = try history.alerts(query).reversed()
+            let startID = follow ? try readingHistory { try history.newestID() } : 0
+            let results = try readingHistory { try history.alerts(query) }.reversed()
             let renderer = AlertRenderer(escapeForTerminal: Terminal.stdoutIsTerminal, width: Terminal.width)
             if format == .csv { Terminal.write(AlertRenderer.csvHeader + "\r\n") }
             if format == .table && !follow {
@@ -79,11 +79,23 @@ struct QueryCommand: ParsableCommand {
             live.limit = 1000
             let stop = StopSignal.install()
             while !stop.isSet {
-                let batch = try history.alerts(after: last, matching: live)
+                let batch = try readingHistory { try history.alerts(after: last, matching: live) }
                 if let newest = batch.last?.id { last = newest }
                 emit(batch)
                 if batch.count < live.limit { usleep(250_000) }
             }
         }
+    }
+}
+
+/// Runs a read of the history for a command: what fails there (a damaged file, an I/O error)
+/// is exit 74 with SQLite's or the store's message, escaped (it may quote stored text).
+func readingHistory<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as CLIError {
+        throw error
+    } catch {
+        throw CLIError("cannot read the history: \(TerminalSafe.escape(String(describing: error)))", exitCode: 74)
     }
 }

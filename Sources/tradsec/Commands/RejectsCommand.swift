@@ -15,7 +15,8 @@ struct RejectsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let rejects = try store.open().recentRejects(limit: limit)
+            let history = try store.open()
+            let rejects = try readingHistory { try history.recentRejects(limit: limit) }
             if rejects.isEmpty { Terminal.printError("no rejected lines"); return }
             for r in rejects {
                 let place = [r.origin, r.lineNumber.map { "line \($0)" }].compactMap { $0 }.joined(separator: " ")

@@ -21,8 +21,11 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = try store.open()
-            let stats = try history.stats(filters.makeQuery(limit: 0), groupLimit: top)
-            Terminal.write(json ? StatsRenderer.json(stats) + "\n" : StatsRenderer.text(stats))
+            let query = filters.makeQuery(limit: 0)
+            let stats = try readingHistory { try history.stats(query, groupLimit: top) }
+            // JSON keeps rule and container names as stored, except on a terminal (C1 controls, bidi).
+            let text = json ? StatsRenderer.json(stats) : StatsRenderer.text(stats)
+            Terminal.write(json ? (Terminal.stdoutIsTerminal ? TerminalJSON.escape(text) : text) + "\n" : text)
         }
     }
 }

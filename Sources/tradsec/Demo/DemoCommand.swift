@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "No pauses: play everything at once.")
     var instant = false
 
-    @Option(help: ArgumentHelp("History to write (default: a new file under /tmp).", valueName: "path"))
+    @Option(help: ArgumentHelp("History to write (default: a new private directory under $XDG_RUNTIME_DIR or /tmp).", valueName: "path"))
     var db: String?
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Rules files (default: the bundled trading rule pack).", valueName: "file"))
@@ -50,8 +50,7 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let rulePaths = rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules
-            let path = db ?? "/tmp/tradsec-demo-\(getpid()).sqlite"
-            if db == nil { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+            let path = try db ?? Self.privateHistoryPath()
             if printOnly || !Terminal.stdoutIsTerminal {
                 let player = ScenarioPlayer(evaluator: try EventEvaluator(rulePaths: rulePaths, hostname: "trade-host-01"),
                                             store: try AlertStore(path: path), speed: instant ? nil : speed)
@@ -60,6 +59,18 @@ struct DemoCommand: ParsableCommand {
                 try playUnderConsole(rulePaths: rulePaths, path: path)
             }
         }
+    }
+
+    /// A history in a new directory only this user can enter (mkdtemp: 0700, a name nobody can
+    /// guess): a fixed or pid-based name in /tmp lets another user plant a link or a copy there first.
+    static func privateHistoryPath() throws -> String {
+        var failure = ""
+        for base in [Paths.environment("XDG_RUNTIME_DIR"), Paths.environment("TMPDIR"), "/tmp"].compactMap({ $0 }) {
+            var template = Array((base + "/tradsec-demo-XXXXXX").utf8CString)
+            if let made = mkdtemp(&template) { return String(cString: made) + "/history.sqlite" }
+            failure = "cannot create a directory in \(base): \(String(cString: strerror(errno)))"
+        }
+        throw CLIError(failure, exitCode: 74)
     }
 
     /// Prints each alert as it is raised (pipelines, CI, `--print`).

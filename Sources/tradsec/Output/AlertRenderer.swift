@@ -10,8 +10,11 @@ struct AlertRenderer {
 
     private func text(_ s: String) -> String { escapeForTerminal ? TerminalSafe.escape(s) : s }
 
-    /// The alert exactly as it was ingested (JSON escapes every control character already).
-    func jsonLine(_ stored: StoredAlert) -> String { stored.alert.raw }
+    /// The alert exactly as it was ingested; on a terminal, with the characters JSON leaves
+    /// raw (C1 controls, bidi overrides) escaped as `\uXXXX` (still the same JSON).
+    func jsonLine(_ stored: StoredAlert) -> String {
+        escapeForTerminal ? TerminalJSON.escape(stored.alert.raw) : stored.alert.raw
+    }
 
     static let csvHeader = "id,time,priority,rule,source,hostname,container_id,container_name,container_image,proc_name,user_name,output"
 
@@ -20,12 +23,25 @@ struct AlertRenderer {
         let c = a.container
         let fields: [String] = [String(stored.id), a.time.rfc3339(), a.priority.name, a.rule, a.source ?? "", a.hostname ?? "",
                                 c.id, c.name, c.image ?? "", a.processName ?? "", a.userName ?? "", a.output]
-        return fields.map { csvField(text($0)) }.joined(separator: ",")
+        return fields.map { Self.csvField(text($0)) }.joined(separator: ",")
     }
 
-    private func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    /// One RFC 4180 cell. A cell a spreadsheet would take for a formula (starting with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return: OWASP's CSV injection list) gets a leading
+    /// `'`, which spreadsheets show as text; alert text is attacker-controlled.
+    static func csvField(_ s: String) -> String {
+        var cell = s
+        if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { cell = "'" + cell }
+        guard cell.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        // By scalar: a quote followed by a combining mark is one Character, and must be doubled too.
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in cell.unicodeScalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     func table(_ alerts: [StoredAlert]) -> String {

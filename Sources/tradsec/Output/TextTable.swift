@@ -8,7 +8,11 @@ struct TextTable {
     var maxWidth: Int?
     var flexibleColumn: Int
 
+    /// Every cell is escaped (``TerminalSafe``): tables are for people, and their cells often
+    /// hold alert text. Escaping text already escaped changes nothing.
     func render() -> String {
+        let header = header.map(TerminalSafe.escape)
+        let rows = rows.map { $0.map(TerminalSafe.escape) }
         var widths = header.map { CellWidth.of($0) }
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], CellWidth.of(cell)) } }
         if let maxWidth {

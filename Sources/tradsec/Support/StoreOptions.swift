@@ -12,7 +12,9 @@ struct StoreOptions: ParsableArguments {
 
     func open(readOnly: Bool = false) throws -> AlertStore {
         do {
-            return try AlertStore(path: path, readOnly: readOnly)
+            let store = try AlertStore(path: path, readOnly: readOnly)
+            for notice in store.fileNotices { Terminal.printError("tradsec: \(TerminalSafe.escape(notice))") }
+            return store
         } catch {
             throw CLIError("\(error)", exitCode: 74)
         }
