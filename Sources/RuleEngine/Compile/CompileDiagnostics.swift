@@ -16,7 +16,7 @@ public struct CompileError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A warning raised while compiling a condition (section 2.11 of the spec).
-public struct CompileWarning: Sendable, Equatable {
+public struct CompileWarning: Sendable, Hashable {
     public var code: String
     public var message: String
     public var field: String?

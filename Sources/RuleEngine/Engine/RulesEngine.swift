@@ -24,6 +24,11 @@ public final class RulesEngine {
     /// Enabled state per compiled rule (defaults, then selection).
     public private(set) var enabled: [Bool] = []
     public private(set) var results: [LoadResult] = []
+    /// Macros of the last successful compile, expanded and shared.
+    private var macroExpansions: [String: MacroExpansion] = [:]
+    /// Closures the last successful compile built for conditions: linear in the rules'
+    /// size, however often shared macros are named.
+    public private(set) var compiledConditionNodes = 0
 
     public init(sources: Set<String> = ["syscall", "k8s_audit"], minimumPriority: Priority = .debug) {
         self.sources = sources
@@ -46,6 +51,8 @@ public final class RulesEngine {
                 result.warnings += compiler.warnings
                 slots = newSlots
                 rules = compiler.rules
+                macroExpansions = compiler.compiledMacros
+                compiledConditionNodes = compiler.compiledNodes
                 enabled = rules.map { $0.enabledByDefault && $0.priority.isAtLeast(minimumPriority) }
             } catch {
                 result.warnings += compiler.warnings
@@ -148,24 +155,24 @@ public final class RulesEngine {
         public var description: String
         public var capture: Bool
         public var captureDuration: UInt32
-        public var compiledCondition: String?
+        /// Canonical text of the compiled condition (nil: the rule was not compiled).
+        public var compiledCondition: String? { compiled.map { CanonicalPrinter.print($0) } }
+        let compiled: ConditionExpr?
     }
 
     public var ruleSummaries: [RuleSummary] {
         let enabledByName = Dictionary(rules.indices.map { (rules[$0].name, enabled[$0]) }, uniquingKeysWith: { a, _ in a })
-        let compiledByName = Dictionary(rules.map { ($0.name, $0.compiledCondition) }, uniquingKeysWith: { a, _ in a })
+        let compiledByName = Dictionary(rules.map { ($0.name, $0.condition) }, uniquingKeysWith: { a, _ in a })
         return collection.rules.map { r in
             RuleSummary(name: r.name, enabled: enabledByName[r.name] ?? false, priority: r.priority, source: r.source,
                         tags: r.tags.sorted(), condition: r.condition, output: r.output, description: r.description,
-                        capture: r.capture, captureDuration: r.captureDuration, compiledCondition: compiledByName[r.name])
+                        capture: r.capture, captureDuration: r.captureDuration, compiled: compiledByName[r.name])
         }
     }
 
     /// A macro's condition after list substitution and macro expansion, canonically printed.
     public func compiledMacro(_ name: String) -> String? {
-        var compiler = CollectionCompiler(collection: collection, sources: sources, slots: FieldSlotTable())
-        try? compiler.compile()
-        return compiler.compiledMacros[name].map(CanonicalPrinter.print)
+        macroExpansions[name].map { CanonicalPrinter.print($0.body) }
     }
 
     public func compiledList(_ name: String) -> [String]? {

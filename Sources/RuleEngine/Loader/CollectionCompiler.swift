@@ -9,8 +9,11 @@ public struct CompiledRule: @unchecked Sendable {
     public let tags: [String]
     public let enabledByDefault: Bool
     public let description: String
-    /// Canonical text of the final condition (spec 2.9).
-    public let compiledCondition: String
+    /// Canonical text of the final condition (spec 2.9), printed when asked for (at most
+    /// ``CanonicalPrinter/maxLength`` bytes: shared macros print once per use).
+    public var compiledCondition: String { CanonicalPrinter.print(condition) }
+    /// The final condition: lists substituted, macros expanded (and shared).
+    let condition: ConditionExpr
     public let outputText: String
     let predicate: Predicate
     let output: OutputFormat
@@ -27,7 +30,9 @@ struct CollectionCompiler {
     let slots: FieldSlotTable
     var warnings: [LoadMessage] = []
     var rules: [CompiledRule] = []
-    var compiledMacros: [String: ConditionExpr] = [:]
+    var compiledMacros: [String: MacroExpansion] = [:]
+    /// Closures built for the rules' conditions (each shared macro once).
+    var compiledNodes = 0
 
     init(collection: RuleCollection, sources: Set<String>, slots: FieldSlotTable) {
         self.collection = collection
@@ -127,7 +132,15 @@ struct CollectionCompiler {
 
     // MARK: Macros
 
+    private enum MacroState {
+        case expanding
+        case expanded(MacroExpansion)
+    }
+
     private var parsedMacros: [ConditionExpr] = []
+    private var macroStates: [MacroState?] = []
+    /// Nesting of the expansion in progress (macros expanding inside macros).
+    private var expansionDepth = 0
 
     private mutating func compileMacros() throws(LoadFailure) {
         var parsed: [ConditionExpr] = []
@@ -135,44 +148,74 @@ struct CollectionCompiler {
             parsed.append(try parse(substituteLists(macro.condition), macro.conditionContext, kind: "macro"))
         }
         parsedMacros = parsed
+        macroStates = Array(repeating: nil, count: parsed.count)
         for i in collection.macros.indices {
-            var stack: [String] = []
-            compiledMacros[collection.macros[i].name] = try expandMacros(
-                parsed[i], visibleBelow: collection.macros[i].visibility, parsed: parsed, stack: &stack,
-                context: collection.macros[i].context)
+            compiledMacros[collection.macros[i].name] = try expansion(ofMacro: i)
         }
     }
 
-    /// Replaces macro identifiers by their (expanded) trees. `visibleBelow`: only macros whose
-    /// index is lower are visible (nil: all macros, for rules).
-    private func expandMacros(_ expr: ConditionExpr, visibleBelow: Int?, parsed: [ConditionExpr], stack: inout [String],
-                              context: YAMLContext, depth: Int = 0) throws(LoadFailure) -> ConditionExpr {
-        // Macro chains nest trees inside trees: bound the result like the parser bounds text.
-        guard depth < ConditionParser.loaderMaxDepth else {
+    /// Macro `j` expanded, built on first use and shared by every later user.
+    private mutating func expansion(ofMacro j: Int) throws(LoadFailure) -> MacroExpansion {
+        switch macroStates[j] {
+        case .expanded(let done)?: return done
+        case .expanding?: throw collection.macros[j].context.error("LOAD_ERR_VALIDATE", "reference loop in macro '\(collection.macros[j].name)'")
+        case nil: break
+        }
+        macroStates[j] = .expanding
+        let macro = collection.macros[j]
+        let (body, level, size) = try expandMacros(parsedMacros[j], visibleBelow: macro.visibility, context: macro.context)
+        try Self.checkDepth(level, macro.context)
+        let done = MacroExpansion(name: macro.name, body: body, level: level, treeSize: size)
+        macroStates[j] = .expanded(done)
+        return done
+    }
+
+    /// Macro chains nest trees inside trees: bound the result like the parser bounds text.
+    static func checkDepth(_ level: Int, _ context: YAMLContext) throws(LoadFailure) {
+        guard level < ConditionParser.loaderMaxDepth else {
             throw context.error("LOAD_ERR_COMPILE_CONDITION", "exceeded max depth limit of \(ConditionParser.loaderMaxDepth)")
         }
+    }
+
+    /// Replaces macro identifiers by their shared expansions. `visibleBelow`: only macros
+    /// whose index is lower are visible (nil: all macros, for rules). Returns the tree, its
+    /// nesting levels and its size with every macro use counted (saturating).
+    private mutating func expandMacros(_ expr: ConditionExpr, visibleBelow: Int?, context: YAMLContext)
+        throws(LoadFailure) -> (ConditionExpr, level: Int, size: Int) {
+        expansionDepth += 1
+        defer { expansionDepth -= 1 }
+        try Self.checkDepth(expansionDepth, context)
         switch expr {
-        case .and(let children):
-            return .and(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1) })
-        case .or(let children):
-            return .or(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1) })
+        case .and(let children), .or(let children):
+            var expanded: [ConditionExpr] = []
+            expanded.reserveCapacity(children.count)
+            var level = 0, size = 1
+            for child in children {
+                let (e, l, n) = try expandMacros(child, visibleBelow: visibleBelow, context: context)
+                expanded.append(e)
+                level = max(level, l + 1)
+                size = Self.saturatingAdd(size, n)
+            }
+            if case .and = expr { return (.and(expanded), level, size) }
+            return (.or(expanded), level, size)
         case .not(let child):
-            return .not(try expandMacros(child, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1))
+            let (e, l, n) = try expandMacros(child, visibleBelow: visibleBelow, context: context)
+            return (.not(e), l + 1, Self.saturatingAdd(n, 1))
         case .identifier(let name, _):
             guard let j = collection.macroIndex[name], visibleBelow.map({ collection.macros[j].index < $0 }) ?? true else {
                 throw context.error("LOAD_ERR_VALIDATE", "Undefined macro '\(name)' used in filter.")
             }
-            if stack.contains(name) {
-                throw context.error("LOAD_ERR_VALIDATE", "reference loop in macro '\(name)'")
-            }
             collection.macros[j].used = true
-            stack.append(name)
-            defer { stack.removeLast() }
-            return try expandMacros(parsed[j], visibleBelow: collection.macros[j].visibility, parsed: parsed, stack: &stack,
-                                    context: collection.macros[j].context, depth: depth + 1)
+            let shared = try expansion(ofMacro: j)
+            return (.macro(shared), shared.level + 1, shared.treeSize)
         default:
-            return expr
+            return (expr, 0, 1)
         }
+    }
+
+    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     // MARK: Rules
@@ -206,13 +249,14 @@ struct CollectionCompiler {
 
             let substituted = substituteLists(conditionText)
             let ast = try parse(substituted, rule.conditionContext, kind: "rule")
-            var stack: [String] = []
-            let expanded = try expandMacros(ast, visibleBelow: nil, parsed: parsedMacros, stack: &stack, context: rule.context)
+            let (expanded, level, _) = try expandMacros(ast, visibleBelow: nil, context: rule.context)
+            try Self.checkDepth(level, rule.context)
 
             var compiler = FilterCompiler(catalog: catalog, slots: slots)
             let predicate: Predicate
             do {
                 predicate = try compiler.compile(expanded)
+                compiledNodes += compiler.compiledNodes
             } catch {
                 let ctx = Self.conditionContext(rule.conditionContext, substituted, error.position)
                 if rule.skipIfUnknownFilter && error.isUnknownFilter {
@@ -234,7 +278,7 @@ struct CollectionCompiler {
             }
             rules.append(CompiledRule(name: rule.name, priority: rule.priority, source: rule.source, tags: rule.tags.sorted(),
                                       enabledByDefault: rule.enabled, description: rule.description,
-                                      compiledCondition: CanonicalPrinter.print(expanded), outputText: outputText,
+                                      condition: expanded, outputText: outputText,
                                       predicate: predicate, output: output, eventCodes: codes, order: order))
         }
     }
