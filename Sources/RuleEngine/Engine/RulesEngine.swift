@@ -67,17 +67,21 @@ public final class RulesEngine {
         return result
     }
 
+    /// Largest rules file read: the official files are a few hundred KiB.
+    public static let maxFileSize = 32 << 20
+
     /// Loads files in order, stopping at the first one that fails (as Falco does).
     @discardableResult
     public func load(paths: [String]) -> [LoadResult] {
         var out: [LoadResult] = []
         for path in paths {
             let r: LoadResult
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            switch Self.read(path) {
+            case .success(let text):
                 r = load(content: text, name: path)
-            } else {
+            case .failure(let problem):
                 var failed = LoadResult(file: path)
-                failed.errors.append(LoadMessage(code: "LOAD_ERR_FILE_READ", message: "Could not read file \(path)",
+                failed.errors.append(LoadMessage(code: "LOAD_ERR_FILE_READ", message: problem.message,
                     locations: [LoadLocation(itemType: "rules content", itemName: "", file: path, line: 0, column: 0)]))
                 results.append(failed)
                 r = failed
@@ -86,6 +90,23 @@ public final class RulesEngine {
             if !r.successful { break }
         }
         return out
+    }
+
+    struct ReadProblem: Error { var message: String }
+
+    /// The file's text: UTF-8, at most `maxFileSize` bytes.
+    static func read(_ path: String) -> Result<String, ReadProblem> {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(ReadProblem(message: "Could not read file \(path)")) }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: maxFileSize + 1) ?? Data() } catch {
+            return .failure(ReadProblem(message: "Could not read file \(path)"))
+        }
+        guard data.count <= maxFileSize else {
+            return .failure(ReadProblem(message: "File \(path) is larger than \(maxFileSize) bytes"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else { return .failure(ReadProblem(message: "Could not read file \(path)")) }
+        return .success(text)
     }
 
     public var isValid: Bool { results.allSatisfy(\.successful) }

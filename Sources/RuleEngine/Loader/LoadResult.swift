@@ -71,6 +71,8 @@ public enum LoadCodes {
         "LOAD_INVALID_LIST_NAME": "Invalid list name",
         "LOAD_COMPILE_CONDITION": "Warning in rule condition",
         "LOAD_UNKNOWN_KEY": "Unknown key in item definition",
+        // tradsec's own: the rest of an unbounded run of warnings.
+        "LOAD_TOO_MANY_WARNINGS": "Too many warnings: the rest were not reported",
     ]
 }
 
