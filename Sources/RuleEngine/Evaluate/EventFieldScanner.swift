@@ -34,7 +34,8 @@ struct EventFieldScanner {
 
     /// Fills `event` from `line`; false when the line needs the strict parser.
     func scan(_ line: UnsafeRawBufferPointer, into event: Event) -> Bool {
-        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        // Pending values keep 32-bit offsets into the line; longer lines take the strict path.
+        guard line.count <= Int(Int32.max), let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var c = Cursor(p: base, end: line.count)
         event.reset(source: "syscall")
         event.line = base

@@ -6,10 +6,10 @@ import Testing
 import TestSupport
 import TradsecCore
 
-/// `tradsec rules` and `tradsec filter` print names, conditions, paths and messages that a
-/// rules file (or an events file) chose: on a terminal none of them may act as a control
-/// sequence or reorder the text; JSON piped elsewhere stays faithful.
-@Suite struct RulesTerminalTests {
+/// `tradsec rules` and `tradsec filter` on rules and events files written to hurt: they finish,
+/// and the names, conditions, paths and messages those files chose never act on the terminal
+/// (no control sequence, no reordering); JSON piped elsewhere stays faithful.
+@Suite struct HostileRulesCLITests {
     /// ESC sequences, a C1 CSI (U+009B), NEL (U+0085), bidi overrides and isolates.
     static let hostileRules = """
         - list: "l\\e[2J"
@@ -119,6 +119,35 @@ import TradsecCore
         #expect(filterStatus == 2)
         #expect(filterError.contains("unknown event type \\x1b[2J\\u{202e}"))
         #expect(Self.rawControls(filterError.replacingOccurrences(of: "\n", with: "")).isEmpty)
+    }
+
+    @Test func doublingMacrosAndHugeNumbersThroughTheBinary() {
+        let dir = makeTemporaryDirectory()
+        defer { removeTree(dir) }
+        // 60 macros, each naming the previous one twice: 2^60 copies once expanded.
+        var rules = "- macro: m0\n  condition: evt.type = open and proc.pid > 100\n"
+        for i in 1...60 { rules += "- macro: m\(i)\n  condition: (m\(i - 1) or m\(i - 1))\n" }
+        rules += "- rule: doubled\n  desc: d\n  condition: m60\n  output: \"pid %proc.pid cpu %thread.cpu\"\n  priority: INFO\n"
+        writeFile(dir + "/doubling.yaml", rules)
+        var events = ""
+        for (n, number) in ["1e300", "1e999", "-1e300", "99999999999999999999", "4242"].enumerated() {
+            events += #"{"source":"syscall","fields":{"evt.num":\#(n + 1),"evt.rawtime":\#(number),"evt.type":"open","evt.dir":"<","proc.pid":\#(number),"thread.cpu":\#(number)}}"# + "\n"
+        }
+        writeFile(dir + "/events.jsonl", events)
+
+        var (status, out, err) = Child.run(["rules", "validate", dir + "/doubling.yaml"], in: dir)
+        #expect(status == 0, "\(err)")
+        #expect(out.hasPrefix(dir + "/doubling.yaml: Ok"))
+        (status, out, err) = Child.run(["rules", "list", dir + "/doubling.yaml"], in: dir)
+        #expect(status == 0 && out == "enabled   Informational  syscall    doubled\n", "\(out) \(err)")
+        // Only the event whose pid fits (4242) matches; the others have no pid. No trap.
+        (status, out, err) = Child.run(["rules", "match", "--rules", dir + "/doubling.yaml", "--events", dir + "/events.jsonl"], in: dir)
+        #expect(status == 0, "\(err)")
+        #expect(out.split(separator: "\n").count == 1)
+        #expect(out.contains(#""proc.pid":4242"#))
+        (status, out, err) = Child.run(["filter", "--events", dir + "/events.jsonl", "thread.cpu > 100"], in: dir)
+        #expect(status == 0, "\(err)")
+        #expect(out == "1\n4\n5\n")
     }
 
     /// Runs the binary with its standard output on a pseudo-terminal (raw mode, so the bytes
