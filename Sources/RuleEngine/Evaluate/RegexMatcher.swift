@@ -248,14 +248,16 @@ final class RegexMatcher: Sendable {
             case "^": return .lineStart
             case "$": return .lineEnd
             case "[": return .set(try bracket())
-            case "\\": return .set(CharSet(ranges: [try escape(inClass: false)].map { $0...$0 }))
+            case "\\":
+                let scalar = try escape()
+                return .set(CharSet(ranges: [scalar...scalar]))
             case "*", "+", "?": throw SyntaxError(reason: "missing argument to repetition operator: \(c)")
             default: return .set(CharSet(ranges: [c.value...c.value]))
             }
         }
 
         /// The scalar an escape stands for (the backslash is consumed).
-        mutating func escape(inClass: Bool) throws(SyntaxError) -> UInt32 {
+        mutating func escape() throws(SyntaxError) -> UInt32 {
             guard let e = peek else { throw SyntaxError(reason: "trailing \\") }
             i += 1
             switch e {
@@ -332,7 +334,7 @@ final class RegexMatcher: Sendable {
         mutating func classScalar() throws(SyntaxError) -> UInt32 {
             let c = p[i]
             i += 1
-            return c == "\\" ? try escape(inClass: true) : c.value
+            return c == "\\" ? try escape() : c.value
         }
     }
 
