@@ -1,5 +1,3 @@
-import Foundation
-
 /// Comparison operators of the condition language.
 enum CompareOp: String, Sendable {
     case eq = "=", eqeq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
@@ -139,24 +137,5 @@ enum ValueTests {
             guard let test = try? make(op, c) else { return false }
             return test(value)
         }
-    }
-}
-
-/// POSIX-style regex (RE2 with the POSIX option) that must match the whole value.
-final class RegexMatcher: @unchecked Sendable {
-    private let regex: NSRegularExpression
-
-    init(pattern: String) throws(CompileError) {
-        do {
-            regex = try NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [])
-        } catch {
-            throw CompileError("invalid regex pattern: \(pattern)")
-        }
-    }
-
-    func matchesWhole(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return regex.firstMatch(in: text, options: [], range: range) != nil
     }
 }

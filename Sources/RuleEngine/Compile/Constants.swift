@@ -100,8 +100,15 @@ enum ConstantParser {
         return ParsedInteger(negative: negative, magnitudeValue: value)
     }
 
+    /// Out of Int64's range the value saturates, as libsinsp's `sscanf("%" PRId64)` does
+    /// (`fd.num = 99999999999999999999` is Int64.max, not a wrapped negative number).
     static func wrapSigned(_ v: ParsedInteger, bits: Int) -> Int64 {
-        let raw: Int64 = v.negative ? Int64(truncatingIfNeeded: 0 &- v.magnitudeValue) : Int64(truncatingIfNeeded: v.magnitudeValue)
+        let raw: Int64
+        if v.negative {
+            raw = v.magnitudeValue > UInt64(Int64.max) ? .min : -Int64(v.magnitudeValue)
+        } else {
+            raw = v.magnitudeValue > UInt64(Int64.max) ? .max : Int64(v.magnitudeValue)
+        }
         switch bits {
         case 16: return Int64(Int16(truncatingIfNeeded: raw))
         case 32: return Int64(Int32(truncatingIfNeeded: raw))

@@ -58,6 +58,13 @@ enum EventTypeAnalysis {
             return sets.dropFirst().reduce(sets[0]) { negated ? $0.intersection($1) : $0.union($1) }
         case .not(let child):
             return analyze(child, negated: !negated, table: table)
+        case .macro(let macro):
+            // A shared macro is analysed once per polarity, however many rules name it.
+            let k = negated ? 1 : 0
+            if let known = macro.eventCodes[k] { return known }
+            let codes = analyze(macro.body, negated: negated, table: table)
+            macro.eventCodes[k] = codes
+            return codes
         case .identifier, .unaryCheck:
             return all
         case .binaryCheck(let field, let op, _, let value, _):

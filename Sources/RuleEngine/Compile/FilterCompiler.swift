@@ -5,14 +5,27 @@ public typealias Predicate = @Sendable (Event) -> Bool
 /// a tree of closures over field slots. Also collects the load-time warnings of spec 2.11.
 public struct FilterCompiler {
     let access: FieldAccessBuilder
+    /// Each warning once, in the order first raised.
     public private(set) var warnings: [CompileWarning] = []
+    private var raised: Set<CompileWarning> = []
+    /// Closures built so far (a shared macro's once): linear in the conditions' size.
+    public private(set) var compiledNodes = 0
+
+    /// Shared macros whose unshared tree is at least this big are evaluated once per event
+    /// and their result reused. Below it, re-evaluating costs no more than the cache would;
+    /// above it, a macro named twice by a macro named twice... would cost 2^depth per event.
+    static let memoizedTreeSize = 32
 
     public init(catalog: FieldCatalog, slots: FieldSlotTable) {
         access = FieldAccessBuilder(catalog: catalog, slots: slots)
     }
 
     public mutating func compile(_ expr: ConditionExpr) throws(CompileError) -> Predicate {
+        if case .macro(let macro) = expr { return try compileShared(macro) }
+        compiledNodes += 1
         switch expr {
+        case .macro:
+            preconditionFailure("handled above")
         case .and(let children):
             let compiled = try children.map { child throws(CompileError) in try compile(child) }
             if compiled.count == 2 {
@@ -52,13 +65,53 @@ public struct FilterCompiler {
         }
     }
 
+    /// A shared macro's predicate: compiled once per catalog and slot table, its warnings
+    /// raised again (once) for every condition that names it.
+    private mutating func compileShared(_ macro: MacroExpansion) throws(CompileError) -> Predicate {
+        let key = MacroExpansion.CompileKey(catalog: ObjectIdentifier(access.catalog), slots: ObjectIdentifier(access.slots))
+        if let known = macro.compiled[key] {
+            switch known {
+            case .success(let compiled):
+                for w in compiled.warnings { raise(w) }
+                return compiled.predicate
+            case .failure(let error):
+                throw error
+            }
+        }
+        let outer = (warnings, raised)
+        warnings = []; raised = []
+        defer {
+            let own = warnings
+            (warnings, raised) = outer
+            for w in own { raise(w) }
+        }
+        do {
+            var predicate = try compile(macro.body)
+            if macro.treeSize >= Self.memoizedTreeSize {
+                let id = access.slots.newMemoID()
+                let body = predicate
+                predicate = { $0.memoized(id, body) }
+                compiledNodes += 1
+            }
+            macro.compiled[key] = .success(.init(predicate: predicate, warnings: warnings))
+            return predicate
+        } catch {
+            macro.compiled[key] = .failure(error)
+            throw error
+        }
+    }
+
+    private mutating func raise(_ warning: CompileWarning) {
+        if raised.insert(warning).inserted { warnings.append(warning) }
+    }
+
     private mutating func noteDeprecated(_ operand: Operand) {
         let name = operand.info.name
         if Self.deprecatedConditionFields.contains(name) {
             let message = name == "evt.dir"
                 ? "evt.dir is deprecated: enter events are dropped, so 'evt.dir = <' is always true and 'evt.dir = >' always false"
                 : "\(name) is deprecated: \(operand.info.description)"
-            warnings.append(CompileWarning(code: "LOAD_DEPRECATED_ITEM", message: message, field: name))
+            raise(CompileWarning(code: "LOAD_DEPRECATED_ITEM", message: message, field: name))
         }
     }
 
@@ -197,21 +250,21 @@ public struct FilterCompiler {
     private mutating func checkConstantWarnings(_ left: Operand, _ op: CompareOp, _ texts: [String]) {
         for t in texts {
             if access.catalog.looksLikeField(t) {
-                warnings.append(CompileWarning(code: "LOAD_COMPILE_CONDITION",
+                raise(CompileWarning(code: "LOAD_COMPILE_CONDITION",
                     message: "'\(t)' may be a valid field misused as a const string value", field: nil))
             } else if t.utf8.last == UInt8(ascii: ")"), let open = t.firstIndex(of: "("),
                       ConditionParser.transformers.contains(String(t[..<open])) || t[..<open] == "val" {
-                warnings.append(CompileWarning(code: "LOAD_COMPILE_CONDITION",
+                raise(CompileWarning(code: "LOAD_COMPILE_CONDITION",
                     message: "'\(t)' may be a valid field transformer misused as a const string value", field: nil))
             }
             if op == .regex && !Self.hasRegexMetacharacters(t) {
-                warnings.append(CompileWarning(code: "LOAD_COMPILE_CONDITION",
+                raise(CompileWarning(code: "LOAD_COMPILE_CONDITION",
                     message: "regex check with '\(t)' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'", field: nil))
             }
             let name = left.info.name
             if t == "<NA>", name.hasPrefix("ka.") || name.hasPrefix("jevt."),
                [.eq, .eqeq, .ne, .in, .intersects, .pmatch].contains(op) {
-                warnings.append(CompileWarning(code: "LOAD_UNSAFE_NA_CHECK", message: "", field: name))
+                raise(CompileWarning(code: "LOAD_UNSAFE_NA_CHECK", message: "", field: name))
             }
         }
     }

@@ -1,13 +1,22 @@
 /// Prints a condition tree in libsinsp's canonical form (`ast.cpp` string visitor), the form
 /// Falco reports as `condition_compiled`.
 public enum CanonicalPrinter {
-    public static func print(_ expr: ConditionExpr) -> String {
+    /// Longest text printed: shared macros print their whole expansion at every use, so a
+    /// small file can stand for a text longer than memory (`m2: m1 and m1`, 40 levels deep).
+    public static let maxLength = 1 << 20
+    /// Ends a text cut at `maxLength`.
+    public static let truncationMarker = " ...(truncated)"
+
+    public static func print(_ expr: ConditionExpr, maxLength: Int = CanonicalPrinter.maxLength) -> String {
         var out = ""
-        write(expr, into: &out)
+        if !write(expr, into: &out, limit: maxLength) { out += truncationMarker }
         return out
     }
 
-    static func write(_ expr: ConditionExpr, into out: inout String) {
+    /// False when the text had reached `limit` and the rest was left out (a text may end
+    /// up to one leaf past `limit`).
+    static func write(_ expr: ConditionExpr, into out: inout String, limit: Int) -> Bool {
+        guard out.utf8.count < limit else { return false }
         switch expr {
         case .and(let children), .or(let children):
             let joiner: String
@@ -15,12 +24,14 @@ public enum CanonicalPrinter {
             out += "("
             for (i, child) in children.enumerated() {
                 if i > 0 { out += joiner }
-                write(child, into: &out)
+                guard write(child, into: &out, limit: limit) else { return false }
             }
             out += ")"
         case .not(let child):
             out += "not "
-            write(child, into: &out)
+            return write(child, into: &out, limit: limit)
+        case .macro(let macro):
+            return write(macro.body, into: &out, limit: limit)
         case .identifier(let name, _):
             out += name
         case .unaryCheck(let field, let op, _):
@@ -35,6 +46,7 @@ public enum CanonicalPrinter {
             case .field(let f, let isVal, _): out += isVal ? "val(" + print(f) + ")" : print(f)
             }
         }
+        return true
     }
 
     public static func print(_ field: FieldExpr) -> String {

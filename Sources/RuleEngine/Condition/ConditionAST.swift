@@ -43,6 +43,9 @@ public indirect enum ConditionExpr: Sendable, Equatable {
     case identifier(String, position: SourcePosition)
     case unaryCheck(FieldExpr, op: String, position: SourcePosition)
     case binaryCheck(FieldExpr, op: String, modifier: String?, value: ValueExpr, position: SourcePosition)
+    /// A macro reference after expansion: the macro's expanded tree, one object shared by
+    /// every rule and macro that names it (never produced by the parser).
+    case macro(MacroExpansion)
 }
 
 /// A syntax error with the position where the parser gave up.

@@ -237,11 +237,19 @@ extension ConditionParser {
 
     // MARK: - Positions and errors
 
-    func position() -> SourcePosition { Self.position(of: idx, in: input) }
+    /// The cursor's position, counted on from the last one asked for: the parser asks at
+    /// every check, and counting from the start each time made parsing quadratic.
+    func position() -> SourcePosition {
+        var from = positions.last
+        if from.offset > idx { from = .start }
+        let p = Self.position(of: idx, in: input, from: from)
+        positions.last = p
+        return p
+    }
 
-    static func position(of offset: Int, in input: [UInt8]) -> SourcePosition {
-        var line = 1, column = 1
-        var i = 0
+    static func position(of offset: Int, in input: [UInt8], from start: SourcePosition = .start) -> SourcePosition {
+        var line = start.line, column = start.column
+        var i = start.offset
         while i < offset && i < input.count {
             if input[i] == 0x0A || input[i] == 0x0D { line += 1; column = 1 } else { column += 1 }
             i += 1

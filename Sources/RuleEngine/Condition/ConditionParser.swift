@@ -12,6 +12,12 @@ public struct ConditionParser {
     private var depth = 0
     private let maxDepth: Int
     var lastToken: [UInt8] = []
+    /// Where `position()` last counted to (shared by copies of the parser: positions of one input).
+    let positions = PositionCache()
+
+    final class PositionCache {
+        var last = SourcePosition.start
+    }
 
     public init(_ text: String, maxDepth: Int = ConditionParser.defaultMaxDepth) {
         input = Array(text.utf8)

@@ -70,7 +70,7 @@ public struct EngineBenchmark {
             let e = RulesEngine()
             for (text, path) in zip(texts, paths) {
                 let r = e.load(content: text, name: path)
-                if !r.successful { throw EventMatching.InputError(description: "\(path): \(r.errors.first?.message ?? "load failed")") }
+                if !r.successful { throw EventMatching.InputError(path: path, line: r.errors.first?.line ?? 0, reason: r.errors.first?.message ?? "load failed") }
             }
             times.append((Self.now() - t0) * 1000)
             engine = e

@@ -3,8 +3,12 @@ import TradsecCore
 
 /// `tradsec rules match` and `tradsec filter` as library calls: the commands only print.
 public enum EventMatching {
+    /// A bad events file: `path:line: reason`, escaped for a terminal (both come from input).
     public struct InputError: Error, CustomStringConvertible {
         public var description: String
+        init(path: String, line: Int, reason: String) {
+            description = TerminalSafe.escape(path) + ":\(line): " + TerminalSafe.escape(reason)
+        }
     }
 
     /// Evaluates every event of `eventsPath` with the engine's enabled rules (Falco's default
@@ -28,7 +32,7 @@ public enum EventMatching {
             if let error = result.firstError {
                 // Line numbers count blank lines too: recover the file line of the failing range.
                 let fileLine = firstLine + buffer[..<lines[error.line].lowerBound].filter { $0 == 0x0A }.count
-                throw InputError(description: "\(eventsPath):\(fileLine): \(error.message)")
+                throw InputError(path: eventsPath, line: fileLine, reason: error.message)
             }
             events += lines.count
         }
@@ -47,7 +51,7 @@ public enum EventMatching {
                     if filter.predicate(event), let n = event.number { emit(n) }
                 }
             } catch let error as EventDecoder.DecodeError {
-                throw InputError(description: "\(eventsPath):\(lineNumber): \(error)")
+                throw InputError(path: eventsPath, line: lineNumber, reason: "\(error)")
             }
             return true
         }

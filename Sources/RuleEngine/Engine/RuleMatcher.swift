@@ -57,6 +57,7 @@ public struct RuleMatcher: @unchecked Sendable {
     @inline(__always)
     public func match(_ event: Event, matching: Matching = .first, into result: inout [Int]) {
         result.removeAll(keepingCapacity: true)
+        event.beginEvaluation()
         let candidates: [Int]
         if event.source == "syscall" {
             candidates = event.eventTypeID >= 0 ? rulesByType[event.eventTypeID] : rulesForUnknownType
@@ -72,6 +73,7 @@ public struct RuleMatcher: @unchecked Sendable {
     /// Whether any rule matches (the evaluation benchmark's unit of work).
     @inline(__always)
     public func firstMatch(_ event: Event) -> Int? {
+        event.beginEvaluation()
         let candidates: [Int]
         if event.source == "syscall" {
             candidates = event.eventTypeID >= 0 ? rulesByType[event.eventTypeID] : rulesForUnknownType

@@ -24,6 +24,11 @@ public final class RulesEngine {
     /// Enabled state per compiled rule (defaults, then selection).
     public private(set) var enabled: [Bool] = []
     public private(set) var results: [LoadResult] = []
+    /// Macros of the last successful compile, expanded and shared.
+    private var macroExpansions: [String: MacroExpansion] = [:]
+    /// Closures the last successful compile built for conditions: linear in the rules'
+    /// size, however often shared macros are named.
+    public private(set) var compiledConditionNodes = 0
 
     public init(sources: Set<String> = ["syscall", "k8s_audit"], minimumPriority: Priority = .debug) {
         self.sources = sources
@@ -46,6 +51,8 @@ public final class RulesEngine {
                 result.warnings += compiler.warnings
                 slots = newSlots
                 rules = compiler.rules
+                macroExpansions = compiler.compiledMacros
+                compiledConditionNodes = compiler.compiledNodes
                 enabled = rules.map { $0.enabledByDefault && $0.priority.isAtLeast(minimumPriority) }
             } catch {
                 result.warnings += compiler.warnings
@@ -60,17 +67,21 @@ public final class RulesEngine {
         return result
     }
 
+    /// Largest rules file read: the official files are a few hundred KiB.
+    public static let maxFileSize = 32 << 20
+
     /// Loads files in order, stopping at the first one that fails (as Falco does).
     @discardableResult
     public func load(paths: [String]) -> [LoadResult] {
         var out: [LoadResult] = []
         for path in paths {
             let r: LoadResult
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            switch Self.read(path) {
+            case .success(let text):
                 r = load(content: text, name: path)
-            } else {
+            case .failure(let problem):
                 var failed = LoadResult(file: path)
-                failed.errors.append(LoadMessage(code: "LOAD_ERR_FILE_READ", message: "Could not read file \(path)",
+                failed.errors.append(LoadMessage(code: "LOAD_ERR_FILE_READ", message: problem.message,
                     locations: [LoadLocation(itemType: "rules content", itemName: "", file: path, line: 0, column: 0)]))
                 results.append(failed)
                 r = failed
@@ -79,6 +90,23 @@ public final class RulesEngine {
             if !r.successful { break }
         }
         return out
+    }
+
+    struct ReadProblem: Error { var message: String }
+
+    /// The file's text: UTF-8, at most `maxFileSize` bytes.
+    static func read(_ path: String) -> Result<String, ReadProblem> {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(ReadProblem(message: "Could not read file \(path)")) }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: maxFileSize + 1) ?? Data() } catch {
+            return .failure(ReadProblem(message: "Could not read file \(path)"))
+        }
+        guard data.count <= maxFileSize else {
+            return .failure(ReadProblem(message: "File \(path) is larger than \(maxFileSize) bytes"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else { return .failure(ReadProblem(message: "Could not read file \(path)")) }
+        return .success(text)
     }
 
     public var isValid: Bool { results.allSatisfy(\.successful) }
@@ -148,24 +176,24 @@ public final class RulesEngine {
         public var description: String
         public var capture: Bool
         public var captureDuration: UInt32
-        public var compiledCondition: String?
+        /// Canonical text of the compiled condition (nil: the rule was not compiled).
+        public var compiledCondition: String? { compiled.map { CanonicalPrinter.print($0) } }
+        let compiled: ConditionExpr?
     }
 
     public var ruleSummaries: [RuleSummary] {
         let enabledByName = Dictionary(rules.indices.map { (rules[$0].name, enabled[$0]) }, uniquingKeysWith: { a, _ in a })
-        let compiledByName = Dictionary(rules.map { ($0.name, $0.compiledCondition) }, uniquingKeysWith: { a, _ in a })
+        let compiledByName = Dictionary(rules.map { ($0.name, $0.condition) }, uniquingKeysWith: { a, _ in a })
         return collection.rules.map { r in
             RuleSummary(name: r.name, enabled: enabledByName[r.name] ?? false, priority: r.priority, source: r.source,
                         tags: r.tags.sorted(), condition: r.condition, output: r.output, description: r.description,
-                        capture: r.capture, captureDuration: r.captureDuration, compiledCondition: compiledByName[r.name])
+                        capture: r.capture, captureDuration: r.captureDuration, compiled: compiledByName[r.name])
         }
     }
 
     /// A macro's condition after list substitution and macro expansion, canonically printed.
     public func compiledMacro(_ name: String) -> String? {
-        var compiler = CollectionCompiler(collection: collection, sources: sources, slots: FieldSlotTable())
-        try? compiler.compile()
-        return compiler.compiledMacros[name].map(CanonicalPrinter.print)
+        macroExpansions[name].map { CanonicalPrinter.print($0.body) }
     }
 
     public func compiledList(_ name: String) -> [String]? {

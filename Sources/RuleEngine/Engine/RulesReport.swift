@@ -34,10 +34,11 @@ public enum RulesReport {
     }
 
     /// `file: Ok` / `file: Ok, with warnings` / `file: Invalid`, then one line per entry.
+    /// For a terminal: every name, path and message from the files is escaped by scalar.
     public static func validationText(results: [LoadResult]) -> String {
         var lines: [String] = []
         for r in results {
-            lines.append(r.file + ": " + (r.successful ? (r.warnings.isEmpty ? "Ok" : "Ok, with warnings") : "Invalid"))
+            lines.append(TerminalSafe.escape(r.file) + ": " + (r.successful ? (r.warnings.isEmpty ? "Ok" : "Ok, with warnings") : "Invalid"))
             for e in r.errors { lines.append("  " + describe(e, kind: "error")) }
             for w in r.warnings { lines.append("  " + describe(w, kind: "warning")) }
         }
@@ -45,19 +46,19 @@ public enum RulesReport {
     }
 
     static func describe(_ m: LoadMessage, kind: String) -> String {
-        var s = "\(m.file):\(m.line):\(m.column): \(kind): \(m.code) (\(m.codeDescription))"
-        if !m.message.isEmpty { s += ": " + m.message }
-        if !m.item.isEmpty { s += " [\(m.itemType) '\(m.item)']" }
-        return s
+        "\(TerminalSafe.escape(m.file)):\(m.line):\(m.column): \(kind): " + m.description
     }
 
-    /// One line per rule after appends and overrides: state, priority, source, name.
+    /// One line per rule after appends and overrides: state, priority, source, name (escaped).
     public static func listText(engine: RulesEngine) -> String {
         engine.ruleSummaries.map { r in
             let state = r.enabled ? "enabled " : "disabled"
-            let priority = r.priority.name.padding(toLength: 13, withPad: " ", startingAt: 0)
-            let source = r.source.padding(toLength: 9, withPad: " ", startingAt: 0)
-            return "\(state)  \(priority)  \(source)  \(r.name)"
+            return "\(state)  \(pad(r.priority.name, 13))  \(pad(TerminalSafe.escape(r.source), 9))  \(TerminalSafe.escape(r.name))"
         }.joined(separator: "\n")
+    }
+
+    /// Pads to a column; a longer text is kept whole (cutting an escape would hide it).
+    static func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
     }
 }

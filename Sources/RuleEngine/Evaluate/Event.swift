@@ -20,6 +20,14 @@ public final class FieldSlotTable: @unchecked Sendable {
     }
 
     public func existingSlot(for key: String) -> Int? { indexByKey[key] }
+
+    /// Shared macros whose result an event caches while it is evaluated (``Event/memoized(_:_:)``).
+    public private(set) var memoCount = 0
+
+    func newMemoID() -> Int {
+        memoCount += 1
+        return memoCount - 1
+    }
 }
 
 /// One event: slot-indexed values plus its source and event type.
@@ -56,6 +64,14 @@ public final class Event: @unchecked Sendable {
     /// An enter event (`evt.dir` is `>`): current Falco drops these before the rules.
     public var isEnter = false
 
+    /// Results of shared macros for the current evaluation: generation << 1 | result. A new
+    /// event or a new evaluation bumps the generation, which forgets them all at once.
+    private var memo: UnsafeMutablePointer<UInt64>?
+    private var memoCapacity = 0
+    private var generation: UInt64 = 1
+    /// Shared macros evaluated (not taken from the cache) since the event was made.
+    private(set) var memoEvaluations = 0
+
     public init(slotCount: Int, source: String = "syscall") {
         self.slotCount = slotCount
         values = .allocate(capacity: max(slotCount, 1))
@@ -67,6 +83,7 @@ public final class Event: @unchecked Sendable {
     }
 
     deinit {
+        memo?.deallocate()
         values.deinitialize(count: max(slotCount, 1)); values.deallocate()
         raws.deinitialize(count: max(slotCount, 1)); raws.deallocate()
         touched.deallocate()
@@ -120,8 +137,46 @@ public final class Event: @unchecked Sendable {
         line = nil
     }
 
+    /// Starts a new evaluation of this event: cached macro results are forgotten.
+    @inline(__always)
+    public func beginEvaluation() {
+        generation &+= 1
+        if generation >= 1 << 62 {
+            generation = 1
+            if let memo { memo.update(repeating: 0, count: memoCapacity) }
+        }
+    }
+
+    /// `body`'s result for this evaluation, computed at most once: a macro shared by many
+    /// rules (or named many times by one) costs one evaluation per event.
+    @inline(__always)
+    func memoized(_ id: Int, _ body: Predicate) -> Bool {
+        if id < memoCapacity, let memo {
+            let cached = memo[id]
+            if cached >> 1 == generation { return cached & 1 != 0 }
+        }
+        let result = body(self)
+        if id >= memoCapacity { growMemo(to: id + 1) }
+        memo![id] = generation << 1 | (result ? 1 : 0)
+        memoEvaluations &+= 1
+        return result
+    }
+
+    private func growMemo(to count: Int) {
+        let capacity = max(count, memoCapacity * 2, 16)
+        let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        grown.initialize(repeating: 0, count: capacity)
+        if let memo {
+            grown.update(from: memo, count: memoCapacity)
+            memo.deallocate()
+        }
+        memo = grown
+        memoCapacity = capacity
+    }
+
     /// Clears values for reuse (no reallocation).
     public func reset(source: String) {
+        beginEvaluation()
         for k in 0..<touchedCount {
             let s = Int(touched[k])
             values[s] = nil

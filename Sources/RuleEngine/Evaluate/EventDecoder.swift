@@ -103,7 +103,7 @@ public struct EventDecoder {
             switch raw {
             case .int(let v): return .int(v)
             case .uint(let v): return .int(Int64(bitPattern: v))
-            case .double(let d): return .int(Int64(d))
+            case .double(let d): return NumericConversion.value(d, signedType: true)
             case .string(let s): return Int64(s).map(FieldValue.int)
             default: return nil
             }
@@ -111,7 +111,7 @@ public struct EventDecoder {
             switch raw {
             case .int(let v): return .uint(UInt64(bitPattern: v))
             case .uint(let v): return .uint(v)
-            case .double(let d): return .uint(UInt64(max(d, 0)))
+            case .double(let d): return NumericConversion.value(d, signedType: false)
             case .string(let s): return UInt64(s).map(FieldValue.uint)
             default: return nil
             }
@@ -119,7 +119,7 @@ public struct EventDecoder {
             switch raw {
             case .int(let v): return .double(Double(v))
             case .uint(let v): return .double(Double(v))
-            case .double(let d): return .double(d)
+            case .double(let d): return NumericConversion.finite(d).map(FieldValue.double)
             default: return nil
             }
         case .ipaddr, .ipnet:

@@ -34,7 +34,8 @@ struct EventFieldScanner {
 
     /// Fills `event` from `line`; false when the line needs the strict parser.
     func scan(_ line: UnsafeRawBufferPointer, into event: Event) -> Bool {
-        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        // Pending values keep 32-bit offsets into the line; longer lines take the strict path.
+        guard line.count <= Int(Int32.max), let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var c = Cursor(p: base, end: line.count)
         event.reset(source: "syscall")
         event.line = base
@@ -66,6 +67,12 @@ struct EventFieldScanner {
         return sawFields && c.i == c.end
     }
 
+    /// `evt.rawtime` when it fits an Int64 (the strict parser's `int64Value`), else no time.
+    static func nanoseconds(_ v: (negative: Bool, magnitude: UInt64)) -> Int64? {
+        if !v.negative { return v.magnitude <= UInt64(Int64.max) ? Int64(v.magnitude) : nil }
+        return v.magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- v.magnitude) : nil
+    }
+
     private func scanFields(_ c: inout Cursor, _ event: Event) -> Bool {
         guard c.take(UInt8(ascii: "{")) else { return false }
         c.skipWS()
@@ -79,7 +86,7 @@ struct EventFieldScanner {
                 if entry.role != 0 {
                     let start = c.i
                     if entry.role & Self.roleNumber != 0, let v = c.integer() { event.number = v.negative ? nil : v.magnitude }
-                    else if entry.role & Self.roleRawTime != 0, let v = c.integer() { event.rawTime = v.negative ? -Int64(v.magnitude) : Int64(truncatingIfNeeded: v.magnitude) }
+                    else if entry.role & Self.roleRawTime != 0, let v = c.integer() { event.rawTime = Self.nanoseconds(v) }
                     else if entry.role & Self.roleType != 0, let s = c.rawString() { event.eventTypeID = typeIDs.lookup(s).map { Int($0.slot) } ?? -1 }
                     else if entry.role & Self.roleDirection != 0, let s = c.rawString() { event.isEnter = s.count == 1 && s[0] == UInt8(ascii: ">") }
                     c.i = start

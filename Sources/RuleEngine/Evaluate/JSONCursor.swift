@@ -169,8 +169,10 @@ extension EventFieldScanner {
         private mutating func number() -> FieldValue? {
             let start = i
             if let v = integer() {
-                if v.negative { return v.magnitude <= UInt64(Int64.max) + 1 ? .int(Int64(truncatingIfNeeded: 0 &- v.magnitude)) : nil }
-                return .uint(v.magnitude)
+                if !v.negative { return .uint(v.magnitude) }
+                if v.magnitude <= UInt64(Int64.max) + 1 { return .int(Int64(truncatingIfNeeded: 0 &- v.magnitude)) }
+                // Below Int64.min: read as a double, as the strict parser does.
+                i = start
             }
             var k = start
             while k < end, EventFieldScanner.isNumberByte(p[k]) { k += 1 }
@@ -236,7 +238,7 @@ extension EventFieldScanner {
                 return bytes == Array("false".utf8) ? .bool(false) : nil
             case .ipaddr, .ipnet: return IPAddress.parse(String(decoding: bytes, as: UTF8.self)).map(FieldValue.ip)
             case .int16, .int32, .int64: return Int64(String(decoding: bytes, as: UTF8.self)).map(FieldValue.int)
-            case .double: return Double(String(decoding: bytes, as: UTF8.self)).map(FieldValue.double)
+            case .double: return Double(String(decoding: bytes, as: UTF8.self)).flatMap(NumericConversion.finite).map(FieldValue.double)
             default: return UInt64(String(decoding: bytes, as: UTF8.self)).map(FieldValue.uint)
             }
         }
@@ -247,13 +249,13 @@ extension EventFieldScanner {
             case (.int16, .int), (.int32, .int), (.int64, .int): return n
             case (.double, .uint(let v)): return .double(Double(v))
             case (.double, .int(let v)): return .double(Double(v))
-            case (.double, .double): return n
+            case (.double, .double(let d)): return NumericConversion.finite(d).map(FieldValue.double)
             case (.bool, .uint(let v)): return .bool(v != 0)
             case (.bool, .int(let v)): return .bool(v != 0)
             case (.charbuf, _), (.dyn, _): return .bytes(Array(ValueRendering.text(of: n).utf8))
             case (_, .int(let v)) where type.family == .numeric: return .uint(UInt64(bitPattern: v))
             case (_, .uint) where type.family == .numeric: return n
-            case (_, .double(let d)) where type.family == .numeric: return type.isSigned ? .int(Int64(d)) : .uint(UInt64(max(d, 0)))
+            case (_, .double(let d)) where type.family == .numeric: return NumericConversion.value(d, signedType: type.isSigned)
             default: return nil
             }
         }

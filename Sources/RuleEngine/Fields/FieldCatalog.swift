@@ -4,9 +4,13 @@ public final class FieldCatalog: @unchecked Sendable {
     public let source: String
     public private(set) var fields: [String: FieldInfo] = [:]
 
+    /// Longest field name: a dot argument's field is a prefix no longer than this.
+    private(set) var maxNameLength = 0
+
     init(source: String, rows: [FieldInfo]) {
         self.source = source
         for row in rows where fields[row.name] == nil { fields[row.name] = row }
+        maxNameLength = fields.keys.map(\.utf8.count).max() ?? 0
     }
 
     /// Parses the TSV format of `../conformance/fields/*.tsv`.
@@ -46,8 +50,10 @@ public final class FieldCatalog: @unchecked Sendable {
         var info = fields[name]
         var dotArgument: String?
         if info == nil {
-            // Longest catalog name that is a prefix on a dot boundary; the remainder is the argument.
-            var end = name.endIndex
+            // Longest catalog name that is a prefix on a dot boundary; the remainder is the
+            // argument. Only dots within the longest name's length can end one (a name of many
+            // dots would otherwise cost a lookup per dot).
+            var end = name.utf8.index(name.startIndex, offsetBy: min(name.utf8.count, maxNameLength + 1))
             while let dot = name[..<end].lastIndex(of: ".") {
                 if let field = fields[String(name[..<dot])], field.arg.accepts, field.arg.key || field.arg.index {
                     info = field

@@ -9,8 +9,11 @@ public struct CompiledRule: @unchecked Sendable {
     public let tags: [String]
     public let enabledByDefault: Bool
     public let description: String
-    /// Canonical text of the final condition (spec 2.9).
-    public let compiledCondition: String
+    /// Canonical text of the final condition (spec 2.9), printed when asked for (at most
+    /// ``CanonicalPrinter/maxLength`` bytes: shared macros print once per use).
+    public var compiledCondition: String { CanonicalPrinter.print(condition) }
+    /// The final condition: lists substituted, macros expanded (and shared).
+    let condition: ConditionExpr
     public let outputText: String
     let predicate: Predicate
     let output: OutputFormat
@@ -27,7 +30,12 @@ struct CollectionCompiler {
     let slots: FieldSlotTable
     var warnings: [LoadMessage] = []
     var rules: [CompiledRule] = []
-    var compiledMacros: [String: ConditionExpr] = [:]
+    var compiledMacros: [String: MacroExpansion] = [:]
+    /// Closures built for the rules' conditions (each shared macro once).
+    var compiledNodes = 0
+    /// Condition warnings reported per load; the rest are counted in one last warning.
+    static let maxConditionWarnings = 10_000
+    private var conditionWarnings = 0
 
     init(collection: RuleCollection, sources: Set<String>, slots: FieldSlotTable) {
         self.collection = collection
@@ -42,9 +50,14 @@ struct CollectionCompiler {
         listsWithDelimiters = collection.listsWithDelimiters
         for i in collection.lists.indices { collection.lists[i].used = false }
         for i in collection.macros.indices { collection.macros[i].used = false }
-        compileLists()
+        try compileLists()
         try compileMacros()
         try compileRules()
+        if conditionWarnings > Self.maxConditionWarnings {
+            warnings.append(LoadMessage(code: "LOAD_TOO_MANY_WARNINGS",
+                message: "\(conditionWarnings - Self.maxConditionWarnings) more condition warnings not reported (the first \(Self.maxConditionWarnings) are)",
+                locations: [LoadLocation(itemType: "rules content", itemName: "", file: collection.rules.last?.context.chain.first?.file ?? "", line: 0, column: 0)]))
+        }
         for macro in collection.macros where !macro.used {
             warnings.append(macro.context.warning("LOAD_UNUSED_MACRO", "Macro not referred to by any other rule/macro"))
         }
@@ -55,7 +68,12 @@ struct CollectionCompiler {
 
     // MARK: Lists
 
-    private func compileLists() {
+    /// Items all lists may hold once lists named in lists are expanded (a list of n names
+    /// of n-item lists holds n² items).
+    static let maxCompiledListItems = 1 << 20
+
+    private func compileLists() throws(LoadFailure) {
+        var total = 0
         for i in collection.lists.indices {
             var items: [String] = []
             for item in collection.lists[i].items {
@@ -65,44 +83,74 @@ struct CollectionCompiler {
                 } else {
                     items.append(item)
                 }
+                guard total + items.count <= Self.maxCompiledListItems else {
+                    throw collection.lists[i].context.error("LOAD_ERR_VALIDATE",
+                        "Lists expand to more than \(Self.maxCompiledListItems) items (lists naming lists)")
+                }
             }
+            total += items.count
             collection.lists[i].compiledItems = items
         }
     }
 
-    /// List substitution over all lists, in order of first definition. Lists are found by
-    /// looking the condition's delimited words up by name (names with delimiters are searched).
-    private func substituteLists(_ text: String) -> String {
+    /// Longest condition once lists are substituted: lists whose items name later lists
+    /// can double the text at each step.
+    static let maxConditionLength = 1 << 20
+    /// Bytes list substitution may go through for one load (each list substituted in a
+    /// condition is one pass over the condition's text).
+    static let maxSubstitutionWork = 64 << 20
+    private var substitutionWork = 0
+
+    /// List substitution over all lists, in order of first definition (Falco substitutes
+    /// every list in turn). Lists are found by looking the condition's delimited words up by
+    /// name: those of the text, then those of each list's items as they are inserted (the only
+    /// new words a substitution makes); names with delimiters are searched for.
+    private mutating func substituteLists(_ text: String, _ context: YAMLContext) throws(LoadFailure) -> String {
         var condition = Array(text.utf8)
+        var seen = Set<Int>()
+        var candidates: [Int] = []   // list positions, largest first
+        func addWords(of bytes: [UInt8], above: Int) {
+            var start = 0
+            func consider(_ end: Int) {
+                guard end > start, let i = collection.listIndex[String(decoding: bytes[start..<end], as: UTF8.self)],
+                      i > above, seen.insert(i).inserted else { return }
+                candidates.append(i)
+            }
+            for (k, c) in bytes.enumerated() where ConditionText.isDelimiter(c) {
+                consider(k)
+                start = k + 1
+            }
+            consider(bytes.count)
+            candidates.sort(by: >)
+        }
+        addWords(of: condition, above: -1)
         var changed = false
         var next = 0
-        while let i = nextListToSubstitute(condition, from: next) {
+        while true {
+            var best = candidates.last
+            for i in listsWithDelimiters where i >= next && (best.map { i < $0 } ?? true) {
+                substitutionWork += condition.count
+                if ConditionText.find(collection.lists[i].nameBytes, in: condition, from: 0) != nil { best = i }
+            }
+            guard let i = best else { break }
+            if candidates.last == i { candidates.removeLast() }
+            substitutionWork += condition.count
             if ConditionText.substitute(list: collection.lists[i].nameBytes, items: collection.lists[i].compiledItems, in: &condition) {
                 collection.lists[i].used = true
                 changed = true
+                addWords(of: Array(collection.lists[i].compiledItems.map(ConditionText.quote).joined(separator: ", ").utf8), above: i)
+            }
+            guard condition.count <= Self.maxConditionLength else {
+                throw context.error("LOAD_ERR_COMPILE_CONDITION",
+                    "Condition is longer than \(Self.maxConditionLength) bytes once lists are substituted")
+            }
+            guard substitutionWork <= Self.maxSubstitutionWork else {
+                throw context.error("LOAD_ERR_COMPILE_CONDITION",
+                    "List substitution needs more than \(Self.maxSubstitutionWork) bytes of work (too many lists in too long conditions)")
             }
             next = i + 1
         }
         return changed ? String(decoding: condition, as: UTF8.self) : text
-    }
-
-    /// Lowest list position >= `from` whose name occurs in the text.
-    private func nextListToSubstitute(_ text: [UInt8], from: Int) -> Int? {
-        var best: Int?
-        var start = 0
-        func consider(_ word: ArraySlice<UInt8>) {
-            guard let i = collection.listIndex[String(decoding: word, as: UTF8.self)], i >= from else { return }
-            if best.map({ i < $0 }) ?? true { best = i }
-        }
-        for (k, c) in text.enumerated() where ConditionText.isDelimiter(c) {
-            if k > start { consider(text[start..<k]) }
-            start = k + 1
-        }
-        if start < text.count { consider(text[start...]) }
-        for i in listsWithDelimiters where i >= from && (best.map { i < $0 } ?? true) {
-            if ConditionText.find(collection.lists[i].nameBytes, in: text, from: 0) != nil { best = i }
-        }
-        return best
     }
 
     private func parse(_ text: String, _ ctx: YAMLContext, kind: String) throws(LoadFailure) -> ConditionExpr {
@@ -127,52 +175,90 @@ struct CollectionCompiler {
 
     // MARK: Macros
 
+    private enum MacroState {
+        case expanding
+        case expanded(MacroExpansion)
+    }
+
     private var parsedMacros: [ConditionExpr] = []
+    private var macroStates: [MacroState?] = []
+    /// Nesting of the expansion in progress (macros expanding inside macros).
+    private var expansionDepth = 0
 
     private mutating func compileMacros() throws(LoadFailure) {
         var parsed: [ConditionExpr] = []
         for macro in collection.macros {
-            parsed.append(try parse(substituteLists(macro.condition), macro.conditionContext, kind: "macro"))
+            parsed.append(try parse(substituteLists(macro.condition, macro.conditionContext), macro.conditionContext, kind: "macro"))
         }
         parsedMacros = parsed
+        macroStates = Array(repeating: nil, count: parsed.count)
         for i in collection.macros.indices {
-            var stack: [String] = []
-            compiledMacros[collection.macros[i].name] = try expandMacros(
-                parsed[i], visibleBelow: collection.macros[i].visibility, parsed: parsed, stack: &stack,
-                context: collection.macros[i].context)
+            compiledMacros[collection.macros[i].name] = try expansion(ofMacro: i)
         }
     }
 
-    /// Replaces macro identifiers by their (expanded) trees. `visibleBelow`: only macros whose
-    /// index is lower are visible (nil: all macros, for rules).
-    private func expandMacros(_ expr: ConditionExpr, visibleBelow: Int?, parsed: [ConditionExpr], stack: inout [String],
-                              context: YAMLContext, depth: Int = 0) throws(LoadFailure) -> ConditionExpr {
-        // Macro chains nest trees inside trees: bound the result like the parser bounds text.
-        guard depth < ConditionParser.loaderMaxDepth else {
+    /// Macro `j` expanded, built on first use and shared by every later user.
+    private mutating func expansion(ofMacro j: Int) throws(LoadFailure) -> MacroExpansion {
+        switch macroStates[j] {
+        case .expanded(let done)?: return done
+        case .expanding?: throw collection.macros[j].context.error("LOAD_ERR_VALIDATE", "reference loop in macro '\(collection.macros[j].name)'")
+        case nil: break
+        }
+        macroStates[j] = .expanding
+        let macro = collection.macros[j]
+        let (body, level, size) = try expandMacros(parsedMacros[j], visibleBelow: macro.visibility, context: macro.context)
+        try Self.checkDepth(level, macro.context)
+        let done = MacroExpansion(name: macro.name, body: body, level: level, treeSize: size)
+        macroStates[j] = .expanded(done)
+        return done
+    }
+
+    /// Macro chains nest trees inside trees: bound the result like the parser bounds text.
+    static func checkDepth(_ level: Int, _ context: YAMLContext) throws(LoadFailure) {
+        guard level < ConditionParser.loaderMaxDepth else {
             throw context.error("LOAD_ERR_COMPILE_CONDITION", "exceeded max depth limit of \(ConditionParser.loaderMaxDepth)")
         }
+    }
+
+    /// Replaces macro identifiers by their shared expansions. `visibleBelow`: only macros
+    /// whose index is lower are visible (nil: all macros, for rules). Returns the tree, its
+    /// nesting levels and its size with every macro use counted (saturating).
+    private mutating func expandMacros(_ expr: ConditionExpr, visibleBelow: Int?, context: YAMLContext)
+        throws(LoadFailure) -> (ConditionExpr, level: Int, size: Int) {
+        expansionDepth += 1
+        defer { expansionDepth -= 1 }
+        try Self.checkDepth(expansionDepth, context)
         switch expr {
-        case .and(let children):
-            return .and(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1) })
-        case .or(let children):
-            return .or(try children.map { c throws(LoadFailure) in try expandMacros(c, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1) })
+        case .and(let children), .or(let children):
+            var expanded: [ConditionExpr] = []
+            expanded.reserveCapacity(children.count)
+            var level = 0, size = 1
+            for child in children {
+                let (e, l, n) = try expandMacros(child, visibleBelow: visibleBelow, context: context)
+                expanded.append(e)
+                level = max(level, l + 1)
+                size = Self.saturatingAdd(size, n)
+            }
+            if case .and = expr { return (.and(expanded), level, size) }
+            return (.or(expanded), level, size)
         case .not(let child):
-            return .not(try expandMacros(child, visibleBelow: visibleBelow, parsed: parsed, stack: &stack, context: context, depth: depth + 1))
+            let (e, l, n) = try expandMacros(child, visibleBelow: visibleBelow, context: context)
+            return (.not(e), l + 1, Self.saturatingAdd(n, 1))
         case .identifier(let name, _):
             guard let j = collection.macroIndex[name], visibleBelow.map({ collection.macros[j].index < $0 }) ?? true else {
                 throw context.error("LOAD_ERR_VALIDATE", "Undefined macro '\(name)' used in filter.")
             }
-            if stack.contains(name) {
-                throw context.error("LOAD_ERR_VALIDATE", "reference loop in macro '\(name)'")
-            }
             collection.macros[j].used = true
-            stack.append(name)
-            defer { stack.removeLast() }
-            return try expandMacros(parsed[j], visibleBelow: collection.macros[j].visibility, parsed: parsed, stack: &stack,
-                                    context: collection.macros[j].context, depth: depth + 1)
+            let shared = try expansion(ofMacro: j)
+            return (.macro(shared), shared.level + 1, shared.treeSize)
         default:
-            return expr
+            return (expr, 0, 1)
         }
+    }
+
+    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     // MARK: Rules
@@ -204,15 +290,16 @@ struct CollectionCompiler {
                 warnings.append(rule.outputContext.warning("LOAD_DEPRECATED_ITEM", "usage of deprecated field '\(reference.operand.info.name)' has been detected in the rule output"))
             }
 
-            let substituted = substituteLists(conditionText)
+            let substituted = try substituteLists(conditionText, rule.conditionContext)
             let ast = try parse(substituted, rule.conditionContext, kind: "rule")
-            var stack: [String] = []
-            let expanded = try expandMacros(ast, visibleBelow: nil, parsed: parsedMacros, stack: &stack, context: rule.context)
+            let (expanded, level, _) = try expandMacros(ast, visibleBelow: nil, context: rule.context)
+            try Self.checkDepth(level, rule.context)
 
             var compiler = FilterCompiler(catalog: catalog, slots: slots)
             let predicate: Predicate
             do {
                 predicate = try compiler.compile(expanded)
+                compiledNodes += compiler.compiledNodes
             } catch {
                 let ctx = Self.conditionContext(rule.conditionContext, substituted, error.position)
                 if rule.skipIfUnknownFilter && error.isUnknownFilter {
@@ -221,9 +308,13 @@ struct CollectionCompiler {
                 }
                 throw ctx.error("LOAD_ERR_COMPILE_CONDITION", error.message)
             }
-            for w in compiler.warnings {
+            // A shared macro raises its warnings again in every rule naming it: n rules naming a
+            // macro of n checks would be n² warnings. Past the limit they are only counted.
+            let room = max(0, Self.maxConditionWarnings - conditionWarnings)
+            for w in compiler.warnings.prefix(room) {
                 warnings.append(rule.conditionContext.warning(w.code, w.message))
             }
+            conditionWarnings += compiler.warnings.count
             var codes: EventCodeSet?
             if rule.source == "syscall" {
                 let set = EventTypeAnalysis.codes(of: expanded)
@@ -234,7 +325,7 @@ struct CollectionCompiler {
             }
             rules.append(CompiledRule(name: rule.name, priority: rule.priority, source: rule.source, tags: rule.tags.sorted(),
                                       enabledByDefault: rule.enabled, description: rule.description,
-                                      compiledCondition: CanonicalPrinter.print(expanded), outputText: outputText,
+                                      condition: expanded, outputText: outputText,
                                       predicate: predicate, output: output, eventCodes: codes, order: order))
         }
     }

@@ -16,38 +16,48 @@ enum ConditionText {
         item.hasPrefix("(") ? item : "(" + item + ")"
     }
 
-    /// Replaces every delimited occurrence of `name` by `items` (Falco `resolve_list`), on UTF-8
-    /// bytes. Returns whether the list was used.
+    /// Replaces every delimited occurrence of `name` by `items` (Falco `resolve_list`, quirks
+    /// included: blanks around the name are consumed, an empty list takes a comma with it, and
+    /// the search resumes two bytes past the inserted items). Returns whether the list was used.
+    ///
+    /// One pass: the text before the search point is final and only grows at its end, so
+    /// each occurrence costs its own length, not a copy of the whole text (Falco rebuilds the
+    /// string per occurrence, which is quadratic in the number of occurrences).
     @discardableResult
     static func substitute(list name: [UInt8], items: [String], in text: inout [UInt8]) -> Bool {
         guard !name.isEmpty else { return false }
+        let pattern = BytePattern(name)
+        let sub = Array(items.map(quote).joined(separator: ", ").utf8)
+        // The current text is `out + text[p...]`; the search resumes at `from` (>= p) in `text`.
+        var out: [UInt8] = []
+        var p = 0, from = 0
         var used = false
-        var start = find(name, in: text, from: 0)
-        while let s0 = start {
-            var s = s0
-            var end = s + name.count
-            let beforeOK = s == 0 || isDelimiter(text[s - 1])
-            let afterOK = end >= text.count || isDelimiter(text[end])
-            var next = s + 1
-            if beforeOK && afterOK {
-                while s > 0 && isBlank(text[s - 1]) { s -= 1 }
-                while end < text.count && isBlank(text[end]) { end += 1 }
-                let sub = Array(items.map(quote).joined(separator: ", ").utf8)
-                if sub.isEmpty {
-                    if s > 0 && text[s - 1] == UInt8(ascii: ",") { s -= 1 } else if end < text.count && text[end] == UInt8(ascii: ",") { end += 1 }
-                }
-                var replaced: [UInt8] = []
-                replaced.reserveCapacity(text.count + sub.count + 2)
-                if s > 0 { replaced += text[0..<s]; replaced.append(0x20) }
-                replaced += sub; replaced.append(0x20)
-                if end <= text.count { replaced += text[end...] }
-                text = replaced
-                next = s + sub.count + 2
-                used = true
+        while let s0 = pattern.find(in: text, from: from) {
+            let end0 = s0 + name.count
+            let before: UInt8? = s0 > p ? text[s0 - 1] : out.last
+            let beforeOK = before.map(isDelimiter) ?? true
+            let afterOK = end0 >= text.count || isDelimiter(text[end0])
+            guard beforeOK && afterOK else { from = s0 + 1; continue }
+            out += text[p..<s0]
+            p = end0
+            while let last = out.last, isBlank(last) { out.removeLast() }
+            while p < text.count && isBlank(text[p]) { p += 1 }
+            if sub.isEmpty {
+                if out.last == UInt8(ascii: ",") { out.removeLast() } else if p < text.count && text[p] == UInt8(ascii: ",") { p += 1 }
             }
-            start = find(name, in: text, from: next)
+            let atStart = out.isEmpty
+            if !atStart { out.append(0x20) }
+            out += sub
+            out.append(0x20)
+            // Falco resumes at start + len(sub) + 2: at the text's start that skips one byte more.
+            if atStart && p < text.count { out.append(text[p]); p += 1 }
+            from = p
+            used = true
         }
-        return used
+        guard used else { return false }
+        out += text[p...]
+        text = out
+        return true
     }
 
     static func substitute(list name: String, items: [String], in condition: inout String) -> Bool {
@@ -58,20 +68,44 @@ enum ConditionText {
     }
 
     static func find(_ needle: [UInt8], in text: [UInt8], from: Int) -> Int? {
-        guard needle.count <= text.count, from <= text.count - needle.count else { return nil }
-        return text.withUnsafeBufferPointer { t in
-            needle.withUnsafeBufferPointer { n in
-                var i = max(from, 0)
-                let first = n[0]
-                while i <= t.count - n.count {
-                    if t[i] == first {
-                        var k = 1
-                        while k < n.count && t[i + k] == n[k] { k += 1 }
-                        if k == n.count { return i }
+        BytePattern(needle).find(in: text, from: from)
+    }
+
+    /// Substring search in time linear in the text (Knuth-Morris-Pratt): names are written
+    /// by the rules file, and a naive search takes length(name) per byte on `aaa…ab`.
+    struct BytePattern {
+        let bytes: [UInt8]
+        /// `failure[k]`: length of the longest proper border of `bytes[0...k]`.
+        private let failure: [Int]
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            var failure = Array(repeating: 0, count: bytes.count)
+            var k = 0
+            for i in bytes.indices.dropFirst() {
+                while k > 0 && bytes[i] != bytes[k] { k = failure[k - 1] }
+                if bytes[i] == bytes[k] { k += 1 }
+                failure[i] = k
+            }
+            self.failure = failure
+        }
+
+        func find(in text: [UInt8], from: Int) -> Int? {
+            let n = bytes.count
+            guard n > 0, from >= 0, n <= text.count - from else { return nil }
+            return text.withUnsafeBufferPointer { t in
+                bytes.withUnsafeBufferPointer { b in
+                    var k = 0
+                    var i = from
+                    while i < t.count {
+                        let c = t[i]
+                        while k > 0 && c != b[k] { k = failure[k - 1] }
+                        if c == b[k] { k += 1 }
+                        if k == n { return i - n + 1 }
+                        i += 1
                     }
-                    i += 1
+                    return nil
                 }
-                return nil
             }
         }
     }

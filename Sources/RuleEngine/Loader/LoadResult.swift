@@ -8,8 +8,10 @@ public struct LoadLocation: Sendable, Equatable {
     public var column: Int
 }
 
+import TradsecCore
+
 /// An error or warning of a rules file load, with Falco's code.
-public struct LoadMessage: Sendable, Equatable {
+public struct LoadMessage: Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var locations: [LoadLocation]
@@ -24,6 +26,15 @@ public struct LoadMessage: Sendable, Equatable {
     public var itemType: String { locations.last?.itemType ?? "" }
 
     public var codeDescription: String { LoadCodes.descriptions[code] ?? "" }
+
+    /// `CODE (what it means): message [item type 'name']`, safe for a terminal: the message
+    /// and the item's name come from the rules file and are escaped by scalar.
+    public var description: String {
+        var s = "\(code) (\(codeDescription))"
+        if !message.isEmpty { s += ": " + TerminalSafe.escape(message) }
+        if !item.isEmpty { s += " [\(TerminalSafe.escape(itemType)) '\(TerminalSafe.escape(item))']" }
+        return s
+    }
 }
 
 /// Result of loading one file (computed on everything collected so far).
@@ -60,6 +71,8 @@ public enum LoadCodes {
         "LOAD_INVALID_LIST_NAME": "Invalid list name",
         "LOAD_COMPILE_CONDITION": "Warning in rule condition",
         "LOAD_UNKNOWN_KEY": "Unknown key in item definition",
+        // tradsec's own: the rest of an unbounded run of warnings.
+        "LOAD_TOO_MANY_WARNINGS": "Too many warnings: the rest were not reported",
     ]
 }
 

@@ -22,6 +22,12 @@ struct RulesFileReader {
     }
 
     mutating func read(_ text: String) throws(LoadFailure) {
+        if let exceeded = YAMLAliasBudget.check(text) {
+            var ctx = rootContext
+            ctx.chain[0].line = exceeded.line
+            ctx.chain[0].column = exceeded.column
+            throw ctx.error("LOAD_ERR_YAML_PARSE", "YAML aliases stand for more than \(YAMLAliasBudget.maxAliasedNodes) nodes")
+        }
         var documents: [Node] = []
         do {
             // The basic resolver keeps every scalar as text (as yaml-cpp does: `=`, `1.10`, `yes`

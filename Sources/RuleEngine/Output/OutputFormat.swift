@@ -25,9 +25,23 @@ public struct OutputFormat: @unchecked Sendable {
         public var unknownField: Bool
     }
 
+    /// Longest output format a rule may have: outputs are a line or two; each alert repeats it.
+    static let maxFormatLength = 64 << 10
+    /// Widest `%NNfield` column: each alert pads every such reference to it.
+    static let maxWidth = 256
+    /// Longest field reference (`%name.arg[...]`, `%tolower(...)`): resolving one tries
+    /// each shorter prefix in turn, so its cost grows with the square of its length.
+    static let maxReferenceLength = 256
+    /// Longest rendered message: the event's values can be long and a format may name
+    /// the same field many times.
+    static let maxRenderedLength = 1 << 20
+
     /// Parses and validates `format`; unknown fields and filter-only fields are errors.
     static func compile(_ format: String, access: FieldAccessBuilder) throws(FormatError) -> OutputFormat {
         let bytes = Array(format.utf8)
+        guard bytes.count <= maxFormatLength else {
+            throw FormatError(message: "output is \(bytes.count) bytes long, more than the \(maxFormatLength) allowed", unknownField: false)
+        }
         var segments: [Segment] = []
         var references: [Reference] = []
         var literal: [UInt8] = []
@@ -44,7 +58,13 @@ public struct OutputFormat: @unchecked Sendable {
             }
             var width: Int?
             var digits = 0
-            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { digits = digits * 10 + Int(bytes[i] - 0x30); i += 1; width = digits }
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                digits = digits * 10 + Int(bytes[i] - 0x30)
+                guard digits <= maxWidth else {
+                    throw FormatError(message: "invalid formatting width: more than \(maxWidth)", unknownField: false)
+                }
+                i += 1; width = digits
+            }
             var parenthesised = false
             if i < bytes.count, bytes[i] == UInt8(ascii: "(") { parenthesised = true; i += 1 }
             let start = i
@@ -73,10 +93,14 @@ public struct OutputFormat: @unchecked Sendable {
             guard bytes.count - start > prefix.count, bytes[start..<start + prefix.count].elementsEqual(prefix) else { continue }
             var depth = 0
             var e = start
-            while e < bytes.count {
+            let limit = min(bytes.count, start + maxReferenceLength)
+            while e < limit {
                 if bytes[e] == UInt8(ascii: "(") { depth += 1 }
                 if bytes[e] == UInt8(ascii: ")") { depth -= 1; if depth == 0 { e += 1; break } }
                 e += 1
+            }
+            if depth > 0 && e == start + maxReferenceLength {
+                throw FormatError(message: "unknown filter: field reference longer than \(maxReferenceLength) bytes: \(String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self))...", unknownField: false)
             }
             let text = String(decoding: bytes[start..<e], as: UTF8.self)
             guard let ast = try? ConditionParser.parse(text + " exists"), case .unaryCheck(let expr, _, _) = ast else {
@@ -94,12 +118,17 @@ public struct OutputFormat: @unchecked Sendable {
             }
         }
         var end = start
-        while end < bytes.count {
+        // One byte past the longest reference is enough to know it is too long.
+        let scanLimit = min(bytes.count, start + maxReferenceLength + 1)
+        while end < scanLimit {
             let c = bytes[end]
             let isWord = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")
             if isWord { end += 1; continue }
-            if c == UInt8(ascii: "["), let close = bytes[end...].firstIndex(of: UInt8(ascii: "]")) { end = close + 1; continue }
+            if c == UInt8(ascii: "["), let close = bytes[end..<scanLimit].firstIndex(of: UInt8(ascii: "]")) { end = close + 1; continue }
             break
+        }
+        guard end - start <= maxReferenceLength else {
+            throw FormatError(message: "unknown filter: field reference longer than \(maxReferenceLength) bytes: \(String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self))...", unknownField: false)
         }
         let fullText = String(decoding: bytes[start..<end], as: UTF8.self)
         var candidateEnd = end
@@ -134,10 +163,14 @@ public struct OutputFormat: @unchecked Sendable {
                           + (lastError.map { " (\($0.message))" } ?? ""), unknownField: unknown)
     }
 
-    /// Renders the message; missing values print `<NA>`.
+    /// Renders the message; missing values print `<NA>`. A message longer than
+    /// `maxRenderedLength` is cut there and ends with `...(truncated)`.
     func render(_ event: Event) -> String {
         var out = ""
         for segment in segments {
+            if out.utf8.count > Self.maxRenderedLength {
+                return String(decoding: out.utf8.prefix(Self.maxRenderedLength), as: UTF8.self) + CanonicalPrinter.truncationMarker
+            }
             switch segment {
             case .literal(let text): out += text
             case .field(let index, let width):
@@ -148,6 +181,9 @@ public struct OutputFormat: @unchecked Sendable {
                 }
                 out += text
             }
+        }
+        if out.utf8.count > Self.maxRenderedLength {
+            return String(decoding: out.utf8.prefix(Self.maxRenderedLength), as: UTF8.self) + CanonicalPrinter.truncationMarker
         }
         return out
     }

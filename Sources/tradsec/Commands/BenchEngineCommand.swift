@@ -21,7 +21,8 @@ struct BenchEngineCommand: ParsableCommand {
             Terminal.printError("tradsec: \(error)")
             throw ExitCode(1)
         }
-        func rate(_ v: Double) -> String { Self.grouped(Int(v.rounded())) }
+        // A pass too fast for the clock gives an infinite rate: print it, never convert it.
+        func rate(_ v: Double) -> String { v.isFinite && abs(v) < 1e18 ? Self.grouped(Int(v.rounded())) : "\(v)" }
         let text = """
             rule engine benchmark
               rules           \(r.compiledRules) compiled, \(r.enabledRules) enabled, from \(r.ruleFiles.count) official files

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RuleEngine
+import TradsecCore
 
 /// `tradsec filter --events FILE 'EXPRESSION'`: evt.num of every event the condition selects.
 struct FilterCommand: ParsableCommand {
@@ -16,7 +17,7 @@ struct FilterCommand: ParsableCommand {
             _ = try FilterExpression.compile(expression)
         } catch {
             let where_ = error.position.map { " (at line \($0.line), column \($0.column))" } ?? ""
-            Terminal.printError("tradsec: invalid filter\(where_): \(error.message)")
+            Terminal.printError("tradsec: invalid filter\(where_): \(error)")
             throw ExitCode(2)
         }
         var out = EngineOutputBuffer()
@@ -24,7 +25,7 @@ struct FilterCommand: ParsableCommand {
             try EventMatching.filter(expression: expression, eventsPath: events) { out.writeLine(String($0)) }
         } catch {
             out.flush()
-            Terminal.printError("tradsec: \(error)")
+            Terminal.printError("tradsec: " + TerminalSafe.escape("\(error)"))
             throw ExitCode(1)
         }
         out.flush()
