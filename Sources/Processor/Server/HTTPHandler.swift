@@ -190,7 +190,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - POST /falco
 
     private func ingest(context: ChannelHandlerContext, head: HTTPRequestHead) {
-        let keep = app.settings.maxRecordedRejects
+        // Enough for the reply's list and for the records kept.
+        let keep = max(app.settings.maxRecordedRejects, Self.rejectsInReply)
         guard let body else {
             releaseBody()
             var decoded = PayloadDecoder.Decoded()
@@ -253,7 +254,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, head, route: "/falco", status: 400, json: error(fatal))
             return
         }
-        let rejects = rejectRecords(decoded, peer: context.channel.remoteAddress?.description ?? "?")
+        let rejects = rejectRecords(decoded, recording: app.settings.maxRecordedRejects,
+                                    peer: context.channel.remoteAddress?.description ?? "?")
         for (code, count) in decoded.rejectsByCode { app.metrics.rejected(code.rawValue).increment(by: Int64(count)) }
         let report = ReplyRejects(decoded)
         if decoded.alerts.isEmpty {
@@ -283,19 +285,19 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func rejectRecords(_ decoded: PayloadDecoder.Decoded, peer: String) -> [AlertStore.RejectRecord] {
+    private func rejectRecords(_ decoded: PayloadDecoder.Decoded, recording limit: Int, peer: String) -> [AlertStore.RejectRecord] {
         let origin = "serve \(peer)"
-        var records = decoded.rejects.map { reject in
+        var records = decoded.rejects.prefix(limit).map { reject in
             AlertStore.RejectRecord(origin: origin, lineNumber: reject.line, code: reject.rejection.code.rawValue,
                                     message: reject.rejection.message, excerpt: reject.excerpt)
         }
-        let unrecorded = decoded.rejectCount - decoded.rejects.count
+        let unrecorded = decoded.rejectCount - records.count
         if unrecorded > 0 {
             let byCode = decoded.rejectsByCode.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key.rawValue < $1.key.rawValue) }
                 .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             records.append(AlertStore.RejectRecord(
                 origin: origin, lineNumber: nil, code: "not_recorded",
-                message: "\(unrecorded) more refused lines in this request were counted, not recorded (serve.max_recorded_rejects \(decoded.rejects.count)); all \(decoded.rejectCount) by reason: \(byCode)",
+                message: "\(unrecorded) more refused lines in this request were counted, not recorded (serve.max_recorded_rejects \(limit)); all \(decoded.rejectCount) by reason: \(byCode)",
                 excerpt: ""))
         }
         return records

@@ -12,13 +12,18 @@ import NIOHTTP1
 enum RequestPolicy {
     /// Why a request looks like it comes from a web page (a 403), or nil.
     static func browserRefusal(_ head: HTTPRequestHead, loopbackListener: Bool, allowedHosts: [String]) -> String? {
-        if head.headers.contains(name: "origin") {
+        browserRefusal({ head.headers.first(name: $0) }, loopbackListener: loopbackListener, allowedHosts: allowedHosts)
+    }
+
+    /// The same over a header lookup (`header("origin")`: the first value, or nil).
+    static func browserRefusal(_ header: (String) -> String?, loopbackListener: Bool, allowedHosts: [String]) -> String? {
+        if header("origin") != nil {
             return "requests from web pages are refused (this one has an Origin header): tradsec serve takes alerts from Falco and forwarders, not browsers"
         }
-        if let site = head.headers.first(name: "sec-fetch-site")?.lowercased(), site == "cross-site" || site == "same-site" {
+        if let site = header("sec-fetch-site")?.lowercased(), site == "cross-site" || site == "same-site" {
             return "requests from web pages are refused (Sec-Fetch-Site: \(site)): tradsec serve takes alerts from Falco and forwarders, not browsers"
         }
-        if loopbackListener, let host = head.headers.first(name: "host") {
+        if loopbackListener, let host = header("host") {
             let name = hostName(host)
             if !ProcessorServer.isLoopback(name) && !allowedHosts.contains(name) {
                 return "Host '\(String(host.prefix(100)))' does not name this loopback listener: refused as a DNS-rebinding attempt (a local proxy that passes another name on: list it in serve.allowed_hosts)"
@@ -50,7 +55,11 @@ enum RequestPolicy {
 
     /// Why a POST /falco body type is refused (a 415), or nil.
     static func contentTypeRefusal(_ head: HTTPRequestHead) -> String? {
-        guard let value = head.headers.first(name: "content-type") else {
+        contentTypeRefusal { head.headers.first(name: $0) }
+    }
+
+    static func contentTypeRefusal(_ header: (String) -> String?) -> String? {
+        guard let value = header("content-type") else {
             return "a Content-Type is required: application/json (one alert, or an array), or application/x-ndjson (JSON Lines)"
         }
         let type = mediaType(value)
