@@ -244,6 +244,24 @@ import TradsecCore
         #expect(again.status == 200)
     }
 
+    /// A stream client that stops reading holds its slot only until the idle timeout.
+    @Test func aStreamNobodyReadsIsClosedAtTheIdleTimeout() throws {
+        var limits = settings(connections: 16, streams: 2, header: 5, idle: 0.5)
+        limits.heartbeatSeconds = 0.2
+        let harness = try ServerHarness(settings: limits)
+        defer { harness.stop() }
+        let stream = try #require(RawConnection(port: harness.server.boundPort))
+        var small: Int32 = 4096
+        setsockopt(stream.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        stream.send("GET /events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        try waitFor { harness.server.app.connections.openStreams == 1 }
+        // Far more than the socket buffers hold, and never read.
+        let big = String(repeating: "x", count: 60_000)
+        for i in 0..<150 { try harness.post(falcoAlert(rule: "R\(i)", output: big)) }
+        try waitFor { harness.server.app.connections.openStreams == 0 }
+        #expect((try harness.json("/health")["connections"]?["closed"]?["idle_timeout"]?.int64Value ?? 0) >= 1)
+    }
+
     /// Another writer (a `tradsec ingest --follow` beside the service) commits to the same
     /// history: the one watcher notices and the stream sends it, with no per-stream polling.
     @Test func anotherWritersCommitsReachTheStream() throws {

@@ -49,11 +49,14 @@ public final class RawConnection {
         let deadline = Date().addingTimeInterval(timeout)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while !peerClosed && !done(received) {
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { break }
+            // At least one look, even with no time to wait.
+            let left = max(deadline.timeIntervalSinceNow, 0)
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&p, 1, Int32(min(left, 1) * 1000) + 1)
-            if ready <= 0 { continue }
+            let ready = poll(&p, 1, Int32(min(left, 1) * 1000))
+            if ready <= 0 {
+                if left == 0 { break }
+                continue
+            }
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n <= 0 { peerClosed = true; break }
             received.append(contentsOf: chunk[0..<n])

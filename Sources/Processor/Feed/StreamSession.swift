@@ -21,6 +21,7 @@ final class StreamSession {
     private var timer: RepeatedTask?
     private var retry: Scheduled<Void>?
     private var sentSinceHeartbeat = false
+    private var stalledSince: UInt64?
     private let onClose: () -> Void
     static let pageSize = 500
 
@@ -45,10 +46,32 @@ final class StreamSession {
         let heartbeat = TimeAmount.nanoseconds(Int64(min(max(app.settings.heartbeatSeconds, 0.05), 1e6) * 1e9))
         timer = eventLoop.scheduleRepeatedTask(initialDelay: heartbeat, delay: heartbeat) { _ in
             let session = loopBound.value
+            if session.stalled() { return }
             if !session.sentSinceHeartbeat { session.write(Array(": keepalive\n\n".utf8)) }
             session.sentSinceHeartbeat = false
         }
         pump()
+    }
+
+    /// A client that stopped reading holds a stream slot and what is buffered for it: past
+    /// `serve.idle_timeout` without being able to write, the stream is closed.
+    private func stalled() -> Bool {
+        guard !context.channel.isWritable else {
+            stalledSince = nil
+            return false
+        }
+        let now = ConnectionRegistry.now()
+        guard let since = stalledSince else {
+            stalledSince = now
+            return false
+        }
+        let limit = ConnectionRegistry.Limits.nanoseconds(app.settings.idleTimeoutSeconds)
+        if limit > 0, now &- since > limit {
+            app.connections.closed(by: .idleTimeout)
+            context.close(promise: nil)
+            return true
+        }
+        return false
     }
 
     func close() {

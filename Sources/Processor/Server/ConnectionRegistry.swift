@@ -155,6 +155,13 @@ public final class ConnectionRegistry: @unchecked Sendable {
         lock.withLock { streams = max(0, streams - 1) }
     }
 
+    /// Counts a connection closed elsewhere for one of the registry's reasons (a stream whose
+    /// client stopped reading).
+    func closed(by reason: CloseReason) {
+        lock.withLock { closed[reason, default: 0] += 1 }
+        onClose(reason)
+    }
+
     /// Closes the connections past their phase's timeout.
     func sweep() {
         let now = Self.now()
