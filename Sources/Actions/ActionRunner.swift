@@ -71,19 +71,41 @@ public struct ActionRunner: Sendable {
     /// operator named and not on whatever the name or prefix resolves to a moment later.
     public func confirmation(for request: ActionRequest) throws(ActionError) -> (name: String, pinned: ActionRequest) {
         guard request.kind.needsContainer else { return (config.stopTrading.name, request) }
-        let container = try engine.resolve(request.target ?? "")
-        var pinned = request
-        pinned.target = container.id
+        let (container, pinned) = try resolveTarget(request, match: .nameOrID)
         return (container.name, pinned)
     }
 
-    /// Records an attempt the operator called off (wrong name typed, no terminal to ask on).
+    /// How a container target is looked up on the engine.
+    public enum TargetMatch: Sendable {
+        /// A name the engine lists or an id prefix: the operator typed it (`--target`).
+        case nameOrID
+        /// An id only (12 to 64 hex digits): the target was read from alert text (Falco's
+        /// `container.id`), which an attacker can write; a name never matches.
+        case idOnly
+    }
+
+    /// The engine's container for a container action, and `request` pinned to its full id.
+    public func resolveTarget(_ request: ActionRequest, match: TargetMatch) throws(ActionError) -> (container: EngineContainer, pinned: ActionRequest) {
+        guard request.kind.needsContainer else {
+            throw ActionError("\(request.kind.rawValue) does not act on a container", kind: .badTarget)
+        }
+        let target = request.target ?? ""
+        let container = match == .idOnly ? try engine.resolve(id: target) : try engine.resolve(target)
+        var pinned = request
+        pinned.target = container.id
+        return (container, pinned)
+    }
+
+    /// Records an attempt that was called off before anything was done: the operator did not
+    /// confirm it (wrong name typed, no terminal to ask on), or its target could not be checked
+    /// (`failure`: a bad target is `refused`, an engine out of reach `failed`).
     @discardableResult
-    public func refuse(_ request: ActionRequest, reason: String) -> ActionReport {
-        var report = ActionReport(kind: request.kind, target: request.target, result: .refused, message: reason,
-                                  latencyMilliseconds: 0, auditID: nil, failure: nil)
+    public func refuse(_ request: ActionRequest, reason: String, failure: ActionError.Kind? = nil) -> ActionReport {
+        let result: AuditEntry.Result = failure == nil || failure == .badTarget ? .refused : .failed
+        var report = ActionReport(kind: request.kind, target: request.target, result: result, message: reason,
+                                  latencyMilliseconds: 0, auditID: nil, failure: failure)
         if let id = try? store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via) {
-            try? store.finishAudit(id: id, result: .refused, message: reason, latencyMilliseconds: 0)
+            try? store.finishAudit(id: id, result: result, message: reason, latencyMilliseconds: 0)
             report.auditID = id
         }
         return report

@@ -47,7 +47,10 @@ public struct BackupArchive: Sendable {
         let work = try FileOps.makeTemporaryDirectory(prefix: config.directory + "/.tradsec-backup-")
         defer { FileOps.removeTree(work) }
         let temporary = work + "/" + name
-        var argv = [tarPath, "--create", "--gzip", "--file", temporary]
+        // tar writes the archive to its standard output, a file made here 0600: tar would
+        // create it with the umask's mode (0644 under the usual 022), readable by anyone.
+        close(try FileOps.create(temporary))
+        var argv = [tarPath, "--create", "--gzip", "--file", "-"]
         for path in config.paths {
             // -C parent ./name: members keep the path's last component; "./" keeps a name that
             // starts with "-" from being read as an option.
@@ -55,7 +58,7 @@ public struct BackupArchive: Sendable {
             let base = trimmed.split(separator: "/").last.map(String.init) ?? "."
             argv += ["-C", FileOps.parent(of: trimmed), "./" + base]
         }
-        let outcome = try Subprocess.run(argv, stderrPath: work + "/tar.stderr")
+        let outcome = try Subprocess.run(argv, stdoutPath: temporary, stderrPath: work + "/tar.stderr")
         // GNU tar: 1 = a file changed while it was read (a live log); the archive is complete
         // and the warning goes into the message. 2 = fatal.
         guard outcome.status == 0 || outcome.status == 1 else {

@@ -71,12 +71,15 @@ public struct DockerEngineClient: Sendable {
         }
     }
 
-    /// The container the engine knows by exactly this name, or by this id prefix (unambiguous,
-    /// at least 4 characters). Anything else is refused: a target is never passed through unchecked.
+    /// The container the engine knows by exactly this full id, by exactly this name, or by this
+    /// id prefix (unambiguous, at least 4 characters), in that order (Docker's own order: a full
+    /// id names one container whatever the others are called). Anything else is refused: a
+    /// target is never passed through unchecked.
     public func resolve(_ target: String) throws(ActionError) -> EngineContainer {
         let wanted = target.hasPrefix("/") ? String(target.dropFirst()) : target
         guard !wanted.isEmpty else { throw ActionError("no target container given", kind: .badTarget) }
         let all = try containers()
+        if let exact = all.first(where: { $0.id == wanted }) { return exact }
         if let byName = all.first(where: { $0.names.contains(wanted) }) { return byName }
         let hex = wanted.lowercased()
         if hex.count >= 4, hex.allSatisfy(\.isHexDigit) {
@@ -88,6 +91,28 @@ public struct DockerEngineClient: Sendable {
         }
         let known = all.map(\.name).sorted()
         throw ActionError("no container '\(TerminalSafe.escape(target))' on this engine; it lists: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))", kind: .badTarget)
+    }
+
+    /// The shortest id accepted by ``resolve(id:)``: Falco's `container.id` is the 12-digit short id.
+    public static let minimumIDDigits = 12
+
+    /// The container whose engine id starts with `id`, and nothing else: for a target taken from
+    /// alert text (Falco's `container.id`), which whoever controls a container can write. A
+    /// name never matches here, so an alert whose id field holds another container's name (or
+    /// a hex-looking name) cannot steer an action onto that container. `id` must be 12 to 64
+    /// hex digits and match exactly one container.
+    public func resolve(id: String) throws(ActionError) -> EngineContainer {
+        let hex = id.lowercased()
+        guard (Self.minimumIDDigits...64).contains(hex.utf8.count), hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw ActionError("'\(TerminalSafe.escape(id))' is not a container id (\(Self.minimumIDDigits) to 64 hex digits, as Falco's container.id): refused, since a name could stand for another container", kind: .badTarget)
+        }
+        let matches = try containers().filter { $0.id.hasPrefix(hex) }
+        guard matches.count == 1 else {
+            throw ActionError(matches.isEmpty
+                ? "no container with id \(hex) on this engine"
+                : "id \(hex) matches \(matches.count) containers; refused", kind: .badTarget)
+        }
+        return matches[0]
     }
 
     public func inspect(_ id: String) throws(ActionError) -> (value: JSONValue, raw: [UInt8]) {

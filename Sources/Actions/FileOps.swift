@@ -12,11 +12,24 @@ enum FileOps {
         do { try Paths.makeDirectory(path) } catch { throw ActionError(error.message, kind: .config) }
     }
 
-    /// Writes `bytes` to a new file `path` (mode 0600) and fsyncs it. The file must not exist
-    /// and a symbolic link at `path` is never followed (O_EXCL | O_NOFOLLOW).
-    static func write(_ bytes: [UInt8], to path: String) throws(ActionError) {
+    /// Creates the new file `path`, mode 0600 whatever the umask, and returns it open for
+    /// writing. The file must not exist and a symbolic link at `path` is never followed
+    /// (O_EXCL | O_NOFOLLOW). Created with its mode (a umask can only narrow it, and fchmod on
+    /// the descriptor then sets exactly 0600): no moment when another user could open it.
+    static func create(_ path: String) throws(ActionError) -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ActionError("cannot create \(path): \(errorText())") }
+        guard fchmod(fd, 0o600) == 0 else {
+            let text = errorText()
+            close(fd)
+            throw ActionError("cannot set the mode of \(path): \(text)")
+        }
+        return fd
+    }
+
+    /// Writes `bytes` to a new file `path` (see ``create(_:)``) and fsyncs it.
+    static func write(_ bytes: [UInt8], to path: String) throws(ActionError) {
+        let fd = try create(path)
         defer { close(fd) }
         var offset = 0
         while offset < bytes.count {
@@ -55,8 +68,9 @@ enum FileOps {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// A new private (0700) directory `prefix` + six random characters, made by mkdtemp: its
-    /// name cannot be guessed in advance, so nothing can be planted under it.
+    /// A new private (0700 whatever the umask: mkdtemp's own mode) directory `prefix` + six
+    /// random characters, made by mkdtemp: its name cannot be guessed in advance, so nothing
+    /// can be planted under it.
     static func makeTemporaryDirectory(prefix: String) throws(ActionError) -> String {
         var template = Array((prefix + "XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }

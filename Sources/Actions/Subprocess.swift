@@ -11,10 +11,11 @@ enum Subprocess {
         var stderr: String
     }
 
-    static func run(_ argv: [String], stderrPath: String) throws(ActionError) -> Outcome {
+    /// `stdoutPath`: where standard output goes (an existing file keeps its mode).
+    static func run(_ argv: [String], stdoutPath: String = "/dev/null", stderrPath: String) throws(ActionError) -> Outcome {
         let pid: pid_t
         do {
-            pid = try Spawn.start(argv, stderr: stderrPath, environment: ["PATH=/usr/bin:/bin", "LC_ALL=C"])
+            pid = try Spawn.start(argv, stdout: stdoutPath, stderr: stderrPath, environment: ["PATH=/usr/bin:/bin", "LC_ALL=C"])
         } catch {
             throw ActionError("\(error)", kind: .unavailable)
         }

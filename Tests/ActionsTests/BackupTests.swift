@@ -48,6 +48,29 @@ struct BackupTests {
         #expect(readFile(extract + "/data/\(String(repeating: "d", count: 60))/\(longName)") == #"{"position": 42}"#)
     }
 
+    @Test("under umask 022 the archive and its digest are 0600, a backup directory made for them 0700")
+    func privateModes() throws {
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let umaskBefore = umask(0o022)
+        defer { umask(umaskBefore) }
+        mkdir(ws.directory + "/data", 0o755)
+        writeFile(ws.directory + "/data/positions.json", #"{"position": 42}"#)
+        var config = ActionsConfig()
+        config.backup.paths = [ws.directory + "/data"]
+        config.backup.directory = ws.directory + "/new/backups"
+        let report = ws.runner(config).run(ActionRequest(kind: .backup))
+        #expect(report.result == .ok, "\(report.message)")
+        let names = try #require(listDirectory(config.backup.directory))
+        #expect(names.count == 2)
+        for name in names { #expect(mode(config.backup.directory + "/" + name) == 0o600, "\(name)") }
+        #expect(mode(config.backup.directory) == 0o700 && mode(ws.directory + "/new") == 0o700)
+        // The archive is whole: tar reads it back.
+        let archive = try #require(names.first { $0.hasSuffix(".tar.gz") })
+        let (status, listing, err) = runProgram(["/bin/tar", "-tzf", config.backup.directory + "/" + archive], in: ws.directory)
+        #expect(status == 0 && listing.contains("./data/positions.json"), "\(err)")
+    }
+
     @Test("a missing path fails with a clear message and leaves no file; dry run writes nothing")
     func missingPathAndDryRun() throws {
         let ws = try Workspace()

@@ -133,3 +133,47 @@ struct EngineFailureTests {
         #expect(report.message.contains("cannot reach the container engine at \(ws.directory)/absent.sock"))
     }
 }
+
+@Suite("Engine text on a terminal: escaped, whatever the engine says")
+struct EngineTextTests {
+    static let hostile = "\u{1B}[2J\u{1B}]0;pwned\u{07} \u{202E}gnp.exe"
+
+    @Test("tradsec action prints the engine's messages and container names escaped; tradsec audit too")
+    func cliEscapesEngineText() throws {
+        let ws = try Workspace()
+        defer { ws.cleanup() }
+        let engine = try ScriptedEngine(directory: ws.directory)
+        defer { engine.server.stop() }
+        let id = "cafe" + String(repeating: "3", count: 60)
+        let message = JSONWriter.string(.string("inspect refused: " + Self.hostile))
+        let name = JSONWriter.string(.string("/evil" + Self.hostile))
+        engine.server.setResponder { request in
+            if request.path.hasPrefix("/v1.41/containers/json") {
+                return .init(body: #"[{"Id":"\#(id)","Names":["/bot"],"Image":"bot","State":"running"},"#
+                             + #"{"Id":"\#(String(id.reversed()))","Names":[\#(name)],"Image":"x","State":"running"}]"#)
+            }
+            return .init(status: 500, body: #"{"message":\#(message)}"#)
+        }
+        let config = ws.directory + "/config.yaml"
+        writeFile(config, "actions:\n  docker: {socket: \(engine.socket)}\n")
+        let common = ["--db", ws.dbPath, "--config", config]
+        let failed = tradsec(["action", "isolate", "--target", "bot", "--yes"] + common, in: ws.directory)
+        #expect(failed.0 == 1)
+        let unknown = tradsec(["action", "forensics", "--target", "nope"] + common, in: ws.directory)
+        #expect(unknown.0 == 65)
+        let table = tradsec(["audit"] + common.prefix(2), in: ws.directory)
+        for (label, text) in [("isolate", failed.1 + failed.2), ("unknown target", unknown.1 + unknown.2), ("audit table", table.1)] {
+            #expect(!TerminalSafe.needsEscaping(text.replacingNewlines), "\(label) printed raw engine text: \(TerminalSafe.escape(text))")
+            #expect(text.contains(#"\x1b[2J\x1b]0;pwned\x07 \u{202e}gnp.exe"#), "\(label): \(text)")
+        }
+        #expect(failed.1.contains("inspect refused:"))
+        #expect(unknown.1.contains("evil"), "the engine's list of names is in the message")
+        // Stored as the engine said it (the audit log is evidence); only display escapes.
+        #expect(try ws.store.auditEntries().contains { $0.message?.contains(Self.hostile) == true })
+    }
+}
+
+extension String {
+    /// Without the line breaks a program prints between its lines.
+    var replacingNewlines: String { split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ") }
+}

@@ -108,9 +108,45 @@ struct EngineTests {
         #expect(try ws.store.auditEntries().filter { $0.result == .refused }.count == 6)
     } }
 
+    @Test("a target from alert text resolves by id only: a name, a hex-looking name, a short prefix are refused; a full id wins over a name")
+    func idOnlyResolution() throws { try withBot { f in
+        let (engine, ws, net, bot) = (f.engine, f.ws, f.net, f.bot)
+        // A container whose name looks like an id (12 hex digits), and one named with the bot's full id.
+        let hexName = "cafe" + String(UInt32.random(in: 0x1000_0000...0xFFFF_FFFF), radix: 16)
+        let lookalike = try engine.podman(["run", "-d", "--name", hexName, "--network", net.name, PodmanEngine.image, "sleep", "600"])
+        defer { engine.removeContainer(hexName) }
+        let runner = ws.runner(config(engine, in: ws))
+        func idOnly(_ target: String, _ kind: ActionKind = .isolate) throws(ActionError) -> EngineContainer {
+            try runner.resolveTarget(ActionRequest(kind: kind, target: target, via: "console"), match: .idOnly).container
+        }
+        #expect(try idOnly(String(bot.id.prefix(12))).id == bot.id)
+        #expect(try idOnly(bot.id.uppercased()).id == bot.id)
+        #expect(try runner.resolveTarget(ActionRequest(kind: .restore, target: String(bot.id.prefix(12))), match: .idOnly).pinned.target == bot.id)
+        for target in [bot.name, hexName, String(bot.id.prefix(8)), "", "../" + String(bot.id.prefix(12)), String(bot.id.prefix(12)) + " "] {
+            #expect(throws: ActionError.self, "'\(target)' must not resolve by id only") { try idOnly(target) }
+        }
+        do {
+            _ = try idOnly(hexName)
+            Issue.record("a name matched")
+        } catch let error as ActionError {
+            #expect(error.kind == .badTarget)
+            #expect(error.message.contains("no container with id \(hexName)"), "\(error.message)")
+        }
+        // The name-or-id lookup (tradsec action --target) still finds the look-alike by its name…
+        #expect(try runner.confirmation(for: ActionRequest(kind: .isolate, target: hexName)).pinned.target == lookalike)
+        // …and a full id means that container even when another is named with it.
+        let impostor = try? engine.podman(["run", "-d", "--name", bot.id, "--network", net.name, PodmanEngine.image, "sleep", "600"])
+        defer { if impostor != nil { engine.removeContainer(bot.id) } }
+        #expect(try runner.confirmation(for: ActionRequest(kind: .isolate, target: bot.id)).pinned.target == bot.id)
+        if let impostor { #expect(impostor != bot.id) }
+    } }
+
     @Test("forensics: logs, inspect, top from the engine, the container's alerts, Falco's tail, host facts, a SHA-256 manifest")
     func forensics() throws { try withBot(logLine: "order book synced") { f in
         let (engine, ws, bot) = (f.engine, f.ws, f.bot)
+        // The bundle is private whatever the umask (022: what most shells give).
+        let umaskBefore = umask(0o022)
+        defer { umask(umaskBefore) }
         let shortID = String(bot.id.prefix(12))
         let mine = [alertLine(1, container: shortID, name: bot.name), alertLine(2, container: shortID, name: bot.name)]
         try ws.store.insert(mine.map { try AlertDecoder.decode(line: $0) })
@@ -149,6 +185,8 @@ struct EngineTests {
             #expect(status == 0 && out.hasPrefix(digest), "\(name)")
         }
         #expect(!(listDirectory(ws.directory + "/forensics") ?? []).contains { $0.hasPrefix(".") }, "no temporary bundle left")
+        #expect(mode(ws.directory + "/forensics") == 0o700 && mode(dir) == 0o700)
+        for name in try #require(listDirectory(dir)) { #expect(mode(dir + "/" + name) == 0o600, "\(name)") }
     } }
 }
 
@@ -169,4 +207,11 @@ struct NetworkSnapshot: Equatable, CustomStringConvertible {
 func alertLine(_ n: Int, container: String, name: String) -> String {
     let t = "2026-11-22T10:00:\(n < 10 ? "0" : "")\(n % 60).000000001Z"
     return #"{"hostname":"trade-host","output":"shadow read \#(n)","output_fields":{"container.id":"\#(container)","container.name":"\#(name)","proc.name":"cat"},"priority":"Critical","rule":"Read sensitive file","source":"syscall","tags":["t"],"time":"\#(t)"}"#
+}
+
+/// The permission bits of `path` (the link itself for a link).
+func mode(_ path: String) -> mode_t? {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return nil }
+    return st.st_mode & 0o7777
 }

@@ -44,6 +44,43 @@ struct ActionPromptEndToEndTests {
         #expect(results == [.ok, .refused])
     }
 
+    @Test func engineTextIsEscapedOnTheTerminal() throws {
+        let h = try Harness()
+        let hostile = "\u{1B}[2J\u{1B}]0;pwned\u{07} \u{202E}gnp.exe"
+        let evil = JSONWriter.string(.string("/evil" + hostile))
+        let engine = try RecordingHTTPServer(unixSocket: h.directory + "/engine.sock") { request in
+            guard request.path.hasPrefix("/v1.41/containers/json") else { return .init(status: 404) }
+            return .init(body: #"[{"Id":"\#(String(repeating: "ab", count: 32))","Names":[\#(evil)],"Image":"x","State":"running"}]"#)
+        }
+        defer { engine.stop() }
+        let config = h.directory + "/actions.yaml"
+        writeFile(config, "actions:\n  docker: {socket: \(h.directory)/engine.sock}\n")
+        let db = h.directory + "/history.sqlite"
+        let actionDir = h.directory + "/action", auditDir = h.directory + "/audit"
+        mkdir(actionDir, 0o700)
+        mkdir(auditDir, 0o700)
+        defer { removeTree(actionDir); removeTree(auditDir) }
+        do {
+            // On a terminal, isolate asks the engine before the prompt; its refusal goes to stderr.
+            let tmux = TmuxSession(command: [TmuxSession.binary, "action", "isolate", "--target", "nope", "--db", db, "--config", config],
+                                   directory: actionDir)
+            #expect(tmux.exitStatus() == 65)
+            let stderr = readFile(actionDir + "/stderr.txt")
+            #expect(stderr.contains(#"it lists: evil\x1b[2J\x1b]0;pwned\x07 \u{202e}gnp.exe"#), "\(TerminalSafe.escape(stderr))")
+            #expect(!TerminalSafe.needsEscaping(stderr.split(separator: "\n").joined()), "raw engine text on the terminal")
+        }
+        do {
+            // audit --format json on a terminal: what JSON leaves raw is written \uXXXX.
+            let tmux = TmuxSession(command: [TmuxSession.binary, "audit", "--db", db, "--format", "json"], width: 400, directory: auditDir)
+            #expect(tmux.exitStatus() == 0)
+            let output = tmux.output()
+            #expect(output.contains(#"pwned\u0007 \u202egnp.exe"#), "\(TerminalSafe.escape(output))")
+            #expect(!TerminalSafe.needsEscaping(output.split(separator: "\n").joined()))
+        }
+        let entry = try #require(try AlertStore(path: db).auditEntries().first)
+        #expect(entry.result == .refused && entry.message?.contains(hostile) == true, "the audit log keeps what the engine said")
+    }
+
     func waitForFile(_ path: String, containing text: String, timeout: Double = 10) -> Bool {
         let deadline = now() + timeout
         while now() < deadline {

@@ -114,6 +114,64 @@ import TradsecCore
         #expect(h.state.screen == .gauges)
     }
 
+    /// Every number a broken or hostile Falco endpoint or engine could put in a snapshot
+    /// (set directly here, past the metrics filter): the screen and the strip must draw them.
+    static func extremeSnapshot() -> GaugeSnapshot {
+        var falco = ResourceGauge(name: "falco", state: .live, source: "Falco's own metrics")
+        falco.cpuPercent = 1e300
+        falco.memoryBytes = .max
+        falco.memoryLimit = .max
+        falco.cpuHistory = [1e300, .nan, -.infinity, 1e20, -1e300, .infinity]
+        falco.memoryHistory = [1e300, .nan, -1e300, Double(UInt64.max)]
+        falco.cpuLevel = .critical
+        var bot = ResourceGauge(name: "bot", state: .live, source: "container bot, Docker API")
+        bot.cpuPercent = .nan
+        bot.memoryBytes = 0
+        bot.cpuHistory = [.nan, .nan]
+        var health = FalcoHealthGauge()
+        health.health = .up
+        var metrics = FalcoMetrics()
+        metrics.kernelDrops = 1e300
+        metrics.outputQueueDrops = .infinity
+        metrics.events = .nan
+        metrics.otherDrops = ["plugin_drops_total": -1e300, "big_drops_total": 1e20]
+        health.metrics = metrics
+        health.newDrops = .nan
+        health.dropsHistory = [1e300, .nan, -1e300, .infinity, 1e20]
+        health.metricsError = "6 value(s) out of range ignored (NaN, infinite, negative or over 2^64), first: falcosecurity_scap_n_drops_total 1e+300"
+        let feeds = [FeedGauge(source: "syscall", newestAlert: Harness.now, ageSeconds: .nan, origin: nil, level: .ok),
+                     FeedGauge(source: "k8s", newestAlert: Harness.now, ageSeconds: 1e300, origin: nil, level: .critical)]
+        return GaugeSnapshot(sequence: 3, takenAt: Harness.now, interval: 0.25, falco: falco, bot: bot, falcoHealth: health,
+                             feeds: feeds, feedsError: nil, cost: 1e300)
+    }
+
+    @Test func extremeAndNonFiniteReadingsDrawWithoutTrapping() throws {
+        let h = try Harness()
+        try h.insert(ScreenTests.incident())
+        h.load()
+        h.state.gauges = Self.extremeSnapshot()
+        for width in [60, 80, 140] {
+            #expect(h.render(width: width, height: 40).row(1).contains("falco"), "the strip at \(width) columns")
+        }
+        let strip = h.render(width: 200, height: 40).row(1)
+        #expect(strip.contains("falco cpu 1.0e300% mem 17179869184.0 GiB / 17179869184.0 GiB"), "\(strip)")
+        #expect(strip.contains("bot cpu ?% mem 0 B"), "\(strip)")
+        #expect(strip.contains("drops ∞"), "\(strip)")
+        #expect(h.render(width: 60, height: 20).row(1).contains("falco 1.0e300% 17179869184.0G"))
+        h.press(.character("u"))
+        for width in [80, 140] {
+            let text = h.render(width: width, height: 60).text
+            #expect(text.contains("1.0e300%"), "\(text)")
+            #expect(text.contains("kernel 1.0e300 · output queue ∞ · big_drops_total 1.0e20"), "\(text)")
+            #expect(width < 140 || text.contains("plugin_drops_total -1.0e300  +? since the last sample"), "\(text)")
+            #expect(text.contains("events  ?"), "\(text)")
+            #expect(text.contains("out of range ignored"), "\(text)")
+            #expect(text.contains("sampled every 250ms"), "\(text)")
+            #expect(text.contains("1.0e303 ms per sample"), "\(text)")
+            #expect(text.contains("0s ago"), "\(text)")
+        }
+    }
+
     @Test func helpListsTheGaugesKey() throws {
         let h = try Harness()
         h.load()

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 @testable import Console
+import TestSupport
 import TradsecCore
 
 /// A fresh history with alerts in it, and a state loaded from it the way the app does it
@@ -23,15 +24,8 @@ final class Harness {
     }
 
     deinit {
-        // Flat directory: the history, and the files end-to-end tests leave (logs, socket, exit status).
-        if let d = opendir(directory) {
-            while let entry = readdir(d) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name != "." && name != ".." { unlink(directory + "/" + name) }
-            }
-            closedir(d)
-        }
-        rmdir(directory)
+        // The history, and what end-to-end tests leave (logs, socket, exit status, the console's config directory).
+        if let child = ChildProcess.start(["/bin/rm", "-rf", directory], stdoutPath: "/dev/null", environment: []) { _ = child.wait() }
     }
 
     static func alert(_ rule: String, _ priority: Priority, container: String = "ai-trading-bot", id: String = "4f2a9c1b7e3d",

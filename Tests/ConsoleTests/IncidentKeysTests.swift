@@ -54,11 +54,15 @@ struct IncidentKeysTests {
         return (h, engine, worker)
     }
 
-    /// Hands the effects' incident work to the worker, waits, and applies what it reported.
+    /// Hands the effects' incident work to the worker, waits, and applies what it reported
+    /// (and runs what that asked for next), as the session loop does.
     func drive(_ h: Harness, _ worker: IncidentWorker, _ effects: [Effect]) {
-        for case .incident(let work) in effects { worker.submit(work) }
-        worker.waitUntilIdle()
-        for result in worker.takeResults() { h.state.applyIncident(result) }
+        var effects = effects
+        while !effects.isEmpty {
+            for case .incident(let work) in effects { worker.submit(work) }
+            worker.waitUntilIdle()
+            effects = worker.takeResults().flatMap { h.state.applyIncident($0) }
+        }
     }
 
     func screenText(_ h: Harness) -> String {
@@ -104,6 +108,57 @@ struct IncidentKeysTests {
         #expect(audit.contains(#"detail   [{"network":"trading""#), "the selected action's detail is shown in full")
         h.press(.down)
         #expect(screenText(h).contains("not confirmed: typed 'ai-trading-bto'"))
+    }
+
+    @Test("a container key asks the engine off the UI thread: 'resolving…' at once, the prompt when the worker answers")
+    func resolvesOffTheUIThread() throws {
+        let (h, engine, worker) = try make()
+        defer { engine.server.stop() }
+        let effects = h.press(.character("F"))
+        #expect(effects == [.incident(.resolve(ActionRequest(kind: .forensics, target: "4f2a9c1b7e3d", via: "console"), claimedName: "ai-trading-bot"))])
+        #expect(engine.server.requests.isEmpty, "the key itself never calls the engine")
+        #expect(screenText(h).contains("resolving ai-trading-bot (id 4f2a9c1b7e3d) on the engine…"))
+        drive(h, worker, effects)
+        guard case .confirmIncident(let prompt) = h.state.mode else { Issue.record("no prompt: \(h.state.mode)"); return }
+        #expect(prompt.request.target == FakeEngine.fullID && prompt.expected == "ai-trading-bot" && prompt.claimedName == nil)
+        let text = screenText(h)
+        #expect(text.contains(FakeEngine.fullID) && text.contains("bot:1") && !text.contains("WARNING"))
+        #expect(text.contains("FORENSICS — type ai-trading-bot to confirm (Esc cancels)"))
+    }
+
+    @Test("an answer that arrives while another prompt is open does not turn typing into a confirmation")
+    func answerDuringAnotherPrompt() throws {
+        let (h, engine, worker) = try make()
+        defer { engine.server.stop() }
+        let effects = h.press(.character("I"))
+        h.press(.character("/"))
+        h.type("ai-trading-bot")
+        drive(h, worker, effects)
+        guard case .filter = h.state.mode else { Issue.record("the filter prompt was replaced: \(h.state.mode)"); return }
+        #expect(h.state.message?.contains("a prompt was open when the engine answered; nothing done") == true)
+        #expect(h.state.incident?.running == false)
+        h.press(.enter)
+        #expect(engine.disconnects == 0)
+    }
+
+    @Test("console --dry-run: no prompt, and a name the engine does not know for that id is said loudly with the result")
+    func dryRunWarns() throws {
+        let h = try Harness()
+        let engine = try FakeEngine(directory: h.directory)
+        defer { engine.server.stop() }
+        var config = ActionsConfig()
+        config.docker.socket = engine.socket
+        let worker = IncidentWorker(runner: ActionRunner(config: config, store: h.store, who: AuditIdentity(user: "oncall")))
+        h.state.incident = IncidentState(stopTradingName: "alpha", dryRun: true)
+        try h.insert([Harness.alert("Miner started", .critical, container: "cryptominer", id: "4f2a9c1b7e3d")])
+        h.load()
+        drive(h, worker, h.press(.character("I")))
+        #expect(h.state.mode == .normal)
+        let message = h.state.message ?? ""
+        #expect(message.hasPrefix("WARNING: the alert names 'cryptominer', but the engine says id 4f2a9c1b7e3d is 'ai-trading-bot' — isolate ai-trading-bot: dry-run"), "\(message)")
+        #expect(h.state.messageIsError)
+        #expect(engine.disconnects == 0)
+        #expect(try h.store.auditEntries().map(\.result) == [.dryRun])
     }
 
     @Test("Esc cancels the prompt; stop-trading asks for the bot's configured name")

@@ -51,6 +51,10 @@ final class TmuxSession {
 
     func screen() -> String { tmux(["capture-pane", "-p", "-t", name]) }
 
+    /// Everything the pane printed, scrolled-off lines included, wrapped lines joined (a
+    /// command's output, read once it has exited).
+    func output() -> String { tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", name]) }
+
     func send(_ keys: String...) { tmux(["send-keys", "-t", name] + keys) }
 
     /// Literal text (no key-name lookup).

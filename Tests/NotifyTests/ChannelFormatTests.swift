@@ -12,7 +12,7 @@ import TradsecCore
         (0..<count).map { QueuedNotification(rowID: Int64(100 + $0), notification: hostileNotification($0, priority: priority)) }
     }
 
-    @Test func slackGetsBlockKitWithMrkdwnEscaped() throws {
+    @Test func slackGetsBlockKitWithAlertTextInPlainText() throws {
         let server = try RecordingHTTPServer { _ in .init(status: 200, body: "ok") }
         defer { server.stop() }
         let channel = testChannel("slack", .slack, url: server.baseURL + "/services/T0/B0/XYZ")
@@ -23,10 +23,18 @@ import TradsecCore
         #expect(request.headers["content-type"] == "application/json")
         let body = try parseJSON(request)
         #expect(ServiceValidators.slack(body) == [])
-        let section = try #require(body["blocks"]?.arrayValue?[1]["text"]?["text"]?.stringValue)
-        #expect(section.contains("&lt;!channel&gt; @everyone &lt;@&amp;123&gt; &amp; &lt;http://evil.example|click&gt;"))
-        #expect(!section.contains("\u{1b}"))
-        #expect(section.contains("<https://tradsec.example/alerts/0|open in tradsec>"))
+        // The alert text is plain_text, shown as written (no mention, link or formatting),
+        // with the terminal escape made visible.
+        let section = try #require(body["blocks"]?.arrayValue?[1]["text"])
+        #expect(section["type"]?.stringValue == "plain_text")
+        #expect(section["emoji"] == .bool(false))
+        let text = try #require(section["text"]?.stringValue)
+        #expect(text.contains("<!channel> @everyone <@&123> & <http://evil.example|click>"))
+        #expect(!text.contains("\u{1b}") && text.contains("\u{FFFD}[2J"))
+        // Our own link, in a verbatim mrkdwn context after the section.
+        let link = try #require(body["blocks"]?.arrayValue?[2]["elements"]?.arrayValue?.first)
+        #expect(link["text"]?.stringValue == "<https://tradsec.example/alerts/0|open in tradsec>")
+        #expect(link["verbatim"] == .bool(true))
     }
 
     @Test func slackStaysInsideItsLimitsForHugeAndManyAlerts() throws {
@@ -39,10 +47,12 @@ import TradsecCore
         }
         let body = try JSONParser.parse(request.body ?? [])
         #expect(ServiceValidators.slack(body) == [])
-        #expect(body["blocks"]?.arrayValue?.count == 50)
-        let first = body["blocks"]?.arrayValue?[1]["text"]?["text"]?.stringValue ?? ""
-        #expect(first.hasSuffix("…"))
-        #expect(!first.hasSuffix("&…") && !first.hasSuffix("&amp…") && !first.hasSuffix("&l…"))
+        let blocks = try #require(body["blocks"]?.arrayValue)
+        #expect(blocks.count <= 50 && blocks.count >= 48)
+        #expect(blocks.contains { $0["text"]?["text"]?.stringValue?.hasPrefix("… and ") == true && $0["text"]?["text"]?.stringValue?.hasSuffix(" more in tradsec notify outbox") == true })
+        let first = blocks[1]["text"]?["text"]?.stringValue ?? ""
+        #expect(first.contains("…\ncontainer: bot1"), "the text was cut, the fields follow")
+        #expect(first.utf16.count <= 3000)
     }
 
     @Test func telegramGetsSendMessageInHTMLWithEntities() throws {

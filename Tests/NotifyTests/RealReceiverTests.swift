@@ -66,7 +66,8 @@ import Glibc
         #expect(read["labels"]?["host"]?.stringValue == "trade-host-1")
         #expect(read["labels"]?["source"]?.stringValue == "tradsec")
         #expect(read["annotations"]?["summary"]?.stringValue == "Critical: Read sensitive file #1")
-        #expect(read["annotations"]?["description"]?.stringValue == "attempt 1: " + hostileText)
+        // Printable for Alertmanager's own templates and amtool: the terminal escape shows as U+FFFD.
+        #expect(read["annotations"]?["description"]?.stringValue == "attempt 1: " + hostileText.replacingOccurrences(of: "\u{1b}", with: "\u{FFFD}"))
         #expect(read["annotations"]?["file"]?.stringValue == "/etc/shadow")
         #expect(read["generatorURL"]?.stringValue == "https://tradsec.example/alerts/1")
         #expect(read["status"]?["state"]?.stringValue == "active")

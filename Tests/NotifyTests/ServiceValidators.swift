@@ -33,15 +33,37 @@ enum ServiceValidators {
                 problems.append("unexpected block type \(block["type"]?.stringValue ?? "?")")
             }
         }
-        // Escaping: the only '<' allowed in mrkdwn open a link we made ourselves.
-        for s in mrkdwn {
-            var rest = Substring(s)
-            while let open = rest.firstIndex(of: "<") {
-                let after = rest[rest.index(after: open)...]
-                if !after.hasPrefix("https://tradsec.example/") { problems.append("unescaped '<' in mrkdwn: \(rest[open...].prefix(30))") }
-                rest = after
+        for s in mrkdwn { problems += slackMarkup(s) }
+        return problems
+    }
+
+    /// What Slack would parse in a mrkdwn string, read scalar by scalar as its parser reads it
+    /// (a `Character` can hide `<`: "\u{600}<"): the only `<...>` allowed is a link to
+    /// tradsec we made ourselves, and every `&` starts one of the three entities.
+    static func slackMarkup(_ s: String) -> [String] {
+        var problems: [String] = []
+        let scalars = Array(s.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            switch scalars[i] {
+            case "<":
+                let rest = String(String.UnicodeScalarView(scalars[i...]))
+                guard rest.unicodeScalars.starts(with: "<https://tradsec.example/".unicodeScalars),
+                      let close = scalars[i...].firstIndex(of: ">"), scalars[i..<close].contains("|") else {
+                    problems.append("live '<' in mrkdwn: \(rest.unicodeScalars.prefix(30))"); return problems
+                }
+                i = close + 1
+            case ">":
+                problems.append("live '>' in mrkdwn"); return problems
+            case "&":
+                let rest = scalars[i...]
+                guard ["&amp;", "&lt;", "&gt;"].contains(where: { rest.starts(with: $0.unicodeScalars) }) else {
+                    problems.append("bare '&' in mrkdwn"); return problems
+                }
+                i += 1
+            default:
+                i += 1
             }
-            if s.contains("<!channel>") || s.contains("<!everyone>") { problems.append("a live mention in mrkdwn") }
         }
         return problems
     }
@@ -58,35 +80,38 @@ enum ServiceValidators {
         }
         if body["parse_mode"]?.stringValue != "HTML" { problems.append("parse_mode must be HTML") }
         guard let text = body["text"]?.stringValue else { return problems + ["text missing"] }
-        // Entity parsing, as the server does it: tags out, entities decoded.
+        // Entity parsing, as the server does it (scalar by scalar): tags out, entities decoded.
         var visible = 0
-        var i = text.startIndex
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
         var open: [String] = []
         let allowedTags: Set<String> = ["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a", "tg-spoiler", "blockquote"]
-        while i < text.endIndex {
-            let c = text[i]
+        while i < scalars.count {
+            let c = scalars[i]
             if c == "<" {
-                guard let close = text[i...].firstIndex(of: ">") else { problems.append("unclosed '<'"); break }
-                var tag = String(text[text.index(after: i)..<close])
+                guard let close = scalars[i...].firstIndex(of: ">") else { problems.append("unclosed '<'"); break }
+                var tag = String(String.UnicodeScalarView(scalars[(i + 1)..<close]))
                 let closing = tag.hasPrefix("/")
                 if closing { tag.removeFirst() }
-                let name = String(tag.prefix { $0 != " " })
+                let name = String(String.UnicodeScalarView(tag.unicodeScalars.prefix { $0 != " " }))
                 if !allowedTags.contains(name) { problems.append("unsupported tag <\(tag)>") }
+                if name == "a" && !closing && !tag.hasPrefix("a href=\"https://tradsec.example/") { problems.append("a link not made by tradsec: <\(tag)>") }
                 if closing {
                     if open.last != name { problems.append("mismatched </\(name)>") } else { open.removeLast() }
                 } else { open.append(name) }
-                i = text.index(after: close)
+                i = close + 1
             } else if c == "&" {
-                guard let semi = text[i...].firstIndex(of: ";"), ["&amp;", "&lt;", "&gt;", "&quot;"].contains(String(text[i...semi])) else {
+                let rest = scalars[i...]
+                guard let entity = ["&amp;", "&lt;", "&gt;", "&quot;"].first(where: { rest.starts(with: $0.unicodeScalars) }) else {
                     problems.append("bare '&' (must be &amp;)"); break
                 }
                 visible += 1
-                i = text.index(after: semi)
+                i += entity.unicodeScalars.count
             } else if c == ">" {
                 problems.append("bare '>' outside a tag"); break
             } else {
-                visible += String(c).utf16.count
-                i = text.index(after: i)
+                visible += UTF16.width(c)
+                i += 1
             }
         }
         if !open.isEmpty { problems.append("tags left open: \(open)") }
@@ -122,10 +147,56 @@ enum ServiceValidators {
             }
         }
         if total > 6000 { problems.append("embeds total \(total) characters, at most 6000") }
+        // Everything tradsec puts in an embed from alert text must render as written.
+        for e in embeds {
+            problems += discordMarkdown(e["title"]?.stringValue ?? "")
+            for f in e["fields"]?.arrayValue ?? [] {
+                problems += discordMarkdown(f["name"]?.stringValue ?? "") + discordMarkdown(f["value"]?.stringValue ?? "")
+            }
+            problems += discordCodeBlock(e["description"]?.stringValue ?? "```\nx\n```")
+        }
         guard let parse = body["allowed_mentions"]?["parse"]?.arrayValue, parse.isEmpty else {
             return problems + ["allowed_mentions.parse must be [] so alert text cannot ping"]
         }
         return problems
+    }
+
+    /// Markdown characters Discord acts on in titles and field values.
+    static let discordMarkup: Set<Unicode.Scalar> = ["\\", "*", "_", "~", "`", "|", "<", ">", "#", "[", "]", "(", ")", "-", "+", "@", ":"]
+
+    /// Read scalar by scalar, as Discord's parser reads it: every markup character must be
+    /// escaped by a backslash that is not itself escaped; a leading `1.` would start a list.
+    static func discordMarkdown(_ s: String) -> [String] {
+        let scalars = Array(s.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\\" {
+                guard i + 1 < scalars.count, discordMarkup.contains(scalars[i + 1]) || scalars[i + 1] == "." else {
+                    return ["a lone backslash in \(s)"]
+                }
+                i += 2
+            } else if discordMarkup.contains(scalars[i]) {
+                return ["live markdown '\(scalars[i])' in \(s)"]
+            } else {
+                i += 1
+            }
+        }
+        if let dot = scalars.firstIndex(where: { !("0"..."9").contains($0) }), dot > 0, scalars[dot] == "." {
+            return ["a list item in \(s)"]
+        }
+        return []
+    }
+
+    /// A code block the text inside cannot close: no two backticks in a row inside it.
+    static func discordCodeBlock(_ s: String) -> [String] {
+        let scalars = Array(s.unicodeScalars)
+        let fence = Array("```\n".unicodeScalars), end = Array("\n```".unicodeScalars)
+        guard scalars.starts(with: fence), scalars.count >= fence.count + end.count, Array(scalars.suffix(end.count)) == end else {
+            return ["not a code block: \(s.prefix(40))"]
+        }
+        let inside = scalars[fence.count..<(scalars.count - end.count)]
+        for (a, b) in zip(inside, inside.dropFirst()) where a == "`" && b == "`" { return ["two backticks in a row inside the code block"] }
+        return []
     }
 
     /// PagerDuty Events API v2 enqueue: https://developer.pagerduty.com/docs/events-api-v2/trigger-events/

@@ -124,4 +124,31 @@ import Testing
         }
         #expect(accepted > 0 && accepted < 20_000, "mutations both kept and broke lines (\(accepted) accepted)")
     }
+
+    // MARK: - Times out of range (issue: a far-future time trapped serve and ingest)
+
+    @Test(arguments: ["9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "1677-09-21T00:12:43.145224192Z", "2262-04-12T00:00:00Z"])
+    func alertTimesOutsideTheKeptRangeAreRejectedByBothDecoders(time: String) {
+        let line = #"{"time":"\#(time)","rule":"r","priority":"Critical","output":"x"}"#
+        do throws(AlertRejection) {
+            _ = try AlertDecoder.decode(line: line)
+            Issue.record("accepted \(time)")
+        } catch {
+            #expect(error.code == .badTime)
+            #expect(error.message.contains("out of range"))
+        }
+        do throws(AlertRejection) {
+            _ = try AlertDecoder.decodeRecord(line: line)
+            Issue.record("the record decoder accepted \(time)")
+        } catch {
+            #expect(error.code == .badTime)
+        }
+    }
+
+    @Test func theLastKeptNanosecondIsAccepted() throws {
+        let line = #"{"time":"2262-04-11T23:47:16.854775807Z","rule":"r","priority":"Critical","output":"x"}"#
+        #expect(try AlertDecoder.decodeRecord(line: line).time == Timestamp.latest)
+        #expect(try AlertDecoder.decode(line: line).time == Timestamp.latest)
+    }
 }
+

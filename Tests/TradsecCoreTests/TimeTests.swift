@@ -52,4 +52,39 @@ import Testing
         #expect(TimeSpec.parse("1470327477", now: now)?.nanoseconds == 1_470_327_477_000_000_000)
         #expect(TimeSpec.parse("soon", now: now) == nil)
     }
+
+    // MARK: - Out of range (hostile times must be refused, never trap)
+
+    @Test(arguments: ["9999-12-31T23:59:59Z", "2262-04-12", "1677-09-20T00:00:00Z", "0000-01-01", "9999-12-31T23:59:59.999999999-23:59"])
+    func timesBeyondSixtyFourBitsOfNanosecondsAreOutOfRange(text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+        #expect(Timestamp.parse(rfc3339: text) == .failure(.outOfRange))
+    }
+
+    @Test func theEndsOfTheRangeStillParse() {
+        #expect(Timestamp(rfc3339: "2262-04-11T23:47:16.854775807Z") == Timestamp.latest)
+        #expect(Timestamp.parse(rfc3339: "2262-04-11T23:47:16.854775808Z") == .failure(.outOfRange))
+        #expect(Timestamp(rfc3339: "1677-09-21T00:12:43.145224192Z")?.nanoseconds == .min)
+        #expect(Timestamp.parse(rfc3339: "not a time") == .failure(.syntax))
+    }
+
+    @Test func addingSaturatesInsteadOfWrapping() {
+        #expect(Timestamp.latest.adding(nanoseconds: 1) == Timestamp.latest)
+        #expect(Timestamp(nanoseconds: .min).adding(nanoseconds: -1).nanoseconds == .min)
+        #expect(Timestamp(nanoseconds: 5).adding(nanoseconds: -7).nanoseconds == -2)
+    }
+
+    @Test(arguments: ["8000000000s8000000000s", "106751d106751d", "300000w", "99999999999999999999s", "1e400s"])
+    func durationsThatDoNotFitAreRefused(text: String) {
+        #expect(Duration.parse(text) == nil)
+        #expect(TimeSpec.parse(text) == nil)
+    }
+
+    @Test func aLongDurationBackFromNowStaysARealBound() throws {
+        let now = Timestamp(nanoseconds: 1_700_000_000_000_000_000)
+        let since = try #require(TimeSpec.parse("100000d", now: now))
+        #expect(since < now)
+        #expect(TimeSpec.parse("9999-12-31", now: now) == nil)
+    }
 }
+

@@ -35,9 +35,9 @@ public enum Action: String, CaseIterable, Sendable {
         case .redraw: return "redraw the screen"
         case .stopTrading: return "STOP TRADING: the bot's emergency endpoint (type its name to confirm)"
         case .isolate: return "isolate the selected container from every network (type its name to confirm)"
-        case .restore: return "restore the selected container's networks"
+        case .restore: return "restore the selected container's networks (type its name to confirm)"
         case .backup: return "back up the configured data paths (tar.gz + SHA-256)"
-        case .forensics: return "forensics bundle of the selected container"
+        case .forensics: return "forensics bundle of the selected container (type its name to confirm)"
         case .audit: return "audit log: every incident action, who, when, result"
         case .gauges: return "gauges: Falco and bot CPU/memory, Falco health and drops, feed ages"
         }

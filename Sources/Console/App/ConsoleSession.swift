@@ -72,7 +72,7 @@ public final class ConsoleSession {
             dirty = true
         }
         for result in incidentWorker?.takeResults() ?? [] {
-            state.applyIncident(result)
+            execute(state.applyIncident(result))
             dirty = true
         }
         if let snapshot = gaugeSampler?.latest, snapshot.sequence != state.gauges?.sequence {

@@ -2,16 +2,56 @@ import Actions
 import AlertStore
 import TradsecCore
 
-/// A destructive action waiting for the operator to type the target's name.
+/// An action waiting for the operator to type the target's name.
 public struct IncidentConfirmation: Equatable, Sendable {
+    /// For a container action, pinned to the engine id the prompt shows.
     public var request: ActionRequest
-    /// What must be typed: the container's name, or the trading bot's configured name.
+    /// What must be typed: the container's name as the engine lists it, or the trading bot's configured name.
     public var expected: String
     public var typed: String
+    /// The container as the engine lists it (container actions): the prompt shows its id, name and image.
+    public var container: EngineContainer?
+    /// The name the alert gave the container, when the engine calls that id something else:
+    /// the prompt warns (a forged alert's name must not pass for the container acted on).
+    public var claimedName: String?
+
+    public init(request: ActionRequest, expected: String, typed: String = "", container: EngineContainer? = nil, claimedName: String? = nil) {
+        self.request = request
+        self.expected = expected
+        self.typed = typed
+        self.container = container
+        self.claimedName = claimedName
+    }
+}
+
+/// A container action's target as the engine resolved it from the alert's container id.
+public struct ResolvedContainer: Equatable, Sendable {
+    /// The request pinned to the engine's full id.
+    public var request: ActionRequest
+    public var container: EngineContainer
+    /// The container's name in the alert or history, when the engine lists no such name for
+    /// that id (nil when they agree or the alert gave none).
+    public var mismatchedName: String?
+
+    public init(request: ActionRequest, container: EngineContainer, claimedName: String?) {
+        self.request = request
+        self.container = container
+        if let claimedName, !claimedName.isEmpty, !container.names.contains(claimedName) {
+            mismatchedName = claimedName
+        }
+    }
+
+    /// The warning a mismatch deserves, for the prompt and the audit row.
+    public var warning: String? {
+        mismatchedName.map { "the alert names '\($0)', but the engine says id \(container.shortID) is '\(container.name)'" }
+    }
 }
 
 /// What the incident worker is asked to do.
 public enum IncidentWork: Equatable, Sendable {
+    /// Look a container action's target up on the engine, by the id the alert gave (never by
+    /// name: alert text is the attacker's); `claimedName` is the name the alert gave.
+    case resolve(ActionRequest, claimedName: String?)
     case run(ActionRequest)
     /// Record an attempt the operator called off (wrong name typed).
     case refuse(ActionRequest, reason: String)
@@ -21,6 +61,8 @@ public enum IncidentWork: Equatable, Sendable {
 /// What the incident worker reports back to the UI loop.
 public enum IncidentResult: Equatable, Sendable {
     case progress(String)
+    /// A container action's target, resolved: the UI asks the operator to confirm it.
+    case resolved(ResolvedContainer)
     case finished(ActionReport)
     case audit([AuditEntry])
     case failure(String)
@@ -39,6 +81,8 @@ public struct IncidentState: Equatable, Sendable {
     public var auditEntries: [AuditEntry]?
     /// The actions config could not be read: the keys say so instead of acting.
     public var configError: String?
+    /// A dry run's name mismatch (no prompt shows it): said again with the result.
+    public var warning: String?
 
     public init(stopTradingName: String, dryRun: Bool = false, configError: String? = nil) {
         self.stopTradingName = stopTradingName
@@ -92,24 +136,45 @@ extension ConsoleState {
             return []
         }
         var request = ActionRequest(kind: kind, dryRun: incident.dryRun, via: "console")
-        var expected = incident.stopTradingName
         if kind.needsContainer {
             guard let container = selectedContainer else {
                 setMessage("select a container first (c: containers screen, or an alert of that container)", error: true)
                 return []
             }
-            // The short id resolves on the engine even when Falco's name differs; the operator
-            // confirms with the name they see.
+            // The container comes from alert text: the engine resolves its id (never its name)
+            // off the UI thread, and the prompt then shows what the engine has under that id.
             request.target = container.id
-            expected = container.name
+            incident.progress = "resolving \(container.name) (id \(container.id)) on the engine…"
+            incident.warning = nil
+            self.incident = incident
+            return [.incident(.resolve(request, claimedName: container.name == container.id ? nil : container.name))]
         }
         if kind.isDestructive && !request.dryRun {
-            mode = .confirmIncident(IncidentConfirmation(request: request, expected: expected, typed: ""))
+            mode = .confirmIncident(IncidentConfirmation(request: request, expected: incident.stopTradingName))
             return []
         }
-        incident.progress = "\(kind.rawValue)\(request.dryRun ? " (dry run)" : "") \(kind.needsContainer ? expected : "")…"
+        incident.progress = "\(kind.rawValue)\(request.dryRun ? " (dry run)" : "")…"
         self.incident = incident
         return [.incident(.run(request))]
+    }
+
+    /// A container action's target came back from the engine: the operator confirms it by
+    /// typing the engine's name (a dry run, which changes nothing, runs at once).
+    mutating func confirmResolved(_ resolved: ResolvedContainer) -> [Effect] {
+        incident?.progress = nil
+        // Keys typed into another prompt must not become a confirmation.
+        guard mode == .normal else {
+            setMessage("\(resolved.request.kind.rawValue) \(resolved.container.name): a prompt was open when the engine answered; nothing done", error: true)
+            return []
+        }
+        guard !resolved.request.dryRun else {
+            incident?.warning = resolved.warning
+            incident?.progress = "\(resolved.request.kind.rawValue) (dry run) \(resolved.container.name)…"
+            return [.incident(.run(resolved.request))]
+        }
+        mode = .confirmIncident(IncidentConfirmation(request: resolved.request, expected: resolved.container.name,
+                                                     container: resolved.container, claimedName: resolved.mismatchedName))
+        return []
     }
 
     mutating func typeConfirmation(_ key: Key, _ confirmation: IncidentConfirmation) -> [Effect] {
@@ -121,9 +186,11 @@ extension ConsoleState {
         case .enter:
             mode = .normal
             guard confirmation.typed == confirmation.expected else {
-                let reason = "not confirmed: typed '\(confirmation.typed)', expected '\(confirmation.expected)'"
+                var reason = "not confirmed: typed '\(confirmation.typed)', expected '\(confirmation.expected)'"
+                if let container = confirmation.container { reason += " (engine id \(container.id))" }
+                if let claimed = confirmation.claimedName { reason += "; the alert named it '\(claimed)'" }
                 setMessage("'\(confirmation.typed)' is not '\(confirmation.expected)': nothing done", error: true)
-                // The audit row names the container as the operator saw it (the request holds its id).
+                // The audit row names the container as the engine does (the request holds its id).
                 var refused = confirmation.request
                 if refused.kind.needsContainer { refused.target = confirmation.expected }
                 return [.incident(.refuse(refused, reason: reason))]
@@ -140,17 +207,23 @@ extension ConsoleState {
         }
     }
 
-    /// Takes in what the incident worker reported.
-    public mutating func applyIncident(_ result: IncidentResult) {
-        guard incident != nil else { return }
+    /// Takes in what the incident worker reported; returns what must run next (a resolved
+    /// dry run).
+    @discardableResult
+    public mutating func applyIncident(_ result: IncidentResult) -> [Effect] {
+        guard incident != nil else { return [] }
         switch result {
         case .progress(let text):
             incident?.progress = text
+        case .resolved(let resolved):
+            return confirmResolved(resolved)
         case .finished(let report):
             incident?.progress = nil
             let target = report.target.map { " \($0)" } ?? ""
-            setMessage("\(report.kind.rawValue)\(target): \(report.result.rawValue) in \(Int(report.latencyMilliseconds.rounded())) ms — \(report.message)",
-                       error: report.result == .failed || report.result == .refused)
+            let warning = incident?.warning.map { "WARNING: \($0) — " } ?? ""
+            incident?.warning = nil
+            setMessage("\(warning)\(report.kind.rawValue)\(target): \(report.result.rawValue) in \(Int(report.latencyMilliseconds.rounded())) ms — \(report.message)",
+                       error: report.result == .failed || report.result == .refused || !warning.isEmpty)
         case .audit(let entries):
             incident?.auditEntries = entries
             if screen == .audit { top.selection = clamp(top.selection, entries.count) }
@@ -158,6 +231,7 @@ extension ConsoleState {
             incident?.progress = nil
             setMessage(text, error: true)
         }
+        return []
     }
 }
 

@@ -16,6 +16,8 @@ public final class IncidentWorker: Sendable {
     public func submit(_ work: IncidentWork) {
         queue.async { [self] in
             switch work {
+            case .resolve(let request, let claimedName):
+                resolve(request, claimedName: claimedName)
             case .run(let request):
                 let report = runner.run(request) { step in post(.progress(step)) }
                 post(.finished(report))
@@ -26,6 +28,19 @@ public final class IncidentWorker: Sendable {
             case .loadAudit:
                 postAudit()
             }
+        }
+    }
+
+    /// By id only: the id comes from alert text, and a name in it could stand for another
+    /// container. A target the engine cannot vouch for is refused here, and audited.
+    private func resolve(_ request: ActionRequest, claimedName: String?) {
+        do {
+            let (container, pinned) = try runner.resolveTarget(request, match: .idOnly)
+            post(.resolved(ResolvedContainer(request: pinned, container: container, claimedName: claimedName)))
+        } catch {
+            let claim = claimedName.map { " (the alert names it '\($0)')" } ?? ""
+            post(.finished(runner.refuse(request, reason: error.message + claim, failure: error.kind)))
+            postAudit()
         }
     }
 

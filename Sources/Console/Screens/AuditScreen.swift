@@ -73,13 +73,3 @@ extension AuditScreen {
         _ = ScrollText.draw(lines, scroll: 0, in: inner, grid: &grid)
     }
 }
-
-/// The confirmation prompt on the bottom line.
-enum IncidentFooter {
-    static func drawPrompt(_ c: IncidentConfirmation, in rect: Rect, grid: inout ScreenGrid) -> (x: Int, y: Int)? {
-        let label = "\(c.request.kind.rawValue.uppercased()) — type \(c.expected) to confirm (Esc cancels): "
-        let used = grid.put(label, x: rect.x, y: rect.y, role: .bad, maxWidth: rect.width - 1)
-        let typed = grid.put(c.typed, x: rect.x + used, y: rect.y, role: .prompt, maxWidth: max(0, rect.width - used - 1))
-        return (min(rect.maxX - 1, rect.x + used + typed), rect.y)
-    }
-}

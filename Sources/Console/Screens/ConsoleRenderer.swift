@@ -30,6 +30,9 @@ public enum ConsoleRenderer {
         case .audit: pageSize = AuditScreen.draw(state, now: now, in: body, grid: &grid)
         case .gauges: pageSize = GaugesScreen.draw(state, now: now, in: body, grid: &grid)
         }
+        if case .confirmIncident(let confirmation) = state.mode {
+            IncidentPrompt.drawTarget(confirmation, in: body, grid: &grid)
+        }
         let cursor = Footer.draw(state, in: footerRect, grid: &grid)
         return Frame(grid: grid, cursor: cursor, pageSize: pageSize)
     }

@@ -47,7 +47,7 @@ enum GaugesScreen {
                                                (h.newDrops.map { "  +\(GaugeFormat.count($0)) since the last sample" } ?? "", newRole)]))
             if spark > 0 {
                 lines.append(StyledLine(segments: [(pad("  dropping", 10), .label),
-                                                   (Sparkline.render(h.dropsHistory.map { Int(min($0, 1e12)) }, width: spark), .critical)]))
+                                                   (Sparkline.render(h.dropsHistory.map { GaugeFormat.sparkLevel($0) }, width: spark), .critical)]))
             }
             if let e = m.events { lines.append(StyledLine(segments: [(pad("  events", 10), .label), (GaugeFormat.count(e), .normal)])) }
             if let v = m.version { lines.append(StyledLine(segments: [(pad("  version", 10), .label), (v, .dim)])) }
@@ -69,7 +69,7 @@ enum GaugesScreen {
                                                (f.origin.map { "  from \($0)" } ?? "", .dim)]))
         }
         lines.append(StyledLine(""))
-        let every = s.interval < 1 ? "\(Int(s.interval * 1000))ms" : GaugeFormat.age(seconds: s.interval)
+        let every = s.interval < 1 ? "\(Int(saturating: (s.interval * 1000).rounded()))ms" : GaugeFormat.age(seconds: s.interval)
         lines.append(StyledLine("sampled every \(every) · last \(Formatting.clock(s.takenAt))Z · "
             + "\(GaugeFormat.one(s.cost * 1000)) ms per sample", .dim))
         return lines
@@ -81,9 +81,9 @@ enum GaugesScreen {
         if let absence = g.absence {
             lines.append(StyledLine(segments: [("  " + absence, g.state == .notConfigured ? .dim : .warning)]))
         } else {
-            lines.append(meter("CPU", GaugeFormat.cpu(g), level: g.cpuLevel, history: g.cpuHistory.map { Int($0 * 10) }, spark: spark))
+            lines.append(meter("CPU", GaugeFormat.cpu(g), level: g.cpuLevel, history: g.cpuHistory.map { GaugeFormat.sparkLevel($0, scale: 10) }, spark: spark))
             lines.append(meter("memory", GaugeFormat.memory(g), level: g.memoryLevel,
-                               history: g.memoryHistory.map { Int($0 / 1024) }, spark: spark))
+                               history: g.memoryHistory.map { GaugeFormat.sparkLevel($0, scale: 1.0 / 1024) }, spark: spark))
             lines.append(StyledLine(segments: [(pad("  from", 10), .label), (g.source ?? "", .dim)]))
         }
         lines.append(StyledLine(""))
@@ -160,7 +160,7 @@ enum GaugeStrip {
             if let absence = g.absence {
                 out.append((compact ? "\(g.name): \(shortAbsence(g.state))" : absence, g.state == .notConfigured ? .dim : .warning))
             } else if compact {
-                out.append(("\(g.name) \(g.cpuPercent.map { String(Int($0.rounded())) + "%" } ?? "…") "
+                out.append(("\(g.name) \(g.cpuPercent.map { GaugeFormat.count($0.rounded()) + "%" } ?? "…") "
                     + (g.memoryBytes.map(shortBytes) ?? "–"), GaugesScreen.role(g.level)))
             } else {
                 out.append(("\(g.name) cpu \(GaugeFormat.cpu(g)) mem \(GaugeFormat.memory(g))", GaugesScreen.role(g.level)))

@@ -71,7 +71,7 @@ enum Footer {
             let used = grid.put("silence \(kind.rawValue) \(label) for: " + text, x: rect.x, y: y, role: .prompt, maxWidth: rect.width - 1)
             return (min(rect.maxX - 1, rect.x + used), y)
         case .confirmIncident(let confirmation):
-            return IncidentFooter.drawPrompt(confirmation, in: rect, grid: &grid)
+            return IncidentPrompt.drawFooter(confirmation, in: rect, grid: &grid)
         case .normal:
             break
         }

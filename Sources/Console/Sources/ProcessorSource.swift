@@ -19,6 +19,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     private let finished = Atomic<Bool>(false)
     private let state = Mutex<SourceState>(.starting)
     private let received = Atomic<Int>(0)
+    private let droppedEvents = Atomic<Int>(0)
     private var thread: Thread?
 
     /// `token`: sent as a bearer token (from $TRADSEC_TOKEN when the console starts it).
@@ -32,6 +33,10 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     /// Events taken from the processor since `start` (backfill and stream), duplicates
     /// included: the store drops a duplicate silently, this count does not.
     public var eventsReceived: Int { received.load(ordering: .acquiring) }
+
+    /// Events refused since `start` (oversized, bad or out-of-order ids, bad data); each is
+    /// also in the history's rejects (`tradsec rejects`, origin `processor:URL`).
+    public var eventsDropped: Int { droppedEvents.load(ordering: .acquiring) }
 
     public var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
 
@@ -59,8 +64,10 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     private func run(store: AlertStore) {
         var backoff = 0.5
         while !stopping {
-            let writer = EventWriter(store: store, key: checkpointKey)
             var cursor = (try? store.checkpoint(for: checkpointKey))?.map(\.offset) ?? nil
+            let writer = EventWriter(store: store, key: checkpointKey, cursor: cursor) { [self] in
+                droppedEvents.add(1, ordering: .releasing)
+            }
             if cursor == nil {
                 // First contact: the processor's latest alerts for context, then live from there.
                 do { cursor = try backfill(writer) } catch {
@@ -92,11 +99,18 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
                         connected = true
                         state.withLock { $0 = .running }
                     }
-                    parser.feed(bytes) { id, data in
-                        writer.add(id: id, data: data)
-                        received.add(1, ordering: .releasing)
+                    parser.feed(bytes) { output in
+                        switch output {
+                        case .event(let id, let data):
+                            writer.add(id: id, data: data)
+                            received.add(1, ordering: .releasing)
+                        case .dropped(let reason, let excerpt):
+                            writer.add(dropped: reason, excerpt: excerpt)
+                        }
                     }
-                    return !stopping
+                    // The history not taking what is pending: cut the stream and resume
+                    // later from the committed cursor rather than hold more.
+                    return !stopping && writer.accepting
                 }
                 writer.flush()
                 if response.status == 401 || response.status == 403 {
@@ -133,8 +147,11 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
                 received.add(1, ordering: .releasing)
             }
         }
+        guard next == 0 || EventStreamParser.isPlausible(next) else {
+            throw FeedError(description: "the processor's next_since \(next) is not an event id")
+        }
         writer.flush(cursor: next)
-        return next
+        return writer.cursor
     }
 
     static let backfillLimit = 1000
@@ -153,25 +170,74 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
 
 /// Collects streamed events and commits them in batches together with the last event id.
 /// Used from the stream's thread and a ticker thread, hence the lock.
+///
+/// The resume cursor only moves forward, and only to the id of an event that is what it
+/// says: its `id:` line is a plausible id after the cursor and agrees with the `id` inside
+/// its data. Anything else is dropped, counted and kept in the history's rejects (origin
+/// `processor:URL`), and the cursor stays where it was. Pending alerts are bounded: when the
+/// history cannot take them, the writer stops accepting and the stream is cut, to resume from
+/// the committed cursor (nothing is lost, nothing grows).
 final class EventWriter: @unchecked Sendable {
     let store: AlertStore
     let key: String
+    /// A flush is due at this many pending alerts, or this many bytes of them.
+    static let flushAlerts = 1000
+    static let flushBytes = 16 << 20
+    /// Past these (the history refusing writes), ``accepting`` turns false.
+    static let maxPendingAlerts = 10_000
+    static let maxPendingBytes = 64 << 20
+    /// Rejected events kept for the history per flush (the rest are only counted).
+    static let maxPendingRejects = 100
+
     private let lock = NSLock()
     private var isClosed = false
     var closed: Bool { lock.withLock { isClosed } }
     private var alerts: [Alert] = []
+    private var pendingBytes = 0
+    private var rejects: [AlertStore.RejectRecord] = []
+    /// The id the next flush commits as the cursor (nil: nothing new to commit).
     private var lastID: Int64?
+    /// The newest id accepted or committed: an event must come after it.
+    private var highWater: Int64
     private var lastFlush = Date()
     private(set) var stored = 0
+    private var droppedCount = 0
+    private let onDrop: @Sendable () -> Void
 
-    init(store: AlertStore, key: String) {
+    /// `cursor`: the committed resume point this connection starts from; `onDrop` hears each
+    /// event refused.
+    init(store: AlertStore, key: String, cursor: Int64? = nil, onDrop: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.key = key
+        highWater = cursor ?? 0
+        self.onDrop = onDrop
     }
 
+    /// Events refused so far (bad framing, bad or out-of-order ids, bad data).
+    var dropped: Int { lock.withLock { droppedCount } }
+
+    /// The newest id accepted or committed: where a stream resumes after this writer's events.
+    var cursor: Int64 { lock.withLock { highWater } }
+
+    /// False while the pending alerts are at their bound: the stream must stop reading.
+    var accepting: Bool { lock.withLock { alerts.count < Self.maxPendingAlerts && pendingBytes < Self.maxPendingBytes } }
+
+    /// One streamed event, its `id:` line already checked by the parser.
     func add(id: Int64, data: String) {
-        guard let event = try? JSONParser.parse(data) else { lock.withLock { lastID = id }; return }
+        guard let event = try? JSONParser.parse(data) else {
+            reject("bad_data", "event \(id): data is not JSON", excerpt: data)
+            return
+        }
+        if let inner = event["id"], inner.int64Value != id {
+            reject("id_mismatch", "event \(id): its data says id \(JSONWriter.string(inner))", excerpt: data)
+            return
+        }
         add(id: id, event: event)
+    }
+
+    /// A dropped event the parser reported.
+    func add(dropped reason: EventStreamParser.Drop, excerpt: String) {
+        reject(reason.rawValue, reason.message, excerpt: excerpt)
     }
 
     func close() {
@@ -182,33 +248,67 @@ final class EventWriter: @unchecked Sendable {
     func add(id: Int64, event: JSONValue) {
         lock.lock()
         defer { lock.unlock() }
+        guard EventStreamParser.isPlausible(id), id > highWater else {
+            rejectLocked("id_not_after_cursor", "event \(id): not after the resume point \(highWater)", excerpt: "")
+            return
+        }
+        highWater = id
         lastID = id
-        // The event carries the alert as the processor received it.
-        guard let alertValue = event["alert"],
-              let alert = try? AlertDecoder.decode(value: alertValue, raw: JSONWriter.string(alertValue)) else { return }
+        // The event carries the alert as the processor received it. An alert that does not
+        // decode still moves the cursor: asking for it again would give the same bytes.
+        guard let alertValue = event["alert"] else {
+            rejectLocked("no_alert", "event \(id): no alert in it", excerpt: "")
+            return
+        }
+        let raw = JSONWriter.string(alertValue)
+        guard let alert = try? AlertDecoder.decode(value: alertValue, raw: raw) else {
+            rejectLocked("bad_alert", "event \(id): the alert does not decode", excerpt: raw)
+            return
+        }
         alerts.append(alert)
-        if alerts.count >= 1000 { flushLocked(cursor: nil) }
+        pendingBytes &+= raw.utf8.count
+        if alerts.count >= Self.flushAlerts || pendingBytes >= Self.flushBytes { flushLocked() }
+    }
+
+    private func reject(_ code: String, _ message: String, excerpt: String) {
+        lock.withLock { rejectLocked(code, message, excerpt: excerpt) }
+    }
+
+    private func rejectLocked(_ code: String, _ message: String, excerpt: String) {
+        droppedCount &+= 1
+        onDrop()
+        guard rejects.count < Self.maxPendingRejects else { return }
+        rejects.append(AlertStore.RejectRecord(origin: key, lineNumber: nil, code: code, message: message,
+                                               excerpt: String(excerpt.prefix(200))))
     }
 
     func flushIfDue() {
         lock.withLock {
-            if Date().timeIntervalSince(lastFlush) >= 0.1 { flushLocked(cursor: nil) }
+            if Date().timeIntervalSince(lastFlush) >= 0.1 { flushLocked() }
         }
     }
 
+    /// `cursor`: the backfill's `next_since`, trusted only when plausible and ahead.
     func flush(cursor: Int64? = nil) {
-        lock.withLock { flushLocked(cursor: cursor) }
+        lock.withLock {
+            if let cursor, EventStreamParser.isPlausible(cursor), cursor > highWater {
+                highWater = cursor
+                lastID = cursor
+            }
+            flushLocked()
+        }
     }
 
-    private func flushLocked(cursor: Int64?) {
+    private func flushLocked() {
         lastFlush = Date()
-        if let cursor { lastID = max(lastID ?? cursor, cursor) }
-        guard let lastID else { return }
-        let checkpoint = FollowCheckpoint(path: key, device: 0, inode: 0, offset: lastID, lineNumber: lastID)
+        guard lastID != nil || !rejects.isEmpty else { return }
+        let checkpoint = lastID.map { FollowCheckpoint(path: key, device: 0, inode: 0, offset: $0, lineNumber: $0) }
         do {
-            try store.insert(alerts, origin: key, checkpoint: checkpoint)
+            try store.insert(alerts, origin: key, checkpoint: checkpoint, rejects: rejects)
             stored += alerts.count
-            alerts.removeAll(keepingCapacity: true)
+            alerts.removeAll(keepingCapacity: alerts.capacity <= Self.flushAlerts)
+            pendingBytes = 0
+            rejects.removeAll()
             self.lastID = nil
         } catch {
             // Kept for the next flush; the cursor did not move, so nothing is skipped.
@@ -216,33 +316,174 @@ final class EventWriter: @unchecked Sendable {
     }
 }
 
-/// Server-Sent Events framing: `id:` and `data:` lines, a blank line ends an event;
-/// comment lines (`:`) are heartbeats.
-final class EventStreamParser {
-    private var buffer: [UInt8] = []
-    private var id: Int64?
-    private var data: [UInt8] = []
+/// Server-Sent Events framing (the processor's `/events/stream`): `id:` and `data:` lines, a
+/// blank line ends an event; comment lines (`:`) are heartbeats; other fields are ignored.
+///
+/// The stream comes from the network: every buffer is bounded. A line longer than
+/// ``Limits/maxLineBytes`` is never held (its bytes are skipped up to its end), an event whose
+/// data grows past ``Limits/maxEventBytes`` is dropped, and either way the parser reports the
+/// drop once and resumes at the next blank line, with the next event. An `id:` must be a
+/// plain decimal id in 1...``maxID``; an event with a bad id (or none) is dropped, so a
+/// malformed id can never become a resume point. Memory held: at most one line and one event.
+public final class EventStreamParser {
+    public struct Limits: Sendable {
+        public var maxLineBytes: Int
+        public var maxEventBytes: Int
+        public init(maxLineBytes: Int, maxEventBytes: Int) {
+            self.maxLineBytes = max(1, maxLineBytes)
+            self.maxEventBytes = max(1, maxEventBytes)
+        }
+        /// One event carries one stored alert, which the processor takes in bodies of at most
+        /// `serve.max_body` (8 MiB by default), plus the processor's enrichment.
+        public static let standard = Limits(maxLineBytes: 9 << 20, maxEventBytes: 9 << 20)
+    }
 
-    func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Int64, String) -> Void) {
-        buffer.append(contentsOf: bytes)
-        var start = 0
-        while let newline = buffer[start...].firstIndex(of: 0x0A) {
-            var line = buffer[start..<newline]
-            if line.last == 0x0D { line = line.dropLast() }
-            start = newline + 1
-            if line.isEmpty {
-                if let id { emit(id, String(decoding: data, as: UTF8.self)) }
-                id = nil
-                data.removeAll(keepingCapacity: true)
-            } else if line.starts(with: Array("id:".utf8)) {
-                id = Int64(String(decoding: line.dropFirst(3), as: UTF8.self).trimmingCharacters(in: .whitespaces))
-            } else if line.starts(with: Array("data:".utf8)) {
-                var value = line.dropFirst(5)
-                if value.first == 0x20 { value = value.dropFirst() }
-                if !data.isEmpty { data.append(0x0A) }
-                data.append(contentsOf: value)
+    /// Why an event was dropped.
+    public enum Drop: String, Sendable, CaseIterable {
+        case lineTooLong = "sse_line_too_long"
+        case eventTooLarge = "sse_event_too_large"
+        case badID = "sse_bad_id"
+        case noID = "sse_no_id"
+
+        public var message: String {
+            switch self {
+            case .lineTooLong: return "a line of the event stream was over the line limit: the event was dropped"
+            case .eventTooLarge: return "an event of the event stream was over the event size limit: it was dropped"
+            case .badID: return "an event's id was not a decimal id in range: it was dropped"
+            case .noID: return "an event had no id: it was dropped"
             }
         }
-        buffer.removeFirst(start)
+    }
+
+    /// What feeding bytes produced, in stream order.
+    public enum Output: Equatable, Sendable {
+        case event(id: Int64, data: String)
+        /// `excerpt`: the start of what was dropped (at most 200 bytes), for the rejects.
+        case dropped(Drop, excerpt: String)
+    }
+
+    /// The processor's ids are the history's alert ids, handed out one by one from 1: 2^53 of
+    /// them would take centuries at any ingest rate, so a larger one is garbage.
+    public static let maxID: Int64 = 1 << 53
+
+    public static func isPlausible(_ id: Int64) -> Bool { id >= 1 && id <= maxID }
+
+    public let limits: Limits
+    /// Events dropped so far, by reason.
+    public private(set) var drops: [Drop: Int] = [:]
+
+    private var line: [UInt8] = []
+    /// Inside a line over the limit: its remaining bytes are skipped up to its end.
+    private var skippingLine = false
+    /// The current event was dropped (already reported): lines are ignored up to the blank one.
+    private var discarding = false
+    private var id: Int64?
+    private var badID = false
+    private var data: [UInt8] = []
+    private var hasData = false
+    private var excerpt: [UInt8] = []
+
+    public init(limits: Limits = .standard) { self.limits = limits }
+
+    /// Bytes held between calls (a partial line and the event being read): never more than
+    /// `maxLineBytes + maxEventBytes`.
+    public var bufferedBytes: Int { line.count + data.count }
+
+    public func feed(_ bytes: [UInt8], _ handle: (Output) -> Void) {
+        bytes.withUnsafeBytes { feed($0, handle) }
+    }
+
+    public func feed(_ bytes: UnsafeRawBufferPointer, _ handle: (Output) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let found = memchr(base + offset, 0x0A, bytes.count - offset)
+            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+            let newline: Int? = found == nil ? nil : end
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
+            offset = found == nil ? bytes.count : end + 1
+            if skippingLine {
+                if newline != nil { skippingLine = false }
+                continue
+            }
+            if line.count + piece.count > limits.maxLineBytes {
+                if line.isEmpty { excerpt = Array(piece.prefix(200)) } else { excerpt = Array(line.prefix(200)) }
+                line = []
+                drop(.lineTooLong, handle)
+                if newline == nil { skippingLine = true }
+                continue
+            }
+            line.append(contentsOf: piece)
+            if newline != nil {
+                take(line, handle)
+                line.removeAll(keepingCapacity: line.capacity <= 1 << 16)
+            }
+        }
+    }
+
+    private func take(_ raw: [UInt8], _ handle: (Output) -> Void) {
+        var text = raw[...]
+        if text.last == 0x0D { text = text.dropLast() }
+        if text.isEmpty {
+            endEvent(handle)
+            return
+        }
+        if discarding || text.first == UInt8(ascii: ":") { return }
+        let colon = text.firstIndex(of: UInt8(ascii: ":"))
+        let field = text[..<(colon ?? text.endIndex)]
+        var value = colon.map { text[($0 + 1)...] } ?? text[text.endIndex...]
+        if value.first == 0x20 { value = value.dropFirst() }
+        if field.elementsEqual("data".utf8) {
+            if excerpt.isEmpty { excerpt = Array(value.prefix(200)) }
+            let separator = hasData ? 1 : 0
+            guard data.count + separator + value.count <= limits.maxEventBytes else {
+                drop(.eventTooLarge, handle)
+                return
+            }
+            if hasData { data.append(0x0A) }
+            data.append(contentsOf: value)
+            hasData = true
+        } else if field.elementsEqual("id".utf8) {
+            id = Self.parseID(value)
+            badID = id == nil
+            if badID && excerpt.isEmpty { excerpt = Array(value.prefix(200)) }
+        }
+    }
+
+    /// Reports the current event as dropped and ignores the rest of it.
+    private func drop(_ reason: Drop, _ handle: (Output) -> Void) {
+        guard !discarding else { return }
+        discarding = true
+        data = []
+        hasData = false
+        drops[reason, default: 0] &+= 1
+        handle(.dropped(reason, excerpt: String(decoding: excerpt, as: UTF8.self)))
+    }
+
+    private func endEvent(_ handle: (Output) -> Void) {
+        defer {
+            id = nil
+            badID = false
+            discarding = false
+            hasData = false
+            data.removeAll(keepingCapacity: data.capacity <= 1 << 16)
+            excerpt.removeAll()
+        }
+        // A heartbeat or a dropped event's end: nothing to give.
+        guard !discarding, hasData else { return }
+        if badID { drop(.badID, handle); return }
+        guard let id else { drop(.noID, handle); return }
+        handle(.event(id: id, data: String(decoding: data, as: UTF8.self)))
+    }
+
+    /// Plain decimal digits only (no sign, no spaces, no exponent), in 1...maxID.
+    static func parseID(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return isPlausible(value) ? value : nil
     }
 }

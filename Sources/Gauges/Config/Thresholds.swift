@@ -14,7 +14,7 @@ public enum MemoryThreshold: Equatable, Sendable {
     public func bytes(limit: UInt64?) -> UInt64? {
         switch self {
         case .bytes(let b): return b
-        case .ofLimit(let ratio): return limit.map { UInt64(Double($0) * ratio) }
+        case .ofLimit(let ratio): return limit.map { UInt64(saturating: Double($0) * ratio) }
         }
     }
 }

@@ -19,6 +19,9 @@ public struct DockerStats: Equatable, Sendable {
 
     public struct ParseError: Error, CustomStringConvertible, Sendable { public var description: String }
 
+    /// The largest `online_cpus` believed (Linux's NR_CPUS is at most 8192).
+    static let maxCPUs: UInt64 = 65_536
+
     public static func parse(_ body: [UInt8]) throws(ParseError) -> DockerStats {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { throw ParseError(description: "stats reply is not JSON: \(error)") }
@@ -30,7 +33,9 @@ public struct DockerStats: Equatable, Sendable {
             switch v {
             case .int(let i)?: return i >= 0 ? UInt64(i) : nil
             case .uint(let x)?: return x
-            case .double(let d)? where d >= 0 && d < 1.8e19: return UInt64(d)
+            // The engine's reply is not trusted: a fraction, a negative or an absurd size is
+            // not a counter.
+            case .double(let d)? where d >= 0 && d < 18_446_744_073_709_551_616.0: return UInt64(d)
             default: return nil
             }
         }
@@ -45,7 +50,9 @@ public struct DockerStats: Equatable, Sendable {
             memoryBytes = usage >= cache ? usage - cache : usage
         }
         let limit = u(memory?["limit"]).flatMap { $0 == 0 || $0 >= (1 << 60) ? nil : $0 }
-        let online = u(cpu["online_cpus"]).map { Int($0) } ?? cpu["cpu_usage"]?["percpu_usage"]?.arrayValue?.count ?? 1
+        // Linux counts at most a few thousand CPUs; anything else is not a CPU count.
+        let online = u(cpu["online_cpus"]).flatMap { 1...maxCPUs ~= $0 ? Int($0) : nil }
+            ?? cpu["cpu_usage"]?["percpu_usage"]?.arrayValue.map { Swift.min($0.count, Int(maxCPUs)) } ?? 1
         let name = json["name"]?.stringValue ?? json["Name"]?.stringValue ?? ""
         return DockerStats(
             name: name.hasPrefix("/") ? String(name.dropFirst()) : name,

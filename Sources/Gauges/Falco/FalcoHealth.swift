@@ -48,11 +48,17 @@ public struct FalcoHealthProbe: Sendable {
                     if text.samples.isEmpty, let first = text.problems.first {
                         reading.metricsError = "\(first)"
                     } else {
-                        // What parsed is used; skipped lines are said, not fatal.
-                        reading.metrics = FalcoMetrics(text)
+                        // What parsed is used; skipped lines and ignored values are said, not fatal.
+                        let metrics = FalcoMetrics(text)
+                        reading.metrics = metrics
+                        var notes: [String] = []
                         if let first = text.problems.first {
-                            reading.metricsError = "\(text.problems.count) line(s) skipped, first: \(first)"
+                            notes.append("\(text.problemCount) line(s) skipped, first: \(first)")
                         }
+                        if let first = metrics.outOfRange.first {
+                            notes.append("\(metrics.outOfRange.count) value(s) out of range ignored (NaN, infinite, negative or over 2^64), first: \(first)")
+                        }
+                        if !notes.isEmpty { reading.metricsError = notes.joined(separator: "; ") }
                     }
                 } else {
                     reading.metricsError = "HTTP \(r.status)"
@@ -76,5 +82,5 @@ public struct FalcoHealthProbe: Sendable {
         HTTPRequest(url: url, timeout: timeout, connectTimeout: min(timeout, 2), maxResponseBytes: 8 << 20)
     }
 
-    static func format(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
+    static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
 }

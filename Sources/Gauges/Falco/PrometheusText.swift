@@ -16,8 +16,16 @@ public struct PrometheusText: Sendable {
     /// Metric family name → counter, gauge, histogram, summary, untyped.
     public var types: [String: String] = [:]
     public var help: [String: String] = [:]
-    /// The lines that were skipped, and why.
+    /// The lines that were skipped, and why: the first ``maxProblemsKept`` of them.
     public var problems: [ParseError] = []
+    /// How many lines were skipped in all.
+    public var problemCount = 0
+
+    /// The endpoint is not trusted: a page of millions of tiny or broken lines must not cost
+    /// memory in proportion (each sample or problem costs far more than its line). Falco's
+    /// page has a few hundred samples.
+    public static let maxSamples = 50_000
+    public static let maxProblemsKept = 100
 
     public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         public var line: Int
@@ -38,6 +46,10 @@ public struct PrometheusText: Sendable {
             if line.last == "\r" { line = line.dropLast() }
             let content = line.drop { $0 == " " || $0 == "\t" }
             if content.isEmpty { continue }
+            if out.samples.count == maxSamples {
+                out.skip(ParseError(line: lineNumber, reason: "more than \(maxSamples) samples: the rest of the page is not read"))
+                break
+            }
             do throws(ParseError) {
                 if content.first == "#" {
                     try out.parseComment(content, line: lineNumber)
@@ -45,24 +57,35 @@ public struct PrometheusText: Sendable {
                     out.samples.append(try parseSample(Array(content.utf8), line: lineNumber))
                 }
             } catch {
-                out.problems.append(error)
+                out.skip(error)
             }
         }
         return out
+    }
+
+    private mutating func skip(_ problem: ParseError) {
+        problemCount += 1
+        if problems.count < Self.maxProblemsKept { problems.append(problem) }
+    }
+
+    /// Text from the page quoted in a problem, cut short: one long line must not become a long message.
+    static func quoted<S: StringProtocol>(_ s: S) -> String {
+        let cut = s.unicodeScalars.prefix(64)
+        return "'" + String(String.UnicodeScalarView(cut)) + (cut.count < s.unicodeScalars.count ? "…'" : "'")
     }
 
     private mutating func parseComment(_ content: Substring, line: Int) throws(ParseError) {
         let words = content.dropFirst().split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard words.count >= 2, words[0] == "HELP" || words[0] == "TYPE" else { return }   // a plain comment
         let name = String(words[1])
-        guard Self.isMetricName(name) else { throw ParseError(line: line, reason: "invalid metric name '\(name)'") }
+        guard Self.isMetricName(name) else { throw ParseError(line: line, reason: "invalid metric name \(Self.quoted(name))") }
         let rest = words.count > 2 ? String(words[2]) : ""
         if words[0] == "TYPE" {
             guard ["counter", "gauge", "histogram", "summary", "untyped"].contains(rest) else {
-                throw ParseError(line: line, reason: "unknown metric type '\(rest)'")
+                throw ParseError(line: line, reason: "unknown metric type \(Self.quoted(rest))")
             }
             if let earlier = types[name], earlier != rest {
-                throw ParseError(line: line, reason: "'\(name)' declared \(earlier) and then \(rest)")
+                throw ParseError(line: line, reason: "\(Self.quoted(name)) declared \(earlier) and then \(rest)")
             }
             types[name] = rest
         } else {
@@ -88,10 +111,10 @@ public struct PrometheusText: Sendable {
                 let label = String(decoding: b[start..<i], as: UTF8.self)
                 guard !label.isEmpty else { throw fail("expected a label name") }
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
-                guard i < b.count, b[i] == UInt8(ascii: "=") else { throw fail("expected '=' after label \(label)") }
+                guard i < b.count, b[i] == UInt8(ascii: "=") else { throw fail("expected '=' after label \(quoted(label))") }
                 i += 1
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
-                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("label value of \(label) must be quoted") }
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("label value of \(quoted(label)) must be quoted") }
                 i += 1
                 var value: [UInt8] = []
                 var closed = false
@@ -113,7 +136,7 @@ public struct PrometheusText: Sendable {
                     i += 1
                 }
                 guard closed else { throw fail("unexpected end of label value") }
-                guard labels[label] == nil else { throw fail("label \(label) given twice") }
+                guard labels[label] == nil else { throw fail("label \(quoted(label)) given twice") }
                 labels[label] = String(decoding: value, as: UTF8.self)
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
                 if i < b.count, b[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -123,12 +146,12 @@ public struct PrometheusText: Sendable {
             }
         }
         let rest = String(decoding: b[i...], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard !rest.isEmpty else { throw fail("sample \(name) has no value") }
+        guard !rest.isEmpty else { throw fail("sample \(quoted(name)) has no value") }
         guard rest.count <= 2 else { throw fail("unexpected text after the sample's value") }
-        guard let value = parseValue(rest[0]) else { throw fail("'\(rest[0])' is not a number") }
+        guard let value = parseValue(rest[0]) else { throw fail("\(quoted(rest[0])) is not a number") }
         var timestamp: Int64?
         if rest.count == 2 {
-            guard let t = Int64(rest[1]) else { throw fail("'\(rest[1])' is not a timestamp (milliseconds)") }
+            guard let t = Int64(rest[1]) else { throw fail("\(quoted(rest[1])) is not a timestamp (milliseconds)") }
             timestamp = t
         }
         return Sample(name: name, labels: labels, value: value, timestamp: timestamp)

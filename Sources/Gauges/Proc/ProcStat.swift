@@ -42,11 +42,9 @@ public enum ProcStatus {
             let parts = line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let value = parts.first.flatMap({ UInt64($0) }) else { return nil }
             let unit = parts.count > 1 ? parts[1].lowercased() : "kb"
-            switch unit {
-            case "kb": return value * 1024
-            case "mb": return value * 1024 * 1024
-            default: return value
-            }
+            let scale: UInt64 = unit == "kb" ? 1024 : unit == "mb" ? 1024 * 1024 : 1
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
+            return overflow ? .max : bytes
         }
         return nil
     }

@@ -75,7 +75,7 @@ public enum GaugeReport {
                                              ("metrics_error", h.metricsError.map { .string($0) } ?? .null)]
         if let m = h.metrics {
             health += [("kernel_drops", num(m.kernelDrops)), ("output_queue_drops", num(m.outputQueueDrops)),
-                       ("other_drops", .object(JSONObject(m.otherDrops.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) }))),
+                       ("other_drops", .object(JSONObject(m.otherDrops.sorted { $0.key < $1.key }.map { ($0.key, num($0.value)) }))),
                        ("total_drops", num(m.totalDrops)), ("new_drops", num(h.newDrops)), ("events", num(m.events)),
                        ("version", m.version.map { .string($0) } ?? .null)]
         }

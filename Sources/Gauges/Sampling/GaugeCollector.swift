@@ -134,7 +134,7 @@ public final class GaugeCollector {
         if gauge.state != .live, let m = metrics, m.memoryRSSBytes != nil || m.cpuRatio != nil {
             gauge = ResourceGauge(name: "falco", state: .live, source: "Falco's own metrics")
             gauge.cpuPercent = m.cpuRatio.map { $0 * 100 }
-            gauge.memoryBytes = m.memoryRSSBytes.map { UInt64(max(0, $0)) }
+            gauge.memoryBytes = m.memoryRSSBytes.map { UInt64(saturating: $0) }
         }
         return gauge
     }

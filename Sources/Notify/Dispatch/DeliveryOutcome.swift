@@ -58,15 +58,25 @@ public enum DeliveryOutcome: Sendable, Equatable {
         }
     }
 
+    /// The wait a receiver asks for is held to this window: below it, a receiver saying `0`
+    /// or a negative number (a bug or a hostile peer) would have the channel retry in a tight
+    /// loop; above it, one reply could park the channel for days (`give_up_after` still applies).
+    public static let retryAfterWindow: ClosedRange<Double> = 0.5...3600
+
+    /// The receiver's wait, in seconds, within ``retryAfterWindow``: the `Retry-After` header
+    /// (delta-seconds), else `retry_after` (Discord, Slack's Web API) or
+    /// `parameters.retry_after` (Telegram) in a JSON body. NaN, or nothing readable, gives nil:
+    /// the channel's own backoff then decides.
     static func retryAfter(_ response: (headers: [String: String], body: [UInt8])) -> Double? {
-        if let header = response.headers["retry-after"], let seconds = Double(header.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
-            return seconds
+        if let header = response.headers["retry-after"], let seconds = Double(header.trimmingCharacters(in: .whitespaces)) {
+            return seconds.clamped(to: retryAfterWindow)
         }
         guard let json = try? JSONParser.parse(response.body) else { return nil }
         for value in [json["retry_after"], json["parameters"]?["retry_after"]] {
             switch value {
-            case .int(let v)?: return Double(v)
-            case .double(let v)?: return v
+            case .int(let v)?: return Double(v).clamped(to: retryAfterWindow)
+            case .uint(let v)?: return Double(v).clamped(to: retryAfterWindow)
+            case .double(let v)?: return v.clamped(to: retryAfterWindow)
             default: continue
             }
         }

@@ -204,7 +204,7 @@ final class ChannelWorker: @unchecked Sendable {
     private func step() throws -> Double {
         if prunes && Monotonic.seconds() - lastPrune > 3600 {
             lastPrune = Monotonic.seconds()
-            try store.pruneDeliveredNotifications(before: Timestamp.now().adding(nanoseconds: -Int64(options.keepDelivered * 1e9)))
+            try store.pruneDeliveredNotifications(before: Timestamp.now().adding(nanoseconds: -Int64(saturating: options.keepDelivered * 1e9)))
         }
         guard let head = try store.nextPendingNotification(channel: channel.name) else {
             throttled = false
@@ -214,9 +214,9 @@ final class ChannelWorker: @unchecked Sendable {
         idle = false
         let now = Timestamp.now()
         let due = max(head.notBefore, head.nextAttempt)
-        if due > now { return max(0.001, Double(due.nanoseconds - now.nanoseconds) / 1e9) }
-        if head.attempts > 0 && Double(now.nanoseconds - head.created.nanoseconds) / 1e9 > channel.giveUpAfter {
-            let reason = "gave up after \(head.attempts) attempts over \(Duration.describe(nanoseconds: now.nanoseconds - head.created.nanoseconds)): \(head.lastError ?? "no reply")"
+        if due > now { return max(0.001, Double(due.nanoseconds &- now.nanoseconds) / 1e9) }
+        if head.attempts > 0 && Double(now.nanoseconds &- head.created.nanoseconds) / 1e9 > channel.giveUpAfter {
+            let reason = "gave up after \(head.attempts) attempts over \(Duration.describe(nanoseconds: now.nanoseconds &- head.created.nanoseconds)): \(head.lastError ?? "no reply")"
             try store.markNotificationsFailed([head.id], error: reason)
             record { $0.permanentFailures += 1; $0.lastError = reason }
             log("notification \(head.id) failed: \(reason)")
@@ -246,7 +246,7 @@ final class ChannelWorker: @unchecked Sendable {
             return Array(rows.prefix { $0.notBefore <= now && $0.nextAttempt <= now })
         }
         if channel.groupWindow > 0 {
-            let end = head.created.adding(nanoseconds: Int64(channel.groupWindow * 1e9))
+            let end = head.created.adding(nanoseconds: Int64(saturating: channel.groupWindow * 1e9))
             let rows = try store.pendingNotifications(channel: channel.name, groupKey: head.groupKey, createdBefore: end, limit: channel.maxGroup)
             return rows.isEmpty ? [head] : rows
         }
@@ -265,8 +265,14 @@ final class ChannelWorker: @unchecked Sendable {
         guard !items.isEmpty else { return }
         let ids = items.map(\.rowID)
         try store.markNotificationsSending(ids)
-        let outcome = ChannelSender.send(items, channel: channel, environment: options.environment)
-        switch outcome {
+        let delivery = ChannelSender.deliver(items, channel: channel, environment: options.environment)
+        if let refusal = delivery.markupRefused {
+            // The resend is a second attempt: the rows' attempt count says so.
+            try store.markNotificationsSending(ids)
+            record { $0.plainTextFallbacks += 1 }
+            log("the receiver refused the markup (\(refusal)); sent again as plain text")
+        }
+        switch delivery.outcome {
         case .delivered:
             try store.markNotificationsDelivered(ids)
             let hadErrors = snapshot().lastError != nil
@@ -277,8 +283,9 @@ final class ChannelWorker: @unchecked Sendable {
             }
             if hadErrors { log("delivering again (\(ids.count) notification\(ids.count == 1 ? "" : "s"))") }
         case .retry(let reason, let after):
+            // `after` is already within DeliveryOutcome.retryAfterWindow.
             let delay = min(3600, after ?? backoff.delay(attempt: attempt))
-            try store.scheduleNotificationRetry(ids, at: Timestamp.now().adding(nanoseconds: Int64(delay * 1e9)), error: reason)
+            try store.scheduleNotificationRetry(ids, at: Timestamp.now().adding(nanoseconds: Int64(saturating: delay * 1e9)), error: reason)
             record { $0.retries += 1; $0.lastError = reason }
             log("attempt \(attempt) failed (\(reason)); next in \(String(format: "%.1f", delay))s")
         case .permanent(let reason):

@@ -17,6 +17,8 @@ public struct NotificationStats: Sendable, Equatable {
         public var notificationsDelivered = 0
         public var retries = 0
         public var permanentFailures = 0
+        /// Messages whose markup the receiver refused, sent again as plain text.
+        public var plainTextFallbacks = 0
         public var lastError: String?
 
         public init(name: String, type: String) {
@@ -27,7 +29,7 @@ public struct NotificationStats: Sendable, Equatable {
         mutating func apply(_ s: OutboxChannelSummary, now: Timestamp) {
             pending = s.pending
             failed = s.failed
-            oldestPendingAge = s.oldestPendingCreated.map { max(0, Double(now.nanoseconds - $0.nanoseconds) / 1e9) }
+            oldestPendingAge = s.oldestPendingCreated.map { max(0, Double(now.nanoseconds &- $0.nanoseconds) / 1e9) }
         }
     }
 
@@ -55,6 +57,7 @@ public struct NotificationStats: Sendable, Equatable {
         family("tradsec_notification_messages_total", "counter", "Messages delivered since the processor started (a message may carry a group).") { Double($0.messagesSent) }
         family("tradsec_notification_retries_total", "counter", "Send attempts that failed and were scheduled again.") { Double($0.retries) }
         family("tradsec_notification_failures_total", "counter", "Notifications marked failed since the processor started.") { Double($0.permanentFailures) }
+        family("tradsec_notification_plain_text_resends_total", "counter", "Messages whose markup the receiver refused, sent again as plain text.") { Double($0.plainTextFallbacks) }
         return out
     }
 

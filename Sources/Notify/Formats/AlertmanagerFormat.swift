@@ -13,29 +13,33 @@ enum AlertmanagerFormat {
     }
 
     static func alert(_ n: Notification) -> JSONValue {
+        // Alertmanager's own templates and amtool show these as they are (amtool on a
+        // terminal): no control or invisible characters. Markup is the receiving template's
+        // to escape (docs/notifications.md).
+        func text(_ s: String) -> JSONValue { .string(TextBudget.printable(s)) }
         var labels: [(String, JSONValue)] = [
-            ("alertname", .string(n.rule)),
+            ("alertname", .string(TextBudget.printable(n.rule, keepNewlines: false))),
             ("severity", .string(PagerDutyFormat.severity(n.priority))),
             ("priority", .string(n.priority.name)),
-            ("container", .string(n.container)),
-            ("host", .string(n.host)),
+            ("container", .string(TextBudget.printable(n.container, keepNewlines: false))),
+            ("host", .string(TextBudget.printable(n.host, keepNewlines: false))),
             ("source", .string("tradsec")),
             ("kind", .string(n.kind.rawValue)),
         ]
-        if let incident = n.incidentID { labels.append(("incident", .string(incident))) }
+        if let incident = n.incidentID { labels.append(("incident", .string(TextBudget.printable(incident, keepNewlines: false)))) }
         labels = labels.filter { $0.1.stringValue?.isEmpty == false }   // empty label values are refused
-        var annotations: [(String, JSONValue)] = [("summary", .string(n.title)), ("description", .string(n.text))]
+        var annotations: [(String, JSONValue)] = [("summary", text(n.title)), ("description", text(n.text))]
         var used = Set(annotations.map(\.0))
         for f in n.fields {
             let name = labelName(f.name)
-            if used.insert(name).inserted { annotations.append((name, .string(f.value))) }
+            if used.insert(name).inserted { annotations.append((name, text(f.value))) }
         }
         var alert: [(String, JSONValue)] = [
             ("labels", .obj(labels)),
             ("annotations", .obj(annotations)),
             ("startsAt", .string(n.time.rfc3339(fractionDigits: 3))),
         ]
-        if let link = n.link, link.hasPrefix("https://") || link.hasPrefix("http://") { alert.append(("generatorURL", .string(link))) }
+        if let link = TextBudget.safeLink(n.link) { alert.append(("generatorURL", .string(link))) }
         return .obj(alert)
     }
 

@@ -57,6 +57,17 @@ enum ChannelFormats {
         case .email: .smtp(try EmailFormat.message(context))
         }
     }
+
+    /// The same message without markup, for a service that refused the markup of the first
+    /// (``MarkupRefusal``); nil for services whose requests carry no markup.
+    static func plainRequest(_ context: MessageContext) throws -> HTTPRequest? {
+        switch context.channel.kind {
+        case .slack: try SlackFormat.plainRequest(context)
+        case .telegram: try TelegramFormat.plainRequest(context)
+        case .discord: try DiscordFormat.plainRequest(context)
+        case .webhook, .pagerduty, .alertmanager, .email: nil
+        }
+    }
 }
 
 extension JSONValue {

@@ -16,13 +16,13 @@ enum EmailFormat {
     static func message(_ m: MessageContext) throws -> SMTPMessage {
         let url = try m.secret(m.channel.url, "url")
         guard let from = m.channel.from, !m.channel.to.isEmpty else { throw NotifyError("channel '\(m.channel.name)' needs from and to") }
-        let host = TextBudget.printable(m.first.host, keepNewlines: false).filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
+        let host = headerToken(m.first.host)
         let headers = [
             "From: \(from)",
             "To: \(m.channel.to.joined(separator: ", "))",
             "Subject: \(subject("[tradsec] " + m.headline))",
             "Date: \(rfc5322Date(Timestamp.now()))",
-            "Message-ID: <\(m.idempotencyKey.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })@\(host.isEmpty ? "tradsec" : host)>",
+            "Message-ID: <\(headerToken(m.idempotencyKey))@\(host.isEmpty ? "tradsec" : host)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
@@ -52,39 +52,49 @@ enum EmailFormat {
     static func subject(_ raw: String) -> String {
         let clean = TextBudget.fit(TextBudget.printable(raw, keepNewlines: false), limit: subjectLimit)
         guard !clean.unicodeScalars.allSatisfy(\.isASCII) else { return clean }
-        // Encoded words are at most 75 characters: split the UTF-8 on character boundaries.
-        var words: [String] = []
-        var chunk = ""
-        for c in clean {
-            if (chunk + String(c)).utf8.count > 45 {
+        // Encoded words are at most 75 characters: split the UTF-8 between scalars (RFC 2047
+        // forbids splitting one character's bytes; a grapheme cluster may be any length).
+        var words: [[UInt8]] = []
+        var chunk: [UInt8] = []
+        for s in clean.unicodeScalars {
+            let bytes = Array(String(s).utf8)
+            if chunk.count + bytes.count > 45 {
                 words.append(chunk)
-                chunk = ""
+                chunk = []
             }
-            chunk.append(c)
+            chunk += bytes
         }
         if !chunk.isEmpty { words.append(chunk) }
-        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
+        return words.map { "=?UTF-8?B?\(Data($0).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
     /// The body's lines, printable, each at most `lineBytes` bytes of UTF-8 (longer ones wrap).
     static func bodyLines(_ text: String) -> [String] {
         var out: [String] = []
         for line in TextBudget.printable(text).split(separator: "\n", omittingEmptySubsequences: false) {
-            var current = ""
+            // By scalar: one grapheme cluster can be longer than the whole line limit.
+            var current = String.UnicodeScalarView()
             var bytes = 0
-            for c in line {
-                let n = String(c).utf8.count
+            for s in line.unicodeScalars {
+                let n = UTF8.width(s)
                 if bytes + n > lineBytes {
-                    out.append(current)
-                    current = ""
+                    out.append(String(current))
+                    current = String.UnicodeScalarView()
                     bytes = 0
                 }
-                current.append(c)
+                current.append(s)
                 bytes += n
             }
-            out.append(current)
+            out.append(String(current))
         }
         return out
+    }
+
+    /// Only ASCII letters, digits, `.` and `-`: what a Message-ID may carry from a host name.
+    static func headerToken(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-"
+        }))
     }
 
     static func rfc5322Date(_ t: Timestamp) -> String {

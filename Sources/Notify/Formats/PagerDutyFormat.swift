@@ -23,12 +23,12 @@ enum PagerDutyFormat {
         })))
         let payload: [(String, JSONValue)] = [
             ("summary", .string(TextBudget.fit(TextBudget.printable(m.headline + ": " + first.text, keepNewlines: false), limit: summaryLimit))),
-            ("source", .string(TextBudget.fit(first.host.isEmpty ? "tradsec" : first.host, limit: 255))),
+            ("source", .string(TextBudget.fit(TextBudget.printable(first.host.isEmpty ? "tradsec" : first.host, keepNewlines: false), limit: 255))),
             ("severity", .string(severity(m.priority))),
             ("timestamp", .string(first.time.rfc3339(fractionDigits: 3))),
-            ("component", .string(TextBudget.fit(first.container, limit: 255))),
+            ("component", .string(TextBudget.fit(TextBudget.printable(first.container, keepNewlines: false), limit: 255))),
             ("group", .string("tradsec")),
-            ("class", .string(TextBudget.fit(first.rule, limit: 255))),
+            ("class", .string(TextBudget.fit(TextBudget.printable(first.rule, keepNewlines: false), limit: 255))),
             ("custom_details", .obj(details)),
         ]
         var body: [(String, JSONValue)] = [
@@ -38,7 +38,7 @@ enum PagerDutyFormat {
             ("payload", .obj(payload)),
             ("client", .string("tradsec")),
         ]
-        if let link = first.link, link.hasPrefix("https://") || link.hasPrefix("http://") {
+        if let link = TextBudget.safeLink(first.link) {
             body.append(("links", .array([.obj([("href", .string(link)), ("text", .string("tradsec"))])])))
         }
         return m.httpRequest(url: url, json: .obj(body))
@@ -51,7 +51,9 @@ enum PagerDutyFormat {
         var hash: UInt64 = 0xcbf29ce484222325   // FNV-1a: stable across runs, unlike Hasher
         for b in key.utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
         let suffix = ":" + String(hash, radix: 16)
-        return TextBudget.fit(key, limit: dedupLimit - suffix.utf16.count, escape: { String($0) }).dropLast() + suffix
+        // The cut's ellipsis is dropped again: the hash says that something was cut.
+        let cut = TextBudget.fit(key, limit: dedupLimit - suffix.utf16.count + 1).unicodeScalars.dropLast()
+        return String(String.UnicodeScalarView(cut)) + suffix
     }
 
     /// Falco's eight priorities onto PagerDuty's four severities.

@@ -1,61 +1,70 @@
 import CurlClient
 import TradsecCore
 
-/// Slack incoming webhook: `text` (the notification's fallback, mrkdwn) plus Block Kit blocks:
-/// a header (plain_text, at most 150 characters), one mrkdwn section per notification (at most
-/// 3000 characters each), a context line, at most 50 blocks in all. `&`, `<`, `>` in alert text
-/// are escaped as `&amp;`, `&lt;`, `&gt;` so it can neither mention nor disguise a link.
+/// Slack incoming webhook: `text` (the notification's fallback) plus Block Kit blocks: a
+/// header (plain_text, at most 150 characters), one section per notification (at most 3000
+/// characters each), a context line, at most 50 blocks in all.
+///
+/// Alert text only ever goes into `plain_text` objects, which Slack shows as written: no
+/// mention, link, bold or code span can come out of it. The fallback `text` and the context
+/// line are mrkdwn, so there `&`, `<` and `>` are escaped scalar by scalar as `&amp;`,
+/// `&lt;`, `&gt;` (Slack's control characters: `<!channel>` would ping, `<url|text>` disguise
+/// a link), and the context is `verbatim` (no automatic links or mentions).
 enum SlackFormat {
     static let headerLimit = 150
     static let sectionLimit = 3000
     static let maxBlocks = 50
+    /// Slack truncates a message's `text` past 40,000 characters; a plain-text resend stays well under.
+    static let plainLimit = 12_000
 
     static func request(_ m: MessageContext) throws -> HTTPRequest {
         let url = try m.secret(m.channel.url, "url")
         var blocks: [JSONValue] = [
-            .obj([("type", .string("header")),
-                  ("text", .obj([("type", .string("plain_text")),
-                                 ("text", .string(TextBudget.fit(TextBudget.printable(m.headline, keepNewlines: false), limit: headerLimit))),
-                                 ("emoji", .bool(false))]))]),
+            .obj([("type", .string("header")), ("text", plainText(m.headline, limit: headerLimit, oneLine: true))]),
         ]
-        let room = maxBlocks - 2   // header and the closing context
+        let room = maxBlocks - 2   // the header and the closing context
         for (n, item) in m.items.enumerated() {
-            if n == room - 1 && m.items.count > room {
-                blocks.append(section("_… and \(m.items.count - n) more in `tradsec notify outbox`_"))
+            let link = TextBudget.safeLink(item.notification.link)
+            let needed = link == nil ? 1 : 2
+            // Room for this notification and, when more follow, the line saying so.
+            let last = n == m.items.count - 1
+            if blocks.count - 1 + needed + (last ? 0 : 1) > room {
+                blocks.append(section(plainText("… and \(m.items.count - n) more in tradsec notify outbox", limit: sectionLimit)))
                 break
             }
-            blocks.append(section(sectionText(item.notification)))
+            blocks.append(section(plainText(PlainText.lines(item.notification).joined(separator: "\n"), limit: sectionLimit)))
+            if let link { blocks.append(context("<\(link)|open in tradsec>")) }
         }
-        let context = "tradsec · \(m.first.host) · \(m.first.time.rfc3339(fractionDigits: 0))"
-        blocks.append(.obj([("type", .string("context")),
-                            ("elements", .array([.obj([("type", .string("mrkdwn")),
-                                                       ("text", .string(TextBudget.fit(TextBudget.printable(context), limit: 3000, escape: TextBudget.slack)))])]))]))
-        let fallback = TextBudget.fit(TextBudget.printable(m.headline, keepNewlines: false), limit: 3000, escape: TextBudget.slack)
-        return m.httpRequest(url: url, json: .obj([("text", .string(fallback)), ("blocks", .array(blocks))]))
+        blocks.append(context(TextBudget.fit(TextBudget.printable("tradsec · \(m.first.host) · \(m.first.time.rfc3339(fractionDigits: 0))", keepNewlines: false),
+                                             limit: 3000, escape: TextBudget.slack)))
+        return m.httpRequest(url: url, json: .obj([("text", .string(fallback(m.headline, limit: 3000))), ("blocks", .array(blocks))]))
     }
 
-    static func section(_ mrkdwn: String) -> JSONValue {
-        .obj([("type", .string("section")), ("text", .obj([("type", .string("mrkdwn")), ("text", .string(mrkdwn))]))])
+    /// The message again without blocks, when Slack refused them: `text` only, escaped.
+    static func plainRequest(_ m: MessageContext) throws -> HTTPRequest {
+        let url = try m.secret(m.channel.url, "url")
+        let text = TextBudget.pack(m.notifications.map { PlainText.lines($0) }, limit: plainLimit) { "… and \($0) more in tradsec notify outbox" }
+        return m.httpRequest(url: url, json: .obj([("text", .string(fallback(text, limit: plainLimit)))]))
     }
 
-    /// Bold title, the alert text, then `name: value` lines; escaped, then cut to the section limit.
-    static func sectionText(_ n: Notification) -> String {
-        let esc = { (s: String) in TextBudget.fit(TextBudget.printable(s), limit: sectionLimit, escape: TextBudget.slack) }
-        var lines = ["*\(esc(TextBudget.printable(n.title, keepNewlines: false)))*", esc(n.text)]
-        for f in n.fields { lines.append("*\(esc(f.name))*: \(esc(f.value))") }
-        if let link = n.link, link.hasPrefix("https://") || link.hasPrefix("http://") {
-            lines.append("<\(esc(link))|open in tradsec>")
-        }
-        // Each piece is already escaped; cutting the joined text must not split an entity.
-        return TextBudget.fit(lines.joined(separator: "\n"), limit: sectionLimit, escape: { String($0) }).fixingCutEntity()
+    /// mrkdwn that shows `text` as written: printable, `&<>` escaped.
+    static func fallback(_ text: String, limit: Int) -> String {
+        TextBudget.fit(TextBudget.printable(text), limit: limit, escape: TextBudget.slack)
     }
-}
 
-extension String {
-    /// Drops a trailing, partial `&...` entity left by a cut (the cut appends "…").
-    func fixingCutEntity() -> String {
-        guard hasSuffix(String(TextBudget.ellipsis)), let amp = lastIndex(of: "&") else { return self }
-        let tail = self[amp...]
-        return tail.contains(";") ? self : String(self[..<amp]) + String(TextBudget.ellipsis)
+    static func plainText(_ text: String, limit: Int, oneLine: Bool = false) -> JSONValue {
+        .obj([("type", .string("plain_text")),
+              ("text", .string(TextBudget.fit(TextBudget.printable(text, keepNewlines: !oneLine), limit: limit))),
+              ("emoji", .bool(false))])
+    }
+
+    static func section(_ text: JSONValue) -> JSONValue {
+        .obj([("type", .string("section")), ("text", text)])
+    }
+
+    /// A context block of one mrkdwn element; `mrkdwn` is already escaped.
+    static func context(_ mrkdwn: String) -> JSONValue {
+        .obj([("type", .string("context")),
+              ("elements", .array([.obj([("type", .string("mrkdwn")), ("text", .string(mrkdwn)), ("verbatim", .bool(true))])]))])
     }
 }

@@ -22,7 +22,7 @@ public struct NotificationOutbox: Sendable {
                 if let onlyChannel, channel.name != onlyChannel { continue }
                 entries.append(OutboxEntry(channel: channel.name, groupKey: n.groupKey, kind: n.kind.rawValue,
                                            priority: n.priority, payload: payload,
-                                           notBefore: now.adding(nanoseconds: Int64(channel.groupWindow * 1e9))))
+                                           notBefore: now.adding(nanoseconds: Int64(saturating: channel.groupWindow * 1e9))))
             }
         }
         return entries

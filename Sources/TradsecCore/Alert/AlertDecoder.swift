@@ -77,10 +77,7 @@ public enum AlertDecoder {
             throw AlertRejection(.unknownPriority,
                                  "unknown priority \"\(TerminalSafe.escape(priorityText))\" (expected \(Priority.acceptedSpellings))")
         }
-        let timeText = try requiredString(object, "time")
-        guard let time = Timestamp(rfc3339: timeText) else {
-            throw AlertRejection(.badTime, "key \"time\" is not an RFC 3339 time: \"\(TerminalSafe.escape(String(timeText.prefix(64))))\"")
-        }
+        let time = try alertTime(try requiredString(object, "time"))
         let output = try optionalString(object, "output") ?? ""
         var fields = JSONObject()
         switch object["output_fields"] {
@@ -101,6 +98,19 @@ public enum AlertDecoder {
         return Alert(time: time, rule: rule, priority: priority, output: output, outputFields: fields,
                      source: try optionalString(object, "source"), tags: tags,
                      hostname: try optionalString(object, "hostname"), raw: raw)
+    }
+
+    /// An alert's `time`: RFC 3339, within ``Timestamp/alertRange``.
+    static func alertTime(_ text: String) throws(AlertRejection) -> Timestamp {
+        let shown = TerminalSafe.escape(String(text.prefix(64)))
+        switch Timestamp.parse(rfc3339: text) {
+        case .success(let time) where Timestamp.alertRange.contains(time):
+            return time
+        case .success, .failure(.outOfRange):
+            throw AlertRejection(.badTime, "key \"time\" is out of range: \"\(shown)\" (alerts are kept from \(Timestamp.alertRange.lowerBound.rfc3339(fractionDigits: 0)) to \(Timestamp.alertRange.upperBound.rfc3339(fractionDigits: 0)))")
+        case .failure(.syntax):
+            throw AlertRejection(.badTime, "key \"time\" is not an RFC 3339 time: \"\(shown)\"")
+        }
     }
 
     private static func requiredString(_ o: JSONObject, _ key: String) throws(AlertRejection) -> String {

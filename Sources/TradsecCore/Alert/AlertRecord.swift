@@ -600,9 +600,12 @@ struct RecordScanner {
 
     /// `Timestamp(rfc3339:)`; Falco's own form (`2024-05-01T10:00:00.123456789Z`) is read
     /// in place, any other spelling is handed to it.
+    /// Nil (the full decoder then gives the rejection) when it is not a time or outside
+    /// ``Timestamp/alertRange``.
     private func parseTime(_ s: ByteSpan) -> Timestamp? {
-        if !s.escaped, let t = canonicalTime(s.start, s.end) { return t }
-        return Timestamp(rfc3339: text(of: s))
+        let time = !s.escaped ? canonicalTime(s.start, s.end) ?? Timestamp(rfc3339: text(of: s)) : Timestamp(rfc3339: text(of: s))
+        guard let time, Timestamp.alertRange.contains(time) else { return nil }
+        return time
     }
 
     private func canonicalTime(_ start: Int, _ end: Int) -> Timestamp? {
@@ -642,7 +645,6 @@ struct RecordScanner {
             for _ in count..<max(count, 9) { nanos *= 10 }
         }
         guard k == end - 1, p[k] == UInt8(ascii: "Z") else { return nil }
-        let days = Timestamp.days(fromCivil: y, mo, d)
-        return Timestamp(nanoseconds: (days * 86_400 + h * 3600 + mi * 60 + ss) * 1_000_000_000 + nanos)
+        return Timestamp(days: Timestamp.days(fromCivil: y, mo, d), secondOfDay: h * 3600 + mi * 60 + ss, nanoseconds: nanos)
     }
 }

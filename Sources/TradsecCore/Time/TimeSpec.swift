@@ -24,8 +24,12 @@ public enum Duration {
                 }
                 guard let unit, let value = Double(number), value >= 0 else { return nil }
                 let add = value * Double(unit)
+                // Past about 292 years (Int64 nanoseconds) a duration is not one, and the
+                // sum of several parts must not wrap round either.
                 guard add < 9e18 else { return nil }
-                total += Int64(add)
+                let (sum, overflow) = total.addingReportingOverflow(Int64(add))
+                guard !overflow else { return nil }
+                total = sum
                 number = ""
                 sawUnit = true
             }

@@ -95,8 +95,9 @@ struct ActionCommand: ParsableCommand {
         let name: String
         let pinned: ActionRequest
         do { (name, pinned) = try runner.confirmation(for: request) } catch {
-            runner.refuse(request, reason: error.message)
-            throw CLIError(error.message, exitCode: ActionsCommandSupport.exitCode(for: error.kind))
+            runner.refuse(request, reason: error.message, failure: error.kind)
+            // Engine text (container names, its messages) is not ours: escaped for the terminal.
+            throw CLIError(TerminalSafe.escape(error.message), exitCode: ActionsCommandSupport.exitCode(for: error.kind))
         }
         Terminal.printError("\(request.kind.summary).")
         Terminal.printError("Type \(TerminalSafe.escape(name)) to \(request.kind.rawValue) it (anything else cancels): ", newline: false)
@@ -113,8 +114,8 @@ struct ActionCommand: ParsableCommand {
 enum ActionsCommandSupport {
     static func loadConfig(_ flag: String?) throws -> ActionsConfig {
         let path = flag ?? ConsoleConfig.defaultPath
-        if let flag, access(flag, R_OK) != 0 { throw CLIError("cannot read config \(flag)", exitCode: 78) }
-        do { return try ActionsConfig.load(path: path) } catch { throw CLIError("\(error)", exitCode: 78) }
+        if let flag, access(flag, R_OK) != 0 { throw CLIError("cannot read config \(TerminalSafe.escape(flag))", exitCode: 78) }
+        do { return try ActionsConfig.load(path: path) } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 78) }
     }
 
     static func describe(_ report: ActionReport) -> String {

@@ -39,10 +39,17 @@ struct AuditCommand: ParsableCommand {
             let entries: [AuditEntry]
             do { entries = try store.open().auditEntries(since: since.flatMap { TimeSpec.parse($0) }, limit: limit) } catch let e as CLIError {
                 throw e
-            } catch { throw CLIError("\(error)", exitCode: 74) }
+            } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 74) }
             switch format {
             case .json:
-                for e in entries { Terminal.write(JSONWriter.string(AuditCommand.json(e)) + "\n") }
+                // Targets and messages hold engine and alert text: on a terminal, what JSON lets
+                // through raw (C1 controls, bidi and zero-width characters) is written \uXXXX,
+                // which reads back as the same string.
+                let onTerminal = Terminal.stdoutIsTerminal
+                for e in entries {
+                    let line = JSONWriter.string(AuditCommand.json(e))
+                    Terminal.write((onTerminal ? AuditCommand.terminalSafeJSON(line) : line) + "\n")
+                }
             case .table:
                 if entries.isEmpty { Terminal.printError("no actions recorded"); return }
                 let rows = entries.map { e in
@@ -54,6 +61,19 @@ struct AuditCommand: ParsableCommand {
                                          rows: rows, maxWidth: Terminal.width, flexibleColumn: 7).render())
             }
         }
+    }
+
+    /// `json` with every scalar ``TerminalSafe/isUnsafe(_:)`` names as a `\uXXXX` escape. JSONWriter
+    /// already escapes C0 and DEL, so what remains sits inside strings and is in the BMP.
+    static func terminalSafeJSON(_ json: String) -> String {
+        guard TerminalSafe.needsEscaping(json) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            guard TerminalSafe.isUnsafe(scalar) else { out.append(scalar); continue }
+            let hex = String(scalar.value, radix: 16)
+            out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+        }
+        return String(out)
     }
 
     static func json(_ e: AuditEntry) -> JSONValue {
