@@ -210,6 +210,18 @@ import TradsecCore
             ("nested brackets", 400, { try serve.post(Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)).status }),
             ("headers over 80 KiB", 400, { raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + String(repeating: "a", count: 100_000) + "\r\n\r\n")?.status }),
             ("a malformed request line", 400, { raw("GARBAGE\r\n\r\n")?.status }),
+            // Times out of range (issue 15, item 1): a clear 400, never a trap.
+            ("an alert dated 9999", 400, {
+                try serve.post(Array(#"{"time":"9999-12-31T23:59:59Z","rule":"r","priority":"Critical","output":"x"}"#.utf8)).status
+            }),
+            ("/events?since=9999-01-01", 400, { try CurlHTTP.send(HTTPRequest(url: serve.base + "/events?since=9999-01-01")).status }),
+            ("/events?since=8000000000s8000000000s", 400, {
+                try CurlHTTP.send(HTTPRequest(url: serve.base + "/events?since=8000000000s8000000000s")).status
+            }),
+            ("/events/stream?since=9999-12-31T23:59:59Z", 400, {
+                try CurlHTTP.send(HTTPRequest(url: serve.base + "/events/stream?since=9999-12-31T23:59:59Z", timeout: 5)).status
+            }),
+            ("/incidents?since=9999-01-01", 400, { try CurlHTTP.send(HTTPRequest(url: serve.base + "/incidents?since=9999-01-01")).status }),
         ]
         var sent: [String] = []
         for (n, (name, expected, attack)) in hostile.enumerated() {

@@ -95,6 +95,19 @@ import TradsecCore
         #expect(try harness.store.totalCount() == 2)
     }
 
+    /// Times no Int64 of nanoseconds holds (issue 15, item 1): a 400 that says why.
+    @Test func sinceTimesOutOfRangeGetA400() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        for path in ["/events?since=9999-01-01", "/events?since=9999-12-31T23:59:59Z", "/events?since=8000000000s8000000000s",
+                     "/events?since=99999999999999999999", "/events/stream?since=9999-01-01", "/incidents?since=9999-01-01"] {
+            let reply = try harness.get(path)
+            #expect(reply.status == 400, "\(path): \(reply.status) \(reply.bodyText)")
+            #expect(reply.bodyText.contains("since"), "\(path): \(reply.bodyText)")
+        }
+        #expect(try harness.get("/health").status == 200)
+    }
+
     @Test func refusedLinesAreAllCountedAndABoundedNumberRecorded() throws {
         var settings = ServeSettings()
         settings.maxRecordedRejects = 5
