@@ -89,7 +89,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Why the request is refused on its head: (status, reason, extra headers), or nil.
+    /// Why the request is refused on its head: (status, reason, extra headers), or nil; an
+    /// intake that is not refused has its declared body size reserved in ``BodyBudget``.
     private func refusal(_ head: HTTPRequestHead, route: String) -> (Int, String, [(String, String)])? {
         if let browser = RequestPolicy.browserRefusal(head, loopbackListener: loopbackListener, allowedHosts: app.settings.allowedHosts) {
             return (403, browser, [])
