@@ -50,9 +50,15 @@ import TradsecCore
             removeTree(directory)
         }
 
-        /// GET /health answers 200 with status ok within `timeout` seconds.
+        /// GET /health answers 200 within `timeout` seconds. Under a connection flood a new
+        /// connection may itself be closed to make room before its head is read (by arrivals
+        /// still in the accept queue), so a health checker tries again, as this one does.
         func expectHealthy(timeout: Double = 5, _ after: String, sourceLocation: SourceLocation = #_sourceLocation) {
-            let reply = try? CurlHTTP.send(HTTPRequest(url: base + "/health", timeout: timeout))
+            let deadline = Date().addingTimeInterval(timeout)
+            var reply: HTTPResponse?
+            repeat {
+                reply = try? CurlHTTP.send(HTTPRequest(url: base + "/health", timeout: max(deadline.timeIntervalSinceNow, 0.5)))
+            } while reply?.status != 200 && Date() < deadline
             #expect(reply?.status == 200, "after \(after): \(reply.map { "\($0.status) \($0.bodyText)" } ?? "no answer")",
                     sourceLocation: sourceLocation)
         }
@@ -133,8 +139,8 @@ import TradsecCore
             }
             // While they keep coming, a health check still gets a connection and an answer.
             serve.expectHealthy(timeout: 3, "slowloris round \(round)")
-            // A few more for connections being closed or accepted at this moment.
-            #expect(serve.openSockets <= baseline + 32 + 8, "sockets held: \(serve.openSockets)")
+            // Connections being closed to make room are gone a moment later.
+            #expect(Self.poll(timeout: 3) { serve.openSockets <= baseline + 32 + 2 }, "sockets held: \(serve.openSockets)")
             // Those the processor closed are gone from this side too (no descriptor pile-up here).
             loris.removeAll { $0.read(timeout: 0) }
         }

@@ -194,11 +194,17 @@ import TradsecCore
             c.send("POST /falco HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
             loris.append(c)
         }
-        // The registry never holds more than the cap; /health gets a connection at once.
-        try waitFor { harness.server.app.connections.openConnections <= 8 }
+        // Once all 30 are accepted, 22 have made room (or already timed out): the registry
+        // never holds more than its cap, and /health gets a connection by the same rule.
+        let registry = harness.server.app.connections
+        try waitFor { registry.closedByReason.values.reduce(0, +) >= 22 }
+        #expect(registry.openConnections <= 8)
         let health = try harness.json("/health")
         #expect(health["status"]?.stringValue == "ok")
-        #expect((health["connections"]?["closed"]?["evicted"]?.int64Value ?? 0) >= 22)
+        // Evicted to make room, or (on a slow machine) already past the header timeout.
+        let closed = health["connections"]?["closed"]
+        #expect((closed?["evicted"]?.int64Value ?? 0) + (closed?["header_timeout"]?.int64Value ?? 0) >= 22)
+        #expect((closed?["evicted"]?.int64Value ?? 0) >= 1)
         // The oldest were closed to make room; the rest at the header timeout.
         #expect(loris.prefix(20).allSatisfy { $0.waitClosed(timeout: 5) })
         #expect(loris.allSatisfy { $0.waitClosed(timeout: 5) })
