@@ -14,6 +14,15 @@ import Yams
 ///   max_body: 8MiB
 ///   heartbeat: 15s
 ///   max_queued_alerts: 200000
+///   max_connections: 512               # limits against hostile clients: docs/processor.md
+///   max_streams: 32
+///   header_timeout: 10s
+///   body_timeout: 60s
+///   idle_timeout: 60s
+///   max_decodes: 2
+///   max_body_memory: 64MiB
+///   max_recorded_rejects: 100
+///   allowed_hosts: []                  # Host names a loopback listener also answers (a local proxy's)
 /// enrichment:
 ///   roles:                             # role: container name or image globs
 ///     ai-trading-bot: [trading-bot*, "image:ghcr.io/acme/bot*"]
@@ -75,15 +84,41 @@ public struct ProcessorConfig: Sendable {
     }
 }
 
-/// `serve:`: where and how the service listens.
+/// `serve:`: where and how the service listens, and the limits that keep a hostile client
+/// (or a web page in the operator's browser) from exhausting or steering it.
 public struct ServeSettings: Sendable, Equatable {
     public var listen = "127.0.0.1:8080"
     public var authToken: String?
     public var maxBody = 8 << 20
     public var heartbeatSeconds = 15.0
+    /// Alerts and recorded rejects waiting for the writer, all requests together.
     public var maxQueuedAlerts = 200_000
+    /// Open connections, streams included; past it the connection idle the longest (or
+    /// still sending its request head) makes room, else the new one is refused.
+    public var maxConnections = 512
+    /// Open `/events/stream` sessions.
+    public var maxStreams = 32
+    /// From a request's first byte (or the connection's opening) to its complete head.
+    public var headerTimeoutSeconds = 10.0
+    /// From a request's head to the end of its body.
+    public var bodyTimeoutSeconds = 60.0
+    /// A kept-alive connection with no request, or a response the client does not read.
+    public var idleTimeoutSeconds = 60.0
+    /// Bodies decoded at once off the event loop (those over 64 KiB); more get a 503.
+    public var maxDecodes = 2
+    /// Bytes of request bodies being received or decoded, all connections together.
+    public var maxBodyMemory = 64 << 20
+    /// Rejected lines recorded per request for `tradsec rejects` (all are counted).
+    public var maxRecordedRejects = 100
+    /// Host names besides loopback ones that a loopback listener answers to (a local TLS
+    /// terminator that passes the public name on); any other Host is a DNS-rebinding attempt.
+    public var allowedHosts: [String] = []
 
     public init() {}
+
+    static let keys = ["listen", "auth_token_env", "auth_token_file", "max_body", "heartbeat", "max_queued_alerts",
+                       "max_connections", "max_streams", "header_timeout", "body_timeout", "idle_timeout", "max_decodes",
+                       "max_body_memory", "max_recorded_rejects", "allowed_hosts"]
 
     static func parse(_ node: Node, _ r: ConfigReader) throws -> ServeSettings {
         var s = ServeSettings()
@@ -101,10 +136,25 @@ public struct ServeSettings: Sendable, Equatable {
                 guard let text = try? TextFile.read(path, limit: 4096) else { throw r.error(value, "serve.auth_token_file: cannot read \(path)") }
                 s.authToken = try token(text, value, r, "serve.auth_token_file")
             case "max_body": s.maxBody = try r.size(value, "serve.max_body")
-            case "heartbeat": s.heartbeatSeconds = Double(try r.duration(value, "serve.heartbeat")) / 1e9
+            case "heartbeat": s.heartbeatSeconds = try r.seconds(value, "serve.heartbeat")
             case "max_queued_alerts": s.maxQueuedAlerts = try r.int(value, "serve.max_queued_alerts")
-            default: throw r.unknown(key, "serve", ["listen", "auth_token_env", "auth_token_file", "max_body", "heartbeat", "max_queued_alerts"])
+            case "max_connections": s.maxConnections = try r.int(value, "serve.max_connections")
+            case "max_streams": s.maxStreams = try r.int(value, "serve.max_streams")
+            case "header_timeout": s.headerTimeoutSeconds = try r.seconds(value, "serve.header_timeout")
+            case "body_timeout": s.bodyTimeoutSeconds = try r.seconds(value, "serve.body_timeout")
+            case "idle_timeout": s.idleTimeoutSeconds = try r.seconds(value, "serve.idle_timeout")
+            case "max_decodes": s.maxDecodes = try r.int(value, "serve.max_decodes")
+            case "max_body_memory": s.maxBodyMemory = try r.size(value, "serve.max_body_memory")
+            case "max_recorded_rejects": s.maxRecordedRejects = try r.int(value, "serve.max_recorded_rejects")
+            case "allowed_hosts": s.allowedHosts = try r.strings(value, "serve.allowed_hosts").map { $0.lowercased() }
+            default: throw r.unknown(key, "serve", keys)
             }
+        }
+        if s.maxStreams >= s.maxConnections {
+            throw r.error(node, "serve.max_streams (\(s.maxStreams)) must be below serve.max_connections (\(s.maxConnections)): streams must leave room for alerts and health checks")
+        }
+        if s.maxBodyMemory < s.maxBody {
+            throw r.error(node, "serve.max_body_memory (\(s.maxBodyMemory) bytes) must be at least serve.max_body (\(s.maxBody) bytes)")
         }
         return s
     }
@@ -201,6 +251,10 @@ struct ConfigReader {
     func int(_ node: Node, _ what: String) throws -> Int {
         guard let text = node.string, let v = Int(text), v > 0 else { throw error(node, "\(what) must be a positive whole number") }
         return v
+    }
+    /// A duration in seconds (timeouts, the heartbeat).
+    func seconds(_ node: Node, _ what: String) throws -> Double {
+        Double(try duration(node, what)) / 1e9
     }
     func duration(_ node: Node, _ what: String) throws -> Int64 {
         guard let text = node.string, let v = Duration.parse(text), v > 0 else {

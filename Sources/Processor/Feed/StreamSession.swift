@@ -6,8 +6,9 @@ import TradsecCore
 /// One `/events/stream` client (Server-Sent Events). It reads the history by id after its
 /// cursor, so what it sends has no gap and no duplicate whatever the timing of signals, and
 /// a client that reconnects with `Last-Event-ID` continues exactly after the last event it
-/// received. It also catches alerts other writers put into the same history (a `tradsec
-/// ingest --follow` beside the service), by looking again once a second.
+/// received. It reads when the ``FeedHub`` says "look again": after the processor's own
+/// commits, and when the ``HistoryWatcher`` sees another writer's (a `tradsec ingest
+/// --follow` beside the service). It never polls: a hundred idle streams cost no reads.
 final class StreamSession {
     private let app: ProcessorApp
     private let context: ChannelHandlerContext
@@ -18,14 +19,19 @@ final class StreamSession {
     private var closed = false
     private var token: Int?
     private var timer: RepeatedTask?
-    private var sinceHeartbeat = 0.0
+    private var retry: Scheduled<Void>?
+    private var sentSinceHeartbeat = false
+    private var stalledSince: UInt64?
+    private let onClose: () -> Void
     static let pageSize = 500
 
-    init(app: ProcessorApp, context: ChannelHandlerContext, query: AlertQuery, cursor: Int64?) {
+    /// `onClose` runs once, when the session ends (it gives back the stream's slot).
+    init(app: ProcessorApp, context: ChannelHandlerContext, query: AlertQuery, cursor: Int64?, onClose: @escaping () -> Void) {
         self.app = app
         self.context = context
         self.query = query
         self.cursor = cursor
+        self.onClose = onClose
         self.query.limit = Self.pageSize
     }
 
@@ -36,24 +42,46 @@ final class StreamSession {
         // A comment line at once: proxies and clients see the stream is alive; `retry` tells
         // EventSource clients how soon to reconnect.
         write(Array(": tradsec event stream\nretry: 2000\n\n".utf8))
-        let interval = 1.0
-        timer = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+        // A comment when nothing was sent for a whole heartbeat, so proxies keep the stream.
+        let heartbeat = TimeAmount.nanoseconds(Int64(min(max(app.settings.heartbeatSeconds, 0.05), 1e6) * 1e9))
+        timer = eventLoop.scheduleRepeatedTask(initialDelay: heartbeat, delay: heartbeat) { _ in
             let session = loopBound.value
-            session.sinceHeartbeat += interval
-            if session.sinceHeartbeat >= session.app.settings.heartbeatSeconds {
-                session.sinceHeartbeat = 0
-                session.write(Array(": keepalive\n\n".utf8))
-            }
-            session.pump()
+            if session.stalled() { return }
+            if !session.sentSinceHeartbeat { session.write(Array(": keepalive\n\n".utf8)) }
+            session.sentSinceHeartbeat = false
         }
         pump()
     }
 
+    /// A client that stopped reading holds a stream slot and what is buffered for it: past
+    /// `serve.idle_timeout` without being able to write, the stream is closed.
+    private func stalled() -> Bool {
+        guard !context.channel.isWritable else {
+            stalledSince = nil
+            return false
+        }
+        let now = ConnectionRegistry.now()
+        guard let since = stalledSince else {
+            stalledSince = now
+            return false
+        }
+        let limit = ConnectionRegistry.Limits.nanoseconds(app.settings.idleTimeoutSeconds)
+        if limit > 0, now &- since > limit {
+            app.connections.closed(by: .idleTimeout)
+            context.close(promise: nil)
+            return true
+        }
+        return false
+    }
+
     func close() {
+        guard !closed else { return }
         closed = true
         timer?.cancel()
+        retry?.cancel()
         if let token { app.hub.unsubscribe(token) }
         token = nil
+        onClose()
     }
 
     /// Reads what is new after the cursor (on the reader pool) and sends it. One read at a
@@ -92,8 +120,13 @@ final class StreamSession {
                     session.pump()
                 }
             case .failure:
-                // The history was busy or failed: try again on the next tick; nothing is skipped.
-                break
+                // The history was busy or failed: try again shortly; nothing is skipped.
+                guard session.retry == nil else { break }
+                session.retry = session.context.eventLoop.scheduleTask(in: .seconds(1)) {
+                    let session = loopBound.value
+                    session.retry = nil
+                    session.pump()
+                }
             }
         }
     }
@@ -107,7 +140,7 @@ final class StreamSession {
             out.append(contentsOf: "\n\n".utf8)
             cursor = stored.id
         }
-        sinceHeartbeat = 0
+        sentSinceHeartbeat = true
         write(out)
     }
 

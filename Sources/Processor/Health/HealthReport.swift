@@ -7,6 +7,21 @@ struct HealthReport {
     var json: JSONValue
     var healthy: Bool
 
+    /// The intake's limits in use: open connections and streams, bodies held and being
+    /// decoded, and the connections the processor closed (timeouts, making room).
+    static func connections(_ app: ProcessorApp) -> JSONValue {
+        var o = JSONObject()
+        o.append("open", .int(Int64(app.connections.openConnections)))
+        o.append("max", .int(Int64(app.settings.maxConnections)))
+        o.append("streams", .int(Int64(app.connections.openStreams)))
+        o.append("max_streams", .int(Int64(app.settings.maxStreams)))
+        o.append("body_bytes", .int(Int64(app.bodies.reservedBytes)))
+        o.append("decoding", .int(Int64(app.bodies.runningDecodes)))
+        let closed = app.connections.closedByReason
+        o.append("closed", .object(JSONObject(ConnectionRegistry.CloseReason.allCases.map { ($0.rawValue, .int(Int64(closed[$0] ?? 0))) })))
+        return .object(o)
+    }
+
     static func make(_ app: ProcessorApp) -> HealthReport {
         let status = app.pipeline.status
         var healthy = status.lastCommitError == nil
@@ -37,6 +52,7 @@ struct HealthReport {
         let problems = app.pipeline.enricher.problems
         if !problems.isEmpty { o.append("enrichment_problems", .array(problems.map { .string($0) })) }
         o.append("stream_clients", .int(Int64(app.hub.count)))
+        o.append("connections", connections(app))
         for (name, value, ok) in app.healthSections() {
             o.append(name, value)
             if !ok { healthy = false }

@@ -17,6 +17,7 @@ public final class ProcessorMetrics: Sendable {
     let commitSeconds: ValueHistogram
     let queued: Gauge
     let streamClients: Gauge
+    let connections: Gauge
     let incidentsOpened: Counter
     let incidentsEscalated: Counter
     let lastAlert: Gauge
@@ -48,6 +49,7 @@ public final class ProcessorMetrics: Sendable {
             labels: [], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1])
         queued = registry.makeGauge(descriptor: name("ingest_queued", "alerts", "Alerts received and waiting for the writer."))
         streamClients = registry.makeGauge(descriptor: name("stream", "clients", "Open /events/stream connections."))
+        connections = registry.makeGauge(descriptor: name("http", "connections", "Open HTTP connections, streams included."))
         incidentsOpened = registry.makeCounter(descriptor: name("incidents_opened", "total", "Incidents opened by correlation."))
         incidentsEscalated = registry.makeCounter(descriptor: name("incidents_escalated", "total", "Times an incident's severity was raised by a sequence of attack stages."))
         lastAlert = registry.makeGauge(descriptor: name("last_alert_received_timestamp", "seconds", "Unix time of the last accepted alert."))
@@ -64,6 +66,16 @@ public final class ProcessorMetrics: Sendable {
                                                                   helpText: "Alert lines refused, by reason."),
                                  labels: [("reason", code)])
         }
+    }
+
+    /// Connections the processor closed itself, by reason (``ConnectionRegistry/CloseReason``).
+    func connectionClosed(_ reason: ConnectionRegistry.CloseReason) {
+        let counter = labelled.counter("closed \(reason.rawValue)") {
+            registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "tradsec", metricName: "http_connections_closed", unitName: "total",
+                                                                  helpText: "Connections closed by the processor: evicted to make room, refused when full, or past a timeout."),
+                                 labels: [("reason", reason.rawValue)])
+        }
+        counter.increment()
     }
 
     /// HTTP requests by route and status class; both label sets are bounded.

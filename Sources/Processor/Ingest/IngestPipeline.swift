@@ -44,6 +44,15 @@ public final class IngestPipeline: @unchecked Sendable {
         var completion: Completion
     }
 
+    /// A request larger than a batch is committed in batch-sized parts (its memory then
+    /// goes as each part commits, not after the whole request); the parts add up their
+    /// outcomes here, and the request is answered after the last, with a failure if any
+    /// part failed (what did commit is found as duplicates when the sender retries).
+    final class PartialOutcome: @unchecked Sendable {
+        var outcome = Outcome()
+        var failure: Error?
+    }
+
     public let store: AlertStore
     public let enricher: Enricher
     let metrics: ProcessorMetrics
@@ -52,6 +61,9 @@ public final class IngestPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Submission] = []
     private var queuedAlerts = 0
+    /// Alerts and reject records waiting: what ``maxQueuedAlerts`` bounds (a request of
+    /// nothing but refused lines holds memory too).
+    private var queuedRecords = 0
     private var started = false
     private var running = false
     private var finished = false
@@ -104,14 +116,19 @@ public final class IngestPipeline: @unchecked Sendable {
         }
     }
 
-    /// Queues a request's alerts. Returns false (the caller answers 503, the sender retries)
-    /// when the queue is full or the pipeline is stopping: refusing is safe, losing is not.
+    /// Queues a request's alerts and the records of its refused lines. Returns false (the
+    /// caller answers 503, the sender retries) when the queue is full or the pipeline is
+    /// stopping: refusing is safe, losing is not. Alerts and reject records both count
+    /// against ``maxQueuedAlerts``; one request larger than the whole limit still goes
+    /// through when nothing else is waiting, so it is not refused forever.
     public func submit(alerts: [Alert], rejects: [AlertStore.RejectRecord], received: UInt64,
                        completion: @escaping Completion) -> Bool {
-        condition.withLock {
-            guard running, queuedAlerts + alerts.count <= maxQueuedAlerts || queue.isEmpty else { return false }
+        let records = alerts.count + rejects.count
+        return condition.withLock {
+            guard running, queuedRecords + records <= maxQueuedAlerts || queue.isEmpty else { return false }
             queue.append(Submission(alerts: alerts, rejects: rejects, received: received, completion: completion))
             queuedAlerts += alerts.count
+            queuedRecords += records
             metrics.queued.set(Double(queuedAlerts))
             condition.signal()
             return true
@@ -167,17 +184,21 @@ public final class IngestPipeline: @unchecked Sendable {
                 }
                 if queue.isEmpty { return running ? .index : .stop }
                 if fullTextBacklog >= Self.forceIndexAt { return .index }
+                if queue[0].alerts.count > maxBatch { return .commit([takePart()], commitListeners) }
                 // Take whole requests up to the batch size (at least one).
-                var count = 0
+                var count = 0, records = 0
                 var taken = 0
                 for submission in queue {
-                    if taken > 0 && count + submission.alerts.count > maxBatch { break }
+                    let size = submission.alerts.count + submission.rejects.count
+                    if taken > 0 && records + size > maxBatch { break }
                     count += submission.alerts.count
+                    records += size
                     taken += 1
                 }
                 let batch = Array(queue.prefix(taken))
                 queue.removeFirst(taken)
                 queuedAlerts -= count
+                queuedRecords -= records
                 metrics.queued.set(Double(queuedAlerts))
                 return .commit(batch, commitListeners)
             }
@@ -196,6 +217,35 @@ public final class IngestPipeline: @unchecked Sendable {
                 if let newest { for listener in listeners { listener(newest) } }
             }
         }
+    }
+
+    /// The first `maxBatch` alerts of the first request (under the lock), with its rejects;
+    /// the rest stays first in the queue and completes the request when it commits.
+    private func takePart() -> Submission {
+        var rest = queue[0]
+        let partial = PartialOutcome()
+        let whole = rest.completion
+        let part = Submission(alerts: Array(rest.alerts.prefix(maxBatch)), rejects: rest.rejects, received: rest.received) { result in
+            switch result {
+            case .success(let outcome):
+                partial.outcome.accepted += outcome.accepted
+                partial.outcome.duplicates += outcome.duplicates
+            case .failure(let error):
+                partial.failure = error
+            }
+        }
+        rest.alerts = Array(rest.alerts.dropFirst(maxBatch))
+        rest.rejects = []
+        rest.completion = { result in
+            if let failure = partial.failure { return whole(.failure(failure)) }
+            whole(result.map { Outcome(accepted: $0.accepted + partial.outcome.accepted, duplicates: $0.duplicates + partial.outcome.duplicates) })
+        }
+        queue[0] = rest
+        let records = part.alerts.count + part.rejects.count
+        queuedAlerts -= part.alerts.count
+        queuedRecords -= records
+        metrics.queued.set(Double(queuedAlerts))
+        return part
     }
 
     /// One transaction for the whole batch; returns the newest row id when it committed.

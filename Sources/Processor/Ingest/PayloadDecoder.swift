@@ -4,16 +4,74 @@ import TradsecCore
 /// Turns a POST body into alerts: Falco's `http_output` (one JSON alert per request),
 /// falcosidekick-style forwarding (the same object), JSON Lines (many alerts, one per line)
 /// or a JSON array of alerts. Bad lines are refused with a reason; good ones are kept.
+///
+/// Memory stays a small multiple of the body: array items are found by structure and
+/// decoded one at a time (never one tree for the whole body); the alerts kept may take at
+/// most ``memoryFactor`` times the body, judged from each one's shape before it is parsed
+/// (a JSON value costs tens of bytes in memory, and `[1,1,1,…]` spends two bytes on each);
+/// every refused line is counted but only the first few are kept with their reason.
 public enum PayloadDecoder {
-    public struct Decoded: Sendable {
-        public var alerts: [Alert] = []
-        public var rejects: [(line: Int, rejection: AlertRejection)] = []
-        /// When nothing in the body could be an alert, why (the request gets a 400).
-        public var fatal: String?
+    /// The alerts kept from one body may take this many times its size (estimated).
+    public static let memoryFactor = 5
+    /// Below this, a body's alerts are never refused for their memory: small requests are
+    /// not where memory can be amplified.
+    public static let memoryFloor = 64 << 10
+
+    /// One refused line (or array item), with a short escaped excerpt for `tradsec rejects`.
+    public struct Reject: Sendable {
+        public var line: Int
+        public var rejection: AlertRejection
+        public var excerpt: String
     }
 
-    public static func decode(_ body: UnsafeRawBufferPointer) -> Decoded {
+    public struct Decoded: Sendable {
+        public var alerts: [Alert] = []
+        /// The first refused lines, up to the limit given to ``decode(_:keepingRejects:)``.
+        public var rejects: [Reject] = []
+        /// Every refused line, kept or not.
+        public var rejectCount = 0
+        public var rejectsByCode: [AlertRejection.Code: Int] = [:]
+        /// When nothing in the body could be an alert, why (the request gets a 400).
+        public var fatal: String?
+        /// How many refused lines to keep with their reason.
+        var keep = 0
+        /// What the kept alerts may take in memory (estimated), and what they take so far.
+        var budget = Int.max
+        var cost = 0
+
+        public init() {}
+
+        /// Decodes one alert from `item` unless its estimated memory passes the budget.
+        mutating func take(_ item: UnsafeRawBufferPointer, line: Int) {
+            let (itemCost, values) = PayloadDecoder.estimatedCost(item)
+            guard itemCost <= budget - cost else {
+                reject(AlertRejection(.tooLong, "alert of \(item.count) bytes holds \(values) JSON values: decoded it would pass the memory allowed for one request (\(PayloadDecoder.memoryFactor)× its size); send fewer values per alert, or fewer alerts per request"),
+                       line: line, text: item)
+                return
+            }
+            do throws(AlertRejection) {
+                alerts.append(try AlertDecoder.decode(line: item))
+                cost += itemCost
+            } catch {
+                reject(error, line: line, text: item)
+            }
+        }
+
+        mutating func reject(_ rejection: AlertRejection, line: Int, text: UnsafeRawBufferPointer) {
+            rejectCount += 1
+            rejectsByCode[rejection.code, default: 0] += 1
+            guard rejects.count < keep else { return }
+            let excerpt = TerminalSafe.escape(String(decoding: text.prefix(Self.excerptBytes), as: UTF8.self))
+            rejects.append(Reject(line: line, rejection: rejection, excerpt: excerpt))
+        }
+
+        static let excerptBytes = 256
+    }
+
+    public static func decode(_ body: UnsafeRawBufferPointer, keepingRejects keep: Int = 100) -> Decoded {
         var out = Decoded()
+        out.keep = keep
+        out.budget = max(body.count.multipliedReportingOverflow(by: memoryFactor).partialValue, memoryFloor)
         var start = 0
         while start < body.count, isSpace(body[start]) { start += 1 }
         guard start < body.count else {
@@ -22,16 +80,22 @@ public enum PayloadDecoder {
         }
         switch body[start] {
         case UInt8(ascii: "["):
-            decodeArray(body, into: &out)
+            decodeArray(body, openingAt: start, into: &out)
         case UInt8(ascii: "{"):
             // The common case, Falco's http_output: the whole body is one alert.
+            let whole = trimmed(body)
+            if estimatedCost(whole).bytes > out.budget {
+                // Too much for one alert: JSON Lines, or refused as too large.
+                if hasLineBreakBetweenValues(body) { decodeLines(body, into: &out) } else { out.take(whole, line: 1) }
+                break
+            }
             do throws(AlertRejection) {
-                out.alerts.append(try AlertDecoder.decode(line: trimmed(body)))
-            } catch let whole {
-                if whole.code == .notJSON, hasLineBreakBetweenValues(body) {
+                out.alerts.append(try AlertDecoder.decode(line: whole))
+            } catch let rejection {
+                if rejection.code == .notJSON, hasLineBreakBetweenValues(body) {
                     decodeLines(body, into: &out)
                 } else {
-                    out.rejects.append((1, whole))
+                    out.reject(rejection, line: 1, text: whole)
                 }
             }
         default:
@@ -40,18 +104,29 @@ public enum PayloadDecoder {
         return out
     }
 
-    private static func decodeArray(_ body: UnsafeRawBufferPointer, into out: inout Decoded) {
-        let value: JSONValue
-        do { value = try JSONParser.parse(bytes: body) } catch {
-            out.fatal = "not JSON: \(error)"
-            return
-        }
-        guard let items = value.arrayValue else { out.fatal = "not JSON"; return }
-        for (i, item) in items.enumerated() {
-            do throws(AlertRejection) {
-                out.alerts.append(try AlertDecoder.decode(value: item, raw: JSONWriter.string(item)))
-            } catch {
-                out.rejects.append((i + 1, error))
+    /// Each item on its own: a broken array (truncated, say) keeps the alerts before the
+    /// break, and the break is reported as the next item's rejection; with no alert before
+    /// it, the body is refused as not JSON.
+    private static func decodeArray(_ body: UnsafeRawBufferPointer, openingAt start: Int, into out: inout Decoded) {
+        var items = JSONArrayItems(body, openingAt: start)
+        var number = 0
+        while true {
+            switch items.next() {
+            case .item(let range):
+                number += 1
+                out.take(UnsafeRawBufferPointer(rebasing: body[range]), line: number)
+            case .end:
+                return
+            case .broken(let reason, let offset):
+                let message = "not JSON: \(reason) at byte \(offset)"
+                if out.alerts.isEmpty {
+                    // Nothing usable before the break: the body as a whole is not JSON.
+                    out.fatal = message
+                } else {
+                    let rest = UnsafeRawBufferPointer(rebasing: body[min(offset, body.count)...])
+                    out.reject(AlertRejection(.notJSON, message), line: number + 1, text: rest)
+                }
+                return
             }
         }
     }
@@ -64,13 +139,34 @@ public enum PayloadDecoder {
             let line = UnsafeRawBufferPointer(rebasing: body[lineStart..<i])
             lineStart = i + 1
             if line.allSatisfy(isSpace) { continue }
-            do throws(AlertRejection) {
-                out.alerts.append(try AlertDecoder.decode(line: line))
-            } catch {
-                out.rejects.append((number, error))
-            }
+            out.take(line, line: number)
         }
     }
+
+    /// An upper bound of what an alert decoded from `item` keeps in memory: its text twice
+    /// (the raw line, and the strings parsed out of it), and a table slot (a value and its
+    /// key) per JSON value, counted by the separators and brackets outside strings.
+    static func estimatedCost(_ item: UnsafeRawBufferPointer) -> (bytes: Int, values: Int) {
+        var values = 1
+        var i = 0
+        let n = item.count
+        while i < n {
+            switch item[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < n, item[i] != UInt8(ascii: "\"") { i += item[i] == UInt8(ascii: "\\") ? 2 : 1 }
+            case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"):
+                values += 1
+            default:
+                break
+            }
+            i += 1
+        }
+        return (n &* 2 &+ values &* slotBytes, values)
+    }
+
+    /// A parsed value (24 bytes) and its key (16), as ``JSONObject`` stores them.
+    static let slotBytes = 40
 
     /// JSON Lines rather than one pretty-printed object: a line break right after a closing brace.
     private static func hasLineBreakBetweenValues(_ body: UnsafeRawBufferPointer) -> Bool {
@@ -91,4 +187,115 @@ public enum PayloadDecoder {
     }
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+}
+
+/// The items of a top-level JSON array, found by structure alone: brackets counted outside
+/// strings. Each item is then parsed strictly on its own (``AlertDecoder``), so an item this
+/// scanner cuts wrongly can only be one that is not valid JSON, and is refused as such.
+struct JSONArrayItems {
+    enum Step: Equatable {
+        case item(Range<Int>)
+        case end
+        case broken(String, at: Int)
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var i: Int
+    private var first = true
+    private var done = false
+
+    init(_ bytes: UnsafeRawBufferPointer, openingAt start: Int) {
+        self.bytes = bytes
+        i = start + 1
+    }
+
+    mutating func next() -> Step {
+        guard !done else { return .end }
+        skipSpace()
+        guard i < bytes.count else { return stop("unterminated array (truncated JSON?)") }
+        if first {
+            first = false
+            if bytes[i] == UInt8(ascii: "]") { return close() }
+        } else {
+            switch bytes[i] {
+            case UInt8(ascii: "]"):
+                return close()
+            case UInt8(ascii: ","):
+                i += 1
+                skipSpace()
+                guard i < bytes.count else { return stop("unterminated array (truncated JSON?)") }
+                if bytes[i] == UInt8(ascii: "]") { return stop("trailing comma in array") }
+            default:
+                return stop("expected ',' or ']' after an array item")
+            }
+        }
+        return item()
+    }
+
+    private mutating func item() -> Step {
+        let start = i
+        switch bytes[i] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\""):
+                    guard skipString() else { return stop("unterminated string (truncated JSON?)", at: start) }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 {
+                        i += 1
+                        return .item(start..<i)
+                    }
+                default:
+                    break
+                }
+                i += 1
+            }
+            return stop("unterminated array item (truncated JSON?)", at: start)
+        case UInt8(ascii: "\""):
+            guard skipString() else { return stop("unterminated string (truncated JSON?)", at: start) }
+            return .item(start..<i)
+        case UInt8(ascii: ","):
+            return stop("missing array item")
+        default:
+            // A number or a literal: up to the next separator (refused as an alert anyway).
+            while i < bytes.count, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "]"), !PayloadDecoder.isSpace(bytes[i]) {
+                i += 1
+            }
+            return .item(start..<i)
+        }
+    }
+
+    /// From an opening quote past its closing one; false when the input ends first.
+    private mutating func skipString() -> Bool {
+        i += 1
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "\\"): i += 2
+            case UInt8(ascii: "\""): i += 1; return true
+            default: i += 1
+            }
+        }
+        return false
+    }
+
+    private mutating func close() -> Step {
+        i += 1
+        skipSpace()
+        return i == bytes.count ? stop(nil) : stop("unexpected text after the array")
+    }
+
+    private mutating func stop(_ reason: String?, at offset: Int? = nil) -> Step {
+        done = true
+        guard let reason else { return .end }
+        return .broken(reason, at: offset ?? i)
+    }
+
+    private mutating func skipSpace() {
+        while i < bytes.count, PayloadDecoder.isSpace(bytes[i]) { i += 1 }
+    }
 }

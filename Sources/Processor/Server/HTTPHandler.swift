@@ -2,24 +2,38 @@ import AlertStore
 import Dispatch
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import TradsecCore
 
-/// One HTTP connection: collects each request (bounded), checks the token, routes it.
-/// Ingest replies are sent only after the writer committed; reads run on the reader pool.
+/// One HTTP connection: refuses what must not be read (browser requests, a missing token,
+/// a body type a web page could send, bodies over the limits) on the request head, collects
+/// each body within the shared budget, and routes. Ingest replies are sent only after the
+/// writer committed; reads run on the reader pools. The ``ConnectionGuard`` before it learns
+/// every phase change, for the timeouts and the connection cap.
 final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     let app: ProcessorApp
+    private let connection: ConnectionGuard
+    private let loopbackListener: Bool
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
-    private var tooLarge = false
+    /// The current request is POST /falco: only its body is kept.
+    private var intake = false
+    private var declared = 0
+    /// Bytes of ``BodyBudget`` this request holds (given back once its body is decoded).
+    private var reserved = 0
     private var received: UInt64 = 0
     private var stream: StreamSession?
-    /// The request was answered early (413 or 401 on its head); its remaining parts are dropped.
+    /// The request was answered early (on its head, or mid-body); its remaining parts are dropped.
     private var answeredEarly = false
 
-    init(app: ProcessorApp) { self.app = app }
+    init(app: ProcessorApp, connection: ConnectionGuard, loopbackListener: Bool) {
+        self.app = app
+        self.connection = connection
+        self.loopbackListener = loopbackListener
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -28,45 +42,97 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = nil
             answeredEarly = false
             received = DispatchTime.now().uptimeNanoseconds
-            let declared = requestHead.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
-            tooLarge = declared > app.settings.maxBody
-            if !authorized(requestHead) {
-                // Refuse before any 100 Continue, so an unauthenticated client cannot make the
-                // server buffer up to max_body; the rest of the request is not read.
+            connection.set(.receivingBody)
+            let route = Self.route(RequestURL(requestHead.uri).path)
+            intake = requestHead.method == .POST && route == "/falco"
+            declared = requestHead.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
+            if let (status, message, extra) = refusal(requestHead, route: route) {
+                // Said before any 100 Continue, and the connection closes: the body is never read.
                 answeredEarly = true
-                respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 401,
-                        json: error("a bearer token is required (Authorization: Bearer ...)"),
-                        extra: [("WWW-Authenticate", "Bearer")], close: true)
-            } else if tooLarge {
-                // Say so before the sender uploads it all, and drop the connection.
-                answeredEarly = true
-                respond(context, requestHead, route: Self.route(RequestURL(requestHead.uri).path), status: 413,
-                        json: error("body larger than \(app.settings.maxBody) bytes (serve.max_body)"), close: true)
-            } else if requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                respond(context, requestHead, route: route, status: status, json: error(message), extra: extra, close: true)
+            } else if intake, requestHead.headers.first(name: "expect")?.lowercased() == "100-continue" {
                 // libcurl (so Falco's http_output) asks before sending bodies over 1 MB and
                 // otherwise waits a second for this.
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))),
                                       promise: nil)
             }
         case .body(var chunk):
-            guard !tooLarge, !answeredEarly else { return }
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > app.settings.maxBody {
-                tooLarge = true
-                body = nil
+            guard intake, !answeredEarly, let requestHead = head else { return }
+            let total = (body?.readableBytes ?? 0) + chunk.readableBytes
+            if total > app.settings.maxBody {
+                refuseMidBody(context, requestHead, status: 413, json: error(tooLargeMessage), extra: [])
                 return
             }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            // A body without a Content-Length (chunked) reserves as it arrives.
+            if total > reserved {
+                guard app.bodies.reserve(total - reserved) else {
+                    refuseMidBody(context, requestHead, status: 503, json: error(bodyMemoryMessage), extra: [("Retry-After", "1")])
+                    return
+                }
+                reserved = total
+            }
+            if body == nil {
+                // One allocation of the declared size: growing by doubling would hold up to
+                // three times the body while copying.
+                var buffer = context.channel.allocator.buffer(capacity: max(min(declared, app.settings.maxBody), chunk.readableBytes))
+                buffer.writeBuffer(&chunk)
+                body = buffer
+            } else {
+                body!.writeBuffer(&chunk)
+            }
         case .end:
             guard let requestHead = head else { return }
             head = nil
             if answeredEarly { return }
+            connection.set(.processing)
             handle(context: context, head: requestHead)
         }
+    }
+
+    /// Why the request is refused on its head: (status, reason, extra headers), or nil; an
+    /// intake that is not refused has its declared body size reserved in ``BodyBudget``.
+    private func refusal(_ head: HTTPRequestHead, route: String) -> (Int, String, [(String, String)])? {
+        if let browser = RequestPolicy.browserRefusal(head, loopbackListener: loopbackListener, allowedHosts: app.settings.allowedHosts) {
+            return (403, browser, [])
+        }
+        if !authorized(head) {
+            // Before any 100 Continue, so an unauthenticated client cannot make the server
+            // buffer up to max_body.
+            return (401, "a bearer token is required (Authorization: Bearer ...)", [("WWW-Authenticate", "Bearer")])
+        }
+        guard intake else { return nil }
+        if let type = RequestPolicy.contentTypeRefusal(head) { return (415, type, []) }
+        if declared > app.settings.maxBody { return (413, tooLargeMessage, []) }
+        if declared > 0 {
+            guard app.bodies.reserve(declared) else { return (503, bodyMemoryMessage, [("Retry-After", "1")]) }
+            reserved = declared
+        }
+        return nil
+    }
+
+    private var tooLargeMessage: String { "body larger than \(app.settings.maxBody) bytes (serve.max_body)" }
+    private var bodyMemoryMessage: String {
+        "too many request bodies in memory at once (serve.max_body_memory, \(app.settings.maxBodyMemory) bytes); retry shortly"
+    }
+
+    private func refuseMidBody(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, json: JSONValue,
+                               extra: [(String, String)]) {
+        answeredEarly = true
+        body = nil
+        releaseBody()
+        respond(context, head, route: "/falco", status: status, json: json, extra: extra, close: true)
+    }
+
+    private func releaseBody() {
+        app.bodies.release(reserved)
+        reserved = 0
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         stream?.close()
         stream = nil
+        body = nil
+        releaseBody()
         context.fireChannelInactive()
     }
 
@@ -86,11 +152,6 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let route = Self.route(url.path)
         switch (head.method, route) {
         case (.POST, "/falco"):
-            if tooLarge {
-                respond(context, head, route: route, status: 413,
-                        json: error("body larger than \(app.settings.maxBody) bytes (serve.max_body)"), close: true)
-                return
-            }
             ingest(context: context, head: head)
         case (.GET, "/health"), (.HEAD, "/health"):
             health(context: context, head: head)
@@ -130,38 +191,54 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - POST /falco
 
     private func ingest(context: ChannelHandlerContext, head: HTTPRequestHead) {
-        let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
-        if contentType.hasPrefix("text/plain") && !(body.map(Self.looksLikeJSON) ?? false) {
-            respond(context, head, route: "/falco", status: 415,
-                    json: error("text alerts are not accepted: set json_output: true (and json_include_output_property) in falco.yaml"))
-            return
-        }
+        // Enough for the reply's list and for the records kept.
+        let keep = max(app.settings.maxRecordedRejects, Self.rejectsInReply)
         guard let body else {
+            releaseBody()
             var decoded = PayloadDecoder.Decoded()
             decoded.fatal = "empty body: expected a Falco JSON alert, JSON Lines or a JSON array of alerts"
             store(decoded, context: context, head: head, received: received)
             return
         }
+        self.body = nil
         if body.readableBytes <= Self.decodeOnTheLoopUpTo {
             var decoded = PayloadDecoder.Decoded()
-            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0) }
+            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0, keepingRejects: keep) }
+            releaseBody()
             store(decoded, context: context, head: head, received: received)
             return
         }
         // A large body (up to serve.max_body) takes tens of milliseconds to decode: that is
         // done off the event loop, so the loop's other connections (health checks, live
-        // streams) are not held up. Pipelining assistance holds this connection's next
-        // request until the response is written.
+        // streams) are not held up; at most serve.max_decodes at once, so a flood of large
+        // bodies cannot take every core and their memory. Pipelining assistance holds this
+        // connection's next request until the response is written.
+        guard app.bodies.startDecode() else {
+            releaseBody()
+            respond(context, head, route: "/falco", status: 503,
+                    json: error("too many large bodies being decoded (serve.max_decodes, \(app.settings.maxDecodes)); retry shortly"),
+                    extra: [("Retry-After", "1")])
+            return
+        }
+        let held = reserved
+        reserved = 0
         let loopBound = NIOLoopBound((self, context, head), eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
         let received = self.received
-        DispatchQueue.global(qos: .userInitiated).async {
+        let bodies = app.bodies
+        app.decoders.runIfActive(eventLoop: context.eventLoop) { () -> PayloadDecoder.Decoded in
             var decoded = PayloadDecoder.Decoded()
-            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0) }
-            let result = decoded
-            eventLoop.execute {
-                let (handler, context, head) = loopBound.value
-                handler.store(result, context: context, head: head, received: received)
+            body.withUnsafeReadableBytes { decoded = PayloadDecoder.decode($0, keepingRejects: keep) }
+            return decoded
+        }.whenComplete { result in
+            bodies.endDecode()
+            bodies.release(held)
+            let (handler, context, head) = loopBound.value
+            switch result {
+            case .success(let decoded):
+                handler.store(decoded, context: context, head: head, received: received)
+            case .failure:
+                handler.respond(context, head, route: "/falco", status: 503, json: handler.error("the processor is stopping; retry shortly"),
+                                extra: [("Retry-After", "1")])
             }
         }
     }
@@ -170,35 +247,33 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     static let decodeOnTheLoopUpTo = 64 * 1024
 
     /// Answers a decoded body: a 400 when nothing in it is an alert, else the alerts go to the
-    /// writer and the reply follows its commit.
+    /// writer and the reply follows its commit. Every refused line is counted; the first
+    /// `serve.max_recorded_rejects` are recorded, and one more record says how many were not.
     private func store(_ decoded: PayloadDecoder.Decoded, context: ChannelHandlerContext, head: HTTPRequestHead, received: UInt64) {
         if let fatal = decoded.fatal {
             app.metrics.rejected("not_json").increment()
             respond(context, head, route: "/falco", status: 400, json: error(fatal))
             return
         }
-        let peer = context.channel.remoteAddress?.description ?? "?"
-        let rejects = decoded.rejects.map { line, rejection in
-            AlertStore.RejectRecord(origin: "serve \(peer)", lineNumber: line, code: rejection.code.rawValue,
-                                    message: rejection.message, excerpt: "")
-        }
-        for (_, rejection) in decoded.rejects { app.metrics.rejected(rejection.code.rawValue).increment() }
+        let rejects = rejectRecords(decoded, recording: app.settings.maxRecordedRejects,
+                                    peer: context.channel.remoteAddress?.description ?? "?")
+        for (code, count) in decoded.rejectsByCode { app.metrics.rejected(code.rawValue).increment(by: Int64(count)) }
+        let report = ReplyRejects(decoded)
         if decoded.alerts.isEmpty {
-            // Nothing acceptable: say why; the rejects are still recorded for `tradsec rejects`.
+            // Nothing acceptable: say why; the rejects are still recorded for `tradsec rejects`
+            // when the writer has room (the reply says it all either way).
             if !rejects.isEmpty { _ = app.pipeline.submit(alerts: [], rejects: rejects, received: received) { _ in } }
-            respond(context, head, route: "/falco", status: 400, json: rejectionReport(decoded, outcome: nil))
+            respond(context, head, route: "/falco", status: 400, json: rejectionReport(report, outcome: nil))
             return
         }
-        let loopBound = NIOLoopBound((self, context, head, decoded.rejects), eventLoop: context.eventLoop)
+        let loopBound = NIOLoopBound((self, context, head), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let accepted = app.pipeline.submit(alerts: decoded.alerts, rejects: rejects, received: received) { result in
             eventLoop.execute {
-                let (handler, context, head, rejects) = loopBound.value
+                let (handler, context, head) = loopBound.value
                 switch result {
                 case .success(let outcome):
-                    var partial = PayloadDecoder.Decoded()
-                    partial.rejects = rejects
-                    handler.respond(context, head, route: "/falco", status: 200, json: handler.rejectionReport(partial, outcome: outcome))
+                    handler.respond(context, head, route: "/falco", status: 200, json: handler.rejectionReport(report, outcome: outcome))
                 case .failure(let failure):
                     handler.respond(context, head, route: "/falco", status: 500,
                                     json: handler.error("not stored, send again: \(failure)"))
@@ -211,19 +286,45 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    static func looksLikeJSON(_ buffer: ByteBuffer) -> Bool {
-        buffer.readableBytesView.first(where: { !PayloadDecoder.isSpace($0) }).map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
+    private func rejectRecords(_ decoded: PayloadDecoder.Decoded, recording limit: Int, peer: String) -> [AlertStore.RejectRecord] {
+        let origin = "serve \(peer)"
+        var records = decoded.rejects.prefix(limit).map { reject in
+            AlertStore.RejectRecord(origin: origin, lineNumber: reject.line, code: reject.rejection.code.rawValue,
+                                    message: reject.rejection.message, excerpt: reject.excerpt)
+        }
+        let unrecorded = decoded.rejectCount - records.count
+        if unrecorded > 0 {
+            let byCode = decoded.rejectsByCode.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key.rawValue < $1.key.rawValue) }
+                .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            records.append(AlertStore.RejectRecord(
+                origin: origin, lineNumber: nil, code: "not_recorded",
+                message: "\(unrecorded) more refused lines in this request were counted, not recorded (serve.max_recorded_rejects \(limit)); all \(decoded.rejectCount) by reason: \(byCode)",
+                excerpt: ""))
+        }
+        return records
     }
 
-    private func rejectionReport(_ decoded: PayloadDecoder.Decoded, outcome: IngestPipeline.Outcome?) -> JSONValue {
+    /// What the reply says about refused lines: the count, and the first few with their reason.
+    struct ReplyRejects: Sendable {
+        var count: Int
+        var first: [PayloadDecoder.Reject]
+        init(_ decoded: PayloadDecoder.Decoded) {
+            count = decoded.rejectCount
+            first = Array(decoded.rejects.prefix(HTTPHandler.rejectsInReply))
+        }
+    }
+
+    static let rejectsInReply = 20
+
+    private func rejectionReport(_ rejects: ReplyRejects, outcome: IngestPipeline.Outcome?) -> JSONValue {
         var o = JSONObject()
         o.append("accepted", .int(Int64(outcome?.accepted ?? 0)))
         o.append("duplicates", .int(Int64(outcome?.duplicates ?? 0)))
-        o.append("rejected", .int(Int64(decoded.rejects.count)))
-        if !decoded.rejects.isEmpty {
-            o.append("errors", .array(decoded.rejects.prefix(20).map { line, rejection in
-                .object(JSONObject([("line", .int(Int64(line))), ("code", .string(rejection.code.rawValue)),
-                                    ("message", .string(rejection.message))]))
+        o.append("rejected", .int(Int64(rejects.count)))
+        if !rejects.first.isEmpty {
+            o.append("errors", .array(rejects.first.map { reject in
+                .object(JSONObject([("line", .int(Int64(reject.line))), ("code", .string(reject.rejection.code.rawValue)),
+                                    ("message", .string(reject.rejection.message))]))
             }))
         }
         return .object(o)
@@ -232,10 +333,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - Reads
 
     /// Runs `work` on the reader pool and answers with its JSON (or a 400/500 with the error).
-    private func read(context: ChannelHandlerContext, head: HTTPRequestHead, route: String,
+    private func read(context: ChannelHandlerContext, head: HTTPRequestHead, route: String, on pool: NIOThreadPool? = nil,
                       _ work: @escaping @Sendable () throws -> (Int, [UInt8], String)) {
         let loopBound = NIOLoopBound((self, context, head), eventLoop: context.eventLoop)
-        let future = app.readers.runIfActive(eventLoop: context.eventLoop, work)
+        let future = (pool ?? app.readers).runIfActive(eventLoop: context.eventLoop, work)
         future.whenComplete { result in
             let (handler, context, head) = loopBound.value
             switch result {
@@ -253,7 +354,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func health(context: ChannelHandlerContext, head: HTTPRequestHead) {
         let app = self.app
-        read(context: context, head: head, route: "/health") {
+        read(context: context, head: head, route: "/health", on: app.statusReaders) {
             let report = HealthReport.make(app)
             return (report.healthy ? 200 : 503, Array(JSONWriter.string(report.json).utf8), "application/json")
         }
@@ -261,9 +362,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func metrics(context: ChannelHandlerContext, head: HTTPRequestHead) {
         let app = self.app
-        read(context: context, head: head, route: "/metrics") {
+        read(context: context, head: head, route: "/metrics", on: app.statusReaders) {
             var bytes = app.metrics.exposition {
                 app.metrics.streamClients.set(to: Double(app.hub.count))
+                app.metrics.connections.set(to: Double(app.connections.openConnections))
                 if let total = try? app.store.totalCount() { app.metrics.storedAlerts.set(to: Double(total)) }
             }
             bytes.append(contentsOf: app.extraMetrics().utf8)
@@ -330,6 +432,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if case .id(let id)? = request.since {
             cursor = id
         }
+        guard app.connections.openStream() else {
+            respond(context, head, route: "/events/stream", status: 503,
+                    json: error("too many open streams (serve.max_streams, \(app.settings.maxStreams)); retry shortly"),
+                    extra: [("Retry-After", "5")], close: true)
+            return
+        }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
         headers.add(name: "Cache-Control", value: "no-store")
@@ -337,7 +445,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
         context.flush()
         app.metrics.request(route: "/events/stream", status: 200)
-        let session = StreamSession(app: app, context: context, query: request.query, cursor: cursor)
+        connection.set(.streaming)
+        let connections = app.connections
+        let session = StreamSession(app: app, context: context, query: request.query, cursor: cursor,
+                                    onClose: { connections.closeStream() })
         stream = session
         session.begin()
     }
@@ -360,6 +471,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, route: String, status: Int, bytes: [UInt8],
                          contentType: String, extra: [(String, String)] = [], close: Bool = false) {
         app.metrics.request(route: route, status: status)
+        connection.set(.writing)
+        let request = connection.requests
         let keepAlive = head.isKeepAlive && !close
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
@@ -373,8 +486,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
         }
         let channel = context.channel
+        let connection = NIOLoopBound(self.connection, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if !keepAlive { channel.close(promise: nil) }
+            if keepAlive { connection.value.responseWritten(request: request) } else { channel.close(promise: nil) }
         }
     }
 }

@@ -13,7 +13,16 @@ public final class ProcessorApp: Sendable {
     public let metrics: ProcessorMetrics
     public let version: String
     let started = Date()
+    /// History reads for /events, /incidents and the streams.
     let readers: NIOThreadPool
+    /// /health and /metrics on their own thread, so they answer while streams or large
+    /// queries keep the readers busy.
+    let statusReaders: NIOThreadPool
+    /// Large bodies are decoded here, off the event loops, at most `maxDecodes` at once.
+    let decoders: NIOThreadPool
+    public let connections: ConnectionRegistry
+    public let bodies: BodyBudget
+    let watcher: HistoryWatcher
     /// Extra sections for /health (the notification outbox adds its state here).
     let healthSections: @Sendable () -> [(String, JSONValue, Bool)]
     /// More exposition text for /metrics (the notification dispatcher's families).
@@ -32,11 +41,20 @@ public final class ProcessorApp: Sendable {
         self.extraMetrics = extraMetrics
         readers = NIOThreadPool(numberOfThreads: 2)
         readers.start()
+        statusReaders = NIOThreadPool(numberOfThreads: 1)
+        statusReaders.start()
+        decoders = NIOThreadPool(numberOfThreads: min(settings.maxDecodes, max(2, ProcessInfo.processInfo.activeProcessorCount)))
+        decoders.start()
+        connections = ConnectionRegistry(limits: .init(settings)) { reason in metrics.connectionClosed(reason) }
+        bodies = BodyBudget(maxBytes: settings.maxBodyMemory, maxDecodes: settings.maxDecodes)
+        watcher = HistoryWatcher(historyPath: store.path, hub: self.hub)
         let hub = self.hub
         pipeline.onCommit { _ in hub.signal() }
     }
 
     func shutdown() {
         try? readers.syncShutdownGracefully()
+        try? statusReaders.syncShutdownGracefully()
+        try? decoders.syncShutdownGracefully()
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -7,6 +10,7 @@ public final class ProcessorServer: Sendable {
     public let app: ProcessorApp
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
+    private let timers: [RepeatedTask]
 
     /// The address actually bound (port 0 asks for a free one).
     public let boundPort: Int
@@ -50,7 +54,10 @@ public final class ProcessorServer: Sendable {
         if !Self.isLoopback(host) && app.settings.authToken == nil {
             throw ListenError(description: "refusing to listen on \(host) without a token: set serve.auth_token_env or serve.auth_token_file, or listen on 127.0.0.1")
         }
+        try Self.ensureDescriptors(for: app.settings.maxConnections)
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let loopback = Self.isLoopback(host)
+        let registry = app.connections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -58,9 +65,16 @@ public final class ProcessorServer: Sendable {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard let entry = registry.admit(channel) else {
+                        try channel.pipeline.syncOperations.addHandler(RefuseConnection())
+                        return
+                    }
+                    let guardHandler = ConnectionGuard(registry: registry, entry: entry)
+                    try channel.pipeline.syncOperations.addHandler(guardHandler)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true,
                                                                                     withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app))
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app, connection: guardHandler,
+                                                                               loopbackListener: loopback))
                 }
             }
         do {
@@ -71,10 +85,38 @@ public final class ProcessorServer: Sendable {
         }
         boundPort = channel.localAddress?.port ?? port
         boundHost = host
+        let loop = group.next()
+        let watcher = app.watcher
+        // One sweep for every connection's timeout, one look at the history for every stream.
+        timers = [
+            loop.scheduleRepeatedTask(initialDelay: registry.sweepInterval, delay: registry.sweepInterval) { _ in registry.sweep() },
+            loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in watcher.check() },
+        ]
+    }
+
+    /// Descriptors kept for the history, its WAL, list files, the notifier and the listener.
+    static let spareDescriptors = 64
+
+    /// Raises the soft descriptor limit when `maxConnections` needs it; an error when even the
+    /// hard limit is too low (better than failing to accept under load).
+    static func ensureDescriptors(for maxConnections: Int) throws {
+        let needed = maxConnections.addingReportingOverflow(spareDescriptors)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        guard !needed.overflow, rlim_t(needed.partialValue) <= limit.rlim_max else {
+            throw ListenError(description: "serve.max_connections \(maxConnections) needs \(maxConnections &+ spareDescriptors) file descriptors; the limit is \(limit.rlim_max) (ulimit -n): lower serve.max_connections")
+        }
+        if rlim_t(needed.partialValue) > limit.rlim_cur {
+            limit.rlim_cur = rlim_t(needed.partialValue)
+            guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else {
+                throw ListenError(description: "serve.max_connections \(maxConnections) needs \(needed.partialValue) file descriptors and the limit could not be raised: lower serve.max_connections")
+            }
+        }
     }
 
     /// Stops accepting, lets the writer commit what it holds, and releases the threads.
     public func stop() {
+        for timer in timers { timer.cancel() }
         try? channel.close().wait()
         app.pipeline.stop()
         app.shutdown()

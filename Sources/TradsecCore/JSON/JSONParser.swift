@@ -107,7 +107,9 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > JSONParser.maxDepth { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
         i += 1
-        var object = JSONObject(capacity: 16)
+        // Nothing reserved: an object grows to its size, so `[{},{},…]` does not cost a table
+        // per item, and an alert's small objects (kept until committed) stay small.
+        var object = JSONObject()
         skipWhitespace()
         if i < end && base[i] == UInt8(ascii: "}") { i += 1; return .object(object) }
         while true {

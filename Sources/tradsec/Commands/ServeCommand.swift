@@ -15,15 +15,17 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the event processor: receive Falco alerts over HTTP, store, enrich, correlate, serve.",
         discussion: """
-            Endpoints: POST /falco (also /): one Falco JSON alert, JSON Lines or a JSON array; 200 only after \
-            the alerts are committed. GET /health, GET /events (since, limit, priority, rule, container), \
+            Endpoints: POST /falco (also /): one Falco JSON alert, JSON Lines or a JSON array, as \
+            Content-Type: application/json (or application/x-ndjson); 200 only after the alerts are committed. GET /health, GET /events (since, limit, priority, rule, container), \
             GET /events/stream (Server-Sent Events; Last-Event-ID resumes), GET /incidents[/ID], GET /metrics.
 
             Falco side (falco.yaml): json_output: true, http_output: {enabled: true, url: http://127.0.0.1:8080/falco}.
 
             Listens on 127.0.0.1:8080 unless told otherwise; any other address needs a bearer token \
-            (serve.auth_token_env or serve.auth_token_file in the config). Configuration: serve, enrichment \
-            and correlation sections of config.yaml (docs/processor.md).
+            (serve.auth_token_env or serve.auth_token_file in the config). Requests from web pages (an Origin \
+            header, a Host that is not this loopback listener's) are refused. Limits on connections, streams, \
+            timeouts and body memory: the serve section (docs/processor.md). Configuration: serve, enrichment \
+            and correlation sections of config.yaml.
             """
     )
 
