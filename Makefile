@@ -15,7 +15,7 @@ TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static promethe
 TOOLS_VENV := .build/tools/venv
 DEMO_DB := $(or $(TMPDIR),/tmp)/tradsec-demo.sqlite
 
-.PHONY: all build release test demo deps test-deps tools bench bench-sqlite bench-lz4 clean
+.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 clean
 
 all: build
 
@@ -48,6 +48,12 @@ test: test-deps tools
 	@test -d ../shared/conformance || { echo "error: ../shared/conformance (the Falco compatibility corpus) is missing"; exit 1; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Re-record the console's golden screens (Tests/Fixtures/golden-screens) after an intended change
+# to a screen; review the result with git diff (docs/maintainers/golden-screens.md).
+golden: deps
+	$(SWIFT) build --build-tests
+	TRADSEC_RECORD_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenScreenTests
 
 # Play the bundled incident through the embedded rule engine into a fresh history and open the
 # console on it while it plays (on a terminal; elsewhere each alert is printed).
