@@ -73,7 +73,7 @@ enum GoldenScene: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// A console on a fresh history holding ``GoldenIncident``, driven by keys, with every query
 /// and every age taken at the incident's fixed "now" (the data loader would use the wall clock).
 final class GoldenConsole {
-    static let now = Timestamp(rfc3339: "2026-11-22T12:00:00Z")!
+    static let now = Harness.now
     static let sources = [SourceStatus(name: "falco-file:/var/log/falco/events.json", state: .running)]
     let harness: Harness
     var store: AlertStore { harness.store }
@@ -137,7 +137,11 @@ final class GoldenConsole {
                     Issue.record("loading \(request): \(error)")
                 }
             case .incident(.loadAudit):
-                harness.state.applyIncident(.audit((try? store.auditEntries()) ?? []))
+                do {
+                    harness.state.applyIncident(.audit(try store.auditEntries()))
+                } catch {
+                    Issue.record("reading the audit log: \(error)")
+                }
             case .incident(.resolve(let request, let claimedName)):
                 var pinned = request
                 let container = GoldenIncident.engineContainer(forged: forged)
