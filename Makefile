@@ -16,7 +16,7 @@ TOOLS_VENV := .build/tools/venv
 # Per user and private: $XDG_RUNTIME_DIR (0700, the user's own) or ~/.local/state, never a name in /tmp another user can plant first.
 DEMO_DB := $(or $(XDG_RUNTIME_DIR),$(HOME)/.local/state)/tradsec/demo.sqlite
 
-.PHONY: all build release test demo deps test-deps tools bench bench-sqlite bench-lz4 clean
+.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 clean
 
 all: build
 
@@ -49,6 +49,12 @@ test: test-deps tools
 	@test -d ../shared/conformance || { echo "error: ../shared/conformance (the Falco compatibility corpus) is missing"; exit 1; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Re-record the console's golden screens (Tests/Fixtures/golden-screens) after an intended change
+# to a screen; review the result with git diff (docs/maintainers/golden-screens.md).
+golden: deps
+	$(SWIFT) build --build-tests
+	TRADSEC_RECORD_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenScreenTests
 
 # Play the bundled incident through the embedded rule engine into a fresh history and open the
 # console on it while it plays (on a terminal; elsewhere each alert is printed).

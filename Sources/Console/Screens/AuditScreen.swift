@@ -21,7 +21,12 @@ enum AuditScreen {
         grid.box(listRect, role: .focusedBorder, title: "Audit log · \(entries.count) action(s)")
         let inner = listRect.inset(1)
         guard inner.height > 1 else { return 1 }
-        let columns: [(String, Int)] = [("WHEN", 9), ("ACTION", 13), ("TARGET", 18), ("RESULT", 8), ("MS", 7), ("WHO", 24), ("VIA", 8)]
+        // Narrow terminals keep what was done and how it ended: the result before the target,
+        // whose name is cut with "…" rather than pushing the result off the screen.
+        let narrow = inner.width < 60
+        let columns: [(String, Int)] = narrow
+            ? [("WHEN", 6), ("ACTION", 12), ("RESULT", 7), ("TARGET", max(8, inner.width - 28))]
+            : [("WHEN", 9), ("ACTION", 13), ("TARGET", 18), ("RESULT", 8), ("MS", 7), ("WHO", 24), ("VIA", 8)]
         var x = inner.x
         for (title, w) in columns where x < inner.maxX {
             grid.putPadded(title, x: x, y: inner.y, width: min(w, inner.maxX - x), role: .title)
@@ -42,14 +47,16 @@ enum AuditScreen {
             case .failed, .refused: .bad
             case .dryRun, .started: .warning
             }
-            let cells: [(String, StyleRole)] = [
-                (Formatting.age(e.started, now: now), .dim), (e.action, .label), (e.target ?? "", .normal),
-                (e.result.rawValue, resultRole), (e.latencyMilliseconds.map { "\(Int($0.rounded()))" } ?? "", .dim),
-                (e.who.summary, .normal), (e.via, .dim),
+            let cells: [String: (String, StyleRole)] = [
+                "WHEN": (Formatting.age(e.started, now: now), .dim), "ACTION": (e.action, .label),
+                "TARGET": (narrow ? CellWidth.truncate(TerminalSafe.escape(e.target ?? ""), to: columns[3].1) : e.target ?? "", .normal),
+                "RESULT": (e.result.rawValue, resultRole), "MS": (e.latencyMilliseconds.map { "\(Int($0.rounded()))" } ?? "", .dim),
+                "WHO": (e.who.summary, .normal), "VIA": (e.via, .dim),
             ]
             var x = body.x
-            for (i, (_, w)) in columns.enumerated() where x < body.maxX {
-                grid.putPadded(cells[i].0, x: x, y: y, width: min(w, body.maxX - x), role: cells[i].1)
+            for (title, w) in columns where x < body.maxX {
+                let (text, role) = cells[title] ?? ("", .normal)
+                grid.putPadded(text, x: x, y: y, width: min(w, body.maxX - x), role: role)
                 x += w + 1
             }
             if x < body.maxX { grid.put(e.message ?? "", x: x, y: y, role: .normal, maxWidth: body.maxX - x) }

@@ -144,9 +144,14 @@ enum GaugeStrip {
         let full = segments(snapshot, compact: false)
         let chosen = width(of: full) <= rect.width ? full : segments(snapshot, compact: true)
         var x = rect.x
-        for (i, (text, role)) in chosen.enumerated() where x < rect.maxX {
-            if i > 0 { x += grid.put(" │ ", x: x, y: rect.y, role: .dim, maxWidth: rect.maxX - x) }
-            x += grid.put(text, x: x, y: rect.y, role: role, maxWidth: max(0, rect.maxX - x))
+        for (i, (text, role)) in chosen.enumerated() {
+            let separator = i > 0 ? " │ " : ""
+            // A segment that does not fit is cut with "…" ("falco up…" says more follows; a bare
+            // "falco up" in red would not say why), or left out when too little of it would show.
+            let room = rect.maxX - x - CellWidth.of(separator)
+            guard room >= 4 else { break }
+            x += grid.put(separator, x: x, y: rect.y, role: .dim)
+            x += grid.put(CellWidth.truncate(TerminalSafe.escape(text), to: room), x: x, y: rect.y, role: role)
         }
     }
 

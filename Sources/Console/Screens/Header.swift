@@ -40,8 +40,13 @@ enum Header {
             let sep = i == 0 ? "" : " │ "
             let w = CellWidth.of(TerminalSafe.escape(text)) + CellWidth.of(sep)
             if x + w > limit {
-                // Room for a cut version of an important segment only.
-                if i < 3 { grid.put(sep + text, x: x, y: rect.y, role: role, maxWidth: max(0, limit - x)) }
+                // Room for a cut version of an important segment only, marked as cut, and only
+                // when enough of it shows to be read ("2 new…", never a bare "2").
+                let room = limit - x - CellWidth.of(sep)
+                if i < 3, room >= 6 {
+                    if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }
+                    grid.put(CellWidth.truncate(TerminalSafe.escape(text), to: room), x: x, y: rect.y, role: role)
+                }
                 break
             }
             if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }

@@ -1,10 +1,24 @@
+import TradsecCore
+
 /// Every key, from the live key map (so rebinding in the config shows here), and the commands.
 public enum HelpScreen {
-    static func lines(_ keyMap: KeyMap, incidentActions: Bool = true) -> [StyledLine] {
+    /// The lines at `width` cells: each text wrapped under itself beside its keys, so nothing
+    /// is cut on a narrow terminal.
+    static func lines(_ keyMap: KeyMap, incidentActions: Bool = true, width: Int) -> [StyledLine] {
+        let keyWidth = width >= 60 ? 22 : 14
+        func entry(_ keys: String, _ text: String) -> [StyledLine] {
+            let indent = String(repeating: " ", count: keyWidth + 2)
+            // Keys wider than their column get a line of their own, the text starting below.
+            var out = CellWidth.of(keys) > keyWidth ? [StyledLine(keys, .key)] : []
+            for part in Formatting.wrap(text, width: max(8, width - keyWidth - 2)) {
+                out.append(StyledLine(segments: out.isEmpty ? [(pad(keys, keyWidth), .key), ("  " + part, .normal)] : [(indent + part, .normal)]))
+            }
+            return out
+        }
         var lines: [StyledLine] = [StyledLine("Keys", .title)]
         for action in Action.allCases where incidentActions || !action.isIncident {
             let keys = keyMap.keys(for: action).map(\.label).joined(separator: " ")
-            lines.append(StyledLine(segments: [(pad(keys.isEmpty ? "(unbound)" : keys, 22), .key), ("  " + action.summary, .normal)]))
+            lines += entry(keys.isEmpty ? "(unbound)" : keys, action.summary)
         }
         lines.append(StyledLine(""))
         lines.append(StyledLine("Commands (:)", .title))
@@ -21,21 +35,31 @@ public enum HelpScreen {
             (":pause / :resume", "stop / restart the live flow"),
             (":q", "quit"),
         ] {
-            lines.append(StyledLine(segments: [(pad(command, 22), .key), ("  " + text, .normal)]))
+            lines += entry(command, text)
         }
         lines.append(StyledLine(""))
-        lines.append(StyledLine("Prompts: Enter confirms, Esc cancels, Backspace deletes, Ctrl-U clears.", .dim))
-        lines.append(StyledLine("Silence (s): r = the alert's rule, c = its container, then a duration (30m, 1h, 1d).", .dim))
-        lines.append(StyledLine("Overview rows: ×N = N repeats of the same rule in the same container; ● = new critical, ✓ = acknowledged.", .dim))
-        lines.append(StyledLine("Alert text is shown with control characters escaped (\\x1b, \\u{202e}).", .dim))
+        for note in [
+            "Prompts: Enter confirms, Esc cancels, Backspace deletes, Ctrl-U clears.",
+            "Silence (s): r = the alert's rule, c = its container, then a duration (30m, 1h, 1d).",
+            "Overview rows: ×N = N repeats of the same rule in the same container; ● = new critical, ✓ = acknowledged.",
+            "Alert text is shown with control characters escaped (\\x1b, \\u{202e}).",
+        ] {
+            lines += Formatting.wrap(note, width: max(8, width)).map { StyledLine($0, .dim) }
+        }
         return lines
     }
 
-    static func lineCount(_ keyMap: KeyMap, incidentActions: Bool = true) -> Int { lines(keyMap, incidentActions: incidentActions).count }
+    /// Counted at the narrowest layout, the longest one (the cursor scrolls the help); ScrollText
+    /// clamps the scroll when drawing wider.
+    static func lineCount(_ keyMap: KeyMap, incidentActions: Bool = true) -> Int {
+        lines(keyMap, incidentActions: incidentActions, width: 0).count
+    }
 
     static func draw(_ state: ConsoleState, in rect: Rect, grid: inout ScreenGrid) -> Int {
         grid.box(rect, role: .focusedBorder, title: "Help")
-        return ScrollText.draw(lines(state.keyMap, incidentActions: !state.readOnly), scroll: state.top.selection, in: rect.inset(1).shifted(dx: 1), grid: &grid)
+        let inner = rect.inset(1).shifted(dx: 1)
+        return ScrollText.draw(lines(state.keyMap, incidentActions: !state.readOnly, width: inner.width), scroll: state.top.selection,
+                               in: inner, grid: &grid)
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

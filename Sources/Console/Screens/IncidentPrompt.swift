@@ -1,4 +1,5 @@
 import Actions
+import TradsecCore
 
 /// The confirmation of an incident action: the typed name on the bottom line and, for a
 /// container action, a box over the screen with what the engine has under the id the
@@ -6,7 +7,12 @@ import Actions
 /// alert's word for it.
 enum IncidentPrompt {
     static func drawFooter(_ c: IncidentConfirmation, in rect: Rect, grid: inout ScreenGrid) -> (x: Int, y: Int)? {
-        let label = "\(c.request.kind.rawValue.uppercased()) — type \(c.expected) to confirm (Esc cancels): "
+        // What is typed must stay in view: narrower terminals get a shorter label (the box above
+        // names the action too).
+        let kind = c.request.kind.rawValue.uppercased()
+        let labels = ["\(kind) — type \(c.expected) to confirm (Esc cancels): ", "\(kind) — type \(c.expected): ", "type \(c.expected): "]
+        let typing = CellWidth.of(TerminalSafe.escape(c.expected)) + 1
+        let label = labels.first { CellWidth.of(TerminalSafe.escape($0)) + typing <= rect.width } ?? labels[labels.count - 1]
         let used = grid.put(label, x: rect.x, y: rect.y, role: .bad, maxWidth: rect.width - 1)
         let typed = grid.put(c.typed, x: rect.x + used, y: rect.y, role: .prompt, maxWidth: max(0, rect.width - used - 1))
         return (min(rect.maxX - 1, rect.x + used + typed), rect.y)
