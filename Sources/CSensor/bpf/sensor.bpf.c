@@ -365,7 +365,9 @@ int BPF_PROG(ts_h_path, struct pt_regs *regs, long ret) {
     __u32 off = sizeof(struct tsr_record);
     long dirfd1 = l->dirfd1 >= 0 ? (long)(int)arg_at(a, l->dirfd1) : AT_FDCWD;
     long dirfd2 = l->dirfd2 >= 0 ? (long)(int)arg_at(a, l->dirfd2) : AT_FDCWD;
-    if (l->path1 >= 0) {
+    if (l->path1 >= 0 && (l->options & TSR_L_PATH1_RAW)) {
+        put_user_str(buf, &off, r, TSR_PATH_1, (const char *)arg_at(a, l->path1));
+    } else if (l->path1 >= 0) {
         put_user_path(buf, &off, r, TSR_PATH_1, task, (const char *)arg_at(a, l->path1), dirfd1);
     } else if (l->fd >= 0) {
         /* fchmod, fchdir: the descriptor's own path stands as the base of an empty path */
@@ -558,6 +560,9 @@ int BPF_PROG(ts_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
     __u8 *buf = scratch_get(1);
     if (!buf) return 0;
     struct tsr_record *r = record_begin(buf, p, TSR_KIND_EXEC);
+    /* execve or execveat: the syscall the task is in */
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+    if (regs) r->nr = (__u16)BPF_CORE_READ(regs, orig_ax);
     __u32 off = sizeof(struct tsr_record);
     put_kernel_str(buf, &off, r, TSR_EXEC_FILENAME, BPF_CORE_READ(bprm, filename), TSR_STR_MAX);
     struct file *exe = BPF_CORE_READ(p, mm, exe_file);

@@ -117,6 +117,7 @@ struct tsr_config {
 #define TSR_L_SKIP_SUCCESS  (1u << 0)   /* execve/execveat: successes come from sched_process_exec */
 #define TSR_L_OPEN_HOW      (1u << 1)   /* openat2: flags and mode are in the struct open_how at `flags` */
 #define TSR_L_FD_IS_RESULT  (1u << 2)   /* accept/accept4: the socket is the returned descriptor */
+#define TSR_L_PATH1_RAW     (1u << 3)   /* symlink's target: a string, not resolved against a directory */
 struct tsr_syscall_layout {
     __s8 path1, dirfd1, path2, dirfd2;  /* user path arguments and the directories they are relative to */
     __s8 fd;                            /* a descriptor whose kernel path (or socket) is read */

@@ -11,6 +11,10 @@ public struct CompiledRule: @unchecked Sendable {
     public let description: String
     /// Canonical text of the final condition (spec 2.9).
     public let compiledCondition: String
+    /// The final condition's tree (lists substituted, macros expanded): what it reads, for
+    /// callers that produce events (the host sensor). The canonical text does not always parse
+    /// back (list items such as `(systemd)` are printed unquoted, as Falco prints them).
+    public let condition: ConditionExpr
     public let outputText: String
     let predicate: Predicate
     let output: OutputFormat
@@ -234,7 +238,7 @@ struct CollectionCompiler {
             }
             rules.append(CompiledRule(name: rule.name, priority: rule.priority, source: rule.source, tags: rule.tags.sorted(),
                                       enabledByDefault: rule.enabled, description: rule.description,
-                                      compiledCondition: CanonicalPrinter.print(expanded), outputText: outputText,
+                                      compiledCondition: CanonicalPrinter.print(expanded), condition: expanded, outputText: outputText,
                                       predicate: predicate, output: output, eventCodes: codes, order: order))
         }
     }
