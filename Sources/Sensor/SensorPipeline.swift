@@ -209,7 +209,7 @@ final class SensorPipeline {
             e.category = "net"
             let unixPath = record.has(Int(TSR_SOCK_UNIX_PATH.rawValue)) ? record.text(Int(TSR_SOCK_UNIX_PATH.rawValue)) : nil
             if h.sock.family != 0 { e.socket = SocketView(h.sock, flags: h.flags, unixPath: unixPath, isServer: syscall.effect == .accept) }
-        case .ids, .ptrace:
+        case .ids, .ptrace, .module:
             e.category = "process"
         case .socket:
             e.category = "net"

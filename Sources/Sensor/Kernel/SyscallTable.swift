@@ -12,6 +12,7 @@ enum SyscallEffect: Sendable {
     case accept
     case ids           // set*id
     case ptrace
+    case module        // a kernel module loaded (init_module, finit_module)
     case execFailed    // execve/execveat that failed (successes are process records)
 }
 
@@ -103,6 +104,8 @@ enum SyscallTable {
         entry(114, "setregid", .ids, args, layout(num: [0, 1]), numbers: [("rgid", .decimal), ("egid", .decimal)]),
         entry(117, "setresuid", .ids, args, layout(num: [0, 1, 2]), numbers: [("ruid", .decimal), ("euid", .decimal), ("suid", .decimal)]),
         entry(119, "setresgid", .ids, args, layout(num: [0, 1, 2]), numbers: [("rgid", .decimal), ("egid", .decimal), ("sgid", .decimal)]),
+        entry(175, "init_module", .module, args, layout(num: [1]), numbers: [("length", .decimal)]),
+        entry(313, "finit_module", .module, args, layout(num: [0, 2]), numbers: [("fd", .descriptor), ("flags", .decimal)]),
         entry(101, "ptrace", .ptrace, args, layout(num: [0, 1, 2, 3]),
               numbers: [("request", .ptraceRequest), ("pid", .decimal), ("addr", .decimal), ("data", .decimal)]),
     ]

@@ -105,7 +105,7 @@ struct SenseCommand: ParsableCommand {
             sensor.stop()
             try flush()
             let stats = sensor.statistics()
-            var summary = "tradsec sense: stopped; \(stats.eventsEvaluated) events, \(stats.alerts) alerts, \(stored) stored"
+            var summary = "tradsec sense: stopped; \(stats.received) kernel records, \(stats.eventsEvaluated) events evaluated, \(stats.alerts) alerts, \(stored) stored"
             summary += stats.totalDrops == 0 ? ", no drops" : ", \(stats.totalDrops) records dropped (" +
                 DropReason.allCases.compactMap { reason in stats.drops[reason].flatMap { $0 > 0 ? "\(reason.rawValue) \($0)" : nil } }.joined(separator: ", ") + ")"
             if failures > 0 { summary += ", \(failures) alerts the decoder refused" }
