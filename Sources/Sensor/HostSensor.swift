@@ -92,6 +92,7 @@ public final class HostSensor: @unchecked Sendable {
     public func start(alerts: @escaping @Sendable (SensorAlert) -> Void) throws(SensorError) {
         guard !running.load(ordering: .acquiring) else { return }
         pipeline.emit = alerts
+        pipeline.progress = { [unowned self] in publish() }
         var error = [CChar](repeating: 0, count: 1024)
         lock.lock()
         let attached = handle.map { tsr_sensor_attach($0, &error, error.count) == 0 } ?? false
@@ -125,7 +126,8 @@ public final class HostSensor: @unchecked Sendable {
         handle = nil
     }
 
-    /// Counters of both sides; safe from any thread.
+    /// Counters of both sides; safe from any thread. The consumer's counters are as of its last
+    /// drain (at most a few thousand records or one poll interval old).
     public func statistics() -> SensorStatistics {
         var stats = userspace.withLock { $0 }
         lock.lock()

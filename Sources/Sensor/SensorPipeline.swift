@@ -58,9 +58,13 @@ final class SensorPipeline {
         evaluated = Set(names.filter { name in (0..<matcher.ruleCount).contains { matcher.rule(at: $0).canMatch(eventType: name) } })
     }
 
+    /// Called every few thousand records, so counters read during a long drain stay fresh.
+    var progress: () -> Void = {}
+
     /// One record from the ring buffer.
     func handle(_ data: UnsafeRawPointer, size: Int) {
         received &+= 1
+        if received & 2047 == 0 { progress() }
         guard let record = KernelRecord(data, size: size) else { malformed &+= 1; return }
         switch Int32(record.kind) {
         case Int32(TSR_KIND_EXEC.rawValue): exec(record)

@@ -9,6 +9,10 @@ import TestSupport
 import TradsecCore
 @testable import Sensor
 
+/// The tests that load a live sensor, one at a time: every sensor sees the whole host, so a
+/// storm test beside another would flood the other's ring buffer.
+@Suite(.serialized) enum LiveSensorTests {}
+
 /// Alerts a live sensor raised, parsed, with waits that poll until a deadline.
 final class AlertCollector: @unchecked Sendable {
     private let alerts = Mutex<[JSONValue]>([])
@@ -80,6 +84,15 @@ enum SensorHarness {
             return (0, -1)
         }
         return (child.pid, child.wait())
+    }
+
+    /// The sensor's counters once `settled` holds (the consumer publishes after each drain), or
+    /// as they are after 5 s.
+    static func statistics(_ sensor: HostSensor, until settled: (SensorStatistics) -> Bool) -> SensorStatistics {
+        var stats = sensor.statistics()
+        let deadline = Monotonic.seconds() + 5
+        while !settled(stats) && Monotonic.seconds() < deadline { usleep(20_000); stats = sensor.statistics() }
+        return stats
     }
 
     static func marker() -> String { "tsmark" + String(UInt64.random(in: 0...UInt64.max), radix: 36) }
