@@ -52,15 +52,14 @@ public enum Preflight {
         return String(text[text.index(after: open)..<close])
     }
 
-    /// Where the object may be: `$TRADSEC_SENSOR_OBJECT`, beside the executable, the build tree
+    /// Where the object may be: `$TRADSEC_SENSOR_OBJECT` alone when set; else beside the executable, the build tree
     /// (`.build/bpf`, two levels above `.build/<triple>/<configuration>/`), `<prefix>/lib/tradsec`.
     static func objectCandidates() -> [String] {
-        var candidates: [String] = []
-        if let explicit = Paths.environment("TRADSEC_SENSOR_OBJECT") { candidates.append(explicit) }
+        // Named explicitly, it is the only one: a typo must not fall back to another build.
+        if let explicit = Paths.environment("TRADSEC_SENSOR_OBJECT") { return [explicit] }
         let exe = executableDirectory()
-        candidates += [exe + "/" + objectName, exe + "/../../bpf/" + objectName, exe + "/../lib/tradsec/" + objectName,
-                       "/usr/local/lib/tradsec/" + objectName, "/usr/lib/tradsec/" + objectName]
-        return candidates
+        return [exe + "/" + objectName, exe + "/../../bpf/" + objectName, exe + "/../lib/tradsec/" + objectName,
+                "/usr/local/lib/tradsec/" + objectName, "/usr/lib/tradsec/" + objectName]
     }
 
     static func executableDirectory() -> String {

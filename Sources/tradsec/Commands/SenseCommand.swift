@@ -65,13 +65,13 @@ struct SenseCommand: ParsableCommand {
             if !sockets.contains(actions.docker.socket) { sockets.insert(actions.docker.socket, at: 0) }
             options.engineSockets = sockets
 
-            let history = try store.open()
             let sensor: HostSensor
             do {
                 sensor = try HostSensor(engine: engine, options: options)
             } catch let error as SensorError {
                 throw CLIError("the host sensor cannot start: \(error)", exitCode: error.exitCode)
             }
+            let history = try store.open()
             Terminal.printError("tradsec sense: " + sensor.coverage.report.split(separator: "\n").joined(separator: "\ntradsec sense: "))
 
             let pending = Mutex<[SensorAlert]>([])
