@@ -61,8 +61,8 @@ public final class HostSensor: @unchecked Sendable {
         serverNames = ServerNames(names: coverage.serverNames)
         let table = ProcessTable(controller: source.controller)
         let containers = ContainerDirectory(sockets: options.engineSockets)
-        pipeline = SensorPipeline(engine: engine, table: table, containers: containers, serverNames: serverNames,
-                                  hostname: options.hostname)
+        pipeline = SensorPipeline(engine: engine, conditionSlotKeys: coverage.conditionSlotKeys, table: table,
+                                  containers: containers, serverNames: serverNames, hostname: options.hostname)
 
         var openOptions = tsr_open_options()
         var error = [CChar](repeating: 0, count: 16384)

@@ -42,10 +42,11 @@ final class SensorPipeline {
     private(set) var alerts: UInt64 = 0
     private var eventNumber: UInt64 = 0
 
-    init(engine: RulesEngine, table: ProcessTable, containers: ContainerDirectory, serverNames: ServerNames, hostname: String?) {
+    init(engine: RulesEngine, conditionSlotKeys: Set<String>?, table: ProcessTable, containers: ContainerDirectory,
+         serverNames: ServerNames, hostname: String?) {
         let matcher = engine.makeMatcher()
         self.matcher = matcher
-        filler = FieldFiller(slots: engine.slots)
+        filler = FieldFiller(slots: engine.slots, conditionKeys: conditionSlotKeys)
         formatter = AlertFormatter(hostname: hostname)
         self.table = table
         accounts = AccountNames()
@@ -233,10 +234,13 @@ final class SensorPipeline {
         event.number = e.number
         event.rawTime = e.nanos
         event.isEnter = e.isEnter
-        filler.fill(event, from: e, context: FillContext(table: table, accounts: accounts, containers: containers,
-                                                         serverNames: serverNames, hostname: hostname, now: now))
+        let context = FillContext(table: table, accounts: accounts, containers: containers, serverNames: serverNames,
+                                  hostname: hostname, now: now)
+        filler.fill(event, from: e, context: context, phase: .condition)
         if matcher.isDroppedEnterEvent(event) { return }
         matcher.match(event, matching: .first, into: &matches)
+        guard !matches.isEmpty else { return }
+        filler.fill(event, from: e, context: context, phase: .output)
         for index in matches {
             let rule = matcher.rule(at: index)
             alerts &+= 1

@@ -206,3 +206,16 @@ import TradsecCore
         [UInt8](repeating: 0, count: 8).withUnsafeBytes { raw in #expect(KernelRecord(raw.baseAddress!, size: 8) == nil) }
     }
 }
+
+@Suite struct PathNormalTests {
+    @Test func normalPathsAreLeftAlone() {
+        for path in ["/etc/shadow", "/a/...b/c", "/a/.hidden", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/a/..."] {
+            #expect(PathText.isNormal(path), "\(path)")
+            #expect(PathText.normalize(path) == path)
+        }
+        for (path, normal) in [("/a//b", "/a/b"), ("/a/./b", "/a/b"), ("/a/../b", "/b"), ("/a/b/", "/a/b"), ("/a/.", "/a"), ("/a/..", "/"), ("/", "/")] {
+            #expect(!PathText.isNormal(path), "\(path)")
+            #expect(PathText.normalize(path) == normal, "\(path)")
+        }
+    }
+}

@@ -108,13 +108,16 @@ static __always_inline __u8 *scratch_get(__u32 which) {
     return s->buf;
 }
 
+/* Direct loads from BTF-typed pointers (the task, its cred, its tty) are plain memory reads the
+ * verifier guards; they cost much less than a bpf_probe_read_kernel call each, and this runs on
+ * every watched syscall. */
 static __always_inline __u32 encode_tty(struct task_struct *task) {
-    struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+    struct tty_struct *tty = task->signal->tty;
     if (!tty) return 0;
-    struct tty_driver *driver = BPF_CORE_READ(tty, driver);
+    struct tty_driver *driver = tty->driver;
     if (!driver) return 0;
-    __u32 major = BPF_CORE_READ(driver, major);
-    __u32 minor = BPF_CORE_READ(driver, minor_start) + BPF_CORE_READ(tty, index);
+    __u32 major = driver->major;
+    __u32 minor = driver->minor_start + tty->index;
     /* the kernel's new_encode_dev, as /proc/PID/stat shows tty_nr */
     return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
@@ -123,15 +126,15 @@ static __always_inline struct tsr_record *record_begin(__u8 *buf, struct task_st
     struct tsr_record *r = (struct tsr_record *)buf;
     __builtin_memset(r, 0, sizeof(*r));
     r->ts = bpf_ktime_get_boot_ns();
-    r->tgid = BPF_CORE_READ(task, tgid);
-    r->tid = BPF_CORE_READ(task, pid);
-    r->ppid = BPF_CORE_READ(task, real_parent, tgid);
-    const struct cred *cred = BPF_CORE_READ(task, cred);
-    r->euid = BPF_CORE_READ(cred, euid.val);
-    r->egid = BPF_CORE_READ(cred, egid.val);
+    r->tgid = task->tgid;
+    r->tid = task->pid;
+    r->ppid = task->real_parent->tgid;
+    const struct cred *cred = task->cred;
+    r->euid = cred->euid.val;
+    r->egid = cred->egid.val;
     /* kernel_cap_t is one u64 since 6.3 and two u32 before: the same 8 bytes either way */
     bpf_probe_read_kernel(&r->cap_effective, sizeof(r->cap_effective), &cred->cap_effective);
-    if (bpf_core_field_exists(task->loginuid)) r->loginuid = BPF_CORE_READ(task, loginuid.val);
+    if (bpf_core_field_exists(task->loginuid)) r->loginuid = task->loginuid.val;
     else r->loginuid = (__u32)-1;
     r->tty = encode_tty(task);
     r->kind = kind;
@@ -292,12 +295,12 @@ static __always_inline void put_base(__u8 *buf, __u32 *off, struct tsr_record *r
 }
 
 static __always_inline void read_args(struct pt_regs *regs, unsigned long a[6]) {
-    a[0] = BPF_CORE_READ(regs, di);
-    a[1] = BPF_CORE_READ(regs, si);
-    a[2] = BPF_CORE_READ(regs, dx);
-    a[3] = BPF_CORE_READ(regs, r10);
-    a[4] = BPF_CORE_READ(regs, r8);
-    a[5] = BPF_CORE_READ(regs, r9);
+    a[0] = regs->di;
+    a[1] = regs->si;
+    a[2] = regs->dx;
+    a[3] = regs->r10;
+    a[4] = regs->r8;
+    a[5] = regs->r9;
 }
 
 static __always_inline unsigned long arg_at(unsigned long a[6], __s8 index) {
@@ -330,18 +333,18 @@ static __always_inline void put_user_path(__u8 *buf, __u32 *off, struct tsr_reco
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ts_sys_exit, struct pt_regs *regs, long ret) {
     if ((bpf_get_current_pid_tgid() >> 32) == tsr_cfg.self_tgid) return 0;
-    long nr = BPF_CORE_READ(regs, orig_ax);
+    long nr = regs->orig_ax;
     if (nr < 0 || nr >= 512) return 0;
     /* 32-bit syscalls number differently: not watched */
     struct task_struct *task = bpf_get_current_task_btf();
-    if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT_FLAG) return 0;
+    if (task->thread_info.status & TS_COMPAT_FLAG) return 0;
     bpf_tail_call(ctx, &syscall_handlers, nr);
     return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ts_h_path, struct pt_regs *regs, long ret) {
-    __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+    __u32 nr = (__u32)regs->orig_ax;
     struct tsr_syscall_layout *l = layout_get(nr);
     if (!l) return 0;
     if ((l->options & TSR_L_SKIP_SUCCESS) && ret >= 0) return 0;
@@ -418,7 +421,7 @@ static __always_inline void put_unix_address(__u8 *buf, __u32 *off, struct tsr_r
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ts_h_socket, struct pt_regs *regs, long ret) {
-    __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+    __u32 nr = (__u32)regs->orig_ax;
     struct tsr_syscall_layout *l = layout_get(nr);
     if (!l) return 0;
     __u8 *buf = scratch_get(0);
@@ -490,7 +493,7 @@ int BPF_PROG(ts_h_socket, struct pt_regs *regs, long ret) {
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ts_h_args, struct pt_regs *regs, long ret) {
-    __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+    __u32 nr = (__u32)regs->orig_ax;
     struct tsr_syscall_layout *l = layout_get(nr);
     if (!l) return 0;
     __u8 *buf = scratch_get(0);

@@ -20,27 +20,44 @@ final class FieldFiller {
         let type: FieldType
     }
 
-    let fills: [Fill]
+    /// Slots the rules' conditions read (filled before matching), and slots only outputs print
+    /// (filled only when a rule matched: most events match none).
+    let conditionFills: [Fill]
+    let outputFills: [Fill]
     /// Slot keys the sensor has no value for (output fields then print `<NA>`).
     let unfilled: [String]
+    /// Per event name: the fills that can have a value for it.
+    private var byEvent: [String: (condition: [Fill], output: [Fill])] = [:]
 
-    init(slots: FieldSlotTable) {
-        var fills: [Fill] = []
+    /// `conditionKeys`: the slot keys conditions read (nil: every slot, all filled before matching).
+    init(slots: FieldSlotTable, conditionKeys: Set<String>? = nil) {
+        var condition: [Fill] = [], output: [Fill] = []
         var unfilled: [String] = []
         for (slot, key) in slots.keys.enumerated() {
             if let field = SensorField.from(slotKey: key) {
-                fills.append(Fill(slot: slot, field: field, type: slots.types[slot].0))
+                let fill = Fill(slot: slot, field: field, type: slots.types[slot].0)
+                if conditionKeys?.contains(key) ?? true { condition.append(fill) } else { output.append(fill) }
             } else {
                 unfilled.append(key)
             }
         }
-        self.fills = fills
+        conditionFills = condition
+        outputFills = output
         self.unfilled = unfilled
     }
 
-    func fill(_ event: Event, from e: SensorEvent, context: FillContext) {
+    enum Phase { case condition, output }
+
+    func fill(_ event: Event, from e: SensorEvent, context: FillContext, phase: Phase) {
+        let lists: (condition: [Fill], output: [Fill])
+        if let known = byEvent[e.typeName] {
+            lists = known
+        } else {
+            lists = (conditionFills.filter { Self.applies($0.field, to: e) }, outputFills.filter { Self.applies($0.field, to: e) })
+            byEvent[e.typeName] = lists
+        }
         var container: ContainerDetails??
-        for fill in fills {
+        for fill in phase == .condition ? lists.condition : lists.output {
             let value: FieldValue?
             switch fill.field {
             case .containerName, .containerImage, .containerImageRepository, .containerImageTag, .containerImageID,
@@ -53,6 +70,28 @@ final class FieldFiller {
                 value = self.value(fill.field, e, context, fill.type)
             }
             if let value { event.set(value, at: fill.slot) }
+        }
+    }
+
+    /// Whether a field can have a value on events of `e`'s name (the others are never filled
+    /// for it). Every event of one name has the same syscall effect.
+    static func applies(_ field: SensorField, to e: SensorEvent) -> Bool {
+        let effect = e.syscall?.effect
+        switch field {
+        case .fdCIP, .fdSIP, .fdLIP, .fdRIP, .fdCPort, .fdSPort, .fdLPort, .fdRPort, .fdL4Proto, .fdSockFamily, .fdIsServer,
+             .fdConnected, .fdSIPName, .fdNameChanged:
+            return effect == .connect || effect == .accept
+        case .fdNameRaw, .fdDirectory, .fdFilename:
+            return effect == .open
+        case .fdName, .fdNum, .fdType, .fdTypeChar:
+            return effect == .open || effect == .connect || effect == .accept || effect == .socket
+        case .evtArg(let name):
+            guard let syscall = e.syscall else { return ArgumentCatalog.processArguments.contains(name) }
+            return name == syscall.result || name == syscall.path1 || name == syscall.path2
+                || syscall.numbers.contains { $0?.name == name } || (name == "flags" && syscall.name == "creat")
+                || ((effect == .connect || effect == .accept) && ArgumentCatalog.socketArguments.contains(name))
+        default:
+            return true
         }
     }
 

@@ -16,14 +16,11 @@ struct KernelRecord {
         guard Int(header.size) <= size else { return nil }
         self.header = header
         base = data
-        var offset = Self.headerSize
-        var starts = [Int](repeating: 0, count: Int(TSR_NSTR))
-        for i in 0..<Int(TSR_NSTR) {
-            starts[i] = offset
-            offset += Int(Self.length(header, i))
-        }
-        guard offset <= Int(header.size) else { return nil }
-        self.starts = (starts[0], starts[1], starts[2], starts[3], starts[4], starts[5])
+        let l = header.len
+        let s0 = Self.headerSize
+        let s1 = s0 + Int(l.0), s2 = s1 + Int(l.1), s3 = s2 + Int(l.2), s4 = s3 + Int(l.3), s5 = s4 + Int(l.4)
+        guard s5 + Int(l.5) <= Int(header.size) else { return nil }
+        starts = (s0, s1, s2, s3, s4, s5)
     }
 
     static func length(_ header: tsr_record, _ index: Int) -> UInt16 {
@@ -104,6 +101,7 @@ enum PathText {
 
     static func normalize(_ path: String) -> String {
         guard path.hasPrefix("/") else { return path }
+        if isNormal(path) { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -111,6 +109,26 @@ enum PathText {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// No empty, "." or ".." component and no trailing '/' (most paths programs open): nothing to do.
+    static func isNormal(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var previous = UInt8(ascii: "/")
+            var dots = 0   // dots since the last '/' (-1: the component has other characters)
+            for (i, c) in bytes.enumerated() where i > 0 {
+                if c == UInt8(ascii: "/") {
+                    if previous == UInt8(ascii: "/") || dots == 1 || dots == 2 { return false }
+                    dots = 0
+                } else if c == UInt8(ascii: ".") {
+                    if dots >= 0 { dots += 1 }
+                } else {
+                    dots = -1
+                }
+                previous = c
+            }
+            return previous != UInt8(ascii: "/") && dots != 1 && dots != 2
+        } ?? false
     }
 
     /// `fd.directory` and `fd.filename` of a path (Falco: the part before and after the last '/').

@@ -20,6 +20,8 @@ public struct RuleCoverage: Sendable {
     public var unfilledOutputFields: [String]
     /// Names compared with `fd.sip.name`, resolved so addresses can be matched to them.
     var serverNames: [String]
+    /// The engine slots the active rules' conditions read (the others are output-only).
+    var conditionSlotKeys: Set<String> = []
 
     /// One line per skipped rule, then a summary.
     public var report: String {
@@ -42,6 +44,7 @@ enum CoverageAnalysis {
         var active: [String] = [], skipped: [RuleCoverage.Skipped] = []
         var serverNames = Set<String>()
         var readsWorkingDirectory = false
+        var conditionKeys = Set<String>()
         var activeRules: [CompiledRule] = []
         for (index, rule) in engine.rules.enumerated() where engine.enabled[index] && rule.source == "syscall" {
             var references = References()
@@ -60,6 +63,7 @@ enum CoverageAnalysis {
             active.append(rule.name)
             activeRules.append(rule)
             serverNames.formUnion(references.serverNames)
+            for field in references.fields { conditionKeys.formUnion(slotKeys(field) ?? []) }
             if references.fields.contains("proc.cwd") { readsWorkingDirectory = true }
         }
         for rule in skipped { engine.setEnabled(false, .rule(rule.rule)) }
@@ -69,7 +73,8 @@ enum CoverageAnalysis {
         }
         let filler = FieldFiller(slots: engine.slots)
         return RuleCoverage(active: active, skipped: skipped, watchedSyscalls: watched,
-                            unfilledOutputFields: filler.unfilled.sorted(), serverNames: serverNames.sorted())
+                            unfilledOutputFields: filler.unfilled.sorted(), serverNames: serverNames.sorted(),
+                            conditionSlotKeys: conditionKeys)
     }
 
     /// A field as written in a condition (name and bracket argument) the sensor can fill.

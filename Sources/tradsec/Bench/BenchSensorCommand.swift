@@ -49,10 +49,10 @@ struct BenchSensorCommand: ParsableCommand {
                 let (engine, results) = RulesReport.load(rulePaths)
                 guard engine.isValid else { throw CLIError(RulesReport.validationText(results: results), exitCode: 78) }
                 let sensor: HostSensor
-                do { sensor = try HostSensor(engine: engine, options: options) } catch let error as SensorError {
+                do { sensor = try HostSensor(engine: engine, options: options) } catch {
                     throw CLIError("the host sensor cannot start: \(error)", exitCode: 69)
                 }
-                do { try sensor.start { _ in } } catch let error as SensorError {
+                do { try sensor.start { _ in } } catch {
                     throw CLIError("the host sensor cannot start: \(error)", exitCode: 69)
                 }
                 usleep(300_000)   // the /proc seed and the first drain
@@ -122,8 +122,14 @@ struct BenchSensorCommand: ParsableCommand {
     private func measured(_ sensor: HostSensor, _ body: () throws -> LoadResult) throws -> Measured {
         let before = sensor.statistics()
         let result = try body()
-        usleep(200_000)   // the consumer drains what is left
-        let after = sensor.statistics()
+        // Wait for the consumer to drain what the kernel side sent (what it cannot keep up with
+        // shows as drops, not as records left behind).
+        var after = sensor.statistics()
+        let deadline = Monotonic.seconds() + 60
+        while after.received &+ after.drops[.ringBufferFull, default: 0] < after.records && Monotonic.seconds() < deadline {
+            usleep(20_000)
+            after = sensor.statistics()
+        }
         return Measured(load: result, events: after.eventsEvaluated &- before.eventsEvaluated, drops: after.totalDrops &- before.totalDrops,
                         consumerCPU: after.consumerCPUSeconds - before.consumerCPUSeconds,
                         kernelNanos: after.kernelRunNanoseconds &- before.kernelRunNanoseconds)
