@@ -26,6 +26,7 @@ final class FieldFiller {
     let outputFills: [Fill]
     /// Slot keys the sensor has no value for (output fields then print `<NA>`).
     let unfilled: [String]
+    private var flagTexts: [Int64: FieldValue] = [:]
     /// Per event name: the fills that can have a value for it.
     private var byEvent: [String: (condition: [Fill], output: [Fill])] = [:]
 
@@ -126,6 +127,13 @@ final class FieldFiller {
         case .evtIsOpenRead: return .bool(e.openFlags.map(ValueText.isOpenRead) ?? false)
         case .evtIsOpenWrite: return .bool(e.openFlags.map(ValueText.isOpenWrite) ?? false)
         case .evtIsOpenExec: return .bool(false)
+        case .evtArg("flags") where e.openFlags != nil:
+            // The same few flag sets come back all the time: their text is kept.
+            let flags = e.openFlags ?? 0
+            if let known = flagTexts[flags] { return known }
+            let value = Self.text(ValueText.openFlags(flags))
+            if flagTexts.count < 256 { flagTexts[flags] = value }
+            return value
         case .evtArg(let name): return ArgumentText.value(name, e).map(Self.text)
 
         case .procPid: return p.map { Self.number($0.pid, type) }
@@ -172,7 +180,7 @@ final class FieldFiller {
             return nil
         case .fdName:
             if let socket = e.socket { return Self.text(socket.name) }
-            return e.openFlags != nil ? e.path.map(Self.text) : nil
+            return e.openFlags != nil ? e.pathValue : nil
         case .fdNameRaw: return e.openFlags != nil ? e.rawPath.map(Self.text) : nil
         case .fdType:
             if let socket = e.socket { return Self.text(socket.typeName) }
@@ -180,8 +188,11 @@ final class FieldFiller {
         case .fdTypeChar:
             if let socket = e.socket { return Self.text(socket.typeChar) }
             return e.openFlags != nil ? Self.text(e.fileIsDirectory ? "d" : "f") : nil
-        case .fdDirectory: return e.openFlags != nil ? e.path.map { Self.text(PathText.split($0).directory) } : nil
-        case .fdFilename: return e.openFlags != nil ? e.path.map { Self.text(PathText.split($0).file) } : nil
+        case .fdDirectory, .fdFilename:
+            guard e.openFlags != nil, case .bytes(let bytes)? = e.pathValue else { return nil }
+            guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return field == .fdFilename ? .bytes(bytes) : .bytes([]) }
+            if field == .fdFilename { return .bytes(Array(bytes[(slash + 1)...])) }
+            return .bytes(slash == 0 ? [UInt8(ascii: "/")] : Array(bytes[..<slash]))
         case .fdCIP: return e.socket.flatMap { $0.isIP ? Self.ip($0.clientIP) : nil }
         case .fdSIP: return e.socket.flatMap { $0.isIP ? Self.ip($0.serverIP) : nil }
         case .fdLIP: return e.socket.flatMap { $0.isIP ? Self.ip($0.localIP) : nil }

@@ -1,4 +1,5 @@
 import CSensor
+import RuleEngine
 
 /// The addresses of a socket event, in Falco's client/server terms (connect: we are the client;
 /// accept: we are the server).
@@ -109,7 +110,9 @@ struct SensorEvent {
     var syscall: WatchedSyscall?
     var header: tsr_record?
     /// The file an open acted on (fd.name), as given and resolved.
-    var path: String?
+    var path: String? { didSet { pathValue = path.map { .bytes(Array($0.utf8)) } } }
+    /// `fd.name`'s value, built once for the fields that read it.
+    private(set) var pathValue: FieldValue?
     var rawPath: String?
     /// The second path of a rename, link or symlink.
     var path2: String?

@@ -72,14 +72,17 @@ struct BenchSensorCommand: ParsableCommand {
 
                 """)
 
-            // 2. At the goal's rate: the loop's own CPU per open, and what the sensor spends.
-            let offRate = try load(target: target, rate: rate)
-            let onRate = try withSensor { sensor in try measured(sensor) { try load(target: target, rate: rate) } }
-            let extra = onRate.load.cpuMicrosPerOpen / offRate.cpuMicrosPerOpen - 1
+            // 2. A program that makes 100,000 watched syscalls per second of its own CPU time
+            //    (open/close, then computing): how much longer the same work takes.
+            let iterations = calibrateWork(target: target, rate: rate)
+            let ops = max(10_000, Int(seconds * Double(rate)))
+            let offWork = try load(target: target, rate: 0, count: ops, work: iterations)
+            let onWork = try withSensor { sensor in try measured(sensor) { try load(target: target, rate: 0, count: ops, work: iterations) } }
+            let workSlowdown = onWork.load.cpuSeconds / offWork.cpuSeconds - 1
             Terminal.write("""
-                open/close loop at \(grouped(Double(rate))) opens/s (watched syscalls/s)
-                  sensor off    \(grouped(offRate.opensPerSecond)) opens/s   \(String(format: "%.2f", offRate.cpuMicrosPerOpen)) µs CPU per open
-                  sensor on     \(grouped(onRate.load.opensPerSecond)) opens/s   \(String(format: "%.2f", onRate.load.cpuMicrosPerOpen)) µs CPU per open   slowdown \(percent(extra)) (CPU per open)   sensor consumer \(percent(onRate.consumerCPU / onRate.load.seconds)) of a CPU   drops \(onRate.drops)
+                a program making \(grouped(Double(ops) / offWork.cpuSeconds)) watched syscalls per CPU-second (open/close, then computing), \(grouped(Double(ops))) of them
+                  sensor off    \(String(format: "%.3f", offWork.cpuSeconds)) s CPU
+                  sensor on     \(String(format: "%.3f", onWork.load.cpuSeconds)) s CPU   slowdown \(percent(workSlowdown))   sensor consumer \(String(format: "%.3f", onWork.consumerCPU)) s CPU   drops \(onWork.drops)
 
                 """)
 
@@ -135,14 +138,37 @@ struct BenchSensorCommand: ParsableCommand {
                         kernelNanos: after.kernelRunNanoseconds &- before.kernelRunNanoseconds)
     }
 
+    /// Iterations of the load's computing step that make one open/close plus computing take
+    /// 1/rate s of CPU (measured, with the sensor off).
+    private func calibrateWork(target: String, rate: Int) -> Int {
+        var iterations = 1000
+        for _ in 0..<4 {
+            guard let probe = try? load(target: target, rate: 0, count: 50_000, work: iterations), probe.opens > 0 else { break }
+            let perOp = probe.cpuSeconds / Double(probe.opens)
+            let workPerIteration = max(1e-12, (perOp - baselinePerOp(target: target)) / Double(iterations))
+            let wanted = max(0, 1 / Double(rate) - baselinePerOp(target: target))
+            iterations = max(1, Int((wanted / workPerIteration).rounded()))
+        }
+        return iterations
+    }
+
+    private func baselinePerOp(target: String) -> Double {
+        if let known = Self.baseline.withLock({ $0 }) { return known }
+        let probe = (try? load(target: target, rate: 0, count: 100_000, work: 0)).map { $0.cpuSeconds / Double(max($0.opens, 1)) } ?? 2.5e-6
+        Self.baseline.withLock { $0 = probe }
+        return probe
+    }
+    private static let baseline = Mutex<Double?>(nil)
+
     /// Runs `tradsec bench sensor-load` as a child; its opens, time and CPU (from wait4).
-    private func load(target: String, rate: Int) throws -> LoadResult {
+    private func load(target: String, rate: Int, count: Int = 0, work: Int = 0) throws -> LoadResult {
         let me = executablePath()
         let output = FileManager.default.temporaryDirectory.path + "/tradsec-sensor-load-\(getpid()).out"
         defer { unlink(output) }
         let pid: pid_t
         do {
-            pid = try Spawn.start([me, "bench", "sensor-load", "--path", target, "--seconds", String(seconds), "--rate", String(rate)],
+            pid = try Spawn.start([me, "bench", "sensor-load", "--path", target, "--seconds", String(count > 0 ? 600 : seconds), "--rate", String(rate),
+                                   "--count", String(count), "--work", String(work)],
                                   stdout: output, stderr: nil, environment: ["PATH=/usr/bin:/bin"])
         } catch {
             throw CLIError("\(error)", exitCode: 69)
@@ -186,9 +212,11 @@ struct BenchSensorLoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long.", valueName: "s")) var seconds = 2.0
     @Option(help: ArgumentHelp("Opens per second (0: as fast as possible).", valueName: "n")) var rate = 0
     @Option(help: ArgumentHelp("Stop after this many opens (0: no limit).", valueName: "n")) var count = 0
+    @Option(help: ArgumentHelp("Computing steps after each open/close (a program that does more than syscalls).", valueName: "n")) var work = 0
 
     func run() throws {
-        guard seconds > 0, seconds <= 3600, rate >= 0, count >= 0 else { throw ExitCode(64) }
+        guard seconds > 0, seconds <= 3600, rate >= 0, count >= 0, work >= 0 else { throw ExitCode(64) }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         let start = Monotonic.seconds()
         let deadline = start + seconds
         var opens = 0
@@ -198,6 +226,7 @@ struct BenchSensorLoadCommand: ParsableCommand {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else { Terminal.printError("cannot open \(path): \(String(cString: strerror(errno)))"); throw ExitCode(66) }
                 close(fd)
+                for _ in 0..<work { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407 }
                 opens += 1
                 if count > 0 && opens >= count { break loop }
             }
@@ -210,6 +239,7 @@ struct BenchSensorLoadCommand: ParsableCommand {
                 if wait > 0 { usleep(UInt32(wait * 1e6)) }
             }
         }
-        Terminal.write("\(opens) \(Monotonic.seconds() - start)\n")
+        // The state is printed so the computing is not optimized away.
+        Terminal.write("\(opens) \(Monotonic.seconds() - start) \(state & 1)\n")
     }
 }
