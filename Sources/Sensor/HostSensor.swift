@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CSensor
 import Foundation
+import Gauges
 import RuleEngine
 import Synchronization
 import TradsecCore
@@ -130,6 +131,9 @@ public final class HostSensor: @unchecked Sendable {
     /// drain (at most a few thousand records or one poll interval old).
     public func statistics() -> SensorStatistics {
         var stats = userspace.withLock { $0 }
+        if let status = try? TextFile.read("/proc/self/status", limit: 1 << 16) {
+            stats.processResidentBytes = ProcStatus.residentBytes(status) ?? 0
+        }
         lock.lock()
         defer { lock.unlock() }
         if let handle {

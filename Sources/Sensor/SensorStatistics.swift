@@ -37,6 +37,8 @@ public struct SensorStatistics: Sendable, Equatable {
     public var kernelRuns: UInt64 = 0
     /// Kernel memory the ring buffer holds.
     public var ringBufferBytes: UInt64 = 0
+    /// Resident memory of the process the sensor runs in (it shares it with what else runs there).
+    public var processResidentBytes: UInt64 = 0
 
     public init() {}
 

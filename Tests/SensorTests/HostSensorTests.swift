@@ -118,6 +118,9 @@ extension LiveSensorTests {
         #expect(stats.eventsEvaluated > 0)
         #expect(stats.alerts >= 4)
         #expect(stats.processes > 10)
+        #expect(stats.consumerCPUSeconds > 0)
+        #expect(stats.processResidentBytes > 1 << 20)
+        #expect(stats.ringBufferBytes == 8 << 20)
     }
 
     @Test func raisesNothingForItsOwnWork() throws {
@@ -196,6 +199,54 @@ extension LiveSensorTests {
         }
         #expect(seen != nil, "no open after the storm reached the rules: \(sensor.statistics())")
         #expect(!alerts.all.contains { $0.rule == "Test storm" })
+    }
+
+    @Test func fileAndPrivilegeSyscallsCarryTheirArguments() throws {
+        try SensorHarness.requirements()
+        let dir = makeTemporaryDirectory(prefix: "tradsec-sensor")
+        defer { removeTree(dir) }
+        writeFile(dir + "/a", "x\n")
+        writeFile(dir + "/b", "x\n")
+        let rules = SensorHarness.rulesFile("""
+            - rule: Test unlink
+              desc: rm's unlink
+              condition: evt.type in (unlink, unlinkat) and proc.name = rm
+              output: unlink name=%evt.arg.name path=%evt.arg.path res=%evt.res pid=%proc.pid
+              priority: NOTICE
+            - rule: Test rename
+              desc: mv's rename
+              condition: evt.type in (rename, renameat, renameat2) and proc.name = mv
+              output: rename old=%evt.arg.oldpath new=%evt.arg.newpath pid=%proc.pid
+              priority: NOTICE
+            - rule: Test chmod
+              desc: chmod's chmod
+              condition: evt.type in (chmod, fchmodat, fchmodat2) and proc.name = chmod
+              output: chmod file=%evt.arg.filename mode=%evt.arg.mode pid=%proc.pid
+              priority: NOTICE
+            - rule: Test setuid
+              desc: setpriv dropping to nobody
+              condition: evt.type in (setuid, setresuid, setreuid) and proc.name = setpriv
+              output: setuid type=%evt.type ruid=%evt.arg.ruid euid=%evt.arg.euid uid=%evt.arg.uid pid=%proc.pid
+              priority: NOTICE
+            """, in: dir)
+        let (sensor, alerts) = try SensorHarness.start(rules: [rules])
+        defer { sensor.stop() }
+        // Relative paths, resolved against the working directory in the kernel.
+        let shell = SensorHarness.run(["/bin/sh", "-c", "cd \(dir) && /bin/rm a && /bin/mv b c && /bin/chmod 600 c"], directory: dir)
+        #expect(shell.status == 0)
+        let unlink = try #require(alerts.wait { $0.rule == "Test unlink" && $0.field("evt.res") == "SUCCESS" })
+        #expect(unlink.field("evt.arg.name") == dir + "/a" || unlink.field("evt.arg.path") == dir + "/a")
+        let rename = try #require(alerts.wait { $0.rule == "Test rename" })
+        #expect(rename.field("evt.arg.oldpath") == dir + "/b")
+        #expect(rename.field("evt.arg.newpath") == dir + "/c")
+        let chmod = try #require(alerts.wait { $0.rule == "Test chmod" })
+        #expect(chmod.field("evt.arg.filename") == dir + "/c")
+        #expect(chmod.field("evt.arg.mode") == "0600")
+        let setpriv = SensorHarness.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/true"], directory: dir)
+        #expect(setpriv.status == 0)
+        let setuid = try #require(alerts.wait { $0.rule == "Test setuid" && $0.field("proc.pid") == String(setpriv.pid) })
+        let ids = [setuid.field("evt.arg.ruid"), setuid.field("evt.arg.euid"), setuid.field("evt.arg.uid")]
+        #expect(ids.contains("65534"), "\(ids)")
     }
 
     @Test func aMissingObjectIsATypedError() throws {
