@@ -10,13 +10,27 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # container image built without a registry), Alertmanager and promtool (notifications, /metrics),
 # python3-venv (the SMTP server aiosmtpd).
 BUILD_PACKAGES := pkg-config libncurses-dev libsqlite3-dev liblz4-dev libcurl4-openssl-dev libssl-dev
+# The host sensor (`tradsec sense`): libbpf and libelf (its BPF object's loader), bpftool (turns the
+# kernel's BTF into vmlinux.h). Optional: without them everything else builds and `sense` says how
+# to enable it.
+SENSOR_PACKAGES := libbpf-dev libelf-dev bpftool
 TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static prometheus-alertmanager prometheus python3-venv
 # Python test tools live in a virtualenv under .build, never in the system's site-packages.
 TOOLS_VENV := .build/tools/venv
 # Per user and private: $XDG_RUNTIME_DIR (0700, the user's own) or ~/.local/state, never a name in /tmp another user can plant first.
 DEMO_DB := $(or $(XDG_RUNTIME_DIR),$(HOME)/.local/state)/tradsec/demo.sqlite
+# The sensor's BPF object, compiled for the running kernel's BTF (CO-RE: it also loads on others).
+# The binary looks for it beside itself, here (../../bpf from .build/<triple>/<config>/), or under
+# <prefix>/lib/tradsec; docs/sensor.md has the details.
+BPF_DIR := .build/bpf
+BPF_OBJECT := $(BPF_DIR)/tradsec-sensor.bpf.o
+BPF_SOURCES := Sources/CSensor/bpf/sensor.bpf.c Sources/CSensor/include/tradsec_sensor_record.h
+BPF_CLANG ?= $(or $(shell command -v clang 2>/dev/null),$(dir $(realpath $(SWIFT)))clang)
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
+BTF := /sys/kernel/btf/vmlinux
+BPF_ARCH := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
 
-.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 clean
+.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 bpf clean
 
 all: build
 
@@ -24,28 +38,48 @@ all: build
 deps: PACKAGES = $(BUILD_PACKAGES)
 test-deps: PACKAGES = $(BUILD_PACKAGES) $(TEST_PACKAGES)
 deps test-deps:
-	@missing=""; \
+	@missing=""; optional=""; \
 	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "installing:$$missing"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-		else \
-			echo "missing system packages; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
-		fi; \
+	for p in $(SENSOR_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || optional="$$optional $$p"; done; \
+	if [ -n "$$missing$$optional" ] && [ "$$(id -u)" = 0 ]; then \
+		echo "installing:$$missing$$optional"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing$$optional; \
+	elif [ -n "$$missing" ]; then \
+		echo "missing system packages; run:"; echo "  sudo apt-get install -y$$missing$$optional"; exit 1; \
+	elif [ -n "$$optional" ]; then \
+		echo "note: the host sensor (tradsec sense) needs:$$optional; run: sudo apt-get install -y$$optional && make"; \
 	fi
+
+# The sensor's BPF object. Skipped with a note (not an error) where the tools or the kernel's BTF
+# are missing: the rest of tradsec does not need it.
+bpf:
+	@if [ -z "$(BPFTOOL)" ] || [ ! -r /usr/include/bpf/bpf_helpers.h ] || [ ! -x "$(BPF_CLANG)" ]; then \
+		echo "note: host sensor not built (needs $(SENSOR_PACKAGES) and clang); run: sudo apt-get install -y $(SENSOR_PACKAGES) && make"; \
+	elif [ ! -r $(BTF) ]; then \
+		echo "note: host sensor not built: this kernel exposes no BTF ($(BTF)); it needs CONFIG_DEBUG_INFO_BTF=y"; \
+	else \
+		$(MAKE) --no-print-directory $(BPF_OBJECT); \
+	fi
+
+$(BPF_DIR)/vmlinux.h: $(BTF)
+	@mkdir -p $(BPF_DIR)
+	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BPF_OBJECT): $(BPF_SOURCES) $(BPF_DIR)/vmlinux.h
+	$(BPF_CLANG) -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -O2 -g -Wall -Wno-unknown-warning-option \
+		-Wno-default-const-init-var-unsafe -I$(BPF_DIR) -ISources/CSensor/include -c $< -o $@.tmp && mv $@.tmp $@
 
 # aiosmtpd: a real SMTP server for the e-mail notification tests.
 tools: test-deps
 	@test -x $(TOOLS_VENV)/bin/aiosmtpd || { python3 -m venv $(TOOLS_VENV) && $(TOOLS_VENV)/bin/pip install -q aiosmtpd==1.4.6; }
 
-build: deps
+build: deps bpf
 	$(SWIFT) build
 
-release: deps
+release: deps bpf
 	$(SWIFT) build -c release
 
-test: test-deps tools
+test: test-deps tools bpf
 	@test -d ../shared/conformance || { echo "error: ../shared/conformance (the Falco compatibility corpus) is missing"; exit 1; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

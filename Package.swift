@@ -84,8 +84,18 @@ let package = Package(
             "TradsecCore", "AlertStore", "CurlClient",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The host sensor's loader, in C: libbpf through dlopen (tradsec builds and starts without
+        // it), the BPF program's record layout shared with the kernel side. `bpf/` holds the BPF
+        // program itself, built by `make` (clang -target bpf), not by SwiftPM.
+        .target(name: "CSensor", path: "Sources/CSensor", exclude: ["bpf"], linkerSettings: [.linkedLibrary("dl")]),
+        // The live host sensor: this host's syscalls through eBPF into the embedded rule engine
+        // (process table, containers, users, field filling, rule coverage).
+        .target(name: "Sensor", dependencies: [
+            "CSensor", "TradsecCore", "RuleEngine", "Actions", "Gauges",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify",
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify", "Sensor",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -101,6 +111,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges"]),
         .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
+        .testTarget(name: "SensorTests", dependencies: ["Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
                                                        .product(name: "Yams", package: "Yams")]),
     ]

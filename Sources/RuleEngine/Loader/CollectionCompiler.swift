@@ -12,8 +12,9 @@ public struct CompiledRule: @unchecked Sendable {
     /// Canonical text of the final condition (spec 2.9), printed when asked for (at most
     /// ``CanonicalPrinter/maxLength`` bytes: shared macros print once per use).
     public var compiledCondition: String { CanonicalPrinter.print(condition) }
-    /// The final condition: lists substituted, macros expanded (and shared).
-    let condition: ConditionExpr
+    /// The final condition: lists substituted, macros expanded (and shared): what it reads,
+    /// for callers that produce events (the host sensor).
+    public let condition: ConditionExpr
     public let outputText: String
     let predicate: Predicate
     let output: OutputFormat

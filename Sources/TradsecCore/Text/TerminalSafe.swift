@@ -49,4 +49,37 @@ public enum TerminalSafe {
         let digits = Array("0123456789abcdef")
         return String(digits[Int(v >> 4)]) + String(digits[Int(v & 0xF)])
     }
+
+    /// JSON for a terminal: still valid JSON with the same meaning, but no scalar that
+    /// ``isUnsafe(_:)`` names reaches the terminal as it is. JSON escaping leaves C1 controls
+    /// (which some terminals obey), DEL and the bidi and zero-width format characters in
+    /// strings as they are: each becomes `\uXXXX` there; outside strings only whitespace can
+    /// be, which becomes a space. Piped output keeps Falco's bytes exactly: callers apply this
+    /// only when the output is a terminal.
+    public static func escapeJSON(_ json: String) -> String {
+        guard needsEscaping(json) else { return json }
+        var out = String.UnicodeScalarView()
+        var inString = false, escaped = false
+        for scalar in json.unicodeScalars {
+            if isUnsafe(scalar) {
+                if inString {
+                    // Every scalar isUnsafe names is in the basic plane: one \u escape each.
+                    let hex = String(scalar.value, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+                    escaped = false
+                } else {
+                    out.append(" ")
+                }
+                continue
+            }
+            out.append(scalar)
+            if inString {
+                if escaped { escaped = false } else if scalar == "\\" { escaped = true } else if scalar == "\"" { inString = false }
+            } else if scalar == "\"" {
+                inString = true
+            }
+        }
+        return String(out)
+    }
 }
+

@@ -48,7 +48,7 @@ struct AuditCommand: ParsableCommand {
                 let onTerminal = Terminal.stdoutIsTerminal
                 for e in entries {
                     let line = JSONWriter.string(AuditCommand.json(e))
-                    Terminal.write((onTerminal ? AuditCommand.terminalSafeJSON(line) : line) + "\n")
+                    Terminal.write((onTerminal ? TerminalSafe.escapeJSON(line) : line) + "\n")
                 }
             case .table:
                 if entries.isEmpty { Terminal.printError("no actions recorded"); return }
@@ -61,19 +61,6 @@ struct AuditCommand: ParsableCommand {
                                          rows: rows, maxWidth: Terminal.width, flexibleColumn: 7).render())
             }
         }
-    }
-
-    /// `json` with every scalar ``TerminalSafe/isUnsafe(_:)`` names as a `\uXXXX` escape. JSONWriter
-    /// already escapes C0 and DEL, so what remains sits inside strings and is in the BMP.
-    static func terminalSafeJSON(_ json: String) -> String {
-        guard TerminalSafe.needsEscaping(json) else { return json }
-        var out = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            guard TerminalSafe.isUnsafe(scalar) else { out.append(scalar); continue }
-            let hex = String(scalar.value, radix: 16)
-            out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
-        }
-        return String(out)
     }
 
     static func json(_ e: AuditEntry) -> JSONValue {

@@ -176,7 +176,7 @@ struct IngestCommand: ParsableCommand {
                 ])))
             }
             let text = JSONWriter.string(.object(object))
-            Terminal.write((Terminal.stdoutIsTerminal ? TerminalJSON.escape(text) : text) + "\n")
+            Terminal.write(TerminalJSON.forStdout(text) + "\n")
         } else {
             // The summary goes to stderr so stdout stays clean for pipelines.
             var summary = report.summary(source: source)

@@ -64,7 +64,7 @@ struct RulesCommand: ParsableCommand {
             let toTerminal = Terminal.stdoutIsTerminal
             do {
                 result = try EventMatching.matchAlerts(engine: engine, eventsPath: events, emit: summary ? nil : { line in
-                    out.writeLine(toTerminal ? TerminalJSON.escape(line) : line)
+                    out.writeLine(toTerminal ? TerminalSafe.escapeJSON(line) : line)
                 })
             } catch {
                 out.flush()
@@ -77,31 +77,6 @@ struct RulesCommand: ParsableCommand {
             }
             out.flush()
         }
-    }
-}
-
-/// JSON bound for a terminal: the same JSON value, with the scalars a terminal acts on or
-/// that reorder what is read (C1 controls, bidi overrides, zero-width characters:
-/// `TerminalSafe.isUnsafe`) written as `\u` escapes. JSON written to a file or a pipe stays
-/// byte for byte what the engine produced.
-enum TerminalJSON {
-    static func forStdout(_ json: String) -> String { Terminal.stdoutIsTerminal ? escape(json) : json }
-
-    /// Valid JSON in, equivalent JSON out. C0 controls are already escaped by `JSONWriter`;
-    /// the scalars escaped here can only occur inside strings, where `\uXXXX` means the same.
-    static func escape(_ json: String) -> String {
-        if json.utf8.allSatisfy({ $0 < 0x7F }) { return json }
-        var out = ""
-        out.reserveCapacity(json.utf8.count + 16)
-        for scalar in json.unicodeScalars {
-            if scalar.value >= 0x7F && TerminalSafe.isUnsafe(scalar) {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 

@@ -25,7 +25,7 @@ struct StatsCommand: ParsableCommand {
             let stats = try readingHistory { try history.stats(query, groupLimit: top) }
             // JSON keeps rule and container names as stored, except on a terminal (C1 controls, bidi).
             let text = json ? StatsRenderer.json(stats) : StatsRenderer.text(stats)
-            Terminal.write(json ? (Terminal.stdoutIsTerminal ? TerminalJSON.escape(text) : text) + "\n" : text)
+            Terminal.write(json ? TerminalJSON.forStdout(text) + "\n" : text)
         }
     }
 }

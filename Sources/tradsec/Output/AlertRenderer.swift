@@ -13,7 +13,7 @@ struct AlertRenderer {
     /// The alert exactly as it was ingested; on a terminal, with the characters JSON leaves
     /// raw (C1 controls, bidi overrides) escaped as `\uXXXX` (still the same JSON).
     func jsonLine(_ stored: StoredAlert) -> String {
-        escapeForTerminal ? TerminalJSON.escape(stored.alert.raw) : stored.alert.raw
+        escapeForTerminal ? TerminalSafe.escapeJSON(stored.alert.raw) : stored.alert.raw
     }
 
     static let csvHeader = "id,time,priority,rule,source,hostname,container_id,container_name,container_image,proc_name,user_name,output"
