@@ -52,4 +52,22 @@ import TradsecCore
         #expect(throws: EventDecoder.DecodeError.self) { try decoder.decode(line: #"{"source":"syscall","fields":{"evt.num":1,}"#, into: event) }
         #expect(throws: EventDecoder.DecodeError.self) { try decoder.decode(line: "[1,2]", into: event) }
     }
+
+    /// Found by fuzzing (Fuzz/regressions/event/duplicate-fields-key): with `fields` (or
+    /// `source`) twice, the scanner merged both objects while the strict parser reads the
+    /// first, so the same line decoded to different events depending on the path.
+    @Test func aRepeatedFieldsOrSourceKeyDecodesAsTheStrictParserReadsIt() throws {
+        let slots = FieldSlotTable()
+        let name = slots.slot(for: "proc.name", type: .charbuf)
+        let decoder = EventDecoder(slots: slots)
+        for line in [#"{"source":"syscall","fields":{"proc.name":"first"},"fields":{"proc.name":"second","evt.num":2}}"#,
+                     #"{"fields":{"proc.name":"first"},"source":"syscall","source":"k8s_audit"}"#] {
+            let fast = Event(slotCount: slots.count), strict = Event(slotCount: slots.count)
+            try decoder.decode(line: line, into: fast)
+            try Array(line.utf8).withUnsafeBytes { try decoder.decodeStrict($0, into: strict) }
+            #expect(fast.value(at: name) == .bytes(Array("first".utf8)))
+            #expect(fast.value(at: name) == strict.value(at: name) && fast.number == strict.number && fast.source == strict.source)
+            #expect(fast.source == "syscall")
+        }
+    }
 }

@@ -38,7 +38,7 @@ struct EventFieldScanner {
         var c = Cursor(p: base, end: line.count)
         event.reset(source: "syscall")
         event.line = base
-        var sawFields = false
+        var sawFields = false, sawSource = false
         c.skipWS()
         guard c.take(UInt8(ascii: "{")) else { return false }
         c.skipWS()
@@ -48,11 +48,14 @@ struct EventFieldScanner {
             c.skipWS()
             guard c.take(UInt8(ascii: ":")) else { return false }
             c.skipWS()
+            // A second `source` or `fields` goes to the strict parser, which reads the first
+            // (the scanner would merge them: the same line would mean two different events).
             if key.count == 6 && memcmp(key.baseAddress!, "source", 6) == 0 {
-                guard let s = c.rawString() else { return false }
+                guard !sawSource, let s = c.rawString() else { return false }
+                sawSource = true
                 event.source = s.count == 7 && memcmp(s.baseAddress!, "syscall", 7) == 0 ? "syscall" : String(decoding: s, as: UTF8.self)
             } else if key.count == 6 && memcmp(key.baseAddress!, "fields", 6) == 0 {
-                guard scanFields(&c, event) else { return false }
+                guard !sawFields, scanFields(&c, event) else { return false }
                 sawFields = true
             } else {
                 guard c.skipValue(depth: 0) else { return false }
