@@ -218,12 +218,14 @@ final class EventWriter: @unchecked Sendable {
 
 /// Server-Sent Events framing: `id:` and `data:` lines, a blank line ends an event;
 /// comment lines (`:`) are heartbeats.
-final class EventStreamParser {
+public final class EventStreamParser {
     private var buffer: [UInt8] = []
     private var id: Int64?
     private var data: [UInt8] = []
 
-    func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Int64, String) -> Void) {
+    public init() {}
+
+    public func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Int64, String) -> Void) {
         buffer.append(contentsOf: bytes)
         var start = 0
         while let newline = buffer[start...].firstIndex(of: 0x0A) {
