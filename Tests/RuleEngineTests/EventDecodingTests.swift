@@ -70,4 +70,23 @@ import TradsecCore
             #expect(fast.source == "syscall")
         }
     }
+
+    /// Found by fuzzing (Fuzz/regressions/event/fractional-rawtime): `evt.rawtime` written
+    /// `1795338000050000000.0` has a time on the strict path and had none on the scanner's;
+    /// likewise a negative `evt.num`, an escaped `evt.type`, a header field given twice.
+    @Test func headerFieldsReadTheSameOnBothPaths() throws {
+        let slots = FieldSlotTable()
+        _ = slots.slot(for: "proc.name", type: .charbuf)
+        let decoder = EventDecoder(slots: slots, eventTypeIDs: ["execve": 3])
+        for fields in [#""evt.rawtime":1795338000050000000.0,"evt.num":2e1"#, #""evt.num":-3,"evt.rawtime":-5"#,
+                       #""evt.type":"execve","evt.dir":">""#, #""evt.dir":">","evt.dir":1,"evt.num":1,"evt.num":"x""#,
+                       #""evt.rawtime":18446744073709551615,"evt.type":"execve""#] {
+            let line = #"{"source":"syscall","fields":{"proc.name":"gcc","#.appending(fields).appending("}}")
+            let fast = Event(slotCount: slots.count), strict = Event(slotCount: slots.count)
+            try decoder.decode(line: line, into: fast)
+            try Array(line.utf8).withUnsafeBytes { try decoder.decodeStrict($0, into: strict) }
+            #expect(fast.rawTime == strict.rawTime && fast.number == strict.number, "\(fields)")
+            #expect(fast.eventTypeID == strict.eventTypeID && fast.isEnter == strict.isEnter, "\(fields)")
+        }
+    }
 }

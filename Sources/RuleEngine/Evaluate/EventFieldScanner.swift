@@ -69,7 +69,28 @@ struct EventFieldScanner {
         return sawFields && c.i == c.end
     }
 
+    /// Whether the header field at `c` (`evt.num`, `evt.rawtime`, `evt.type`, `evt.dir`) is
+    /// one the scanner reads exactly as the strict parser does: a string without escapes, a
+    /// whole number that is not negative (and fits an Int64 for `evt.rawtime`), or a value
+    /// that is neither. Anything else (`1.5e9`, `-3`, `"exec\u0076e"`) and a field given twice
+    /// go to the strict parser; the scanner used to read them differently (no time, no type).
+    static func readsLikeStrictParser(_ c: Cursor, role: UInt8) -> Bool {
+        var probe = c
+        switch c.current {
+        case UInt8(ascii: "\""):
+            let close = probe.quoteOrBackslash(from: probe.i + 1)
+            return close < probe.end && probe.p[close] == UInt8(ascii: "\"")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard role & (roleNumber | roleRawTime) != 0 else { return true }
+            guard let v = probe.integer(), !v.negative else { return false }
+            return role & roleRawTime == 0 || v.magnitude <= UInt64(Int64.max)
+        default:
+            return true
+        }
+    }
+
     private func scanFields(_ c: inout Cursor, _ event: Event) -> Bool {
+        var seenRoles: UInt8 = 0
         guard c.take(UInt8(ascii: "{")) else { return false }
         c.skipWS()
         if c.take(UInt8(ascii: "}")) { return true }
@@ -79,6 +100,10 @@ struct EventFieldScanner {
             guard c.take(UInt8(ascii: ":")) else { return false }
             c.skipWS()
             if let entry = keys.lookup(key) {
+                if entry.role != 0 {
+                    guard seenRoles & entry.role == 0, Self.readsLikeStrictParser(c, role: entry.role) else { return false }
+                    seenRoles |= entry.role
+                }
                 if entry.role != 0 {
                     let start = c.i
                     if entry.role & Self.roleNumber != 0, let v = c.integer() { event.number = v.negative ? nil : v.magnitude }
