@@ -67,7 +67,9 @@ import TradsecCore
         let names = FuzzTargets.all.map(\.name)
         #expect(Self.entries(Self.root + "/Fuzz/corpus") == names.sorted())
         for name in names { #expect(!Self.entries(Self.root + "/Fuzz/corpus/" + name).isEmpty, "no corpus for \(name)") }
-        for target in Self.entries(Self.root + "/Fuzz/regressions") { #expect(names.contains(target), "regressions for no target: \(target)") }
+        for target in Self.entries(Self.root + "/Fuzz/regressions") where !target.hasSuffix(".md") {
+            #expect(names.contains(target), "regressions for no target: \(target)")
+        }
     }
 
     @Test(arguments: FuzzTargets.all.map(\.name))
