@@ -118,12 +118,15 @@ fuzz-seed: fuzz-build build
 			> $(FUZZ_BUILD)/logs/$$t.seed.log 2>&1; echo "$$t: $$(ls Fuzz/corpus/$$t | wc -l) inputs"; \
 	done
 
-# Each crash found, replayed by the normal build in its own process: the first line of its failure.
+# Each crash found, replayed by the normal build in its own process: its failure and the first
+# frame of ours on the crashing thread (an overflow trap has no message of its own).
+FUZZ_TRIAGE_BACKTRACE := SWIFT_BACKTRACE=enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=40
 fuzz-triage: build
 	@for t in $(FUZZ_TARGETS); do for f in $$(ls $(FUZZ_BUILD)/crashes/$$t 2>/dev/null); do \
-		printf '%s %s: ' $$t $$f; \
-		SWIFT_BACKTRACE=enable=no .build/debug/tradsec-fuzz replay $$t $(FUZZ_BUILD)/crashes/$$t/$$f 2>&1 \
-			| grep -m1 -E "Fatal error|ERROR|runtime error|invariant|replayed" || echo "(no message: hang or signal)"; \
+		out=$$($(FUZZ_TRIAGE_BACKTRACE) .build/debug/tradsec-fuzz replay $$t $(FUZZ_BUILD)/crashes/$$t/$$f 2>&1); \
+		printf '%s %s: %s | %s\n' $$t $$f \
+			"$$(printf '%s\n' "$$out" | grep -m1 -E 'Fatal error|runtime failure|invariant|timeout|replayed' | cut -c1-160)" \
+			"$$(printf '%s\n' "$$out" | grep -E ' at $(CURDIR)/Sources/' | grep -v 'Sources/Fuzz' | head -1 | sed 's|.* in tradsec-fuzz at $(CURDIR)/||')"; \
 	done; done
 
 clean:
