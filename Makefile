@@ -30,7 +30,7 @@ BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpf
 BTF := /sys/kernel/btf/vmlinux
 BPF_ARCH := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
 
-.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 bpf clean
+.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 bpf fuzz fuzz-build fuzz-seed fuzz-triage clean
 
 all: build
 
@@ -111,6 +111,64 @@ bench-lz4: deps
 	@mkdir -p .build
 	$(or $(shell command -v cc 2>/dev/null),$(dir $(SWIFT))clang) -O2 -o .build/lz4_levels bench/lz4_levels.c -llz4 -lsqlite3
 	.build/lz4_levels $(DB)
+
+# Fuzzing (Fuzz/README.md). libFuzzer with AddressSanitizer, UndefinedBehaviorSanitizer on the C
+# modules, built in its own scratch path so the normal build is untouched:
+#   make fuzz                          every target for FUZZ_SECONDS each (default 30)
+#   make fuzz TARGET=http FUZZ_SECONDS=600
+# New inputs that add coverage go back into Fuzz/corpus/TARGET (minimised at the end); crashes,
+# timeouts and out-of-memory inputs go to .build-fuzz/crashes/TARGET until they are triaged
+# (make fuzz-triage). Inputs reaching bugs listed in Sources/FuzzHarness/KnownIssues.swift are
+# skipped while fuzzing (KNOWN=1 fuzzes them too).
+FUZZ_BUILD := .build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_JOBS ?= 1
+KNOWN ?= 0
+FUZZ_SWIFT_FLAGS := --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DTRADSEC_LIBFUZZER \
+	-Xcc -fsanitize=fuzzer-no-link,address,undefined -Xcc -fno-sanitize-recover=undefined
+FUZZER := $(FUZZ_BUILD)/debug/tradsec-fuzz
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 TRADSEC_FUZZ_DICTIONARIES=$(CURDIR)/Fuzz/dict \
+	TRADSEC_FUZZ_SKIP_KNOWN=$(if $(filter 1,$(KNOWN)),0,1)
+FUZZ_TARGETS = $(or $(TARGET),$(notdir $(wildcard Fuzz/corpus/*)))
+
+fuzz-build: deps
+	$(SWIFT) build $(FUZZ_SWIFT_FLAGS) --product tradsec-fuzz
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		test -d Fuzz/corpus/$$t || { echo "no target $$t (Fuzz/corpus/$$t)"; exit 64; }; \
+		mkdir -p $(FUZZ_BUILD)/crashes/$$t $(FUZZ_BUILD)/logs; \
+		echo "== $$t: $(FUZZ_SECONDS) s"; \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-fork=$(FUZZ_JOBS) -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ -print_final_stats=1 > $(FUZZ_BUILD)/logs/$$t.log 2>&1; \
+		grep -E "^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::new_units_added" $(FUZZ_BUILD)/logs/$$t.log | tail -3; \
+		rm -rf $(FUZZ_BUILD)/merge/$$t && mkdir -p $(FUZZ_BUILD)/merge/$$t; \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) -merge=1 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ $(FUZZ_BUILD)/merge/$$t Fuzz/corpus/$$t > $(FUZZ_BUILD)/logs/$$t.merge.log 2>&1 \
+			&& rm -rf Fuzz/corpus/$$t && mv $(FUZZ_BUILD)/merge/$$t Fuzz/corpus/$$t; \
+		echo "   corpus: $$(ls Fuzz/corpus/$$t | wc -l) inputs; crashes to triage: $$(ls $(FUZZ_BUILD)/crashes/$$t | wc -l)"; \
+	done
+
+# First inputs from the repository's real material (Fuzz/seed.py), merged into the corpus.
+fuzz-seed: fuzz-build build
+	rm -rf $(FUZZ_BUILD)/seeds && python3 Fuzz/seed.py $(FUZZ_BUILD)/seeds .build/debug/tradsec
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p Fuzz/corpus/$$t; \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) -merge=1 -timeout=10 Fuzz/corpus/$$t $(FUZZ_BUILD)/seeds/$$t \
+			> $(FUZZ_BUILD)/logs/$$t.seed.log 2>&1; echo "$$t: $$(ls Fuzz/corpus/$$t | wc -l) inputs"; \
+	done
+
+# Each crash found, replayed by the normal build in its own process: its failure and the first
+# frame of ours on the crashing thread (an overflow trap has no message of its own).
+FUZZ_TRIAGE_BACKTRACE := SWIFT_BACKTRACE=enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=40
+fuzz-triage: build
+	@for t in $(FUZZ_TARGETS); do for f in $$(ls $(FUZZ_BUILD)/crashes/$$t 2>/dev/null); do \
+		out=$$($(FUZZ_TRIAGE_BACKTRACE) .build/debug/tradsec-fuzz replay $$t $(FUZZ_BUILD)/crashes/$$t/$$f 2>&1); \
+		printf '%s %s: %s | %s\n' $$t $$f \
+			"$$(printf '%s\n' "$$out" | grep -m1 -E 'Fatal error|runtime failure|invariant|timeout|replayed' | cut -c1-160)" \
+			"$$(printf '%s\n' "$$out" | grep -E ' at $(CURDIR)/Sources/' | grep -v 'Sources/Fuzz' | head -1 | sed 's|.* in tradsec-fuzz at $(CURDIR)/||')"; \
+	done; done
 
 clean:
 	rm -rf .build

@@ -101,6 +101,17 @@ let package = Package(
         ]),
         // Helpers shared by the test targets: child processes without a shell, temporary files.
         .target(name: "TestSupport", dependencies: ["CurlClient", "TradsecCore"], path: "Tests/TestSupport"),
+        // Fuzzing (Fuzz/README.md): one harness per decoder of untrusted bytes, each checking
+        // invariants; `tradsec-fuzz` is libFuzzer's program when `make fuzz` builds it (in
+        // .build-fuzz, with sanitizers) and a replayer of inputs otherwise.
+        .target(name: "FuzzHarness", dependencies: [
+            "TradsecCore", "RuleEngine", "AlertStore", "Processor", "Console", "Gauges", "Actions", "Notify", "CurlClient",
+            "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz build (header only).
+        .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
+        .executableTarget(name: "tradsec-fuzz", dependencies: ["FuzzHarness", "CFuzzDriver"], path: "Sources/FuzzDriver"),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
@@ -112,6 +123,8 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges"]),
         .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
+        // Replays every committed fuzz input and reproducer (Fuzz/corpus, Fuzz/regressions).
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzHarness", "tradsec-fuzz", "TestSupport"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
                                                        .product(name: "Yams", package: "Yams")]),
     ]

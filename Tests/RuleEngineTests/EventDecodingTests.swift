@@ -52,4 +52,41 @@ import TradsecCore
         #expect(throws: EventDecoder.DecodeError.self) { try decoder.decode(line: #"{"source":"syscall","fields":{"evt.num":1,}"#, into: event) }
         #expect(throws: EventDecoder.DecodeError.self) { try decoder.decode(line: "[1,2]", into: event) }
     }
+
+    /// Found by fuzzing (Fuzz/regressions/event/duplicate-fields-key): with `fields` (or
+    /// `source`) twice, the scanner merged both objects while the strict parser reads the
+    /// first, so the same line decoded to different events depending on the path.
+    @Test func aRepeatedFieldsOrSourceKeyDecodesAsTheStrictParserReadsIt() throws {
+        let slots = FieldSlotTable()
+        let name = slots.slot(for: "proc.name", type: .charbuf)
+        let decoder = EventDecoder(slots: slots)
+        for line in [#"{"source":"syscall","fields":{"proc.name":"first"},"fields":{"proc.name":"second","evt.num":2}}"#,
+                     #"{"fields":{"proc.name":"first"},"source":"syscall","source":"k8s_audit"}"#] {
+            let fast = Event(slotCount: slots.count), strict = Event(slotCount: slots.count)
+            try decoder.decode(line: line, into: fast)
+            try Array(line.utf8).withUnsafeBytes { try decoder.decodeStrict($0, into: strict) }
+            #expect(fast.value(at: name) == .bytes(Array("first".utf8)))
+            #expect(fast.value(at: name) == strict.value(at: name) && fast.number == strict.number && fast.source == strict.source)
+            #expect(fast.source == "syscall")
+        }
+    }
+
+    /// Found by fuzzing (Fuzz/regressions/event/fractional-rawtime): `evt.rawtime` written
+    /// `1795338000050000000.0` has a time on the strict path and had none on the scanner's;
+    /// likewise a negative `evt.num`, an escaped `evt.type`, a header field given twice.
+    @Test func headerFieldsReadTheSameOnBothPaths() throws {
+        let slots = FieldSlotTable()
+        _ = slots.slot(for: "proc.name", type: .charbuf)
+        let decoder = EventDecoder(slots: slots, eventTypeIDs: ["execve": 3])
+        for fields in [#""evt.rawtime":1795338000050000000.0,"evt.num":2e1"#, #""evt.num":-3,"evt.rawtime":-5"#,
+                       #""evt.type":"execve","evt.dir":">""#, #""evt.dir":">","evt.dir":1,"evt.num":1,"evt.num":"x""#,
+                       #""evt.rawtime":18446744073709551615,"evt.type":"execve""#] {
+            let line = #"{"source":"syscall","fields":{"proc.name":"gcc","#.appending(fields).appending("}}")
+            let fast = Event(slotCount: slots.count), strict = Event(slotCount: slots.count)
+            try decoder.decode(line: line, into: fast)
+            try Array(line.utf8).withUnsafeBytes { try decoder.decodeStrict($0, into: strict) }
+            #expect(fast.rawTime == strict.rawTime && fast.number == strict.number, "\(fields)")
+            #expect(fast.eventTypeID == strict.eventTypeID && fast.isEnter == strict.isEnter, "\(fields)")
+        }
+    }
 }

@@ -78,4 +78,15 @@ import Testing
         #expect(!text.utf8.contains { $0 < 0x20 || $0 == 0x7F })
         #expect((try? JSONParser.parse(text)) == .string(all))
     }
+
+    /// Found by fuzzing (Fuzz/regressions/json/infinity-becomes-null): a number beyond a
+    /// double's range parses as an infinity, which was written back as null.
+    @Test func numbersBeyondADoubleWriteBackAsTheSameInfinity() throws {
+        let value = try JSONParser.parse(#"{"a":1e999,"b":[-1e400]}"#)
+        #expect(value["a"] == .double(.infinity))
+        let written = JSONWriter.string(value)
+        #expect(written == #"{"a":1e999,"b":[-1e999]}"#)
+        #expect(try JSONParser.parse(written) == value)
+        #expect(JSONWriter.string(.double(.nan)) == "null")
+    }
 }

@@ -85,6 +85,8 @@ import Testing
         let since = try #require(TimeSpec.parse("100000d", now: now))
         #expect(since < now)
         #expect(TimeSpec.parse("9999-12-31", now: now) == nil)
+        #expect(TimeSpec.parse("9999999999", now: now) == nil)
+        #expect(TimeSpec.parse("9223372036", now: now)?.nanoseconds == 9_223_372_036_000_000_000)
     }
 }
 

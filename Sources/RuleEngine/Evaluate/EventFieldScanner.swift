@@ -39,7 +39,7 @@ struct EventFieldScanner {
         var c = Cursor(p: base, end: line.count)
         event.reset(source: "syscall")
         event.line = base
-        var sawFields = false
+        var sawFields = false, sawSource = false
         c.skipWS()
         guard c.take(UInt8(ascii: "{")) else { return false }
         c.skipWS()
@@ -49,11 +49,14 @@ struct EventFieldScanner {
             c.skipWS()
             guard c.take(UInt8(ascii: ":")) else { return false }
             c.skipWS()
+            // A second `source` or `fields` goes to the strict parser, which reads the first
+            // (the scanner would merge them: the same line would mean two different events).
             if key.count == 6 && memcmp(key.baseAddress!, "source", 6) == 0 {
-                guard let s = c.rawString() else { return false }
+                guard !sawSource, let s = c.rawString() else { return false }
+                sawSource = true
                 event.source = s.count == 7 && memcmp(s.baseAddress!, "syscall", 7) == 0 ? "syscall" : String(decoding: s, as: UTF8.self)
             } else if key.count == 6 && memcmp(key.baseAddress!, "fields", 6) == 0 {
-                guard scanFields(&c, event) else { return false }
+                guard !sawFields, scanFields(&c, event) else { return false }
                 sawFields = true
             } else {
                 guard c.skipValue(depth: 0) else { return false }
@@ -73,7 +76,28 @@ struct EventFieldScanner {
         return v.magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- v.magnitude) : nil
     }
 
+    /// Whether the header field at `c` (`evt.num`, `evt.rawtime`, `evt.type`, `evt.dir`) is
+    /// one the scanner reads exactly as the strict parser does: a string without escapes, a
+    /// whole number that is not negative (and fits an Int64 for `evt.rawtime`), or a value
+    /// that is neither. Anything else (`1.5e9`, `-3`, `"exec\u0076e"`) and a field given twice
+    /// go to the strict parser; the scanner used to read them differently (no time, no type).
+    static func readsLikeStrictParser(_ c: Cursor, role: UInt8) -> Bool {
+        var probe = c
+        switch c.current {
+        case UInt8(ascii: "\""):
+            let close = probe.quoteOrBackslash(from: probe.i + 1)
+            return close < probe.end && probe.p[close] == UInt8(ascii: "\"")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard role & (roleNumber | roleRawTime) != 0 else { return true }
+            guard let v = probe.integer(), !v.negative else { return false }
+            return role & roleRawTime == 0 || v.magnitude <= UInt64(Int64.max)
+        default:
+            return true
+        }
+    }
+
     private func scanFields(_ c: inout Cursor, _ event: Event) -> Bool {
+        var seenRoles: UInt8 = 0
         guard c.take(UInt8(ascii: "{")) else { return false }
         c.skipWS()
         if c.take(UInt8(ascii: "}")) { return true }
@@ -83,6 +107,10 @@ struct EventFieldScanner {
             guard c.take(UInt8(ascii: ":")) else { return false }
             c.skipWS()
             if let entry = keys.lookup(key) {
+                if entry.role != 0 {
+                    guard seenRoles & entry.role == 0, Self.readsLikeStrictParser(c, role: entry.role) else { return false }
+                    seenRoles |= entry.role
+                }
                 if entry.role != 0 {
                     let start = c.i
                     if entry.role & Self.roleNumber != 0, let v = c.integer() { event.number = v.negative ? nil : v.magnitude }

@@ -59,8 +59,12 @@ public enum JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Shortest text that reads back as the same double; JSON has no NaN or infinity, so those become null.
+    /// Shortest text that reads back as the same double. JSON has no infinity, but the parser
+    /// reads a number too large for a double (`1e999`) as one, so infinities are written that
+    /// way and read back unchanged (not as null: an alert rewritten in compact form keeps its
+    /// fields). NaN, which no JSON text gives, becomes null.
     public static func format(double d: Double) -> String {
+        if d.isInfinite { return d < 0 ? "-1e999" : "1e999" }
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"

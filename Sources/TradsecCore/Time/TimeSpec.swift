@@ -60,7 +60,9 @@ public enum TimeSpec {
         if let d = Duration.parse(trimmed) { return now.adding(nanoseconds: -d) }
         if let t = Timestamp(rfc3339: trimmed) { return t }
         // Seconds since the epoch, as `date +%s` prints.
-        if let secs = Int64(trimmed), secs > 0, secs < 10_000_000_000 { return Timestamp(nanoseconds: secs * 1_000_000_000) }
+        if let secs = Int64(trimmed), secs > 0, case let (ns, overflow) = secs.multipliedReportingOverflow(by: 1_000_000_000), !overflow {
+            return Timestamp(nanoseconds: ns)
+        }
         return nil
     }
 

@@ -1,0 +1,40 @@
+import Processor
+import TradsecCore
+
+/// POST /falco bodies (`PayloadDecoder`: one alert, JSON Lines, an array): either a reason
+/// for a 400, or alerts and rejects; every alert kept reads back from its raw text.
+enum PayloadHarness {
+    static let target = FuzzTarget(
+        "payload",
+        "PayloadDecoder on a request body: a fatal reason excludes alerts/rejects, reject line numbers increasing, each alert's raw re-decodes to it",
+        maxLength: 16384
+    ) { bytes in
+        if KnownIssues.skipping, KnownIssues.dateOutOfRange(bytes) { return false }
+        check(bytes)
+        return true
+    }
+
+    static func check(_ body: UnsafeRawBufferPointer) {
+        let decoded = PayloadDecoder.decode(body)
+        if let fatal = decoded.fatal {
+            Invariant.require(decoded.alerts.isEmpty && decoded.rejects.isEmpty, "a fatal body (\(fatal)) also gave alerts or rejects")
+            return
+        }
+        // Neither alerts nor rejects (`[]`) is answered 400 like a body of rejects.
+        var last = 0
+        for (line, rejection) in decoded.rejects {
+            Invariant.require(line > last, "reject line numbers not increasing: \(line) after \(last)")
+            last = line
+            _ = rejection.message
+        }
+        for alert in decoded.alerts {
+            Invariant.require(!alert.raw.utf8.contains(0x0A), "an alert's raw text holds a line break")
+            let again = Result { () throws(AlertRejection) -> AlertRecord in try AlertDecoder.decodeRecord(line: alert.raw) }
+            guard case .success(let record) = again else {
+                Invariant.require(false, "an accepted alert's raw text is refused: \(again)")
+                continue
+            }
+            Invariant.require(AlertLineHarness.sameRecord(record, alert.record), "an accepted alert's raw text decodes differently")
+        }
+    }
+}
