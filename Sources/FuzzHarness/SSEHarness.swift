@@ -48,7 +48,9 @@ enum SSEHarness {
         stream.withUnsafeBytes { all in
             for size in cuts where start < all.count {
                 let end = min(all.count, start + size)
-                parser.feed(UnsafeRawBufferPointer(rebasing: all[start..<end])) { id, data in out.append((id, data)) }
+                parser.feed(UnsafeRawBufferPointer(rebasing: all[start..<end])) { output in
+                    if case .event(let id, let data) = output { out.append((id, data)) }
+                }
                 start = end
             }
         }

@@ -208,7 +208,7 @@ import TradsecCore
         #expect(decoded.alerts.first?.raw.contains("\n") == false)
         #expect(decode("").fatal != nil)
         #expect(decode("hello").fatal != nil)
-        #expect(decode("[1, 2").fatal != nil)
+        #expect(decode("[1, 2").rejects.map(\.rejection.code) == [.notObject, .notObject, .notJSON])
         let mixed = decode("\(falcoAlert())\n[]\n")
         #expect(mixed.alerts.count == 1)
         #expect(mixed.rejects.map(\.line) == [2])

@@ -410,10 +410,14 @@ final class AnswerBox: @unchecked Sendable {
         #expect(truncated.alerts.map(\.rule) == ["first", "second"])
         #expect(truncated.rejects.map(\.line) == [3])
         #expect(truncated.rejects.first?.rejection.message.contains("truncated") == true)
-        // Nothing usable before the break: the body is not JSON.
+        // Nothing before the break: the body is not JSON.
         #expect(decode("[").fatal != nil)
-        #expect(decode("[{}, {}").fatal != nil)
-        #expect(decode("[1 2]").fatal?.contains("expected ','") == true)
+        // Refused items before a break are kept as rejects (counted, recorded), the break after them.
+        let refusedThenBroken = decode("[{}, {}")
+        #expect(refusedThenBroken.fatal == nil && refusedThenBroken.alerts.isEmpty)
+        #expect(refusedThenBroken.rejects.map(\.line) == [1, 2, 3])
+        #expect(refusedThenBroken.rejects.last?.rejection.code == .notJSON)
+        #expect(decode("[1 2]").rejects.last?.rejection.message.contains("expected ','") == true)
         #expect(decode("[\(falcoAlert())] trailing").rejects.last?.rejection.message.contains("after the array") == true)
         #expect(decode("[\(falcoAlert()),]").rejects.last?.rejection.message.contains("trailing comma") == true)
         #expect(decode("[]").alerts.isEmpty)

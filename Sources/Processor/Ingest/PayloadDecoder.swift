@@ -104,9 +104,9 @@ public enum PayloadDecoder {
         return out
     }
 
-    /// Each item on its own: a broken array (truncated, say) keeps the alerts before the
-    /// break, and the break is reported as the next item's rejection; with no alert before
-    /// it, the body is refused as not JSON.
+    /// Each item on its own: a broken array (truncated, say) keeps the alerts and rejects
+    /// before the break, and the break is reported as the next item's rejection; with no item
+    /// before it, the body is refused as not JSON.
     private static func decodeArray(_ body: UnsafeRawBufferPointer, openingAt start: Int, into out: inout Decoded) {
         var items = JSONArrayItems(body, openingAt: start)
         var number = 0
@@ -119,8 +119,8 @@ public enum PayloadDecoder {
                 return
             case .broken(let reason, let offset):
                 let message = "not JSON: \(reason) at byte \(offset)"
-                if out.alerts.isEmpty {
-                    // Nothing usable before the break: the body as a whole is not JSON.
+                if out.alerts.isEmpty && out.rejectCount == 0 {
+                    // Nothing before the break: the body as a whole is not JSON.
                     out.fatal = message
                 } else {
                     let rest = UnsafeRawBufferPointer(rebasing: body[min(offset, body.count)...])

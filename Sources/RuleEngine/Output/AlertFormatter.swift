@@ -18,7 +18,10 @@ public struct AlertFormatter: Sendable {
 
     /// The alert as a JSON object with sorted keys.
     public func alert(for rule: CompiledRule, event: Event) -> JSONValue {
-        let nanos = event.rawTime ?? Timestamp.now().nanoseconds
+        // An event time the history would refuse (before the epoch) gives the alert the
+        // time it was raised, as an event without a time does; output_fields keep the value.
+        let nanos = event.rawTime.flatMap { Timestamp.alertRange.contains(Timestamp(nanoseconds: $0)) ? $0 : nil }
+            ?? Timestamp.now().nanoseconds
         let message = rule.output.render(event)
         // Falco's default text prefix: `%evt.time` (time of day with nanoseconds), then the priority.
         let output = Self.timeOfDay(nanos) + ": " + rule.priority.name + " " + message
