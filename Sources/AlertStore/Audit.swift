@@ -29,6 +29,10 @@ public struct AuditEntry: Sendable, Equatable {
     /// `started` until the attempt ends; a row left `started` means the process died mid-action.
     public enum Result: String, Sendable, CaseIterable {
         case started, ok, failed, dryRun = "dry-run", refused
+        /// A response rule proposed the action; the operator approves it (or not) in the console.
+        case proposed
+        /// A response rule's automatic action completed.
+        case done
     }
     public var id: Int64
     public var started: Timestamp
@@ -65,7 +69,73 @@ public struct IsolationRecord: Sendable, Equatable {
     }
 }
 
+/// A whole audit row written in one go (a response rule's proposal or automatic action,
+/// committed with the processing that caused it).
+public struct AuditRecord: Sendable, Equatable {
+    public var started: Timestamp
+    public var finished: Timestamp?
+    public var action: String
+    public var target: String?
+    public var result: AuditEntry.Result
+    public var message: String?
+    public var latencyMilliseconds: Double?
+    public var who: AuditIdentity
+    public var via: String
+    public var detail: String?
+
+    public init(started: Timestamp, finished: Timestamp?, action: String, target: String?, result: AuditEntry.Result,
+                message: String?, latencyMilliseconds: Double? = nil, who: AuditIdentity, via: String, detail: String? = nil) {
+        self.started = started
+        self.finished = finished
+        self.action = action
+        self.target = target
+        self.result = result
+        self.message = message
+        self.latencyMilliseconds = latencyMilliseconds
+        self.who = who
+        self.via = via
+        self.detail = detail
+    }
+}
+
 enum Audit {
+    /// Results the table accepts (the CHECK constraint, rebuilt by migrations that add one).
+    static var resultCheck: String { AuditEntry.Result.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ") }
+
+    static func insert(_ r: AuditRecord, db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_log (started_ns, finished_ns, action, target, result, message, latency_ms, user_name, sudo_user,
+                ssh_client, via, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [r.started.nanoseconds, r.finished?.nanoseconds, r.action, r.target, r.result.rawValue, r.message,
+                                     r.latencyMilliseconds, r.who.user, r.who.sudoUser, r.who.sshClient, r.via, r.detail])
+        return db.lastInsertedRowID
+    }
+
+    /// v11: the audit log takes the response rules' results (`proposed`, `done`).
+    static func widenResults(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE audit_log_v11 (
+                id INTEGER PRIMARY KEY,
+                started_ns INTEGER NOT NULL,
+                finished_ns INTEGER,
+                action TEXT NOT NULL,
+                target TEXT,
+                result TEXT NOT NULL CHECK (result IN (\(resultCheck))),
+                message TEXT,
+                latency_ms REAL,
+                user_name TEXT NOT NULL,
+                sudo_user TEXT,
+                ssh_client TEXT,
+                via TEXT NOT NULL,
+                detail TEXT
+            );
+            INSERT INTO audit_log_v11 SELECT * FROM audit_log;
+            DROP TABLE audit_log;
+            ALTER TABLE audit_log_v11 RENAME TO audit_log;
+            CREATE INDEX audit_log_started ON audit_log(started_ns);
+            """)
+    }
+
     static func createTables(_ db: Database) throws {
         try db.execute(sql: """
             -- Every incident action attempt: written when it starts, completed when it ends.

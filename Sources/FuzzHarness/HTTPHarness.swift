@@ -39,9 +39,10 @@ enum HTTPHarness {
                 settings.listen = "127.0.0.1:0"
                 settings.authToken = token
                 let metrics = ProcessorMetrics(version: "fuzz")
-                let pipeline = try IngestPipeline(store: store, enricher: Enricher(config: EnrichmentConfig()),
-                                                  correlation: CorrelationConfig(), metrics: metrics,
-                                                  maxQueuedAlerts: settings.maxQueuedAlerts)
+                let processor = AlertProcessor(store: store, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig())
+                processor.start()
+                let pipeline = IngestPipeline(store: store, processor: processor, metrics: metrics,
+                                              maxQueuedAlerts: settings.maxQueuedAlerts)
                 pipeline.start()
                 server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
                                                                metrics: metrics, version: "fuzz"))

@@ -16,7 +16,7 @@ struct Tradsec: ParsableCommand {
         subcommands: [
             ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
             RulesCommand.self, FilterCommand.self, DemoCommand.self, ServeCommand.self, BenchCommand.self, InfoCommand.self,
-            ActionCommand.self, AuditCommand.self, GaugesCommand.self, NotifyCommand.self, SenseCommand.self,
+            ActionCommand.self, AuditCommand.self, IncidentsCommand.self, GaugesCommand.self, NotifyCommand.self, SenseCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

@@ -170,6 +170,7 @@ import TradsecCore
         defer { harness.stop() }
         // The same container's next alert joins its incident from before the restart, and escalates it.
         try harness.post(falcoAlert(rule: "Read trading API key", tags: ["mitre_credential_access"]))
+        try harness.waitForProcessing()
         let incidents = try harness.store.incidents()
         #expect(incidents.count == 2)
         let bot = try #require(incidents.first { $0.containerID == "0123456789ab" })

@@ -10,6 +10,7 @@ final class ServerHarness: @unchecked Sendable {
     let directory: String
     let store: AlertStore
     let server: ProcessorServer
+    let processor: AlertProcessor
     var base: String { "http://127.0.0.1:\(server.boundPort)" }
 
     init(settings: ServeSettings = ServeSettings(), enrichment: EnrichmentConfig = EnrichmentConfig(),
@@ -19,8 +20,9 @@ final class ServerHarness: @unchecked Sendable {
         var settings = settings
         if settings.listen == ServeSettings().listen { settings.listen = "127.0.0.1:0" }
         let metrics = ProcessorMetrics(version: "test")
-        let pipeline = try IngestPipeline(store: store, enricher: Enricher(config: enrichment), correlation: correlation,
-                                          metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
+        processor = AlertProcessor(store: store, enricher: Enricher(config: enrichment), correlation: correlation)
+        processor.start()
+        let pipeline = IngestPipeline(store: store, processor: processor, metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
         pipeline.start()
         server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
                                                        metrics: metrics, version: "test"))
@@ -28,6 +30,7 @@ final class ServerHarness: @unchecked Sendable {
 
     func stop(removingFiles: Bool = true) {
         server.stop()
+        processor.stop()
         if removingFiles { removeTree(directory) }
     }
 
@@ -39,6 +42,11 @@ final class ServerHarness: @unchecked Sendable {
 
     func get(_ path: String, headers: [(name: String, value: String)] = []) throws -> HTTPResponse {
         try CurlHTTP.send(HTTPRequest(url: base + path, headers: headers))
+    }
+
+    /// Waits until the processing step has caught up with every stored alert (it trails the commit).
+    func waitForProcessing() throws {
+        _ = processor.waitUntilProcessed(through: try store.newestID(), timeout: 10)
     }
 
     func json(_ path: String) throws -> JSONValue {

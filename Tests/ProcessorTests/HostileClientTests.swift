@@ -326,8 +326,7 @@ import TradsecCore
     }
 
     func pipeline(_ store: AlertStore, maxQueued: Int, maxBatch: Int = 4096) throws -> IngestPipeline {
-        try IngestPipeline(store: store, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig(),
-                           metrics: ProcessorMetrics(version: "test"), maxQueuedAlerts: maxQueued, maxBatch: maxBatch)
+        IngestPipeline(store: store, processor: nil, metrics: ProcessorMetrics(version: "test"), maxQueuedAlerts: maxQueued, maxBatch: maxBatch)
     }
 
     func rejects(_ n: Int) -> [AlertStore.RejectRecord] {

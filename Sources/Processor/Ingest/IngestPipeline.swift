@@ -4,32 +4,14 @@ import Glibc
 import AlertStore
 import Dispatch
 import Foundation
-import GRDB
 import TradsecCore
 
-/// An alert after processing: its row id, the alert, and what enrichment and correlation added.
-public struct ProcessedAlert: Sendable {
-    public var id: Int64
-    public var alert: Alert
-    public var enrichment: AlertEnrichment
-}
-
-/// An incident that a batch opened or escalated.
-public struct IncidentEvent: Sendable {
-    public var incident: IncidentRecord
-    public var change: Correlator.Change
-}
-
-/// Receives each committed batch inside its transaction: the notification outbox enqueues
-/// here, so an alert and the notifications it causes are committed together or not at all.
-public protocol ProcessedSink: AnyObject, Sendable {
-    func record(alerts: [ProcessedAlert], incidents: [IncidentEvent], db: Database) throws
-}
-
 /// The single writer: requests hand their decoded alerts to it, and it commits whatever has
-/// queued up in one transaction (group commit), enriches and correlates inside that
-/// transaction, and only then completes the requests. So a 2xx always means committed, and
-/// many small requests cost one commit instead of one each.
+/// queued up in one transaction (group commit), and only then completes the requests. So a
+/// 2xx always means committed, and many small requests cost one commit instead of one each.
+/// The committed alerts then go to the processing step (``AlertProcessor``), which trails
+/// the commit and follows its own cursor in the history: an acknowledged alert is processed
+/// even when the process dies right after the reply.
 public final class IngestPipeline: @unchecked Sendable {
     public struct Outcome: Sendable, Equatable {
         public var accepted = 0
@@ -54,7 +36,8 @@ public final class IngestPipeline: @unchecked Sendable {
     }
 
     public let store: AlertStore
-    public let enricher: Enricher
+    /// Where committed alerts go next (nil: they are only stored).
+    public let processor: AlertProcessor?
     let metrics: ProcessorMetrics
     public let maxQueuedAlerts: Int
     public let maxBatch: Int
@@ -67,8 +50,6 @@ public final class IngestPipeline: @unchecked Sendable {
     private var started = false
     private var running = false
     private var finished = false
-    private var correlator: Correlator
-    private var sinks: [ProcessedSink] = []
     private var commitListeners: [@Sendable (Int64) -> Void] = []
 
     // Read by /health (under the lock).
@@ -76,18 +57,14 @@ public final class IngestPipeline: @unchecked Sendable {
     private var lastAcceptedWallTime: Int64?
     private var committedAlerts = 0
 
-    public init(store: AlertStore, enricher: Enricher, correlation: CorrelationConfig, metrics: ProcessorMetrics,
-                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) throws {
+    public init(store: AlertStore, processor: AlertProcessor?, metrics: ProcessorMetrics,
+                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) {
         self.store = store
-        self.enricher = enricher
+        self.processor = processor
         self.metrics = metrics
         self.maxQueuedAlerts = maxQueuedAlerts
         self.maxBatch = maxBatch
-        self.correlator = try Correlator.resume(store: store, config: correlation)
     }
-
-    /// Adds a sink (before ``start()``).
-    public func add(sink: ProcessedSink) { sinks.append(sink) }
 
     /// Called on the writer thread after each commit with the newest stored row id.
     public func onCommit(_ listener: @escaping @Sendable (Int64) -> Void) {
@@ -140,14 +117,13 @@ public final class IngestPipeline: @unchecked Sendable {
         public var lastCommitError: String?
         public var lastAcceptedWallTime: Int64?
         public var committedAlerts: Int
-        public var openIncidents: Int
         public var fullTextBacklog: Int
     }
 
     public var status: Status {
         condition.withLock {
             Status(queuedAlerts: queuedAlerts, lastCommitError: lastCommitError, lastAcceptedWallTime: lastAcceptedWallTime,
-                   committedAlerts: committedAlerts, openIncidents: correlator.openCount, fullTextBacklog: fullTextBacklog)
+                   committedAlerts: committedAlerts, fullTextBacklog: fullTextBacklog)
         }
     }
 
@@ -250,7 +226,6 @@ public final class IngestPipeline: @unchecked Sendable {
 
     /// One transaction for the whole batch; returns the newest row id when it committed.
     private func commit(_ batch: [Submission]) -> Int64? {
-        enricher.refreshIfDue()
         var alerts: [Alert] = []
         var rejects: [AlertStore.RejectRecord] = []
         var owner: [Int] = []     // alert index → submission index
@@ -260,49 +235,11 @@ public final class IngestPipeline: @unchecked Sendable {
             owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
         }
         var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
-        var working = correlator
-        var opened = 0, escalated = 0
         var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
-        var newestID: Int64?
-        let sinks = self.sinks
         let transactionStart = DispatchTime.now().uptimeNanoseconds
+        let result: CommitResult
         do {
-            try store.insert(alerts, origin: "serve", rejects: rejects, fullText: .deferred) { db, added in
-                var processed: [ProcessedAlert] = []
-                processed.reserveCapacity(added.count)
-                var incidents: [Int64: IncidentEvent] = [:]
-                for row in added {
-                    let alert = alerts[row.index]
-                    let container = alert.container
-                    var enrichment = self.enricher.enrich(alert, container: container)
-                    let observation = working.observe(alert, container: container, enrichment: enrichment)
-                    enrichment.incidentID = observation.incident.id
-                    try ProcessingWriter.saveEnrichment(enrichment, alertID: row.id, db: db)
-                    // Keep the first change that matters (opened beats escalated beats grew).
-                    let previous = incidents[observation.incident.id]?.change
-                    let change: Correlator.Change
-                    switch (previous, observation.change) {
-                    case (.opened?, _): change = .opened
-                    case (.escalated(let from)?, .grew): change = .escalated(from: from)
-                    default: change = observation.change
-                    }
-                    if case .opened = observation.change { opened += 1 }
-                    if case .escalated = observation.change { escalated += 1 }
-                    incidents[observation.incident.id] = IncidentEvent(incident: observation.incident, change: change)
-                    processed.append(ProcessedAlert(id: row.id, alert: alert, enrichment: enrichment))
-                    outcomes[owner[row.index]].accepted += 1
-                    outcomes[owner[row.index]].duplicates -= 1
-                    acceptedByPriority[alert.priority.rawValue] += 1
-                    newestID = row.id
-                }
-                // Each incident touched is written once per batch, titled then (not per alert).
-                var ordered = incidents.values.sorted { $0.incident.id < $1.incident.id }
-                for i in ordered.indices {
-                    ordered[i].incident.title = Correlator.title(ordered[i].incident)
-                    try ProcessingWriter.saveIncident(ordered[i].incident, db: db)
-                }
-                for sink in sinks { try sink.record(alerts: processed, incidents: ordered, db: db) }
-            }
+            result = try store.commit(CommitPlan(alerts: alerts, origin: "serve", rejects: rejects, fullText: .deferred))
         } catch {
             metrics.commitFailures.increment()
             condition.withLock { lastCommitError = "\(error)" }
@@ -311,21 +248,25 @@ public final class IngestPipeline: @unchecked Sendable {
         }
         let committedAt = DispatchTime.now().uptimeNanoseconds
         metrics.commitSeconds.record(Double(committedAt - transactionStart) / 1e9)
-        working.expire(now: .now())
+        var stored: [StoredAlert] = []
+        stored.reserveCapacity(result.added.count)
+        for row in result.added {
+            outcomes[owner[row.index]].accepted += 1
+            outcomes[owner[row.index]].duplicates -= 1
+            acceptedByPriority[alerts[row.index].priority.rawValue] += 1
+            stored.append(StoredAlert(id: row.id, alert: alerts[row.index]))
+        }
+        processor?.submit(stored)
         condition.withLock {
-            correlator = working
             lastCommitError = nil
-            let accepted = outcomes.reduce(0) { $0 + $1.accepted }
-            committedAlerts += accepted
-            fullTextBacklog += accepted
+            committedAlerts += result.inserted
+            fullTextBacklog += result.inserted
             lastCommitUptime = DispatchTime.now().uptimeNanoseconds
-            if accepted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
+            if result.inserted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
         }
         metrics.commits.increment()
         metrics.batchSize.record(Double(alerts.count))
-        if opened > 0 { metrics.incidentsOpened.increment(by: Int64(opened)) }
-        if escalated > 0 { metrics.incidentsEscalated.increment(by: Int64(escalated)) }
-        if newestID != nil { metrics.lastAlert.set(Double(Timestamp.now().nanoseconds) / 1e9) }
+        if !result.added.isEmpty { metrics.lastAlert.set(Double(Timestamp.now().nanoseconds) / 1e9) }
         for (priority, count) in acceptedByPriority.enumerated() where count > 0 {
             if let p = Priority(rawValue: priority) { metrics.received[p]?.increment(by: Int64(count)) }
         }
@@ -335,6 +276,6 @@ public final class IngestPipeline: @unchecked Sendable {
             metrics.duplicates.increment(by: Int64(outcomes[i].duplicates))
             submission.completion(.success(outcomes[i]))
         }
-        return newestID
+        return result.added.last?.id
     }
 }

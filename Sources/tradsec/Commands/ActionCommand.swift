@@ -125,7 +125,7 @@ enum ActionsCommandSupport {
 
     static func exitCode(_ report: ActionReport) -> Int32 {
         switch report.result {
-        case .ok, .dryRun: return 0
+        case .ok, .done, .dryRun, .proposed: return 0
         case .refused: return report.failure.map(exitCode(for:)) ?? 2
         case .failed, .started: return report.failure.map(exitCode(for:)) ?? 1
         }

@@ -40,46 +40,22 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let configPath = config ?? Paths.configDirectory + "/config.yaml"
-            // One read and parse of the file: the notifications section comes from the same document.
             var settings: ProcessorConfig
-            let notifications: NotificationConfig
             do {
-                let (loaded, document) = try ProcessorConfig.load(path: configPath, explicit: config != nil)
-                settings = loaded
-                if let section = document?.mapping?["notifications"] {
-                    notifications = try NotificationConfig.parse(node: section, source: configPath)
-                } else {
-                    notifications = NotificationConfig()
-                }
+                settings = try ProcessorConfig.load(path: configPath, explicit: config != nil).0
             } catch {
                 throw CLIError("\(error)", exitCode: 78)
             }
             if let listen { settings.serve.listen = listen }
             let history = try store.open()
             let metrics = ProcessorMetrics(version: Tradsec.version)
-            let enricher = Enricher(config: settings.enrichment)
-            let pipeline: IngestPipeline
-            do {
-                pipeline = try IngestPipeline(store: history, enricher: enricher, correlation: settings.correlation,
-                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts)
-            } catch {
-                throw CLIError("cannot resume correlation from the history: \(error)", exitCode: 74)
-            }
-            // Notifications: queued in the alert's own transaction, delivered by the dispatcher.
-            var dispatcher: NotificationDispatcher?
-            if !notifications.channels.isEmpty {
-                let d = NotificationDispatcher(store: history, config: notifications)
-                pipeline.add(sink: OutboxSink(outbox: d.outbox))
-                do {
-                    try d.start()
-                    dispatcher = d
-                } catch {
-                    // Another dispatcher (`tradsec notify run`) delivers from this history: still queue.
-                    Terminal.printError("tradsec serve: notifications are queued but not sent from here: \(error)")
-                }
-            }
+            let processing = try ProcessingStep(history: history, configPath: config, deliver: true, command: "serve")
+            processing.start()
+            let processor = processing.processor
+            let pipeline = IngestPipeline(store: history, processor: processor, metrics: metrics,
+                                          maxQueuedAlerts: settings.serve.maxQueuedAlerts)
             pipeline.start()
-            let deliver = dispatcher
+            let deliver = processing.dispatcher
             let app = ProcessorApp(
                 settings: settings.serve, store: history, pipeline: pipeline, metrics: metrics, version: Tradsec.version,
                 healthSections: {
@@ -108,16 +84,16 @@ struct ServeCommand: ParsableCommand {
                 server = try ProcessorServer(app: app)
             } catch {
                 pipeline.stop()
+                processing.finish(through: 0, command: "serve")
                 throw CLIError("\(error)", exitCode: 69)
             }
             let shown = server.boundHost.contains(":") ? "[\(server.boundHost)]" : server.boundHost
             Terminal.printError("tradsec serve: listening on http://\(shown):\(server.boundPort) (history \(history.path))")
-            if let problem = enricher.problems.first { Terminal.printError("tradsec serve: warning: \(problem)") }
             let stop = StopSignal.install()
             while !stop.isSet { usleep(100_000) }
             Terminal.printError("tradsec serve: stopping; committing what is queued")
             server.stop()
-            dispatcher?.stop()
+            processing.finish(through: 0, command: "serve")
             try? history.checkpointWAL()
         }
     }

@@ -1,21 +1,16 @@
 import AlertStore
-import GRDB
 import Notify
 import Processor
 import TradsecCore
 
-/// Joins the processor to the notification outbox: each committed batch's alerts and incident
-/// changes become outbox rows in the same transaction (so a notification exists exactly when
-/// its alert does), and the dispatcher delivers them from there.
-final class OutboxSink: ProcessedSink, @unchecked Sendable {
+/// Joins the processing step to the notification outbox: each processed batch's alerts and
+/// incident changes become outbox rows committed with the processing (so a notification exists
+/// exactly when its processing does), and the dispatcher delivers them from there.
+struct OutboxPlanner: NotificationPlanner {
     let outbox: NotificationOutbox
 
-    init(outbox: NotificationOutbox) {
-        self.outbox = outbox
-    }
-
-    func record(alerts: [ProcessedAlert], incidents: [IncidentEvent], db: Database) throws {
-        guard !outbox.config.channels.isEmpty else { return }
+    func outbox(for alerts: [ProcessedAlert], incidents: [IncidentEvent], now: Timestamp) -> [OutboxEntry] {
+        guard !outbox.config.channels.isEmpty else { return [] }
         var notifications: [Notify.Notification] = []
         notifications.reserveCapacity(alerts.count + incidents.count)
         for processed in alerts {
@@ -28,29 +23,26 @@ final class OutboxSink: ProcessedSink, @unchecked Sendable {
             }
             notifications.append(n)
         }
+        // An incident's opening is told by its first alert; each step up in severity is told
+        // on its own, as it happened.
         for event in incidents {
             let incident = event.incident
-            let headline: String
-            switch event.change {
-            case .opened: continue   // its first alert is notified already
-            case .grew: continue
-            case .escalated(let from):
-                headline = "Incident #\(incident.id) escalated \(from.name) → \(incident.severity.name)"
-            }
             var fields: [Notify.Notification.Field] = [
                 .init("container", incident.containerName ?? incident.containerID),
                 .init("alerts", String(incident.alertCount)),
                 .init("rules", incident.rules.joined(separator: ", ")),
             ]
             if let role = incident.role { fields.append(.init("role", role)) }
-            notifications.append(Notify.Notification(
-                kind: .incident, priority: incident.severity, rule: incident.rules.first ?? "incident",
-                container: incident.containerName ?? incident.containerID, containerID: incident.containerID,
-                host: incident.hostname ?? "unknown-host", title: headline, text: incident.reason ?? incident.title,
-                fields: fields, time: incident.updated,
-                incidentID: String(incident.id)))
+            for step in event.escalations {
+                notifications.append(Notify.Notification(
+                    kind: .incident, priority: step.to, rule: incident.rules.first ?? "incident",
+                    container: incident.containerName ?? incident.containerID, containerID: incident.containerID,
+                    host: incident.hostname ?? "unknown-host",
+                    title: "Incident #\(incident.id) escalated \(step.from.name) → \(step.to.name)",
+                    text: incident.reason ?? incident.title, fields: fields, time: incident.updated,
+                    incidentID: String(incident.id)))
+            }
         }
-        let rows = outbox.entries(for: notifications)
-        try AlertStore.enqueueNotifications(rows, db: db)
+        return outbox.entries(for: notifications, now: now)
     }
 }
