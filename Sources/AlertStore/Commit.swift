@@ -48,6 +48,8 @@ public struct CommitResult: Sendable, Equatable {
     /// The alerts added, in batch order: each one's place in the batch and its id (ids
     /// increase with the place; a duplicate takes none).
     public var added: [InsertedAlert] = []
+    /// The ids of the processing records' audit rows, in their order.
+    public var auditIDs: [Int64] = []
     public init() {}
 
     /// Counts of two commits together (the second's places are its own batch's).
@@ -81,7 +83,7 @@ extension AlertStore {
                                           added: { added.append($0) })
                 result.added = added
             }
-            if let processed = plan.processed { try ProcessingStore.write(processed, db: db) }
+            if let processed = plan.processed { result.auditIDs = try ProcessingStore.write(processed, db: db) }
             for reject in plan.rejects { try record(reject, db: db) }
             // Keep the table bounded (a flood of garbage must not fill the disk); once per
             // batch, not per reject: the trim walks ten thousand rows.

@@ -77,6 +77,14 @@ enum ProcessingStore {
                 records BLOB NOT NULL
             );
             CREATE INDEX alert_processing_last ON alert_processing(last_id);
+            -- Switches operators flip at run time, shared by every process on the history
+            -- (the response rules' kill switch: `:response off` in the console).
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_ns INTEGER NOT NULL,
+                who TEXT
+            ) WITHOUT ROWID;
             -- An incident's alerts, in whatever blocks they are.
             CREATE INDEX alert_postings_incident ON alert_postings(term) WHERE term >= 'i:' AND term < 'i;';
             """)
@@ -105,7 +113,8 @@ enum ProcessingStore {
 
     // MARK: - Writing
 
-    static func write(_ processed: ProcessedRecords, db: Database) throws {
+    /// Writes the records; the ids of the audit rows, in order.
+    static func write(_ processed: ProcessedRecords, db: Database) throws -> [Int64] {
         let state = try self.state(db)
         guard state.owner == processed.owner, state.cursor == processed.from else {
             throw StoreError("processing moved on: another process (\(state.owner ?? "none")) holds the processing of this history")
@@ -114,8 +123,9 @@ enum ProcessingStore {
         try writeEnrichment(processed.enrichment, db: db)
         for incident in processed.incidents { try save(incident, db: db) }
         try AlertStore.enqueueNotifications(processed.outbox, db: db)
-        for record in processed.audit { _ = try Audit.insert(record, db: db) }
+        let auditIDs = try processed.audit.map { try Audit.insert($0, db: db) }
         try db.execute(sql: "UPDATE processing_state SET cursor = ? WHERE id = 1", arguments: [processed.through])
+        return auditIDs
     }
 
     static func state(_ db: Database) throws -> ProcessingState {
@@ -299,6 +309,43 @@ extension AlertStore {
             try db.execute(sql: "UPDATE processing_state SET owner = ?, lease_until_ns = ? WHERE id = 1",
                            arguments: [owner, now.adding(nanoseconds: lease).nanoseconds])
             return state.cursor
+        }
+    }
+
+    /// Whether the response rules may act (the kill switch; on unless someone turned it off).
+    public func responseSwitch() throws -> (on: Bool, who: String?, since: Timestamp?) {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT value, who, updated_ns FROM settings WHERE key = 'response'") else {
+                return (true, nil, nil)
+            }
+            return ((row[0] as String?) != "off", row[1], Timestamp(nanoseconds: try row.integer(2, "settings")))
+        }
+    }
+
+    /// Turns the response rules on or off for every process on this history, and audits it.
+    public func setResponseSwitch(on: Bool, who: AuditIdentity, via: String, now: Timestamp = .now()) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO settings (key, value, updated_ns, who) VALUES ('response', ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_ns = excluded.updated_ns, who = excluded.who
+                """, arguments: [on ? "on" : "off", now.nanoseconds, who.summary])
+            _ = try Audit.insert(AuditRecord(started: now, finished: now, action: on ? "response-on" : "response-off", target: nil,
+                                             result: .ok, message: on ? "response rules switched on" : "response rules switched off",
+                                             who: who, via: via), db: db)
+        }
+    }
+
+    /// Automatic response actions recorded as started that no process finished (it stopped
+    /// first) are marked failed: they are not run again by surprise later.
+    @discardableResult
+    public func failInterruptedResponses(now: Timestamp = .now()) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE audit_log SET result = 'failed', finished_ns = ?,
+                    message = coalesce(message, '') || ' (interrupted: tradsec stopped before the action ran; not retried)'
+                WHERE via = 'response' AND result = 'started'
+                """, arguments: [now.nanoseconds])
+            return db.changesCount
         }
     }
 

@@ -26,7 +26,7 @@ public struct ConsoleConfig: Equatable, Sendable {
 
     /// Top-level sections of the same file that other components own (incident actions, gauges,
     /// the processor and its notifications); each validates its own section.
-    public static let otherSections: Set<String> = ["actions", "gauges", "serve", "enrichment", "correlation", "notifications"]
+    public static let otherSections: Set<String> = ["actions", "gauges", "serve", "enrichment", "correlation", "notifications", "response", "sensor"]
 
     public static var defaultPath: String { Paths.configDirectory + "/config.yaml" }
 

@@ -41,6 +41,7 @@ public struct ProcessorConfig: Sendable {
     public var serve = ServeSettings()
     public var enrichment = EnrichmentConfig()
     public var correlation = CorrelationConfig()
+    public var response = ResponseConfig()
     public var path: String?
 
     public init() {}
@@ -77,6 +78,7 @@ public struct ProcessorConfig: Sendable {
             case "serve": config.serve = try ServeSettings.parse(value, reader)
             case "enrichment": config.enrichment = try EnrichmentConfig.parse(value, reader)
             case "correlation": config.correlation = try CorrelationConfig.parse(value, reader)
+            case "response": config.response = try ResponseConfig.parse(value, reader)
             default: continue   // other components' sections
             }
         }
@@ -247,6 +249,14 @@ struct ConfigReader {
         if let s = node.scalar?.string { return [s] }
         guard let items = node.sequence else { throw error(node, "\(what) must be a list") }
         return try items.map { try string($0, what) }
+    }
+    /// YAML's booleans (true/false, yes/no, on/off), nothing else.
+    func bool(_ node: Node, _ what: String) throws -> Bool {
+        switch node.string?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(node, "\(what) must be true or false")
+        }
     }
     func int(_ node: Node, _ what: String) throws -> Int {
         guard let text = node.string, let v = Int(text), v > 0 else { throw error(node, "\(what) must be a positive whole number") }

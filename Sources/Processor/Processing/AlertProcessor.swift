@@ -29,7 +29,13 @@ public struct IncidentEvent: Sendable {
 /// only: the rows commit with the processing, so a notification exists exactly when the
 /// processing that caused it does.
 public protocol NotificationPlanner: Sendable {
-    func outbox(for alerts: [ProcessedAlert], incidents: [IncidentEvent], now: Timestamp) -> [OutboxEntry]
+    func outbox(for alerts: [ProcessedAlert], incidents: [IncidentEvent], responses: [ResponseDecision], now: Timestamp) -> [OutboxEntry]
+}
+
+/// Carries out what response rules decided to do on their own, after the processing that
+/// decided it committed (its audit row is written then, `started`, and completed here).
+public protocol ResponseExecutor: Sendable {
+    func execute(_ decision: ResponseDecision, auditID: Int64)
 }
 
 /// What one processing commit did, for listeners (metrics, the live feed, the console).
@@ -39,6 +45,7 @@ public struct ProcessingReport: Sendable {
     public var opened: Int
     public var escalated: Int
     public var incidents: [IncidentEvent]
+    public var responses: [ResponseDecision]
 }
 
 /// The processing step every alert goes through once, whatever brought it into the history:
@@ -56,6 +63,8 @@ public final class AlertProcessor: @unchecked Sendable {
     public let enricher: Enricher
     public let correlation: CorrelationConfig
     public let planner: NotificationPlanner?
+    public let response: ResponseConfig
+    public let executor: ResponseExecutor?
     /// Who processes: names this process in the history's lease.
     public let owner: String
     /// How long a lease lasts without renewal (another process takes over after it).
@@ -83,12 +92,15 @@ public final class AlertProcessor: @unchecked Sendable {
     private var dropped = 0
 
     public init(store: AlertStore, enricher: Enricher, correlation: CorrelationConfig, planner: NotificationPlanner? = nil,
+                response: ResponseConfig = ResponseConfig(), executor: ResponseExecutor? = nil,
                 owner: String = AlertProcessor.defaultOwner(), lease: Int64 = 10_000_000_000, maxQueued: Int = 100_000,
                 batchLimit: Int = 4096) {
         self.store = store
         self.enricher = enricher
         self.correlation = correlation
         self.planner = planner
+        self.response = response
+        self.executor = executor
         self.owner = owner
         self.lease = lease
         self.maxQueued = maxQueued
@@ -205,6 +217,7 @@ public final class AlertProcessor: @unchecked Sendable {
 
     private func run() {
         var correlator: Correlator?
+        var rules = ResponseRules(config: response)
         var renewAt = Date.distantPast
         while true {
             let stopping = condition.withLock { !running }
@@ -215,6 +228,8 @@ public final class AlertProcessor: @unchecked Sendable {
                     // Taking the processing over (or back): the open incidents come from the history.
                     if claim != nil && (correlator == nil || !held) {
                         correlator = try Correlator.resume(store: store, config: correlation)
+                        rules = try ResponseRules.resume(store: store, config: response)
+                        if executor != nil { try store.failInterruptedResponses() }
                     }
                     if claim == nil { correlator = nil }
                     condition.withLock {
@@ -259,7 +274,7 @@ public final class AlertProcessor: @unchecked Sendable {
                 continue
             }
             do {
-                let report = try process(chunk, from: from, correlator: &working)
+                let report = try process(chunk, from: from, correlator: &working, rules: &rules)
                 correlator = working
                 let notify: [@Sendable (ProcessingReport) -> Void] = condition.withLock {
                     cursor = report.through
@@ -309,9 +324,14 @@ public final class AlertProcessor: @unchecked Sendable {
 
     /// Enriches and correlates `chunk`, plans its notifications, and commits it all with the
     /// cursor moved to its last id.
-    private func process(_ chunk: [StoredAlert], from: Int64, correlator working: inout Correlator) throws -> ProcessingReport {
+    private func process(_ chunk: [StoredAlert], from: Int64, correlator working: inout Correlator,
+                         rules workingRules: inout ResponseRules) throws -> ProcessingReport {
         enricher.refreshIfDue()
         var copy = working
+        var rules = workingRules
+        let now = Timestamp.now()
+        let switchedOn = response.rules.isEmpty ? true : (try store.responseSwitch().on)
+        var decisions: [ResponseDecision] = []
         var processed: [ProcessedAlert] = []
         processed.reserveCapacity(chunk.count)
         var enriched: [EnrichedAlert] = []
@@ -338,20 +358,31 @@ public final class AlertProcessor: @unchecked Sendable {
                 break
             }
             incidents[observation.incident.id] = event
+            decisions += rules.decide(alertID: stored.id, alert: alert, container: container, enrichment: enrichment,
+                                      incident: observation.incident, switchedOn: switchedOn, now: now)
             processed.append(ProcessedAlert(id: stored.id, alert: alert, enrichment: enrichment))
             enriched.append(EnrichedAlert(id: stored.id, enrichment: enrichment))
         }
         // Each incident touched is written once per batch, titled then (not per alert).
         var ordered = incidents.values.sorted { $0.incident.id < $1.incident.id }
         for i in ordered.indices { ordered[i].incident.title = Correlator.title(ordered[i].incident) }
-        let now = Timestamp.now()
         let through = chunk.last!.id
+        let who = AuditIdentity(user: "response rules (\(owner))")
         let records = ProcessedRecords(owner: owner, from: from, through: through, enrichment: enriched,
                                        incidents: ordered.map(\.incident),
-                                       outbox: planner?.outbox(for: processed, incidents: ordered, now: now) ?? [])
-        try store.commit(CommitPlan(processed: records))
+                                       outbox: planner?.outbox(for: processed, incidents: ordered, responses: decisions, now: now) ?? [],
+                                       audit: decisions.map { $0.auditRecord(who: who, now: now) })
+        let result = try store.commit(CommitPlan(processed: records))
         copy.expire(now: now)
         working = copy
-        return ProcessingReport(alerts: chunk.count, through: through, opened: opened, escalated: escalated, incidents: ordered)
+        workingRules = rules
+        // Automatic actions run now that their decision is on record.
+        if let executor {
+            for (decision, auditID) in zip(decisions, result.auditIDs) where decision.mode == .auto {
+                executor.execute(decision, auditID: auditID)
+            }
+        }
+        return ProcessingReport(alerts: chunk.count, through: through, opened: opened, escalated: escalated, incidents: ordered,
+                                responses: decisions)
     }
 }

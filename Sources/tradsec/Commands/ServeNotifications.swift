@@ -9,7 +9,7 @@ import TradsecCore
 struct OutboxPlanner: NotificationPlanner {
     let outbox: NotificationOutbox
 
-    func outbox(for alerts: [ProcessedAlert], incidents: [IncidentEvent], now: Timestamp) -> [OutboxEntry] {
+    func outbox(for alerts: [ProcessedAlert], incidents: [IncidentEvent], responses: [ResponseDecision], now: Timestamp) -> [OutboxEntry] {
         guard !outbox.config.channels.isEmpty else { return [] }
         var notifications: [Notify.Notification] = []
         notifications.reserveCapacity(alerts.count + incidents.count)
@@ -43,6 +43,29 @@ struct OutboxPlanner: NotificationPlanner {
                     incidentID: String(incident.id)))
             }
         }
+        // What the response rules proposed, did (the result follows when the action ends) or
+        // would do; a `notify` action is a notification of its own.
+        for decision in responses {
+            notifications.append(Self.notification(decision, incident: incidents.first { $0.incident.id == decision.incidentID }?.incident, now: now))
+        }
         return outbox.entries(for: notifications, now: now)
+    }
+
+    static func notification(_ d: ResponseDecision, incident: IncidentRecord?, now: Timestamp) -> Notify.Notification {
+        let target = d.container.map { " \($0.name)" } ?? ""
+        let title: String
+        switch (d.action, d.mode) {
+        case (.notify, _): title = "Response rule '\(d.rule)' matched incident #\(d.incidentID)"
+        case (_, .propose): title = "Proposed: \(d.action.rawValue)\(target) (incident #\(d.incidentID)) — approve in the console"
+        case (_, .auto): title = "Acting: \(d.action.rawValue)\(target) (incident #\(d.incidentID))"
+        case (_, .dryRun): title = "Would \(d.action.rawValue)\(target) (incident #\(d.incidentID), dry-run)"
+        }
+        var fields: [Notify.Notification.Field] = [.init("rule", d.rule)]
+        if let note = d.note { fields.append(.init("held back", note)) }
+        return Notify.Notification(
+            kind: .incident, priority: incident?.severity ?? .critical, rule: d.rule,
+            container: d.container?.name ?? incident?.containerName ?? "host", containerID: d.container?.id ?? incident?.containerID ?? "host",
+            host: incident?.hostname ?? "unknown-host", title: title, text: d.reason, fields: fields, time: now,
+            incidentID: String(d.incidentID))
     }
 }

@@ -12,6 +12,8 @@ final class ProcessingStep {
     let processor: AlertProcessor
     /// Delivers queued notifications while this command runs (long-running commands only).
     private(set) var dispatcher: NotificationDispatcher?
+    /// Runs the response rules' automatic actions.
+    private(set) var responses: ResponseActions?
 
     /// `deliver`: also send what is queued (a long-running command); a one-shot ingest only
     /// queues, and `serve` or `tradsec notify run` delivers.
@@ -41,8 +43,14 @@ final class ProcessingStep {
                 }
             }
         }
+        // The response rules' automatic actions (none unless a rule says `mode: auto`).
+        let automatic = settings.response.rules.contains { $0.mode == .auto }
+        responses = automatic ? ResponseActions(store: history, configPath: path,
+                                                outbox: notifications.channels.isEmpty ? nil : NotificationOutbox(store: history, config: notifications))
+            : nil
         processor = AlertProcessor(store: history, enricher: Enricher(config: settings.enrichment), correlation: settings.correlation,
-                                   planner: planner, owner: AlertProcessor.defaultOwner(command: command))
+                                   planner: planner, response: settings.response, executor: responses,
+                                   owner: AlertProcessor.defaultOwner(command: command))
         if let problem = processor.enricher.problems.first { Terminal.printError("tradsec \(command): warning: \(problem)") }
     }
 
@@ -68,6 +76,7 @@ final class ProcessingStep {
             }
         }
         processor.stop()
+        responses?.waitUntilIdle()
         dispatcher?.stop()
     }
 }
