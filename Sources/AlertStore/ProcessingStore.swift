@@ -56,7 +56,7 @@ public struct ProcessingState: Sendable, Equatable {
 /// packed many to a row (a row per alert would be an SQL round trip per alert at ingest's
 /// rate); an incident's alerts are found through postings terms `i:<incident id>`.
 enum ProcessingStore {
-    static let migrationName = "v11: processing cursor and lease, enrichment packed, incident postings"
+    static let migrationName = "v11: processing cursor and lease, enrichment packed, incident postings, intake journal"
 
     /// Bytes per packed record: id delta (u32), role text id (u32), tags text id (u32),
     /// reserved (u32), incident id (i64). Text ids are `alert_texts` ids, 0 for none.
@@ -109,6 +109,7 @@ enum ProcessingStore {
         try writeEnrichment(enriched, db: db)
         try db.execute(sql: "DROP INDEX alert_enrichment_incident; DROP TABLE alert_enrichment")
         try Audit.widenResults(db)
+        try Intake.createTables(db)
     }
 
     // MARK: - Writing

@@ -41,7 +41,7 @@ import TradsecCore
         // check the committed cursor: exactly the 50 events, up to the newest id.
         #expect(source.eventsReceived == 50)
         let checkpointKey = "processor:" + harness.base
-        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.store.newestID())
+        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.settled.newestID())
 
         // While the console is closed, more alerts arrive; on restart it gets exactly those.
         for i in 0..<15 { try harness.post(falcoAlert(rule: "while away \(i)")) }
@@ -53,7 +53,7 @@ import TradsecCore
         #expect(try local.totalCount() == 65)
         // Resumed after the cursor: only the 15 new events came over the wire, none again.
         #expect(again.eventsReceived == 15)
-        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.store.newestID())
+        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.settled.newestID())
         let rules = try local.alerts(AlertQuery(limit: 100)).map(\.alert.rule)
         #expect(Set(rules).count == 65)
         #expect(rules.contains("while away 14"))

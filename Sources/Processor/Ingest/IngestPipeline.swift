@@ -118,12 +118,17 @@ public final class IngestPipeline: @unchecked Sendable {
         public var lastAcceptedWallTime: Int64?
         public var committedAlerts: Int
         public var fullTextBacklog: Int
+        /// Alerts committed to the intake journal and not yet moved into the history.
+        public var journaled: Int
+        /// Request batches committed (to the journal or the history).
+        public var commits: Int
     }
 
     public var status: Status {
         condition.withLock {
             Status(queuedAlerts: queuedAlerts, lastCommitError: lastCommitError, lastAcceptedWallTime: lastAcceptedWallTime,
-                   committedAlerts: committedAlerts, fullTextBacklog: fullTextBacklog)
+                   committedAlerts: committedAlerts, fullTextBacklog: fullTextBacklog, journaled: journalPending,
+                   commits: commitCount)
         }
     }
 
@@ -138,27 +143,62 @@ public final class IngestPipeline: @unchecked Sendable {
     /// Past this many rows the index catches up even under load (searches scan the backlog).
     static let forceIndexAt = 1_000_000
 
+    // The intake journal (see AlertStore's Intake): small requests are committed to it, a row
+    // per alert, and moved into the history in batches: when it holds `moveAt` alerts, when
+    // the oldest has waited `moveMaxDelay`, or when requests pause for `moveAfterIdle`.
+    // Requests of `directAt` alerts or more go into the history directly.
+    private var journalPending = 0
+    private var commitCount = 0
+    private var journalSince: UInt64 = 0
+    /// The decoded alerts waiting in the journal (by journal row), handed to processing when moved.
+    private var journaled: [Int64: Alert] = [:]
+    static let moveAt = 1024
+    static let moveAfterIdle: UInt64 = 2_000_000
+    static let moveMaxDelay: UInt64 = 20_000_000
+    static let directAt = 256
+
     private enum Work {
         case commit([Submission], [@Sendable (Int64) -> Void])
+        case move([@Sendable (Int64) -> Void])
         case index
         case stop
     }
 
     private func writerLoop() {
         let backlog = (try? store.fullTextBacklogCount()) ?? 0
-        condition.withLock { fullTextBacklog = backlog }
+        let waiting = (try? store.intakeCount()) ?? 0
+        condition.withLock {
+            fullTextBacklog = backlog
+            journalPending = waiting
+            journalSince = waiting > 0 ? 1 : 0   // left by an earlier run: move at once
+        }
         while true {
             let work: Work = condition.withLock {
                 while queue.isEmpty && running {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if journalPending > 0 {
+                        let idle = now &- lastCommitUptime, age = now &- journalSince
+                        if idle >= Self.moveAfterIdle || age >= Self.moveMaxDelay { break }
+                        let wait = min(Self.moveAfterIdle - idle, Self.moveMaxDelay - age)
+                        _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e9))
+                        continue
+                    }
                     if fullTextBacklog == 0 {
                         condition.wait()
                         continue
                     }
-                    let idleSince = DispatchTime.now().uptimeNanoseconds &- lastCommitUptime
+                    let idleSince = now &- lastCommitUptime
                     if idleSince >= Self.idleBeforeIndexing { break }
                     _ = condition.wait(until: Date(timeIntervalSinceNow: Double(Self.idleBeforeIndexing - idleSince) / 1e9))
                 }
-                if queue.isEmpty { return running ? .index : .stop }
+                if queue.isEmpty {
+                    if journalPending > 0 { return .move(commitListeners) }
+                    return running ? .index : .stop
+                }
+                if journalPending >= Self.moveAt
+                    || (journalPending > 0 && DispatchTime.now().uptimeNanoseconds &- journalSince >= Self.moveMaxDelay) {
+                    return .move(commitListeners)
+                }
                 if fullTextBacklog >= Self.forceIndexAt { return .index }
                 if queue[0].alerts.count > maxBatch { return .commit([takePart()], commitListeners) }
                 // Take whole requests up to the batch size (at least one).
@@ -188,11 +228,54 @@ public final class IngestPipeline: @unchecked Sendable {
             case .index:
                 let indexed = (try? store.indexFullTextBacklog(limit: Self.indexBatch)) ?? 0
                 condition.withLock { fullTextBacklog = indexed == 0 ? 0 : max(0, fullTextBacklog - indexed) }
+            case .move(let listeners):
+                let (ok, newest) = moveJournal()
+                if let newest { for listener in listeners { listener(newest) } }
+                // Stopping with a journal that will not move: it waits in the history for the next run.
+                if !ok && condition.withLock({ !running }) {
+                    condition.withLock { finished = true; condition.broadcast() }
+                    return
+                }
             case .commit(let batch, let listeners):
                 let newest = commit(batch)
                 if let newest { for listener in listeners { listener(newest) } }
             }
         }
+    }
+
+    /// Moves one batch from the journal into the history and hands it to processing: false
+    /// when the move failed (the journal keeps the alerts); the newest id stored, if any.
+    private func moveJournal() -> (ok: Bool, newest: Int64?) {
+        let move: IntakeMove?
+        do {
+            move = try store.moveIntake(limit: 4096)
+        } catch {
+            metrics.commitFailures.increment()
+            condition.withLock {
+                lastCommitError = "\(error)"
+                journalSince = DispatchTime.now().uptimeNanoseconds   // try again after the delay
+            }
+            return (false, nil)
+        }
+        guard let move else {
+            condition.withLock { journalPending = 0; journaled.removeAll() }
+            return (true, nil)
+        }
+        let stored: [StoredAlert] = condition.withLock {
+            let alerts = move.result.added.map { added -> StoredAlert? in
+                let alert = journaled[move.journalIDs[added.index]] ?? move.batch.alert(at: added.index)
+                return alert.map { StoredAlert(id: added.id, alert: $0) }
+            }
+            for id in move.journalIDs { journaled[id] = nil }
+            journalPending = max(0, journalPending - move.moved)
+            if journalPending == 0 { journaled.removeAll() }
+            journalSince = journalPending > 0 ? DispatchTime.now().uptimeNanoseconds : 0
+            committedAlerts += move.result.inserted
+            fullTextBacklog += move.result.inserted
+            return alerts.compactMap { $0 }
+        }
+        processor?.submit(stored)
+        return (true, move.result.added.last?.id)
     }
 
     /// The first `maxBatch` alerts of the first request (under the lock), with its rejects;
@@ -224,7 +307,8 @@ public final class IngestPipeline: @unchecked Sendable {
         return part
     }
 
-    /// One transaction for the whole batch; returns the newest row id when it committed.
+    /// One transaction for the whole batch (into the journal, or the history for a large one);
+    /// returns the newest id stored in the history, if any.
     private func commit(_ batch: [Submission]) -> Int64? {
         var alerts: [Alert] = []
         var rejects: [AlertStore.RejectRecord] = []
@@ -234,12 +318,22 @@ public final class IngestPipeline: @unchecked Sendable {
             rejects.append(contentsOf: submission.rejects)
             owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
         }
+        let direct = alerts.count >= Self.directAt
+        // Alerts keep their order of arrival: what the journal holds goes in first.
+        if direct {
+            while condition.withLock({ journalPending > 0 }) {
+                let (ok, newest) = moveJournal()
+                if let newest { for listener in condition.withLock({ commitListeners }) { listener(newest) } }
+                if !ok { break }
+            }
+        }
         var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
         var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
         let transactionStart = DispatchTime.now().uptimeNanoseconds
         let result: CommitResult
         do {
-            result = try store.commit(CommitPlan(alerts: alerts, origin: "serve", rejects: rejects, fullText: .deferred))
+            result = try store.commit(direct ? CommitPlan(alerts: alerts, origin: "serve", rejects: rejects, fullText: .deferred)
+                                             : CommitPlan(intake: alerts, origin: "serve", rejects: rejects))
         } catch {
             metrics.commitFailures.increment()
             condition.withLock { lastCommitError = "\(error)" }
@@ -249,18 +343,24 @@ public final class IngestPipeline: @unchecked Sendable {
         let committedAt = DispatchTime.now().uptimeNanoseconds
         metrics.commitSeconds.record(Double(committedAt - transactionStart) / 1e9)
         var stored: [StoredAlert] = []
-        stored.reserveCapacity(result.added.count)
         for row in result.added {
             outcomes[owner[row.index]].accepted += 1
             outcomes[owner[row.index]].duplicates -= 1
             acceptedByPriority[alerts[row.index].priority.rawValue] += 1
-            stored.append(StoredAlert(id: row.id, alert: alerts[row.index]))
+            if direct { stored.append(StoredAlert(id: row.id, alert: alerts[row.index])) }
         }
-        processor?.submit(stored)
+        if direct { processor?.submit(stored) }
         condition.withLock {
             lastCommitError = nil
-            committedAlerts += result.inserted
-            fullTextBacklog += result.inserted
+            commitCount += 1
+            if direct {
+                committedAlerts += result.inserted
+                fullTextBacklog += result.inserted
+            } else {
+                for row in result.added { journaled[row.id] = alerts[row.index] }
+                if journalPending == 0 && result.inserted > 0 { journalSince = committedAt }
+                journalPending += result.inserted
+            }
             lastCommitUptime = DispatchTime.now().uptimeNanoseconds
             if result.inserted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
         }
@@ -276,6 +376,6 @@ public final class IngestPipeline: @unchecked Sendable {
             metrics.duplicates.increment(by: Int64(outcomes[i].duplicates))
             submission.completion(.success(outcomes[i]))
         }
-        return result.added.last?.id
+        return direct ? result.added.last?.id : nil
     }
 }

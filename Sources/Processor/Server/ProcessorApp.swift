@@ -51,6 +51,7 @@ public final class ProcessorApp: Sendable {
         let hub = self.hub
         pipeline.onCommit { _ in hub.signal() }
         pipeline.processor?.onProcessed { report in
+            hub.signal()
             if report.opened > 0 { metrics.incidentsOpened.increment(by: Int64(report.opened)) }
             if report.escalated > 0 { metrics.incidentsEscalated.increment(by: Int64(report.escalated)) }
         }
