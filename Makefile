@@ -118,36 +118,37 @@ bench-lz4: deps
 #   make fuzz TARGET=http FUZZ_SECONDS=600
 # New inputs that add coverage go back into Fuzz/corpus/TARGET (minimised at the end); crashes,
 # timeouts and out-of-memory inputs go to .build-fuzz/crashes/TARGET until they are triaged
-# (make fuzz-triage). Inputs reaching bugs listed in Sources/FuzzHarness/KnownIssues.swift are
-# skipped while fuzzing (KNOWN=1 fuzzes them too).
+# (make fuzz-triage).
 FUZZ_BUILD := .build-fuzz
 FUZZ_SECONDS ?= 30
 FUZZ_JOBS ?= 1
-KNOWN ?= 0
 FUZZ_SWIFT_FLAGS := --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DTRADSEC_LIBFUZZER \
 	-Xcc -fsanitize=fuzzer-no-link,address,undefined -Xcc -fno-sanitize-recover=undefined
 FUZZER := $(FUZZ_BUILD)/debug/tradsec-fuzz
-FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 TRADSEC_FUZZ_DICTIONARIES=$(CURDIR)/Fuzz/dict \
-	TRADSEC_FUZZ_SKIP_KNOWN=$(if $(filter 1,$(KNOWN)),0,1)
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 TRADSEC_FUZZ_DICTIONARIES=$(CURDIR)/Fuzz/dict
 FUZZ_TARGETS = $(or $(TARGET),$(notdir $(wildcard Fuzz/corpus/*)))
 
 fuzz-build: deps
 	$(SWIFT) build $(FUZZ_SWIFT_FLAGS) --product tradsec-fuzz
 
+# Each target runs from its own copy of the fuzzer (libFuzzer's fork mode starts the program
+# again for every job), so a rebuild during a long run does not change the program under it.
+# Each run is added to Fuzz/results.json (Fuzz/results.py table prints the totals).
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		test -d Fuzz/corpus/$$t || { echo "no target $$t (Fuzz/corpus/$$t)"; exit 64; }; \
-		mkdir -p $(FUZZ_BUILD)/crashes/$$t $(FUZZ_BUILD)/logs; \
+		mkdir -p $(FUZZ_BUILD)/crashes/$$t $(FUZZ_BUILD)/logs $(FUZZ_BUILD)/bin; \
+		cp $(FUZZER) $(FUZZ_BUILD)/bin/tradsec-fuzz-$$t; \
 		echo "== $$t: $(FUZZ_SECONDS) s"; \
-		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZ_BUILD)/bin/tradsec-fuzz-$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-fork=$(FUZZ_JOBS) -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ -print_final_stats=1 > $(FUZZ_BUILD)/logs/$$t.log 2>&1; \
-		grep -E "^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::new_units_added" $(FUZZ_BUILD)/logs/$$t.log | tail -3; \
 		rm -rf $(FUZZ_BUILD)/merge/$$t && mkdir -p $(FUZZ_BUILD)/merge/$$t; \
-		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) -merge=1 -timeout=10 -rss_limit_mb=2048 \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZ_BUILD)/bin/tradsec-fuzz-$$t -merge=1 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ $(FUZZ_BUILD)/merge/$$t Fuzz/corpus/$$t > $(FUZZ_BUILD)/logs/$$t.merge.log 2>&1 \
 			&& rm -rf Fuzz/corpus/$$t && mv $(FUZZ_BUILD)/merge/$$t Fuzz/corpus/$$t; \
-		echo "   corpus: $$(ls Fuzz/corpus/$$t | wc -l) inputs; crashes to triage: $$(ls $(FUZZ_BUILD)/crashes/$$t | wc -l)"; \
+		python3 Fuzz/results.py record $$t $(FUZZ_SECONDS) $(FUZZ_BUILD)/logs/$$t.log Fuzz/corpus/$$t $(FUZZ_BUILD)/crashes/$$t; \
+		echo "   crashes to triage: $$(ls $(FUZZ_BUILD)/crashes/$$t | wc -l)"; \
 	done
 
 # First inputs from the repository's real material (Fuzz/seed.py), merged into the corpus.
