@@ -14,7 +14,7 @@ struct Tradsec: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
+            ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, SqlCommand.self, RejectsCommand.self,
             RulesCommand.self, FilterCommand.self, DemoCommand.self, ServeCommand.self, BenchCommand.self, InfoCommand.self,
             ActionCommand.self, AuditCommand.self, IncidentsCommand.self, GaugesCommand.self, NotifyCommand.self, SenseCommand.self,
         ],
