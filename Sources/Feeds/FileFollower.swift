@@ -18,7 +18,9 @@ import TradsecCore
 ///   rotated file is found by its inode and finished first.
 public final class FileFollower {
     public struct Options: Sendable {
-        public var pollInterval: Double = 0.1
+        /// How often to look without a change notice: the only wake-up where inotify is
+        /// unavailable (NFS, FUSE, the watch limit reached), a safety net elsewhere.
+        public var pollInterval: Double = 0.5
         /// With no checkpoint, start at the end of the file instead of its beginning.
         public var startAtEnd = false
         public init() {}
@@ -40,13 +42,20 @@ public final class FileFollower {
     /// `readTail` as of `committedOffset`, kept with each checkpoint (see `FileIdentity.findCopy`).
     private var committedTail: [UInt8] = []
     private var pathMissingReported = false
+    /// Wakes the loop when the file (or a file of its name, after rotation) changes.
+    private let watch: FileChangeWatch
 
     public init(path: String, ingestor: AlertIngestor, options: Options = Options(), log: @escaping (String) -> Void) {
         self.path = absolutePath(path)
         self.ingestor = ingestor
         self.options = options
         self.log = log
+        self.watch = FileChangeWatch(paths: [self.path])
     }
+
+    /// What the loop waits on: `wake()` on it from another thread ends the current wait at
+    /// once (a stop request).
+    public var changes: FileChangeWatch { watch }
 
     deinit { if fd >= 0 { close(fd) } }
 
@@ -56,7 +65,7 @@ public final class FileFollower {
         while true {
             try poll()                    // at least once, and once more after a stop request
             if shouldStop() { break }
-            usleep(UInt32(options.pollInterval * 1_000_000))
+            watch.wait(timeout: options.pollInterval)
         }
         try commit()
     }

@@ -34,6 +34,8 @@ public final class ConsoleSession {
         self.incidentWorker = incidentWorker
         self.state = state
         self.loader = DataLoader(store: store, readOnly: state.readOnly)
+        let wakeUp = terminal.wakeUp
+        self.loader.onResult = { wakeUp.wake() }
         self.sources = sources
         self.terminal = terminal
         self.environment = environment
@@ -98,7 +100,13 @@ public final class ConsoleSession {
 
     /// Milliseconds the loop may wait for a key before it has something to draw.
     public var idleTimeoutMilliseconds: Int32 {
-        guard dirty, !keyDirty else { return keyDirty ? 0 : 100 }
+        guard dirty, !keyDirty else {
+            if keyDirty { return 0 }
+            // New data wakes the wait (the loader's wake-up); otherwise look again at the
+            // next second (the clock in the header) or sooner for source states and actions.
+            let intoSecond = Int32(clamping: (Timestamp.now().nanoseconds / 1_000_000) % 1000)
+            return min(250, 1001 - intoSecond)
+        }
         let remaining = Self.minimumFrameInterval - (Monotonic.seconds() - lastDraw)
         return Int32(max(0, min(100, remaining * 1000)))
     }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 import Dispatch
+import Foundation
 import Synchronization
 import TradsecCore
 
@@ -10,8 +11,11 @@ import TradsecCore
 /// mailbox the UI loop empties between keys: input handling never waits on SQLite.
 ///
 /// Requests of the same kind coalesce (only the newest filter is queried), and the views
-/// marked live are re-queried when the history's newest id moves, at most every
-/// `refreshInterval` — so an alert storm costs a bounded number of queries and frames.
+/// marked live are re-queried when the history's newest id moves. The history's files are
+/// watched (inotify: every commit, from this process or another, writes the WAL), so a new
+/// alert is on screen within milliseconds; re-queries happen at most every
+/// `minimumRefreshInterval`, so an alert storm costs a bounded number of queries and frames,
+/// and a quiet history costs nothing but a look every `fallbackInterval`.
 public final class DataLoader: @unchecked Sendable {
     public enum Request: Sendable, Equatable {
         case overview(ViewFilter)
@@ -46,10 +50,19 @@ public final class DataLoader: @unchecked Sendable {
 
     public let store: AlertStore
     public let readOnly: Bool
-    public var refreshInterval: Double = 0.5
+    public var minimumRefreshInterval: Double = 0.03
+    /// Looks at the history this often even without a change notice (filesystems without
+    /// inotify; the pane counts catching up after a storm).
+    public var fallbackInterval: Double = 0.5
+    /// Called (on the loader's queue) whenever a result is ready, so the UI loop can stop
+    /// waiting for a key and take it.
+    public var onResult: (@Sendable () -> Void)?
     private let queue = DispatchQueue(label: "tradsec.console.data", qos: .userInitiated)
     private let state = Mutex(LoaderState())
-    private var timer: DispatchSourceTimer?
+    private var watcher: Thread?
+    private let watch: FileChangeWatch
+    private let watching = Atomic<Bool>(false)
+    private let tickScheduled = Atomic<Bool>(false)
     private var lastNewestID: Int64 = -1
     private var lastContainersRefresh = 0.0
     private var countCache: [(query: AlertQuery, newestID: Int64, count: Int, at: Double)] = []
@@ -72,20 +85,40 @@ public final class DataLoader: @unchecked Sendable {
     public init(store: AlertStore, readOnly: Bool) {
         self.store = store
         self.readOnly = readOnly
+        watch = FileChangeWatch(paths: [store.path, store.path + "-wal"])
     }
 
     /// Starts re-querying live views when the history grows.
     public func startLiveRefresh() {
-        let t = DispatchSource.makeTimerSource(queue: queue)
-        t.schedule(deadline: .now() + refreshInterval, repeating: refreshInterval, leeway: .milliseconds(50))
-        t.setEventHandler { [weak self] in self?.tick() }
-        t.resume()
-        timer = t
+        guard !watching.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let t = Thread { [self] in
+            var lastTick = 0.0
+            while watching.load(ordering: .acquiring) {
+                watch.wait(timeout: fallbackInterval)
+                guard watching.load(ordering: .acquiring) else { break }
+                // A burst of commits becomes one look per interval, not one per commit.
+                let early = minimumRefreshInterval - (Monotonic.seconds() - lastTick)
+                if early > 0 { usleep(UInt32(early * 1_000_000)) }
+                lastTick = Monotonic.seconds()
+                if !tickScheduled.exchange(true, ordering: .acquiringAndReleasing) {
+                    queue.async { [weak self] in
+                        self?.tickScheduled.store(false, ordering: .releasing)
+                        self?.tick()
+                    }
+                }
+            }
+        }
+        t.name = "tradsec.console.watch"
+        watcher = t
+        t.start()
     }
 
     public func stop() {
-        timer?.cancel()
-        timer = nil
+        if watching.exchange(false, ordering: .acquiringAndReleasing) {
+            watch.wake()
+            while !(watcher?.isFinished ?? true) { usleep(1_000) }
+        }
+        watcher = nil
         queue.sync {}
     }
 
@@ -126,7 +159,10 @@ public final class DataLoader: @unchecked Sendable {
 
     // MARK: - Work (on `queue`)
 
-    private func post(_ result: Result) { state.withLock { $0.results.append(result) } }
+    private func post(_ result: Result) {
+        state.withLock { $0.results.append(result) }
+        onResult?()
+    }
 
     private func drain() {
         while true {

@@ -5,6 +5,7 @@ import AlertStore
 import Feeds
 import Foundation
 import Synchronization
+import TradsecCore
 
 /// `falco-file=PATH`: follows a Falco JSON log like `ingest --follow` (rotation, resume at
 /// the stored checkpoint), on a thread of its own, storing alerts into the history.
@@ -15,6 +16,7 @@ public final class FalcoFileSource: ConsoleSource, @unchecked Sendable {
     private let finished = Atomic<Bool>(false)
     private let state = Mutex<SourceState>(.starting)
     private var thread: Thread?
+    private let followerChanges = Mutex<FileChangeWatch?>(nil)
 
     public init(path: String) { self.path = path }
 
@@ -23,13 +25,12 @@ public final class FalcoFileSource: ConsoleSource, @unchecked Sendable {
     public func start(store: AlertStore) {
         let t = Thread { [self] in
             let ingestor = AlertIngestor(store: store, origin: path)
-            var options = FileFollower.Options()
-            options.pollInterval = 0.05
-            let follower = FileFollower(path: path, ingestor: ingestor, options: options) { [weak self] message in
+            let follower = FileFollower(path: path, ingestor: ingestor) { [weak self] message in
                 // The follower's log lines become the source's state in the header.
                 if message.hasPrefix("waiting for") { self?.state.withLock { $0 = .waiting("no file yet") } }
                 else if message.hasSuffix("appeared") { self?.state.withLock { $0 = .running } }
             }
+            followerChanges.withLock { $0 = follower.changes }
             state.withLock { if case .starting = $0 { $0 = .running } }
             do {
                 try follower.run { stopFlag.load(ordering: .acquiring) }
@@ -46,6 +47,7 @@ public final class FalcoFileSource: ConsoleSource, @unchecked Sendable {
 
     public func stop() {
         stopFlag.store(true, ordering: .releasing)
+        followerChanges.withLock { $0?.wake() }
         // The follower commits its last batch before returning; give it a moment.
         for _ in 0..<100 where !finished.load(ordering: .acquiring) { usleep(20_000) }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CNcurses
+import TradsecCore
 
 /// The only code that talks to ncurses: it copies a ``ScreenGrid`` to the screen and turns
 /// ncurses key codes into ``Key``s. Deciding what changed on the wire is ncurses' job
@@ -16,6 +17,8 @@ public final class CursesTerminal {
     private var pairs: [Int16] = []
     public private(set) var depth: ColorDepth = .none
     private var ended = false
+    /// Written from any thread to end a wait for a key (see ``wakeUp``).
+    private let wakePipe = WakePipe()
 
     /// Starts ncurses on the process's terminal.
     public static func onTerminal(theme: Theme, environment: [String: String]) throws -> CursesTerminal {
@@ -60,6 +63,10 @@ public final class CursesTerminal {
     }
 
     deinit { shutdown() }
+
+    /// Ends a `readKey` that is waiting (new data to draw); safe to call from any thread
+    /// while the terminal lives.
+    public var wakeUp: WakePipe { wakePipe }
 
     /// Restores the terminal (idempotent).
     public func shutdown() {
@@ -147,8 +154,19 @@ public final class CursesTerminal {
 
     // MARK: - Input
 
-    /// The next key, waiting at most `timeoutMilliseconds` (0: don't wait); nil when none came.
+    /// The next key, waiting at most `timeoutMilliseconds` (0: don't wait) or until `wake()`;
+    /// nil when none came.
     public func readKey(timeoutMilliseconds: Int32) -> Key? {
+        if timeoutMilliseconds > 0 {
+            // Keys ncurses already buffered first; then sleep on the keyboard and the wake-up
+            // together (a signal such as SIGWINCH ends the wait too: ncurses turns it into a key).
+            if let key = readKey(timeoutMilliseconds: 0) { return key }
+            var fds = [pollfd(fd: fileno(input), events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wakePipe.readFD, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
+            if fds[1].revents != 0 { wakePipe.drain() }
+            return readKey(timeoutMilliseconds: 0)
+        }
         wtimeout(cn_stdscr(), timeoutMilliseconds)
         var ch = wint_t(0)
         let r = wget_wch(cn_stdscr(), &ch)
