@@ -117,10 +117,8 @@ public struct ForensicsBundle: Sendable {
     /// The alerts of the incident named by a number the history knows; nil otherwise.
     func incidentAlerts(_ incident: String?) throws(ActionError) -> [StoredAlert]? {
         guard let id = incident.flatMap({ Int64($0) }) else { return nil }
-        var query = AlertQuery(limit: 100_000)
-        query.incident = id
         do {
-            let alerts = try store.alerts(query)
+            let alerts = try store.incidentAlerts(id: id, limit: 100_000)
             return alerts.isEmpty ? nil : alerts
         } catch {
             throw ActionError("cannot read the alerts of incident \(id): \(error)")

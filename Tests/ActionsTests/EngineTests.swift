@@ -193,7 +193,7 @@ struct EngineTests {
     func forensicsCaptures() throws { try withBot { f in
         let (engine, ws, bot) = (f.engine, f.ws, f.bot)
         let shortID = String(bot.id.prefix(12))
-        try ws.store.insert([1, 2].map { try AlertDecoder.decode(line: alertLine($0, container: shortID, name: bot.name)) })
+        let added = try ws.store.insert([1, 2].map { try AlertDecoder.decode(line: alertLine($0, container: shortID, name: bot.name)) }).added
         let falco = ws.directory + "/falco", scratch = ws.directory + "/scratch"
         mkdir(falco, 0o700)
         mkdir(scratch, 0o700)
@@ -221,6 +221,22 @@ struct EngineTests {
         let (status, out, err) = runProgram(["/usr/bin/env", "-C", dir, "/usr/bin/sha256sum", "--strict", "-c", "MANIFEST.sha256"], in: scratch)
         #expect(status == 0, "\(out) \(err)")
         #expect(mode(dir + "/" + holding) == 0o600)
+
+        // A numbered incident the history knows: its alerts, not the container's, choose. Incident 7
+        // holds only the second alert, which only the refused link would cover.
+        _ = try ws.store.claimProcessing(owner: "test", lease: 60_000_000_000)
+        let opened = Timestamp(nanoseconds: second)
+        try ws.store.commit(CommitPlan(processed: ProcessedRecords(
+            owner: "test", from: 0, through: added[1].id,
+            enrichment: [EnrichedAlert(id: added[1].id, enrichment: AlertEnrichment(role: nil, tags: [], incidentID: 7))],
+            incidents: [IncidentRecord(id: 7, containerID: shortID, containerName: bot.name, hostname: "trade-host", role: nil,
+                                       opened: opened, updated: opened, severity: .critical, escalated: false, stages: [],
+                                       rules: ["Read sensitive file"], alertCount: 1, title: "t", reason: "r")])))
+        let seventh = ws.runner(config).run(ActionRequest(kind: .forensics, target: bot.name, incident: "7"))
+        #expect(seventh.result == .ok, "\(seventh.message)")
+        let names7 = try #require(listDirectory(ws.directory + "/forensics/7-\(bot.name)"))
+        #expect(!names7.contains { $0.hasSuffix(".scap") }, "\(names7)")
+        #expect(readFile(ws.directory + "/forensics/7-\(bot.name)/MANIFEST.sha256").contains("# capture \(link) not included: a symbolic link"))
     } }
 }
 
