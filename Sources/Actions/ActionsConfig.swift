@@ -11,7 +11,8 @@ import Yams
 ///   stop_trading: {url: http://127.0.0.1:8000/api/emergency/stop, timeout: 5s, name: trading, token_env: BOT_TOKEN}
 ///   docker: {socket: /var/run/docker.sock, api_version: "1.41", timeout: 30s}
 ///   backup: {paths: [data, logs], dir: backups}
-///   forensics: {dir: forensics, falco_log: /var/log/falco/events.json, log_lines: 5000}
+///   forensics: {dir: forensics, falco_log: /var/log/falco/events.json, log_lines: 5000,
+///               captures: {path_prefix: /var/lib/falco/captures/capture, duration: 5s, max_total_mb: 1024}}
 /// ```
 /// Relative paths are relative to the config file's directory. Unknown keys are refused with file:line.
 public struct ActionsConfig: Sendable, Equatable {
@@ -38,6 +39,16 @@ public struct ActionsConfig: Sendable, Equatable {
         /// Lines of container log and bytes of Falco's log to keep.
         public var logLines = 5000
         public var falcoLogBytes = 4 << 20
+        /// Falco's capture files (`capture:` in falco.yaml) to include (docs/actions.md).
+        public struct Captures: Sendable, Equatable {
+            /// Falco's `capture.path_prefix`; nil: no captures are looked for.
+            public var pathPrefix: String?
+            /// The longest capture duration Falco uses (`default_duration`, or a rule's `capture_duration`).
+            public var durationNanoseconds: Int64 = 5_000_000_000
+            /// Bytes of captures one bundle takes at most; a capture that does not fit is noted.
+            public var maxTotalBytes: Int64 = 1 << 30
+        }
+        public var captures = Captures()
     }
 
     public var stopTrading = StopTrading()
@@ -119,7 +130,8 @@ public struct ActionsConfig: Sendable, Equatable {
                     case "dir": config.forensics.directory = reader.resolve(try reader.string(v, "dir"))
                     case "falco_log": config.forensics.falcoLog = reader.resolve(try reader.string(v, "falco_log"))
                     case "log_lines": config.forensics.logLines = try reader.positiveInt(v, "log_lines")
-                    default: throw reader.unknown(k, in: "actions.forensics", ["dir", "falco_log", "log_lines"])
+                    case "captures": config.forensics.captures = try reader.captures(v)
+                    default: throw reader.unknown(k, in: "actions.forensics", ["dir", "falco_log", "log_lines", "captures"])
                     }
                 }
             default:
@@ -162,6 +174,32 @@ public struct ActionsConfig: Sendable, Equatable {
             let text = try string(node, name)
             guard let n = Int(text), n > 0 else { throw error(node, "\(name) must be a positive whole number, not '\(text)'") }
             return n
+        }
+
+        /// `captures: {path_prefix: /var/lib/falco/captures/capture, duration: 5s, max_total_mb: 1024}`
+        func captures(_ node: Node) throws(ConfigError) -> Forensics.Captures {
+            var captures = Forensics.Captures()
+            for (k, v) in try mapping(node, "actions.forensics.captures") {
+                switch k.string {
+                case "path_prefix":
+                    let path = resolve(try string(v, "path_prefix"))
+                    guard let slash = path.lastIndex(of: "/"), path.index(after: slash) < path.endIndex else {
+                        throw error(v, "captures.path_prefix must end with a file name prefix (Falco's capture.path_prefix), not '\(path)'")
+                    }
+                    captures.pathPrefix = path
+                case "duration":
+                    let text = try string(v, "duration")
+                    guard let ns = Duration.parse(text), ns > 0 else { throw error(v, "captures.duration must be a duration such as 5s or 500ms, not '\(text)'") }
+                    captures.durationNanoseconds = ns
+                case "max_total_mb":
+                    let mb = try positiveInt(v, "max_total_mb")
+                    let (bytes, overflow) = Int64(mb).multipliedReportingOverflow(by: 1 << 20)
+                    guard !overflow else { throw error(v, "captures.max_total_mb is too large") }
+                    captures.maxTotalBytes = bytes
+                default: throw unknown(k, in: "actions.forensics.captures", ["path_prefix", "duration", "max_total_mb"])
+                }
+            }
+            return captures
         }
 
         func resolve(_ path: String) -> String {

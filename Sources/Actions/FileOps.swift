@@ -31,16 +31,23 @@ enum FileOps {
     static func write(_ bytes: [UInt8], to path: String) throws(ActionError) {
         let fd = try create(path)
         defer { close(fd) }
+        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else { throw ActionError("cannot write \(path): \(errorText())") }
+        guard fsync(fd) == 0 else { throw ActionError("cannot fsync \(path): \(errorText())") }
+    }
+
+    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); false with errno set on failure.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            let n = Glibc.write(fd, base + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ActionError("cannot write \(path): \(errorText())")
+                return false
             }
             offset += n
         }
-        guard fsync(fd) == 0 else { throw ActionError("cannot fsync \(path): \(errorText())") }
+        return true
     }
 
     static func fsyncPath(_ path: String, directory: Bool = false) throws(ActionError) {

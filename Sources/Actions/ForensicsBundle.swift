@@ -6,7 +6,8 @@ import TradsecCore
 
 /// One directory per incident with what an investigator asks for first: the container's
 /// logs, inspect and process list from the engine, its alert history from the store (JSON
-/// Lines, Falco's bytes), the tail of Falco's log, host facts, and a SHA-256 manifest
+/// Lines, Falco's bytes), the tail of Falco's log, host facts, Falco's capture files that cover
+/// the incident's alerts (``FalcoCaptures``), and a SHA-256 manifest
 /// (`sha256sum -c MANIFEST.sha256` checks it). Built under a temporary name, renamed when complete.
 public struct ForensicsBundle: Sendable {
     public let config: ActionsConfig.Forensics
@@ -33,7 +34,7 @@ public struct ForensicsBundle: Sendable {
     }
 
     public func plan(_ container: EngineContainer, incident: String?) -> String {
-        "would write \(config.directory)/\(bundleName(container, incident: incident, now: .now()))/ with logs.txt, inspect.json, top.json, changes.json, stats.json, alerts.jsonl, falco-log-tail.jsonl, host.txt, MANIFEST.sha256"
+        "would write \(config.directory)/\(bundleName(container, incident: incident, now: .now()))/ with logs.txt, inspect.json, top.json, changes.json, stats.json, alerts.jsonl, falco-log-tail.jsonl, host.txt\(config.captures.pathPrefix.map { ", the captures \($0)_*.scap covering the alerts" } ?? ""), MANIFEST.sha256"
     }
 
     func bundleName(_ container: EngineContainer, incident: String?, now: Timestamp) -> String {
@@ -52,7 +53,7 @@ public struct ForensicsBundle: Sendable {
         let temporary = try FileOps.makeTemporaryDirectory(
             prefix: FileOps.parent(of: final) + "/." + (final.split(separator: "/").last.map(String.init) ?? "bundle") + ".partial-")
         do {
-            let files = try collect(container, who: who, now: now, into: temporary)
+            let files = try collect(container, incident: incident, who: who, now: now, into: temporary)
             try FileOps.commit(temporary, to: final)
             let detail = JSONWriter.string(.object(JSONObject([
                 ("bundle", .string(final)),
@@ -67,7 +68,7 @@ public struct ForensicsBundle: Sendable {
         }
     }
 
-    private func collect(_ container: EngineContainer, who: AuditIdentity, now: Timestamp,
+    private func collect(_ container: EngineContainer, incident: String?, who: AuditIdentity, now: Timestamp,
                          into dir: String) throws(ActionError) -> [(name: String, sha256: String)] {
         var files: [(name: String, sha256: String)] = []
         var notes: [String] = []
@@ -90,22 +91,63 @@ public struct ForensicsBundle: Sendable {
         do { try add("stats.json", try engine.stats(container.id)) } catch {
             notes.append("stats: \(error.message)")
         }
-        try add("alerts.jsonl", try alertHistory(container))
+        let history = try alertHistory(container)
+        var jsonl: [UInt8] = []
+        for stored in history {
+            jsonl += Array(stored.alert.raw.utf8)
+            jsonl.append(0x0A)
+        }
+        try add("alerts.jsonl", jsonl)
+        let captures = try fetchCaptures(incidentAlerts(incident) ?? history, into: dir)
+        files += captures.files
         if let tail = FileOps.tail(config.falcoLog, maxBytes: config.falcoLogBytes) {
             try add("falco-log-tail.jsonl", tail)
         } else {
             notes.append("falco log \(config.falcoLog): \(FileOps.errorText())")
         }
         try add("host.txt", Array(hostFacts(container, who: who, now: now, notes: notes).utf8))
+        // sha256sum skips `#` lines: a capture left out is said where the digests are checked.
         let manifest = files.map { "\($0.sha256)  \($0.name)\n" }.joined()
+            + captures.notes.map { "# " + TerminalSafe.escape($0) + "\n" }.joined()
         try add("MANIFEST.sha256", Array(manifest.utf8))
         try FileOps.fsyncPath(dir, directory: true)
         return files
     }
 
+    /// The alerts of the incident named by a number the history knows; nil otherwise.
+    func incidentAlerts(_ incident: String?) throws(ActionError) -> [StoredAlert]? {
+        guard let id = incident.flatMap({ Int64($0) }) else { return nil }
+        do {
+            let alerts = try store.incidentAlerts(id: id, limit: 100_000)
+            return alerts.isEmpty ? nil : alerts
+        } catch {
+            throw ActionError("cannot read the alerts of incident \(id): \(error)")
+        }
+    }
+
+    /// Falco's captures that cover `alerts` (see ``FalcoCaptures``), copied into `dir`. The
+    /// alerts of the same hosts are what may have kept a capture open.
+    func fetchCaptures(_ alerts: [StoredAlert], into dir: String) throws(ActionError) -> FalcoCaptures.Collected {
+        let captures = FalcoCaptures(config: config.captures)
+        guard captures.location != nil, !alerts.isEmpty else { return FalcoCaptures.Collected() }
+        let hosts = Set(alerts.map(\.alert.hostname))
+        var failure: ActionError?
+        var collected = captures.collect(incident: alerts.map(\.alert.time.nanoseconds).sorted(), history: { since, until in
+            do {
+                let others = try store.alerts(AlertQuery(since: Timestamp(nanoseconds: since), until: Timestamp(nanoseconds: until), limit: 100_000))
+                return others.filter { hosts.contains($0.alert.hostname) }.map(\.alert.time.nanoseconds).sorted()
+            } catch {
+                failure = ActionError("cannot read the alert history: \(error)")
+                return []
+            }
+        }, into: dir)
+        if let failure { collected.notes.append("captures chosen from the incident's alerts alone: \(failure.message)") }
+        return collected
+    }
+
     /// The container's alerts, oldest first, as Falco wrote them. Falco names containers by
     /// the 12-character short id; the name is asked for too.
-    func alertHistory(_ container: EngineContainer) throws(ActionError) -> [UInt8] {
+    func alertHistory(_ container: EngineContainer) throws(ActionError) -> [StoredAlert] {
         var byID: [Int64: StoredAlert] = [:]
         do {
             for key in [container.shortID, container.name] {
@@ -114,12 +156,7 @@ public struct ForensicsBundle: Sendable {
         } catch {
             throw ActionError("cannot read the alert history: \(error)")
         }
-        var out: [UInt8] = []
-        for stored in byID.values.sorted(by: { ($0.alert.time, $0.id) < ($1.alert.time, $1.id) }) {
-            out += Array(stored.alert.raw.utf8)
-            out.append(0x0A)
-        }
-        return out
+        return byID.values.sorted(by: { ($0.alert.time, $0.id) < ($1.alert.time, $1.id) })
     }
 
     func hostFacts(_ container: EngineContainer, who: AuditIdentity, now: Timestamp, notes: [String]) -> String {

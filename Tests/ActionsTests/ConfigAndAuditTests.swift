@@ -17,7 +17,11 @@ struct ConfigAndAuditTests {
               stop_trading: {url: "http://127.0.0.1:9999/api/emergency/stop", timeout: 1500ms, name: alpha-bot, token_env: BOT_TOKEN}
               docker: {socket: /run/podman.sock, api_version: "1.43"}
               backup: {paths: [data, /var/lib/bot/logs], dir: backups}
-              forensics: {dir: forensics, falco_log: /var/log/falco.json, log_lines: 100}
+              forensics:
+                dir: forensics
+                falco_log: /var/log/falco.json
+                log_lines: 100
+                captures: {path_prefix: captures/falco, duration: 10s, max_total_mb: 64}
             """
         let c = try ActionsConfig.parse(yaml, source: "/etc/tradsec/config.yaml", baseDirectory: "/etc/tradsec")
         #expect(c.stopTrading.url == "http://127.0.0.1:9999/api/emergency/stop")
@@ -27,10 +31,13 @@ struct ConfigAndAuditTests {
         #expect(c.backup.paths == ["/etc/tradsec/data", "/var/lib/bot/logs"])
         #expect(c.backup.directory == "/etc/tradsec/backups")
         #expect(c.forensics.directory == "/etc/tradsec/forensics" && c.forensics.falcoLog == "/var/log/falco.json" && c.forensics.logLines == 100)
-        // No actions section: the documented defaults.
+        #expect(c.forensics.captures.pathPrefix == "/etc/tradsec/captures/falco")
+        #expect(c.forensics.captures.durationNanoseconds == 10_000_000_000 && c.forensics.captures.maxTotalBytes == 64 << 20)
+        // No actions section: the documented defaults (no captures looked for).
         let d = try ActionsConfig.parse("theme: x\n", source: "c.yaml", baseDirectory: "/")
         #expect(d.stopTrading.url == "http://127.0.0.1:8000/api/emergency/stop" && d.stopTrading.timeoutSeconds == 5)
         #expect(d.docker.socket == "/var/run/docker.sock")
+        #expect(d.forensics.captures.pathPrefix == nil && d.forensics.captures.durationNanoseconds == 5_000_000_000)
     }
 
     @Test("unknown keys and bad values are refused with file:line", arguments: [
@@ -39,6 +46,10 @@ struct ConfigAndAuditTests {
         ("actions:\n  stop_trading:\n    url: file:///etc/passwd\n", "c.yaml:3: stop_trading.url must be an http"),
         ("actions:\n  isolate: {}\n", "c.yaml:2: unknown key 'isolate' in actions"),
         ("actions:\n  backup: {paths: data}\n", "c.yaml:2: backup.paths must be a list"),
+        ("actions:\n  forensics:\n    captures: {path_prefix: /var/lib/falco/}\n", "c.yaml:3: captures.path_prefix must end with a file name prefix"),
+        ("actions:\n  forensics:\n    captures: {duration: forever}\n", "c.yaml:3: captures.duration must be a duration"),
+        ("actions:\n  forensics:\n    captures: {max_total_mb: 99999999999999}\n", "c.yaml:3: captures.max_total_mb is too large"),
+        ("actions:\n  forensics:\n    captures: {prefix: /x}\n", "c.yaml:3: unknown key 'prefix' in actions.forensics.captures"),
     ])
     func refused(yaml: String, expected: String) {
         #expect {

@@ -188,6 +188,56 @@ struct EngineTests {
         #expect(mode(ws.directory + "/forensics") == 0o700 && mode(dir) == 0o700)
         for name in try #require(listDirectory(dir)) { #expect(mode(dir + "/" + name) == 0o600, "\(name)") }
     } }
+
+    @Test("forensics with Falco captures: the capture holding the container's alert is in the bundle and its manifest, an older one is not, a link is refused and said in the manifest")
+    func forensicsCaptures() throws { try withBot { f in
+        let (engine, ws, bot) = (f.engine, f.ws, f.bot)
+        let shortID = String(bot.id.prefix(12))
+        let added = try ws.store.insert([1, 2].map { try AlertDecoder.decode(line: alertLine($0, container: shortID, name: bot.name)) }).added
+        let falco = ws.directory + "/falco", scratch = ws.directory + "/scratch"
+        mkdir(falco, 0o700)
+        mkdir(scratch, 0o700)
+        let first = try #require(Timestamp(rfc3339: "2026-11-22T10:00:01.000000001Z")).nanoseconds
+        let second = try #require(Timestamp(rfc3339: "2026-11-22T10:00:02.000000001Z")).nanoseconds
+        let holding = FalcoCaptureTests.name(first), older = FalcoCaptureTests.name(first - 3_600_000_000_000)
+        let link = FalcoCaptureTests.name(second)
+        try makeGzipFile(falco + "/" + holding, "the intrusion's syscalls", scratch: scratch)
+        try makeGzipFile(falco + "/" + older, "an hour before", scratch: scratch)
+        try makeGzipFile(scratch + "/elsewhere.gz", "not Falco's", scratch: scratch)
+        symlink(scratch + "/elsewhere.gz", falco + "/" + link)
+        var config = config(engine, in: ws)
+        config.forensics.captures.pathPrefix = falco + "/capture"
+        config.forensics.captures.durationNanoseconds = 500_000_000
+
+        let report = ws.runner(config).run(ActionRequest(kind: .forensics, target: bot.name, incident: "INC-43"))
+        #expect(report.result == .ok, "\(report.message)")
+        let dir = ws.directory + "/forensics/INC-43-\(bot.name)"
+        let names = try #require(listDirectory(dir))
+        #expect(names.contains(holding) && !names.contains(older) && !names.contains(link))
+        let manifest = readFile(dir + "/MANIFEST.sha256")
+        let digest = String(runProgram(["/usr/bin/sha256sum", falco + "/" + holding], in: scratch).1.prefix(64))
+        #expect(manifest.contains("\(digest)  \(holding)\n"))
+        #expect(manifest.contains("# capture \(link) not included: a symbolic link, not followed\n"))
+        let (status, out, err) = runProgram(["/usr/bin/env", "-C", dir, "/usr/bin/sha256sum", "--strict", "-c", "MANIFEST.sha256"], in: scratch)
+        #expect(status == 0, "\(out) \(err)")
+        #expect(mode(dir + "/" + holding) == 0o600)
+
+        // A numbered incident the history knows: its alerts, not the container's, choose. Incident 7
+        // holds only the second alert, which only the refused link would cover.
+        _ = try ws.store.claimProcessing(owner: "test", lease: 60_000_000_000)
+        let opened = Timestamp(nanoseconds: second)
+        try ws.store.commit(CommitPlan(processed: ProcessedRecords(
+            owner: "test", from: 0, through: added[1].id,
+            enrichment: [EnrichedAlert(id: added[1].id, enrichment: AlertEnrichment(role: nil, tags: [], incidentID: 7))],
+            incidents: [IncidentRecord(id: 7, containerID: shortID, containerName: bot.name, hostname: "trade-host", role: nil,
+                                       opened: opened, updated: opened, severity: .critical, escalated: false, stages: [],
+                                       rules: ["Read sensitive file"], alertCount: 1, title: "t", reason: "r")])))
+        let seventh = ws.runner(config).run(ActionRequest(kind: .forensics, target: bot.name, incident: "7"))
+        #expect(seventh.result == .ok, "\(seventh.message)")
+        let names7 = try #require(listDirectory(ws.directory + "/forensics/7-\(bot.name)"))
+        #expect(!names7.contains { $0.hasSuffix(".scap") }, "\(names7)")
+        #expect(readFile(ws.directory + "/forensics/7-\(bot.name)/MANIFEST.sha256").contains("# capture \(link) not included: a symbolic link"))
+    } }
 }
 
 /// The parts of NetworkSettings.Networks restore must bring back.

@@ -12,11 +12,13 @@ import TradsecCore
 
     func filled() throws -> TemporaryStore {
         let t = try TemporaryStore()
-        try t.store.insert((0..<300).map {
-            makeAlert(Int64($0), rule: $0 % 3 == 0 ? "Exchange API key read" : "Shell in container",
-                      priority: $0 % 5 == 0 ? .critical : .warning, container: $0 % 2 == 0 ? bot : nil,
-                      output: "alert \($0) \u{1B}[31m")
-        }, origin: "test")
+        let alerts = (0..<300).map { (n: Int) -> Alert in
+            let rule = n % 3 == 0 ? "Exchange API key read" : "Shell in container"
+            let priority: Priority = n % 5 == 0 ? .critical : .warning
+            let container: (id: String, name: String)? = n % 2 == 0 ? bot : nil
+            return makeAlert(Int64(n), rule: rule, priority: priority, container: container, output: "alert \(n) \u{1B}[31m")
+        }
+        try t.store.insert(alerts, origin: "test")
         return t
     }
 
