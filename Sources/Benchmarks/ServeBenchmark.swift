@@ -198,10 +198,16 @@ struct KeepAliveClient {
             if fd < 0 { connect() }
             if fd < 0 { return 0 }
             if let status = exchange(body) { return status }
-            close(fd)
+            Glibc.close(fd)
             fd = -1
         }
         return 0
+    }
+
+    /// Closes the connection (the next post opens a new one).
+    mutating func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
     }
 
     private mutating func connect() {
@@ -215,7 +221,7 @@ struct KeepAliveClient {
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        if rc != 0 { close(fd); fd = -1 }
+        if rc != 0 { Glibc.close(fd); fd = -1 }
     }
 
     private mutating func exchange(_ body: [UInt8]) -> Int? {

@@ -37,7 +37,7 @@ struct BenchSensorCommand: ParsableCommand {
             let rates = ladder.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
             guard seconds > 0, seconds <= 600, rate > 0, !rates.isEmpty else { throw CLIError("bad --seconds, --rate or --ladder", exitCode: 64) }
             let rulePaths = rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules
-            let bench = SensorBenchmark(loadCommand: [executablePath(), "bench", "sensor-load"], seconds: seconds, ringBufferBytes: Int(ringBytes)) {
+            let bench = SensorBenchmark(loadCommand: [BundledFiles.executablePath, "bench", "sensor-load"], seconds: seconds, ringBufferBytes: Int(ringBytes)) {
                 let (engine, results) = RulesReport.load(rulePaths)
                 guard engine.isValid else { throw CLIError(RulesReport.validationText(results: results), exitCode: 78) }
                 return engine
@@ -84,12 +84,6 @@ struct BenchSensorCommand: ParsableCommand {
             if r.drops == 0 { best = max(best ?? 0, Double(r.events) / r.load.seconds) }
         }
         Terminal.write("  highest rate with no drops: \(best.map { grouped($0) + " events/s" } ?? "none of the rates") (goal: 100,000 with under 10 % slowdown)\n")
-    }
-
-    private func executablePath() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        return String(decoding: buffer[0..<max(n, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private func grouped(_ v: Double) -> String { BenchEngineCommand.grouped(v.isFinite ? Int(v.rounded()) : 0) }

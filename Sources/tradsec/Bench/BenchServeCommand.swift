@@ -14,6 +14,12 @@ struct BenchServeCommand: ParsableCommand {
             and checks at the end that every acknowledged alert is in the history. Latency is measured from
             the moment each request was due to be sent (so a stalled server cannot hide its backlog) to its
             2xx, which the processor sends only after the commit.
+
+            With --falco-http-output, measures Falco's http_output pattern instead: one alert per POST, \
+            each sent after the previous reply, on one kept-alive connection, to a `tradsec serve` it \
+            starts (this executable) and to a plain receiver it starts beside it (bench/baseline_receiver.py: \
+            one SQLite row committed per request, WAL, synchronous=NORMAL), in alternating rounds; prints \
+            alerts/s, mean and p99 per request side by side and their ratio.
             """
     )
 
@@ -32,7 +38,28 @@ struct BenchServeCommand: ParsableCommand {
     @Option(help: "Post to this running processor instead (http://127.0.0.1:8080).")
     var url: String?
 
+    @Flag(help: "Falco's http_output pattern against a started serve and a baseline receiver, side by side.")
+    var falcoHttpOutput = false
+
+    @Option(help: "With --falco-http-output: alerts posted to each receiver.")
+    var alerts = 30_000
+
+    @Option(help: "With --falco-http-output: rounds, alternating between the receivers.")
+    var rounds = 3
+
+    @Option(help: "With --falco-http-output: the Python 3 that runs the baseline receiver.")
+    var python = "/usr/bin/python3"
+
+    @Option(help: "With --falco-http-output: the baseline receiver (default: bench/baseline_receiver.py of the source tree).")
+    var baselineScript: String?
+
+    func validate() throws {
+        if falcoHttpOutput && url != nil { throw ValidationError("--falco-http-output starts its own serve; it takes no --url") }
+        if alerts < 1 || rounds < 1 { throw ValidationError("--alerts and --rounds must be at least 1") }
+    }
+
     func run() throws {
+        if falcoHttpOutput { return try benchmarkErrors { try runFalcoPattern() } }
         let bench = ServeBenchmark(rate: rate, duration: duration, connections: connections, batch: batch)
         print("generating \(bench.total) alerts…")
         bench.prepare()
@@ -65,6 +92,32 @@ struct BenchServeCommand: ParsableCommand {
         if let stored = try bench.stopAndCountStored() {
             print("stored:     \(stored) alerts; acknowledged and missing: \(max(0, load.acknowledged - stored))")
             if stored < load.acknowledged { throw CLIError("alerts acknowledged but not stored", exitCode: 1) }
+        }
+    }
+
+    /// Falco's pattern on serve and on the baseline receiver, side by side.
+    private func runFalcoPattern() throws {
+        guard let script = baselineScript ?? BundledFiles.benchFile("baseline_receiver.py") else {
+            throw CLIError("cannot find bench/baseline_receiver.py; pass --baseline-script", exitCode: 66)
+        }
+        let bench = FalcoOutputBenchmark(alerts: alerts, rounds: rounds)
+        print("generating \(bench.alerts) alerts…")
+        bench.prepare()
+        let result = try bench.run(.init(tradsec: BundledFiles.executablePath, python: python, baselineScript: script)) { print($0) }
+        print("Falco http_output pattern: one alert per POST, sequential, one keep-alive connection; \(bench.alerts) alerts each")
+        print("                       alerts/s    mean ms    p99 ms   failed  stored")
+        for (name, figures, stored) in [("tradsec serve", result.serve, result.servedStored),
+                                        ("baseline (Python)", result.baseline, result.baselineStored)] {
+            print("  " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: " %10.0f %10.3f %9.3f %8d %7d", figures.alertsPerSecond, figures.meanMilliseconds,
+                         figures.latencies.percentile(99), figures.failedRequests, stored))
+        }
+        print(String(format: "  serve / baseline: %.2f× (goal: ≥ 3×)", result.ratio))
+        if result.servedStored < result.serve.acknowledged {
+            throw CLIError("serve acknowledged \(result.serve.acknowledged) alerts but stored \(result.servedStored)", exitCode: 1)
+        }
+        if result.serve.failedRequests > 0 || result.baseline.failedRequests > 0 {
+            throw CLIError("requests failed (serve \(result.serve.failedRequests), baseline \(result.baseline.failedRequests))", exitCode: 1)
         }
     }
 }
