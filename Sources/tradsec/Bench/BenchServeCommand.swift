@@ -105,12 +105,12 @@ struct BenchServeCommand: ParsableCommand {
         bench.prepare()
         let result = try bench.run(.init(tradsec: BundledFiles.executablePath, python: python, baselineScript: script)) { print($0) }
         print("Falco http_output pattern: one alert per POST, sequential, one keep-alive connection; \(bench.alerts) alerts each")
-        print("                       alerts/s    mean ms    p99 ms   failed  stored")
+        print("                       alerts/s    mean ms    p50 ms    p99 ms   failed  stored")
         for (name, figures, stored) in [("tradsec serve", result.serve, result.servedStored),
                                         ("baseline (Python)", result.baseline, result.baselineStored)] {
             print("  " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: " %10.0f %10.3f %9.3f %8d %7d", figures.alertsPerSecond, figures.meanMilliseconds,
-                         figures.latencies.percentile(99), figures.failedRequests, stored))
+                  + String(format: " %10.0f %10.3f %9.3f %9.3f %8d %7d", figures.alertsPerSecond, figures.meanMilliseconds,
+                         figures.latencies.percentile(50), figures.latencies.percentile(99), figures.failedRequests, stored))
         }
         print(String(format: "  serve / baseline: %.2f× (goal: ≥ 3×)", result.ratio))
         if result.servedStored < result.serve.acknowledged {
