@@ -94,8 +94,14 @@ let package = Package(
             "CSensor", "TradsecCore", "RuleEngine", "Actions", "Gauges",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The measuring code of `tradsec bench ...` (the product modules carry none; the
+        // executable's bench commands parse options and print).
+        .target(name: "Benchmarks", dependencies: [
+            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "Actions", "Gauges", "Notify", "Sensor",
+        ]),
         .executableTarget(name: "tradsec", dependencies: [
             "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify", "Sensor",
+            "Benchmarks",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import CCrypto
 
-/// SHA-256 through OpenSSL's libcrypto: uses the CPU's SHA extensions (GB/s), where a
-/// Swift implementation in a debug build hashes a multi-gigabyte backup at a few MB/s.
+/// SHA-256 through OpenSSL's libcrypto: it uses the CPU's SHA extensions, where a Swift
+/// implementation in a debug build takes minutes over a multi-gigabyte backup.
 public struct SHA256Digest {
     private let context: OpaquePointer
 

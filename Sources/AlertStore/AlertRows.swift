@@ -9,8 +9,8 @@ import TradsecCore
 /// `alerts` (module `tradsec_alerts`, in C), one row per alert, so readers keep their SQL.
 ///
 /// A SQLite row per alert, with the unique (time, fingerprint) index that kept duplicates
-/// out, was more than half of an ingest's time: ~2.3 µs of ~6.5 µs per alert at this
-/// machine's full speed (`make bench-sqlite`). A packed row costs the same for 256 alerts.
+/// out, was more than half of an ingest's time (`make bench-sqlite` measures it). A packed
+/// row costs about the same for 256 alerts.
 /// Duplicates are found instead by ``SeenAlerts``, from the records of the packed rows whose
 /// time range a batch overlaps. Text columns are ids into `alert_texts` (a few hundred
 /// distinct rules, containers, hosts…), resolved once per batch per distinct text.
@@ -134,10 +134,9 @@ enum AlertRows {
 /// added to it.
 ///
 /// Adding every overlapping stored record to one table (as at first) cost a table the size of
-/// the history when alert times arrive out of order over a long span (a shuffled file of
-/// 300,000 alerts over 17 minutes: every batch overlaps every row): its growth and page
-/// faults were a third of that ingest. Probing a table of a few thousand entries stays in
-/// the cache.
+/// the history when alert times arrive out of order over a long span (a shuffled file in
+/// which every batch overlaps every row): its growth and page faults dominated that ingest.
+/// Probing a table of a few thousand entries stays in the cache.
 struct SeenAlerts {
     private let times: [Int64]
     private let fingerprints: [Int64]

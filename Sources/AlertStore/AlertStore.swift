@@ -66,9 +66,8 @@ public final class AlertStore: Sendable {
         }
         if !readOnly {
             // The writer folds the WAL into the file every 16,000 pages (64 MiB). Each of those
-            // checkpoints waits for two fdatasync calls (16–25 ms each on this machine's disk);
-            // at 4,000 pages they took a fifth of a bulk ingest (1 M alerts: 154,000 and 189,000
-            // alerts/s against 193,000 and 240,000 at 16,000, interleaved; performance.md).
+            // checkpoints waits for two fdatasync calls; at SQLite's default interval they took
+            // a large share of a bulk ingest (`tradsec bench ingest`).
             try pool.write { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 16000") }
             try Schema.migrator().migrate(pool)
         }

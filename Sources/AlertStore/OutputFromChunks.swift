@@ -5,12 +5,12 @@ import TradsecCore
 /// The SQL function `alert_output(raw_chunk, raw_offset, raw_length)`: an alert's `output`
 /// text, read from its raw line in the compressed chunks.
 ///
-/// The output is most of an alert row's bytes (~250 of ~320), and every byte a row puts in
-/// the WAL costs ingest ~7 ns (`make bench-sqlite`). The raw line already holds the text, so
-/// the row no longer does (history v9). The three places that need the text in SQL use this
+/// The output is most of an alert row's bytes, and every byte a row puts in the WAL costs
+/// ingest time (`make bench-sqlite`). The raw line already holds the text, so the row no
+/// longer does (history v9). The three places that need the text in SQL use this
 /// function: the full-text indexer catching up, the search over rows not yet indexed, and the
 /// trigger that removes a deleted row from the (contentless) full-text index. Each reads rows
-/// in id order, so a one-chunk cache per connection makes a chunk's ~90 lines one
+/// in id order, so a one-chunk cache per connection makes a chunk's lines one
 /// decompression.
 enum OutputFromChunks {
     static let name = "alert_output"
@@ -96,8 +96,8 @@ enum OutputFromChunks {
             return .found
         }
 
-        /// The whole chunk, uncompressed (nil: no such chunk). Prepared per read (a read is one
-        /// in ~90 calls): a statement kept in the cache would outlive the connection's close.
+        /// The whole chunk, uncompressed (nil: no such chunk). Prepared per read (a read serves a
+        /// whole chunk's calls): a statement kept in the cache would outlive the connection's close.
         private static func read(_ id: Int64, db: OpaquePointer) -> Result<[UInt8]?, StoreError> {
             var statement: OpaquePointer?
             guard sqlite3_prepare_v2(db, RawChunks.selectSQL, -1, &statement, nil) == SQLITE_OK, let statement else {

@@ -4,15 +4,15 @@ import GRDBSQLite
 
 /// The raw JSON of every alert, kept verbatim in LZ4-compressed chunks of about 64 KiB.
 ///
-/// Storing each alert's ~700-byte line in its own row made the history ~1.3 KB per alert and
+/// Storing each alert's line in its own row roughly doubled the history's size per alert and
 /// made SQLite's page writes the largest part of ingest. Alert lines repeat most of their
-/// text, so a chunk of ~90 of them compresses five- to sevenfold, and LZ4 does it at ~550 MB/s
-/// on one core. Each alert row records where its line is: `raw_chunk`, `raw_offset`,
+/// text, so a chunk of them compresses several times over, and LZ4 is fast enough to do it
+/// inline on the writer. Each alert row records where its line is: `raw_chunk`, `raw_offset`,
 /// `raw_length` (offsets into the uncompressed chunk). A chunk is written in the same
 /// transaction as the rows that point into it, so a crash leaves both or neither.
 enum RawChunks {
     /// Uncompressed size at which a chunk is closed: small enough that reading one alert
-    /// decompresses little (~20 µs), large enough to compress well.
+    /// decompresses little, large enough to compress well.
     static let targetSize = 64 * 1024
 
     enum Codec: Int {

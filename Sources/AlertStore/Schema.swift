@@ -7,7 +7,8 @@ enum Schema {
         var migrator = DatabaseMigrator()
 
         migrator.registerMigration("v1: alerts, containers, full-text, checkpoints, rejects") { db in
-            // Plain INTEGER PRIMARY KEY (no AUTOINCREMENT): rowid alias, ~40 % faster inserts.
+            // Plain INTEGER PRIMARY KEY (no AUTOINCREMENT): a rowid alias, so inserts skip the
+            // sqlite_sequence update.
             try db.execute(sql: """
                 CREATE TABLE alerts (
                     id INTEGER PRIMARY KEY,

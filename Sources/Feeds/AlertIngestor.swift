@@ -47,8 +47,8 @@ public final class AlertIngestor {
     public let batchSize: Int
     public private(set) var report = IngestReport()
     /// The history needs only the indexed fields and the raw line: the lean decoder gives
-    /// those at ~3× the speed of a full ``Alert`` (same acceptance, same rejections), into
-    /// one buffer reused from batch to batch.
+    /// those without building a full ``Alert`` (same acceptance, same rejections), into one
+    /// buffer reused from batch to batch.
     private var batch = AlertBatch()
     private var rejects: [AlertStore.RejectRecord] = []
 

@@ -49,7 +49,7 @@ import Testing
             let events = eventsByCapture[c.capture]!
             let outcome: String?
             if let divergence = FilterCaseJudge.knownDivergences[c.filterID] {
-                // Current Falco grammar (parser-cases.json, spec 2.2) decides; listed in docs/falco-compat.md.
+                // Current Falco grammar (parser-cases.json, spec 2.2) decides; listed in docs/maintainers/falco-compat.md.
                 let accepted = (try? compiled[c.filterID]!.get()) != nil
                 outcome = accepted == divergence.currentFalcoAccepts ? nil
                     : "current-Falco behaviour changed: accepted=\(accepted) (\(divergence.reason))"
@@ -69,7 +69,7 @@ import Testing
         }
         let failedRows = failures.values.reduce(0) { $0 + $1.ids.count }
         #expect(failures.isEmpty, Comment(rawValue: "\(failedRows) of \(cases.count) filter cases failed (\(passed) passed):\n" + report.joined(separator: "\n")))
-        // Rows where the oracle (sysdig 0.29) and current Falco's grammar disagree; see docs/falco-compat.md.
+        // Rows where the oracle (sysdig 0.29) and current Falco's grammar disagree; see docs/maintainers/falco-compat.md.
         let divergentRows = divergences.values.reduce(0, +)
         #expect(passed + divergentRows + failedRows == cases.count)
         print("filter conformance: \(passed) passed, \(divergentRows) rows of \(divergences.count) filters follow current Falco instead of the oracle, \(failedRows) failed")

@@ -2,9 +2,8 @@
 /// indexed fields as byte ranges into the buffer, not one `String` per field.
 ///
 /// An ``AlertRecord`` costs four to six allocations per alert (the raw line, the output, the
-/// rule, the image…) and as many releases when the batch is dropped; at 150,000 alerts/s
-/// that was a fifth of an ingest's time. A batch keeps one growing buffer, reused from batch
-/// to batch. ``AlertDecoder/decodeRecord(line:into:)`` fills it; ``record(at:)`` gives the
+/// rule, the image…) and as many releases when the batch is dropped, a large share of a bulk
+/// ingest's time. A batch keeps one growing buffer, reused from batch to batch. ``AlertDecoder/decodeRecord(line:into:)`` fills it; ``record(at:)`` gives the
 /// same ``AlertRecord`` the decoder would have built.
 public struct AlertBatch: Sendable {
     /// A field's bytes in ``bytes``, or no value (nil) when `count < 0`.

@@ -7,9 +7,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
-/// Written by hand because alert ingest and event evaluation need several hundred
-/// thousand lines a second and Foundation's parsers reach about 50,000 here
-/// (docs/architecture.md, "Why our own JSON parser"). It rejects invalid UTF-8,
+/// Written by hand because alert ingest and event evaluation need far more lines a second
+/// than Foundation's parsers give (docs/architecture.md, "Why our own JSON parser"). It rejects invalid UTF-8,
 /// lone surrogates, trailing garbage and nesting deeper than ``maxDepth``.
 public struct JSONParser {
     public static let maxDepth = 512

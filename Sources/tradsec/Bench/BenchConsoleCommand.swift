@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AlertStore
 import ArgumentParser
-import Synchronization
-import Console
-import TradsecCore
+import Benchmarks
+import Foundation
 
 struct BenchConsoleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,19 +29,12 @@ struct BenchConsoleCommand: ParsableCommand {
     var stormSeconds = 5.0
 
     func run() throws {
-        let history = try BenchHistory.existingOrGenerated(db: db, name: "console", count: count)
+        let history = try BenchHistory.existingOrGenerated(db: db, name: "console", count: count, log: { print($0) })
         defer { history.remove() }
         let path = history.path
         let total = try AlertStore(path: path, readOnly: true).totalCount()
         print("history: \(path) (\(total) alerts)")
-        let seed = Mutex(UInt64(getpid()))
-        let report = try ConsoleBenchmark.run(path: path, stormRate: stormRate, stormSeconds: stormSeconds, makeAlerts: { n in
-            // Times spread over the storm to come, so the rate sparklines show it.
-            let s = seed.withLock { v -> UInt64 in v &+= 1; return v }
-            var generator = AlertGenerator(seed: s, start: Timestamp.now())
-            let spacing = Int(1000 / Double(stormRate))
-            return (0..<n).compactMap { try? AlertDecoder.decode(line: generator.next(index: $0 * max(0, spacing))) }
-        }, log: { print($0) })
+        let report = try ConsoleBenchmark.run(path: path, stormRate: stormRate, stormSeconds: stormSeconds, log: { print($0) })
         let c = report.composeMilliseconds, d = report.drawMilliseconds
         print(String(format: "compose 200x60 overview into the grid: p50 %.2f ms, p99 %.2f ms (goal < 5 ms)", c.percentile(50), c.percentile(99)))
         print(String(format: "copy the grid to ncurses + full repaint: p50 %.2f ms, p99 %.2f ms", d.percentile(50), d.percentile(99)))

@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import AlertStore
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Notify
-import TradsecCore
 
 /// How much the notification path costs the processor: queueing (which the processor does
 /// right after committing alerts) and building each service's payload (done by the dispatcher).
@@ -30,72 +26,22 @@ struct BenchNotifyCommand: ParsableCommand {
     func run() throws {
         let history = BenchHistory.scratch("notify")
         defer { history.remove() }
-        let path = history.path
-        var generator = AlertGenerator()
-        var notifications: [Notify.Notification] = []
-        notifications.reserveCapacity(count)
-        for i in 0..<count {
-            let alert = try AlertDecoder.decode(line: generator.next(index: i))
-            notifications.append(Notification(alert: alert, id: Int64(i + 1)))
-        }
-        var channels: [ChannelConfig] = []
-        for (name, kind) in [("slack", ChannelConfig.Kind.slack), ("pager", .pagerduty), ("am", .alertmanager)] {
-            var c = ChannelConfig(name: name, kind: kind)
-            c.minPriority = .debug
-            c.url = .inline("https://example.invalid/hook")
-            c.routingKey = .inline("0123456789abcdef0123456789abcdef")
-            channels.append(c)
-        }
-        let store = try AlertStore(path: path)
-        let outbox = NotificationOutbox(store: store, config: NotificationConfig(channels: channels))
-        // Routing and encoding alone (no database): what the processor's thread spends before SQLite.
-        let r0 = Monotonic.seconds()
-        var routed = 0
-        for n in notifications.prefix(20_000) { routed += outbox.entries(for: [n]).count }
-        let routeSeconds = Monotonic.seconds() - r0
-        print(String(format: "route and encode: %9.0f alerts/s  (%d rows, no database)", Double(min(count, 20_000)) / routeSeconds, routed))
+        let bench = try NotifyBenchmark(count: count, historyPath: history.path)
+        let route = bench.route()
+        print(String(format: "route and encode: %9.0f alerts/s  (%d rows, no database)", Double(route.alerts) / route.seconds, route.rows))
 
-        var latencies: [Double] = []
-        var rows = 0
-        let t0 = Monotonic.seconds()
-        var start = 0
-        while start < count {
-            let slice = Array(notifications[start..<min(count, start + batch)])
-            let b0 = Monotonic.seconds()
-            rows += try outbox.enqueue(slice)
-            latencies.append((Monotonic.seconds() - b0) * 1000)
-            start += batch
-        }
-        let seconds = Monotonic.seconds() - t0
-        latencies.sort()
+        let enqueue = try bench.enqueue(batch: batch)
+        let latencies = enqueue.batchMilliseconds
         print(String(format: "enqueue:  %9.0f alerts/s, %9.0f rows/s  (%d alerts x %d channels in %.2f s)",
-                     Double(count) / seconds, Double(rows) / seconds, count, channels.count, seconds))
+                     Double(count) / enqueue.seconds, Double(enqueue.rows) / enqueue.seconds, count, bench.channels.count, enqueue.seconds))
         print(String(format: "  per batch of %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms", batch,
                      latencies.percentile(50), latencies.percentile(99), latencies.last ?? 0))
 
-        let groups = stride(from: 0, to: min(count, 20_000), by: 5).map { i in
-            (i..<min(count, i + 5)).map { QueuedNotification(rowID: Int64($0 + 1), notification: notifications[$0]) }
-        }
         for kind in ChannelConfig.Kind.allCases {
-            var c = ChannelConfig(name: kind.rawValue, kind: kind)
-            c.url = .inline(kind == .email ? "smtp://127.0.0.1:25" : "https://example.invalid/hook")
-            c.token = .inline("1:token")
-            c.chatID = "1"
-            c.routingKey = .inline("0123456789abcdef0123456789abcdef")
-            c.from = "tradsec@host"
-            c.to = ["oncall@example.com"]
-            let f0 = Monotonic.seconds()
-            var bytes = 0
-            for g in groups {
-                switch try ChannelSender.request(for: g, channel: c, environment: [:]) {
-                case .http(let r): bytes += r.body?.count ?? 0
-                case .smtp(let m): bytes += m.message.count
-                }
-            }
-            let s = Monotonic.seconds() - f0
+            let built = try bench.build(kind)
             let label = kind.rawValue + String(repeating: " ", count: max(0, 13 - kind.rawValue.count))
             print("build " + label + String(format: "%8.0f messages/s  (groups of 5, %.0f bytes each)",
-                                            Double(groups.count) / s, Double(bytes) / Double(max(1, groups.count))))
+                                            Double(built.messages) / built.seconds, Double(built.bytes) / Double(max(1, built.messages))))
         }
     }
 }

@@ -1,11 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import AlertStore
 import ArgumentParser
+import Benchmarks
 import Foundation
-import Processor
-import TradsecCore
 
 /// `tradsec bench serve`: Falco-style load on the processor. Each connection posts one alert
 /// per request (as Falco's http_output does) on a kept-alive connection, paced so that all
@@ -19,6 +14,12 @@ struct BenchServeCommand: ParsableCommand {
             and checks at the end that every acknowledged alert is in the history. Latency is measured from
             the moment each request was due to be sent (so a stalled server cannot hide its backlog) to its
             2xx, which the processor sends only after the commit.
+
+            With --falco-http-output, measures Falco's http_output pattern instead: one alert per POST, \
+            each sent after the previous reply, on one kept-alive connection, to a `tradsec serve` it \
+            starts (this executable) and to a plain receiver it starts beside it (bench/baseline_receiver.py: \
+            one SQLite row committed per request, WAL, synchronous=NORMAL), in alternating rounds; prints \
+            alerts/s, mean and p99 per request side by side and their ratio.
             """
     )
 
@@ -37,219 +38,86 @@ struct BenchServeCommand: ParsableCommand {
     @Option(help: "Post to this running processor instead (http://127.0.0.1:8080).")
     var url: String?
 
-    func run() throws {
-        var generator = AlertGenerator(seed: UInt64(getpid()), start: Timestamp.now())
-        let total = Int(Double(rate) * duration)
-        print("generating \(total) alerts…")
-        var bodies: [[UInt8]] = []
-        bodies.reserveCapacity(total / batch + 1)
-        var index = 0
-        while index < total {
-            var body: [UInt8] = []
-            for _ in 0..<min(batch, total - index) {
-                body.append(contentsOf: generator.next(index: index).utf8)
-                body.append(0x0A)
-                index += 1
-            }
-            bodies.append(body)
-        }
+    @Flag(help: "Falco's http_output pattern against a started serve and a baseline receiver, side by side.")
+    var falcoHttpOutput = false
 
-        var server: ProcessorServer?
-        var serverMetrics: ProcessorMetrics?
-        var store: AlertStore?
+    @Option(help: "With --falco-http-output: alerts posted to each receiver.")
+    var alerts = 30_000
+
+    @Option(help: "With --falco-http-output: rounds, alternating between the receivers.")
+    var rounds = 3
+
+    @Option(help: "With --falco-http-output: the Python 3 that runs the baseline receiver.")
+    var python = "/usr/bin/python3"
+
+    @Option(help: "With --falco-http-output: the baseline receiver (default: bench/baseline_receiver.py of the source tree).")
+    var baselineScript: String?
+
+    func validate() throws {
+        if falcoHttpOutput && url != nil { throw ValidationError("--falco-http-output starts its own serve; it takes no --url") }
+        if alerts < 1 || rounds < 1 { throw ValidationError("--alerts and --rounds must be at least 1") }
+    }
+
+    func run() throws {
+        if falcoHttpOutput { return try benchmarkErrors { try runFalcoPattern() } }
+        let bench = ServeBenchmark(rate: rate, duration: duration, connections: connections, batch: batch)
+        print("generating \(bench.total) alerts…")
+        bench.prepare()
+
         let history = BenchHistory.scratch("serve")
         defer { history.remove() }
-        let path = history.path
         let host: String, port: Int
         if let url {
             guard let parsed = URLComponents(string: url), let h = parsed.host else { throw CLIError("--url: expected http://HOST:PORT") }
             host = h
             port = parsed.port ?? 80
         } else {
-            let history = try AlertStore(path: path)
-            var settings = ServeSettings()
-            settings.listen = "127.0.0.1:0"
-            let metrics = ProcessorMetrics(version: Tradsec.version)
-            serverMetrics = metrics
-            let processor = AlertProcessor(store: history, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig())
-            processor.start()
-            let pipeline = IngestPipeline(store: history, processor: processor, metrics: metrics)
-            pipeline.start()
-            let started = try ProcessorServer(app: ProcessorApp(settings: settings, store: history, pipeline: pipeline,
-                                                                metrics: metrics, version: Tradsec.version))
-            server = started
-            store = history
             host = "127.0.0.1"
-            port = started.boundPort
+            port = try bench.startProcessor(historyPath: history.path, version: Tradsec.version)
         }
         print(String(format: "posting %d alerts in %d requests over %d connections at %d alerts/s for %.0f s…",
-                     total, bodies.count, connections, rate, duration))
+                     bench.total, bench.bodies.count, connections, rate, duration))
 
-        let results = LoadResults(connections: connections)
-        let requestInterval = Double(batch) / Double(rate) * Double(connections)
-        let begin = Monotonic.seconds() + 0.2
-        var threads: [Thread] = []
-        let shared = bodies
-        for c in 0..<connections {
-            let thread = Thread {
-                var client = KeepAliveClient(host: host, port: port)
-                var latencies: [Double] = []
-                var acknowledged = 0, failed = 0
-                var k = c, n = 0
-                while k < shared.count {
-                    let due = begin + Double(n) * requestInterval
-                    let now = Monotonic.seconds()
-                    if due > now { usleep(useconds_t((due - now) * 1_000_000)) }
-                    let status = client.post(shared[k])
-                    let done = Monotonic.seconds()
-                    if (200..<300).contains(status) {
-                        acknowledged += batch
-                        latencies.append((done - due) * 1000)
-                    } else {
-                        failed += 1
-                    }
-                    k += connections
-                    n += 1
-                }
-                results.record(c, latencies: latencies, acknowledged: acknowledged, failed: failed)
-            }
-            thread.start()
-            threads.append(thread)
-        }
-        results.waitAll()
-        let elapsed = Monotonic.seconds() - begin
-        let all = results.latencies.sorted()
+        let load = bench.post(host: host, port: port)
+        let all = load.latencies
         print(String(format: "offered:    %8d alerts/s", rate))
         print(String(format: "achieved:   %8.0f alerts/s  (%d acknowledged in %.1f s, %d requests failed)",
-                     Double(results.acknowledged) / elapsed, results.acknowledged, elapsed, results.failed))
+                     Double(load.acknowledged) / load.seconds, load.acknowledged, load.seconds, load.failedRequests))
         print(String(format: "ingest latency (due → 2xx after commit): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms",
                      all.percentile(50), all.percentile(99), all.percentile(99.9), all.last ?? 0))
-        if let serverMetrics {
-            // The server's own view: how requests were grouped into commits.
-            let text = String(decoding: serverMetrics.exposition(refresh: {}), as: UTF8.self)
-            func value(_ name: String) -> Double {
-                text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0
-            }
-            let commits = value("tradsec_ingest_commits_total")
+        if let server = bench.serverSide() {
             print(String(format: "server:     %.0f commits, %.1f alerts per commit, mean transaction %.2f ms, mean request→commit %.2f ms",
-                         commits, value("tradsec_ingest_batch_alerts_sum") / max(1, commits),
-                         value("tradsec_ingest_commit_duration_seconds_sum") / max(1, commits) * 1000,
-                         value("tradsec_ingest_latency_seconds_sum") / max(1, value("tradsec_ingest_latency_seconds_count")) * 1000))
+                         server.commits, server.alertsPerCommit, server.meanTransactionMilliseconds, server.meanRequestToCommitMilliseconds))
         }
-        if let server, let store {
-            server.stop()
-            let stored = try store.totalCount()
-            print("stored:     \(stored) alerts; acknowledged and missing: \(max(0, results.acknowledged - stored))")
-            if stored < results.acknowledged { throw CLIError("alerts acknowledged but not stored", exitCode: 1) }
+        if let stored = try bench.stopAndCountStored() {
+            print("stored:     \(stored) alerts; acknowledged and missing: \(max(0, load.acknowledged - stored))")
+            if stored < load.acknowledged { throw CLIError("alerts acknowledged but not stored", exitCode: 1) }
         }
     }
-}
 
-/// Per-connection results, gathered when each connection finishes.
-final class LoadResults: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var pending: Int
-    private(set) var latencies: [Double] = []
-    private(set) var acknowledged = 0
-    private(set) var failed = 0
-
-    init(connections: Int) { pending = connections }
-
-    func record(_ connection: Int, latencies: [Double], acknowledged: Int, failed: Int) {
-        condition.lock()
-        self.latencies += latencies
-        self.acknowledged += acknowledged
-        self.failed += failed
-        pending -= 1
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func waitAll() {
-        condition.lock()
-        while pending > 0 { condition.wait() }
-        condition.unlock()
-    }
-}
-
-/// A minimal HTTP/1.1 client on one kept-alive TCP connection: POST, read the status and
-/// the body by Content-Length. Enough for load; reconnects once if the server closed.
-struct KeepAliveClient {
-    let host: String
-    let port: Int
-    private var fd: Int32 = -1
-    private var buffer = [UInt8](repeating: 0, count: 65536)
-
-    init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    mutating func post(_ body: [UInt8]) -> Int {
-        for _ in 0..<2 {
-            if fd < 0 { connect() }
-            if fd < 0 { return 0 }
-            if let status = exchange(body) { return status }
-            close(fd)
-            fd = -1
+    /// Falco's pattern on serve and on the baseline receiver, side by side.
+    private func runFalcoPattern() throws {
+        guard let script = baselineScript ?? BundledFiles.benchFile("baseline_receiver.py") else {
+            throw CLIError("cannot find bench/baseline_receiver.py; pass --baseline-script", exitCode: 66)
         }
-        return 0
-    }
-
-    private mutating func connect() {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let bench = FalcoOutputBenchmark(alerts: alerts, rounds: rounds)
+        print("generating \(bench.alerts) alerts…")
+        bench.prepare()
+        let result = try bench.run(.init(tradsec: BundledFiles.executablePath, python: python, baselineScript: script)) { print($0) }
+        print("Falco http_output pattern: one alert per POST, sequential, one keep-alive connection; \(bench.alerts) alerts each")
+        print("                       alerts/s    mean ms    p50 ms    p99 ms   failed  stored")
+        for (name, figures, stored) in [("tradsec serve", result.serve, result.servedStored),
+                                        ("baseline (Python)", result.baseline, result.baselineStored)] {
+            print("  " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: " %10.0f %10.3f %9.3f %9.3f %8d %7d", figures.alertsPerSecond, figures.meanMilliseconds,
+                         figures.latencies.percentile(50), figures.latencies.percentile(99), figures.failedRequests, stored))
         }
-        if rc != 0 { close(fd); fd = -1 }
-    }
-
-    private mutating func exchange(_ body: [UInt8]) -> Int? {
-        let head = "POST /falco HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: falcosecurity/falco\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
-        guard writeAll(Array(head.utf8) + body) else { return nil }
-        var received: [UInt8] = []
-        var headerEnd: Int?
-        while headerEnd == nil {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return nil }
-            received.append(contentsOf: buffer[0..<n])
-            headerEnd = Self.find(received)
+        print(String(format: "  serve / baseline: %.2f× (goal: ≥ 3×)", result.ratio))
+        if result.servedStored < result.serve.acknowledged {
+            throw CLIError("serve acknowledged \(result.serve.acknowledged) alerts but stored \(result.servedStored)", exitCode: 1)
         }
-        let headText = String(decoding: received[0..<headerEnd!], as: UTF8.self)
-        let statusLine = headText.prefix(while: { $0 != "\r" }).split(separator: " ")
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
-        var length = 0
-        for line in headText.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-            length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+        if result.serve.failedRequests > 0 || result.baseline.failedRequests > 0 {
+            throw CLIError("requests failed (serve \(result.serve.failedRequests), baseline \(result.baseline.failedRequests))", exitCode: 1)
         }
-        var have = received.count - (headerEnd! + 4)
-        while have < length {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return nil }
-            have += n
-        }
-        return status
-    }
-
-    private func writeAll(_ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { return false }
-            sent += n
-        }
-        return true
-    }
-
-    private static func find(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 { return i }
-        return nil
     }
 }

@@ -8,13 +8,24 @@ import TradsecCore
 /// Finds the files tradsec ships beside its binary (the trading rule pack, themes) whether it
 /// runs from a build folder (`.build/debug/tradsec`) or an installation (`/usr/local/bin`).
 enum BundledFiles {
-    /// The directory holding the running executable.
-    static var executableDirectory: String {
+    /// The running executable's path ("" when /proc cannot tell).
+    static var executablePath: String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return "." }
-        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(decoding: buffer[0..<max(n, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The directory holding the running executable.
+    static var executableDirectory: String {
+        let path = executablePath
+        guard !path.isEmpty else { return "." }
         return String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+
+    /// `bench/NAME` of the source tree above a build folder (benchmark helpers are not installed).
+    static func benchFile(_ name: String) -> String? {
+        let exe = executableDirectory
+        return [exe + "/../../bench", exe + "/../../../bench"].map { $0 + "/" + name }.first { access($0, R_OK) == 0 }
     }
 
     /// `rules/NAME`: `$TRADSEC_RULES_DIR`, the source tree above a build folder,

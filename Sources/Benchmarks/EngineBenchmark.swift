@@ -1,4 +1,6 @@
 import Foundation
+import RuleEngine
+import TradsecCore
 
 /// `tradsec bench engine`: load+compile time of the official rules, evaluation throughput on
 /// pre-decoded events, and end-to-end throughput from JSON Lines (decode, evaluate, format alerts).
@@ -44,17 +46,6 @@ public struct EngineBenchmark {
         self.runs = max(1, runs)
     }
 
-    static func bestAndMedian(_ values: [Double]) -> (Double, Double) {
-        let sorted = values.sorted()
-        return (sorted[0], sorted[sorted.count / 2])
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
     public func run(progress: (String) -> Void = { _ in }) throws -> Report {
         let rulesDir = corpus + "/falco-rules"
         let paths = Self.officialFiles.map { rulesDir + "/" + $0 }
@@ -66,17 +57,20 @@ public struct EngineBenchmark {
         var mainTimes: [Double] = []
         var engine = RulesEngine()
         for _ in 0..<loadRuns {
-            let t0 = Self.now()
+            let t0 = Monotonic.seconds()
             let e = RulesEngine()
             for (text, path) in zip(texts, paths) {
                 let r = e.load(content: text, name: path)
-                if !r.successful { throw EventMatching.InputError(path: path, line: r.errors.first?.line ?? 0, reason: r.errors.first?.message ?? "load failed") }
+                if !r.successful {
+                    throw BenchmarkError(.failed, TerminalSafe.escape(path) + ":\(r.errors.first?.line ?? 0): "
+                                         + TerminalSafe.escape(r.errors.first?.message ?? "load failed"))
+                }
             }
-            times.append((Self.now() - t0) * 1000)
+            times.append((Monotonic.seconds() - t0) * 1000)
             engine = e
-            let t1 = Self.now()
+            let t1 = Monotonic.seconds()
             _ = RulesEngine().load(content: texts[0], name: paths[0])
-            mainTimes.append((Self.now() - t1) * 1000)
+            mainTimes.append((Monotonic.seconds() - t1) * 1000)
         }
         times.sort(); mainTimes.sort()
 
@@ -101,13 +95,13 @@ public struct EngineBenchmark {
         var matches = 0
         var evalTimes: [Double] = []
         for _ in 0..<runs {
-            let t0 = Self.now()
+            let t0 = Monotonic.seconds()
             for _ in 0..<repeats {
                 for e in decoded where matcher.firstMatch(e) != nil { matches += 1 }
             }
-            evalTimes.append(Self.now() - t0)
+            evalTimes.append(Monotonic.seconds() - t0)
         }
-        let (evalSeconds, evalMedian) = Self.bestAndMedian(evalTimes)
+        let (evalSeconds, evalMedian) = Timing.bestAndMedian(evalTimes)
 
         // End to end: JSON Lines bytes -> event -> rules -> Falco JSON alert lines.
         progress("decoding, evaluating and formatting \(lines.count * repeats) JSON lines")
@@ -119,7 +113,7 @@ public struct EngineBenchmark {
         var e2eTimes: [Double] = []
         for run in 0..<runs {
             if run > 0 { alerts = 0; bytes = 0 }
-            let t1 = Self.now()
+            let t1 = Monotonic.seconds()
             for _ in 0..<repeats {
                 for line in lines {
                     try line.withUnsafeBytes { buffer in
@@ -134,9 +128,9 @@ public struct EngineBenchmark {
                     bytes += line.count + 1
                 }
             }
-            e2eTimes.append(Self.now() - t1)
+            e2eTimes.append(Monotonic.seconds() - t1)
         }
-        let (e2eSeconds, e2eMedian) = Self.bestAndMedian(e2eTimes)
+        let (e2eSeconds, e2eMedian) = Timing.bestAndMedian(e2eTimes)
         _ = alertBytes
 
         // End to end on every core: batches of lines split across threads, alerts kept in order.
@@ -151,7 +145,7 @@ public struct EngineBenchmark {
         var parallelTimes: [Double] = []
         for _ in 0..<runs {
             parallelAlerts = 0
-            let t2 = Self.now()
+            let t2 = Monotonic.seconds()
             for _ in 0..<repeats {
                 joined.withUnsafeBytes { buffer in
                     var start = 0
@@ -162,7 +156,7 @@ public struct EngineBenchmark {
                     }
                 }
             }
-            parallelTimes.append(Self.now() - t2)
+            parallelTimes.append(Monotonic.seconds() - t2)
         }
         let parallelSeconds = parallelTimes.min()!
         precondition(parallelAlerts == alerts, "parallel and sequential runs disagree")

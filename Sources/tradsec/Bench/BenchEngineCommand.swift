@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import RuleEngine
+import Benchmarks
 
 /// `tradsec bench engine`: rule engine throughput on the official rules and captured events.
 struct BenchEngineCommand: ParsableCommand {

@@ -6,23 +6,29 @@ import TradsecCore
 
 /// The history a benchmark runs on: `--db` as given, or a fresh one under /tmp that the
 /// benchmark removes (with its WAL, shared-memory and lock files) when it is done.
-struct BenchHistory {
-    let path: String
+public struct BenchHistory: Sendable {
+    public let path: String
     /// Made by the benchmark, so removed after it.
-    let scratch: Bool
+    public let scratch: Bool
+
+    public init(path: String, scratch: Bool) {
+        self.path = path
+        self.scratch = scratch
+    }
 
     /// A scratch path for `name` (removed files of an earlier run with the same pid first).
-    static func scratch(_ name: String) -> BenchHistory {
+    public static func scratch(_ name: String) -> BenchHistory {
         let history = BenchHistory(path: "/tmp/tradsec-bench-\(name)-\(getpid()).sqlite", scratch: true)
         history.remove()
         return history
     }
 
-    /// `db` when given; otherwise a scratch history filled with `count` generated alerts.
-    static func existingOrGenerated(db: String?, name: String, count: Int) throws -> BenchHistory {
+    /// `db` when given; otherwise a scratch history filled with `count` generated alerts
+    /// (`log` hears that it is being generated).
+    public static func existingOrGenerated(db: String?, name: String, count: Int, log: (String) -> Void) throws -> BenchHistory {
         if let db { return BenchHistory(path: db, scratch: false) }
         let history = scratch(name)
-        print("generating a history of \(count) alerts…")
+        log("generating a history of \(count) alerts…")
         let store = try AlertStore(path: history.path)
         var generator = AlertGenerator()
         var batch: [Alert] = []
@@ -36,7 +42,7 @@ struct BenchHistory {
     }
 
     /// Removes a scratch history's files; a history named with `--db` is left alone.
-    func remove() {
+    public func remove() {
         guard scratch else { return }
         for suffix in ["", "-wal", "-shm", ".open-lock", "-notify.lock"] { unlink(path + suffix) }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Console
 import Synchronization
 import TradsecCore
 
@@ -22,16 +23,17 @@ public enum ConsoleBenchmark {
         public var keyLatencyMilliseconds: [Double] = []
     }
 
-    /// Runs everything on the history at `path`; `makeAlerts(n)` produces storm alerts timed now.
+    /// Runs everything on the history at `path`; `log` hears the start-up figures as soon as
+    /// they are known.
     public static func run(path: String, width: Int = 200, height: Int = 60, frames: Int = 200,
                            stormRate: Int = 10_000, stormSeconds: Double = 5,
-                           makeAlerts: @escaping @Sendable (Int) -> [Alert], log: (String) -> Void) throws -> Report {
+                           log: (String) -> Void) throws -> Report {
         var report = Report()
         setenv("LINES", String(height), 1)
         setenv("COLUMNS", String(width), 1)
         let output = "/tmp/tradsec-bench-console-\(getpid()).out"
         defer { unlink(output) }
-        guard let out = fopen(output, "w"), let inp = fopen("/dev/null", "r") else { throw TerminalError(description: "cannot open \(output)") }
+        guard let out = fopen(output, "w"), let inp = fopen("/dev/null", "r") else { throw BenchmarkError(.unavailable, "cannot open \(output)") }
         let environment = ["TERM": "xterm-256color", "COLORTERM": "truecolor"]
 
         // Start-up: open the history, query the overview, draw the first full frame (what the
@@ -83,7 +85,7 @@ public enum ConsoleBenchmark {
         let written = Atomic<Int>(0)
         // Generated before the storm so the writer's time goes to storing, as a feed's would.
         let batch = max(1, stormRate / 20)
-        let prepared = makeAlerts(Int(Double(stormRate) * (stormSeconds + 1)))
+        let prepared = stormAlerts(Int(Double(stormRate) * (stormSeconds + 1)), rate: stormRate)
         let writer = WriterThread {
             var next = Monotonic.seconds()
             var offset = 0
@@ -126,6 +128,14 @@ public enum ConsoleBenchmark {
         report.keyLatencyMilliseconds.sort()
         terminal.shutdown()
         return report
+    }
+
+    /// `count` alerts timed from now on, spread over the storm to come so the rate sparklines
+    /// show it.
+    static func stormAlerts(_ count: Int, rate: Int) -> [Alert] {
+        var generator = AlertGenerator(seed: UInt64(getpid()) &+ 1, start: Timestamp.now())
+        let spacing = Int(1000 / Double(rate))
+        return (0..<count).compactMap { try? AlertDecoder.decode(line: generator.next(index: $0 * max(0, spacing))) }
     }
 
     static func fileSize(_ path: String) -> Int {

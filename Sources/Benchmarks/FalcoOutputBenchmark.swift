@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AlertStore
+import Foundation
+import TradsecCore
+
+/// `tradsec bench serve --falco-http-output`: Falco's own delivery path. Falco's http_output
+/// posts one alert per request and waits for the reply before the next, on one kept-alive
+/// connection, so a receiver's rate is one over its per-request time. The benchmark starts a
+/// real `tradsec serve` and a plain receiver (a small Python program committing one SQLite row
+/// per request) as child processes, and posts the same alerts to each in interleaved rounds,
+/// so both see the same machine load.
+public final class FalcoOutputBenchmark {
+    /// One receiver's figures over all its rounds.
+    public struct Figures: Sendable {
+        public var acknowledged = 0
+        public var failedRequests = 0
+        public var seconds = 0.0
+        /// Send → 2xx of every acknowledged request, milliseconds, sorted.
+        public var latencies: [Double] = []
+
+        public var alertsPerSecond: Double { seconds > 0 ? Double(acknowledged) / seconds : 0 }
+        public var meanMilliseconds: Double { latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count) }
+    }
+
+    public struct Result: Sendable {
+        public var serve: Figures
+        public var baseline: Figures
+        /// Alerts the history holds after serve stopped, and the rows the baseline holds.
+        public var servedStored: Int
+        public var baselineStored: Int
+        /// serve's alerts/s over the baseline's.
+        public var ratio: Double { baseline.alertsPerSecond > 0 ? serve.alertsPerSecond / baseline.alertsPerSecond : 0 }
+    }
+
+    /// How to start the two receivers.
+    public struct Receivers: Sendable {
+        /// The tradsec executable (`serve` is its subcommand).
+        public var tradsec: String
+        public var python: String
+        /// bench/baseline_receiver.py.
+        public var baselineScript: String
+
+        public init(tradsec: String, python: String, baselineScript: String) {
+            self.tradsec = tradsec
+            self.python = python
+            self.baselineScript = baselineScript
+        }
+    }
+
+    public let alerts: Int
+    public let rounds: Int
+    private var bodies: [[UInt8]] = []
+
+    /// `alerts` posted to each receiver, split over `rounds` rounds that alternate between them.
+    public init(alerts: Int, rounds: Int) {
+        self.alerts = max(1, alerts)
+        self.rounds = max(1, min(rounds, self.alerts))
+    }
+
+    /// Generates the alerts (one per request body), timed from now so serve's retention keeps them.
+    public func prepare() {
+        var generator = AlertGenerator(seed: UInt64(getpid()), start: Timestamp.now())
+        bodies = (0..<alerts).map { Array(generator.next(index: $0).utf8) }
+    }
+
+    /// Starts both receivers under a scratch directory, posts every round, stops them and counts
+    /// what each stored. `log` hears progress.
+    public func run(_ receivers: Receivers, log: (String) -> Void) throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.path + "/tradsec-bench-falco-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        // No configuration of the operator's: serve runs with its defaults.
+        let environment = ["PATH=/usr/bin:/bin", "HOME=\(directory)", "XDG_CONFIG_HOME=\(directory)/config",
+                           "XDG_DATA_HOME=\(directory)/data", "LC_ALL=C.UTF-8"]
+        let historyPath = directory + "/history.sqlite"
+        let serve = try Child.start([receivers.tradsec, "serve", "--listen", "127.0.0.1:0", "--db", historyPath],
+                                    output: directory + "/serve.log", environment: environment,
+                                    port: { text in Self.number(after: "listening on http://127.0.0.1:", in: text) })
+        defer { serve.stop() }
+        let baseline = try Child.start([receivers.python, receivers.baselineScript, "--db", directory + "/baseline.sqlite"],
+                                       output: directory + "/baseline.log", environment: environment,
+                                       port: { text in Self.number(after: "listening ", in: text) })
+        defer { baseline.stop() }
+
+        var serveFigures = Figures(), baselineFigures = Figures()
+        let perRound = (alerts + rounds - 1) / rounds
+        for round in 0..<rounds {
+            let slice = bodies[min(alerts, round * perRound)..<min(alerts, (round + 1) * perRound)]
+            log("round \(round + 1) of \(rounds): \(slice.count) alerts to the baseline, then to serve…")
+            Self.post(slice, port: baseline.port, into: &baselineFigures)
+            Self.post(slice, port: serve.port, into: &serveFigures)
+        }
+        serveFigures.latencies.sort()
+        baselineFigures.latencies.sort()
+
+        guard serve.stop() == 0 else {
+            throw BenchmarkError(.software, "tradsec serve failed: \(serve.output())")
+        }
+        let store = try AlertStore(path: historyPath, readOnly: true)
+        let servedStored = try store.totalCount() + store.intakeCount()
+        _ = baseline.stop()
+        let baselineStored = Self.number(after: "rows ", in: baseline.output()) ?? 0
+        return Result(serve: serveFigures, baseline: baselineFigures, servedStored: servedStored, baselineStored: baselineStored)
+    }
+
+    /// Posts `bodies` one per request, each after the previous reply, on one connection.
+    private static func post(_ bodies: ArraySlice<[UInt8]>, port: Int, into figures: inout Figures) {
+        var client = KeepAliveClient(host: "127.0.0.1", port: port)
+        var latencies: [Double] = []
+        latencies.reserveCapacity(bodies.count)
+        let begin = Monotonic.seconds()
+        for body in bodies {
+            let sent = Monotonic.seconds()
+            let status = client.post(body)
+            if (200..<300).contains(status) {
+                latencies.append((Monotonic.seconds() - sent) * 1000)
+            } else {
+                figures.failedRequests += 1
+            }
+        }
+        figures.seconds += Monotonic.seconds() - begin
+        figures.acknowledged += latencies.count
+        figures.latencies += latencies
+        client.close()
+    }
+
+    /// The decimal number after `marker` in `text`.
+    static func number(after marker: String, in text: String) -> Int? {
+        guard let range = text.range(of: marker) else { return nil }
+        let digits = text[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+        return digits.count <= 9 ? Int(digits) : nil
+    }
+}
+
+/// A receiver the benchmark started: its pid, the port it announced, its output file.
+private final class Child {
+    let pid: pid_t
+    let port: Int
+    let outputPath: String
+    private var status: Int32?
+
+    private init(pid: pid_t, port: Int, outputPath: String) {
+        self.pid = pid
+        self.port = port
+        self.outputPath = outputPath
+    }
+
+    /// Starts `argv` with standard output and error into `output`, and waits (up to 20 s) for
+    /// `port` to find the port it listens on there.
+    static func start(_ argv: [String], output: String, environment: [String], port: (String) -> Int?) throws -> Child {
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(argv, stdout: output, stderr: nil, environment: environment)
+        } catch {
+            throw BenchmarkError(.unavailable, "\(error)")
+        }
+        let deadline = Monotonic.seconds() + 20
+        while Monotonic.seconds() < deadline {
+            let text = (try? TextFile.read(output, limit: 1 << 16)) ?? ""
+            if let found = port(text) { return Child(pid: pid, port: found, outputPath: output) }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                throw BenchmarkError(.unavailable, "\(argv[0]) ended before listening: \(text)")
+            }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        _ = Spawn.wait(pid)
+        throw BenchmarkError(.unavailable, "\(argv[0]) did not say where it listens within 20 s")
+    }
+
+    /// Asks the child to end (SIGTERM) and waits; its exit status. Once only: later calls
+    /// return the first status.
+    @discardableResult
+    func stop() -> Int32 {
+        if let status { return status }
+        kill(pid, SIGTERM)
+        let status = Spawn.wait(pid)
+        self.status = status
+        return status
+    }
+
+    func output() -> String { (try? TextFile.read(outputPath, limit: 1 << 16)) ?? "" }
+}
