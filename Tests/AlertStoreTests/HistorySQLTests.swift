@@ -12,11 +12,14 @@ import TradsecCore
 
     func filled() throws -> TemporaryStore {
         let t = try TemporaryStore()
-        try t.store.insert((0..<300).map {
-            makeAlert(Int64($0), rule: $0 % 3 == 0 ? "Exchange API key read" : "Shell in container",
-                      priority: $0 % 5 == 0 ? .critical : .warning, container: $0 % 2 == 0 ? bot : nil,
-                      output: "alert \($0) \u{1B}[31m")
-        }, origin: "test")
+        // Typed step by step: the one-expression form does not type-check in time on a busy machine.
+        let alerts: [Alert] = (0..<300).map { (i: Int) -> Alert in
+            let rule: String = i % 3 == 0 ? "Exchange API key read" : "Shell in container"
+            let priority: Priority = i % 5 == 0 ? .critical : .warning
+            let container: (id: String, name: String)? = i % 2 == 0 ? bot : nil
+            return makeAlert(Int64(i), rule: rule, priority: priority, container: container, output: "alert \(i) \u{1B}[31m")
+        }
+        try t.store.insert(alerts, origin: "test")
         return t
     }
 
