@@ -2,6 +2,7 @@
 import AlertStore
 @testable import Console
 @testable import Gauges
+import Processor
 import Testing
 import TradsecCore
 
@@ -168,7 +169,13 @@ final class GoldenConsole {
             return .container(filter, try ContainerQuery.load(store, id: id, filter: filter, now: now))
         case .alert(let stored):
             return .alert(try AlertDetailQuery.load(store, stored: stored))
-        case .acknowledge, .silence, .unsilence:
+        case .incidents(let filter):
+            return .incidents(try IncidentListQuery.load(store, filter: filter, now: now))
+        case .incident(let id):
+            return .incident(id, try IncidentDetailQuery.load(store, id: id))
+        case .incidentSummary:
+            return .incidentSummary(try IncidentSummaryQuery.load(store, window: CorrelationConfig().window, now: now))
+        case .acknowledge, .silence, .unsilence, .setResponse:
             return .failure("the golden scenes do not triage")
         }
     }
