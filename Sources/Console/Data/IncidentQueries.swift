@@ -17,10 +17,10 @@ enum IncidentListQuery {
         return IncidentListData(filter: filter, incidents: sorted(kept), truncated: fetched.count > limit)
     }
 
-    /// Most severe first (Falco's order: emergency is 0), then most recently updated.
+    /// Most severe first, then most recently updated.
     static func sorted(_ incidents: [IncidentRecord]) -> [IncidentRecord] {
         incidents.sorted { a, b in
-            if a.severity != b.severity { return a.severity < b.severity }
+            if a.severity != b.severity { return a.severity > b.severity }
             if a.updated != b.updated { return a.updated > b.updated }
             return a.id > b.id
         }
