@@ -22,7 +22,8 @@ enum IncidentHistory {
                         proposals: (IncidentRecord) -> [Proposal] = { _ in [] }, at time: Timestamp = Harness.now) throws -> [IncidentRecord] {
         let added = try store.insert(alerts).added
         let from = try #require(try store.claimProcessing(owner: "test", lease: 600_000_000_000))
-        var correlator = Correlator(config: CorrelationConfig(), lastIncidentID: try store.newestIncidentID())
+        // Continues the incidents still open at `time`, as the step does after a restart.
+        var correlator = try Correlator.resume(store: store, config: CorrelationConfig(), now: time)
         var incidents: [Int64: IncidentRecord] = [:]
         var enriched: [EnrichedAlert] = []
         for inserted in added {
@@ -302,7 +303,7 @@ struct IncidentScreenTests {
         h.run([.load(.incidentSummary)])
         #expect(h.state.incidentSummary == IncidentSummary(open: 3, escalated: 1, responseOn: true))
         let top = try #require(screenText(h, width: 160).split(separator: "\n").first)
-        #expect(top.contains("3 open incidents (1 escalated)"), "\(top)")
-        #expect(h.render(width: 160).role(of: "3 open incidents") == .unseen)
+        #expect(top.contains("3 incidents, 1 ▲"), "\(top)")
+        #expect(h.render(width: 160).role(of: "3 incidents") == .unseen)
     }
 }

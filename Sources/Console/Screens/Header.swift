@@ -17,8 +17,9 @@ enum Header {
             // Off is what the on-call engineer must not miss: nothing will act or propose.
             if !incidents.responseOn { segments.append(("response OFF", .bad)) }
             if incidents.open > 0 {
-                let escalated = incidents.escalated > 0 ? " (\(incidents.escalated) escalated)" : ""
-                segments.append(("\(incidents.open) open incident\(incidents.open == 1 ? "" : "s")\(escalated)",
+                // Short, so it stays on an 80-column header: "3 incidents, 1 ▲" (▲ = escalated).
+                let escalated = incidents.escalated > 0 ? ", \(incidents.escalated) ▲" : ""
+                segments.append(("\(incidents.open) incident\(incidents.open == 1 ? "" : "s")\(escalated)",
                                  incidents.escalated > 0 ? .unseen : .header))
             }
         }
