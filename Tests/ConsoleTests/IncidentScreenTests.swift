@@ -137,6 +137,11 @@ struct IncidentScreenTests {
         h.press(.character(":"))
         h.type("clear")
         h.press(.enter)
+        // A rule glob, case-insensitive, matches any of an incident's rules.
+        h.press(.character(":"))
+        h.type("rule read TRADING*")
+        h.press(.enter)
+        #expect(h.state.incidentList?.incidents.map(\.containerName) == ["ai-trading-bot"])
         let narrow = screenText(h, width: 40, height: 12)
         #expect(narrow.contains("ALRT ▲ ai-trading-bot"), "\(narrow)")
     }

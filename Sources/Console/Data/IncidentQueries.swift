@@ -37,7 +37,8 @@ enum IncidentListQuery {
             let byID = incident.containerID == container || (container.count >= 4 && incident.containerID.hasPrefix(container))
             if !byName && !byID { return false }
         }
-        if let glob = filter.ruleGlob, !incident.rules.contains(where: { fnmatch(glob, $0, 0) == 0 }) { return false }
+        // Case-insensitive, as the alert screens match rules.
+        if let glob = filter.ruleGlob?.lowercased(), !incident.rules.contains(where: { fnmatch(glob, $0.lowercased(), 0) == 0 }) { return false }
         if let search = filter.search {
             let words = search.lowercased().split(separator: " ")
             if !words.isEmpty {
