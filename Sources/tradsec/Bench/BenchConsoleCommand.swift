@@ -38,7 +38,7 @@ struct BenchConsoleCommand: ParsableCommand {
     func run() throws {
         if let incidents {
             let path = "/tmp/tradsec-bench-incidents-\(getpid()).sqlite"
-            defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+            defer { for suffix in ["", "-wal", "-shm", ".open-lock"] { unlink(path + suffix) } }
             let report = try IncidentsScreenBenchmark.run(path: path, count: max(1, incidents), log: { print($0) })
             let l = report.loadMilliseconds, c = report.composeMilliseconds
             print(String(format: "load (query, filter, sort; off the UI thread): p50 %.1f ms, max %.1f ms", l.percentile(50), l.last ?? 0))
