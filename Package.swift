@@ -42,7 +42,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The console: screen grid, screens, key handling, data loading, ncurses driver.
         .target(name: "Console", dependencies: [
-            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "CurlClient", "Actions", "Gauges",
+            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "CurlClient", "Actions", "Gauges", "Processor",
             .product(name: "Yams", package: "Yams"),
         ]),
         // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges", "Processor"]),
         .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
         .testTarget(name: "SensorTests", dependencies: ["Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
         // Replays every committed fuzz input and reproducer (Fuzz/corpus, Fuzz/regressions).

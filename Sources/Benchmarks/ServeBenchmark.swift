@@ -182,18 +182,18 @@ final class LoadResults: @unchecked Sendable {
 
 /// A minimal HTTP/1.1 client on one kept-alive TCP connection: POST, read the status and
 /// the body by Content-Length. Enough for load; reconnects once if the server closed.
-struct KeepAliveClient {
+public struct KeepAliveClient {
     let host: String
     let port: Int
     private var fd: Int32 = -1
     private var buffer = [UInt8](repeating: 0, count: 65536)
 
-    init(host: String, port: Int) {
+    public init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
-    mutating func post(_ body: [UInt8]) -> Int {
+    public mutating func post(_ body: [UInt8]) -> Int {
         for _ in 0..<2 {
             if fd < 0 { connect() }
             if fd < 0 { return 0 }
@@ -205,7 +205,7 @@ struct KeepAliveClient {
     }
 
     /// Closes the connection (the next post opens a new one).
-    mutating func close() {
+    public mutating func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
     }

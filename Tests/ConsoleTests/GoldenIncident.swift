@@ -123,6 +123,18 @@ enum GoldenIncident {
         ]
     }
 
+    /// What the processing step adds: service roles, and the outbound connections' destination
+    /// on a threat-intelligence list and off the exchange allowlist.
+    static func enrichment(_ index: Int, _ alert: Alert) -> AlertEnrichment {
+        let role: String? = switch alert.container.id {
+        case bot.id: "ai-trading-bot"
+        case connector.id: "exchange-connector"
+        default: nil
+        }
+        let tags = alert.rule.hasPrefix("Outbound Connection") ? ["threat-intel:feodo", "destination:not-allowlisted"] : []
+        return AlertEnrichment(role: role, tags: tags, incidentID: nil)
+    }
+
     /// The bot's container as the engine lists it; `forged`: the engine calls that id something
     /// else than the alerts do.
     static func engineContainer(forged: Bool) -> EngineContainer {

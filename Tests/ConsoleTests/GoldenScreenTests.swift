@@ -2,6 +2,7 @@
 import AlertStore
 @testable import Console
 @testable import Gauges
+import Processor
 import Testing
 import TradsecCore
 
@@ -52,6 +53,8 @@ enum GoldenScene: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case incidentPrompt = "incident-prompt"
     /// The prompt when the engine names the container differently from the alert (a forged alert).
     case incidentPromptForged = "incident-prompt-forged"
+    case incidents
+    case incidentDetail = "incident-detail"
 
     var title: String {
         switch self {
@@ -64,6 +67,8 @@ enum GoldenScene: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .help: "help"
         case .incidentPrompt: "isolate ai-trading-bot, name half typed"
         case .incidentPromptForged: "isolate, the engine names the id differently from the alert"
+        case .incidents: "incidents, the escalated intrusion of the bot first"
+        case .incidentDetail: "the bot's escalated incident, an isolation proposed"
         }
     }
 
@@ -83,10 +88,12 @@ final class GoldenConsole {
         harness.state = ConsoleState(readOnly: false, themeName: "default", hostname: GoldenIncident.host)
         harness.state.incident = IncidentState(stopTradingName: "alpha-mm")
         harness.state.gauges = GoldenIncident.gauges()
-        // What was on screen before the last two criticals arrived: they show as new.
-        try store.insert(GoldenIncident.earlier())
+        // What was on screen before the last two criticals arrived: they show as new. Both
+        // batches are processed as they arrive: enriched, correlated, an isolation proposed.
+        try IncidentHistory.process(store, GoldenIncident.earlier(), enrichment: GoldenIncident.enrichment,
+                                    proposals: IncidentHistory.isolateProposal, at: GoldenIncident.at("11:58:10"))
         run(harness.state.loadCurrent())
-        try store.insert(GoldenIncident.latest())
+        try IncidentHistory.process(store, GoldenIncident.latest(), enrichment: GoldenIncident.enrichment, at: GoldenIncident.at("11:59:40"))
         let acknowledged = try store.alerts(AlertQuery(ruleGlob: "Package Manager Run in Trading Container", limit: 10)).map(\.id)
         try store.acknowledge(acknowledged, who: "oncall", at: Self.now.adding(nanoseconds: -120_000_000_000))
         for entry in GoldenIncident.audit {
@@ -95,7 +102,7 @@ final class GoldenConsole {
             try store.finishAudit(id: id, result: entry.result, message: entry.message, latencyMilliseconds: entry.milliseconds,
                                   detail: entry.detail, at: entry.started.adding(nanoseconds: Int64(entry.milliseconds * 1e6)))
         }
-        run(harness.state.loadCurrent())
+        run(harness.state.loadCurrent() + [.load(.incidentSummary)])
     }
 
     func show(_ scene: GoldenScene) throws {
@@ -107,6 +114,8 @@ final class GoldenConsole {
         case .gauges: press(.character("u"))
         case .audit: press(.character("A"))
         case .help: press(.character("?"))
+        case .incidents: press(.character("i"))
+        case .incidentDetail: press(.character("i"), .enter)
         case .incidentPrompt, .incidentPromptForged:
             forged = scene == .incidentPromptForged
             press(.character("c"), .character("I"))
@@ -168,7 +177,13 @@ final class GoldenConsole {
             return .container(filter, try ContainerQuery.load(store, id: id, filter: filter, now: now))
         case .alert(let stored):
             return .alert(try AlertDetailQuery.load(store, stored: stored))
-        case .acknowledge, .silence, .unsilence:
+        case .incidents(let filter):
+            return .incidents(try IncidentListQuery.load(store, filter: filter, now: now))
+        case .incident(let id):
+            return .incident(id, try IncidentDetailQuery.load(store, id: id))
+        case .incidentSummary:
+            return .incidentSummary(try IncidentSummaryQuery.load(store, window: CorrelationConfig().window, now: now))
+        case .acknowledge, .silence, .unsilence, .setResponse:
             return .failure("the golden scenes do not triage")
         }
     }

@@ -8,6 +8,9 @@ public enum Action: String, CaseIterable, Sendable {
     // Incident actions (docs/actions.md); hidden and refused with --read-only.
     case stopTrading = "stop-trading", isolate, restore, backup, forensics, audit
     case gauges
+    case incidents
+    /// Approve the selected response proposal of an incident (through the action's own confirmation).
+    case approve
 
     /// One line for the help screen.
     public var summary: String {
@@ -40,6 +43,8 @@ public enum Action: String, CaseIterable, Sendable {
         case .forensics: return "forensics bundle of the selected container (type its name to confirm)"
         case .audit: return "audit log: every incident action, who, when, result"
         case .gauges: return "gauges: Falco and bot CPU/memory, Falco health and drops, feed ages"
+        case .incidents: return "incidents: alerts correlated per container, most severe first (also :incidents)"
+        case .approve: return "approve the selected response proposal of an incident (its action's confirmation follows)"
         }
     }
 }
@@ -62,7 +67,7 @@ public struct KeyMap: Equatable, Sendable {
         (.control("l"), .redraw),
         (.character("X"), .stopTrading), (.character("I"), .isolate), (.character("R"), .restore),
         (.character("B"), .backup), (.character("F"), .forensics), (.character("A"), .audit),
-        (.character("u"), .gauges),
+        (.character("u"), .gauges), (.character("i"), .incidents), (.character("Y"), .approve),
     ]
 
     public init() {

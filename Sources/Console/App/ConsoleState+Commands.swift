@@ -75,12 +75,16 @@ extension ConsoleState {
             return perform(.overview)
         case "gauges":
             return perform(.gauges)
+        case "incidents":
+            return perform(.incidents)
+        case "response":
+            return switchResponse(argument.lowercased())
         case "pause":
             return paused ? [] : perform(.pause)
         case "resume":
             return paused ? perform(.pause) : []
         default:
-            setMessage("unknown command '\(name)': try :priority, :since, :container, :rule, :search, :clear, :silences, :unsilence, :theme, :q", error: true)
+            setMessage("unknown command '\(name)': try :priority, :since, :container, :rule, :search, :clear, :silences, :unsilence, :incidents, :response, :theme, :q", error: true)
             return []
         }
         resetCursors()

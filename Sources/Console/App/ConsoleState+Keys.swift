@@ -74,6 +74,10 @@ extension ConsoleState {
             return startIncident(action)
         case .gauges:
             if screen != .gauges { return push(.gauges) }
+        case .incidents:
+            if screen != .incidents { return push(.incidents) }
+        case .approve:
+            return approveProposal()
         }
         return []
     }
@@ -92,12 +96,16 @@ extension ConsoleState {
         switch left {
         case .alert: alertDetail = nil
         case .container: containerDetail = nil
+        case .incident:
+            incidentDetail = nil
+            incidentMissing = nil
         default: break
         }
         // The screen we come back to may hold stale data of another container/alert.
         if case .container = screen { effects += loadCurrent() }
         if case .alert = screen { effects += loadCurrent() }
-        if screen == .containers { effects += loadCurrent() }
+        if case .incident = screen { effects += loadCurrent() }
+        if screen == .containers || screen == .incidents { effects += loadCurrent() }
         return effects
     }
 
@@ -150,6 +158,12 @@ extension ConsoleState {
         case .alert:
             guard let d = alertDetail, let stored = (d.sameRule + d.sameContainer + d.sameProcess)[safe: top.selection] else { return [] }
             return push(.alert(stored))
+        case .incidents:
+            guard let record = incidentList?.incidents[safe: top.selection] else { return [] }
+            return push(.incident(record.id))
+        case .incident:
+            guard let stored = selectedIncidentAlert else { return [] }
+            return push(.alert(stored))
         case .help, .audit, .gauges:
             return []
         }
@@ -164,6 +178,8 @@ extension ConsoleState {
             return ([stored.id], stored.alert)
         case .container:
             return containerDetail?.recent[safe: top.selection].map { ([$0.id], $0.alert) }
+        case .incident:
+            return selectedIncidentAlert.map { ([$0.id], $0.alert) }
         default:
             return nil
         }

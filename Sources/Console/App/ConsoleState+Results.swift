@@ -27,6 +27,22 @@ extension ConsoleState {
         case .alert(let data):
             guard case .alert(let stored) = screen, stored.id == data.stored.id else { return }
             alertDetail = data
+        case .incidents(let data):
+            guard data.filter == filter else { return }
+            let selectedID = screen == .incidents ? incidentList?.incidents[safe: top.selection]?.id : nil
+            incidentList = data
+            if screen == .incidents {
+                // Updates reorder the list: the cursor stays on the incident it was on.
+                if let selectedID, let i = data.incidents.firstIndex(where: { $0.id == selectedID }) { top.selection = i }
+                top.selection = clamp(top.selection, data.incidents.count)
+            }
+        case .incident(let id, let data):
+            guard case .incident(let shown) = screen, shown == id else { return }
+            incidentDetail = data
+            incidentMissing = data == nil ? id : nil
+            top.selection = clamp(top.selection, itemCount)
+        case .incidentSummary(let summary):
+            incidentSummary = summary
         case .newestID(let id):
             latestID = max(latestID, id)
         case .message(let text):

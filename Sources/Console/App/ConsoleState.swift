@@ -11,12 +11,16 @@ public enum ScreenKind: Equatable, Sendable {
     case help
     case audit
     case gauges
+    case incidents
+    case incident(Int64)
 
     var liveSlot: Int? {
         switch self {
         case .overview: return 0
         case .containers: return 1
         case .container: return 2
+        case .incidents: return 5
+        case .incident: return 6
         default: return nil
         }
     }
@@ -56,6 +60,12 @@ public struct ScreenState: Equatable, Sendable {
     public var kind: ScreenKind
     public var selection = 0
     public var scroll = 0
+
+    public init(kind: ScreenKind, selection: Int = 0, scroll: Int = 0) {
+        self.kind = kind
+        self.selection = selection
+        self.scroll = scroll
+    }
 }
 
 /// The console's whole state: screens, cursors, filters, loaded data. A value type
@@ -81,6 +91,12 @@ public struct ConsoleState: Equatable, Sendable {
     public var gauges: GaugeSnapshot?
     /// Why there are no gauges (their config section is broken), shown on the gauges screen.
     public var gaugesOff: String?
+    /// The incidents screen's list, the open incident, and the header's incident counts.
+    public var incidentList: IncidentListData?
+    public var incidentDetail: IncidentDetailData?
+    /// The incident screen asked for an incident the history does not hold (any more).
+    public var incidentMissing: Int64?
+    public var incidentSummary: IncidentSummary?
 
     /// The overview's focused pane and each pane's cursor and first visible row.
     public var focusedPane = 0
@@ -110,7 +126,7 @@ public struct ConsoleState: Equatable, Sendable {
     }
 
     public var screen: ScreenKind { stack.last!.kind }
-    var top: ScreenState {
+    public var top: ScreenState {
         get { stack[stack.count - 1] }
         set { stack[stack.count - 1] = newValue }
     }
@@ -124,6 +140,8 @@ public struct ConsoleState: Equatable, Sendable {
         case .alert(let stored): return [.load(.alert(stored))]
         case .help, .gauges: return []
         case .audit: return [.incident(.loadAudit)]
+        case .incidents: return [.load(.incidents(filter))]
+        case .incident(let id): return [.load(.incident(id))]
         }
     }
 
@@ -167,6 +185,8 @@ public struct ConsoleState: Equatable, Sendable {
         case .help: return HelpScreen.lineCount(keyMap, incidentActions: !readOnly)
         case .audit: return incident?.auditEntries?.count ?? 0
         case .gauges: return GaugesScreen.lineCount(gauges)
+        case .incidents: return incidentList?.incidents.count ?? 0
+        case .incident: return incidentDetail.map { $0.pendingProposals.count + $0.timeline.count } ?? 0
         }
     }
 

@@ -1,9 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Actions
 import AlertStore
 import Dispatch
 import Foundation
+import Processor
 import Synchronization
 import TradsecCore
 
@@ -25,6 +27,12 @@ public final class DataLoader: @unchecked Sendable {
         case acknowledge([Int64])
         case silence(Silence.Kind, value: String, label: String, nanoseconds: Int64)
         case unsilence([Int64])
+        case incidents(ViewFilter)
+        case incident(Int64)
+        /// The header's incident counts and response switch (live on every screen).
+        case incidentSummary
+        /// The response rules' kill switch (`:response on|off`), audited.
+        case setResponse(on: Bool)
 
         var slot: Int {
             switch self {
@@ -32,9 +40,17 @@ public final class DataLoader: @unchecked Sendable {
             case .containers: return 1
             case .container: return 2
             case .alert: return 3
-            case .acknowledge, .silence, .unsilence: return 4
+            case .acknowledge, .silence, .unsilence, .setResponse: return 4
+            case .incidents: return 5
+            case .incident: return 6
+            case .incidentSummary: return 7
             }
         }
+
+        /// Re-queried while shown: alert views when the history grows, incident views on a
+        /// timer (the processing step may run in another process, after the alerts landed).
+        var isLive: Bool { slot != 3 && slot != 4 }
+        var isIncidentView: Bool { slot >= 5 }
     }
 
     public enum Result: Sendable, Equatable {
@@ -42,6 +58,10 @@ public final class DataLoader: @unchecked Sendable {
         case containers(ViewFilter, [ContainerActivity])
         case container(ViewFilter, ContainerDetailData)
         case alert(AlertDetailData)
+        case incidents(IncidentListData)
+        /// nil: no such incident (retention took it, or a wrong id).
+        case incident(Int64, IncidentDetailData?)
+        case incidentSummary(IncidentSummary)
         /// The newest id in the history moved (also while paused: the header counts what waits).
         case newestID(Int64)
         case message(String)
@@ -65,6 +85,11 @@ public final class DataLoader: @unchecked Sendable {
     private let tickScheduled = Atomic<Bool>(false)
     private var lastNewestID: Int64 = -1
     private var lastContainersRefresh = 0.0
+    private var lastIncidentsRefresh = 0.0
+    /// How often the incident views are re-queried.
+    public var incidentsRefreshInterval = 2.0
+    /// An incident counts as open while it saw an alert within this (the correlation window).
+    public var incidentWindow: Int64 = CorrelationConfig().window
     private var countCache: [(query: AlertQuery, newestID: Int64, count: Int, at: Double)] = []
     /// Counts shown are older than the newest alert (allowed for `countMaxAge` during a storm).
     private var countsStale = false
@@ -86,6 +111,8 @@ public final class DataLoader: @unchecked Sendable {
         self.store = store
         self.readOnly = readOnly
         watch = FileChangeWatch(paths: [store.path, store.path + "-wal"])
+        // The header shows the incident counts on every screen.
+        state.withLock { $0.live[Request.incidentSummary.slot] = .incidentSummary }
     }
 
     /// Starts re-querying live views when the history grows.
@@ -111,6 +138,7 @@ public final class DataLoader: @unchecked Sendable {
         t.name = "tradsec.console.watch"
         watcher = t
         t.start()
+        request(.incidentSummary)
     }
 
     public func stop() {
@@ -127,10 +155,10 @@ public final class DataLoader: @unchecked Sendable {
     public func request(_ request: Request) {
         let schedule = state.withLock { s -> Bool in
             switch request {
-            case .acknowledge, .silence, .unsilence: s.triage.append(request)
+            case .acknowledge, .silence, .unsilence, .setResponse: s.triage.append(request)
             default:
                 s.pending[request.slot] = request
-                if request.slot <= 2 { s.live[request.slot] = request }
+                if request.isLive { s.live[request.slot] = request }
             }
             if s.scheduled { return false }
             s.scheduled = true
@@ -139,7 +167,8 @@ public final class DataLoader: @unchecked Sendable {
         if schedule { queue.async { [weak self] in self?.drain() } }
     }
 
-    /// Stops live refresh of a view kind the UI left (0 overview, 1 containers, 2 container).
+    /// Stops live refresh of a view kind the UI left (0 overview, 1 containers, 2 container,
+    /// 5 incidents, 6 incident).
     public func leave(slot: Int) { state.withLock { _ = $0.live.removeValue(forKey: slot) } }
 
     public func setPaused(_ paused: Bool) { state.withLock { $0.paused = paused } }
@@ -180,6 +209,7 @@ public final class DataLoader: @unchecked Sendable {
     }
 
     private func tick() {
+        refreshIncidentViews()
         guard let newest = try? store.newestID() else { return }
         if newest == lastNewestID {
             // Quiet again after a storm: bring the counts up to date once.
@@ -196,12 +226,27 @@ public final class DataLoader: @unchecked Sendable {
         if paused { return }
         let now = Monotonic.seconds()
         for slot in live.keys.sorted() {
-            guard let request = live[slot] else { continue }
+            guard let request = live[slot], !request.isIncidentView else { continue }
             // The container table groups the whole window: refresh it less often.
             if slot == 1 {
                 if now - lastContainersRefresh < 2 { continue }
                 lastContainersRefresh = now
             }
+            perform(request)
+        }
+    }
+
+    /// The incident views on their own clock: incidents change when alerts are processed,
+    /// which need not be when they arrive.
+    private func refreshIncidentViews() {
+        let now = Monotonic.seconds()
+        guard now - lastIncidentsRefresh >= incidentsRefreshInterval else { return }
+        lastIncidentsRefresh = now
+        let (live, paused) = state.withLock { ($0.live, $0.paused) }
+        for slot in live.keys.sorted() {
+            guard let request = live[slot], request.isIncidentView else { continue }
+            // Paused: the header still counts, the lists stay as they are.
+            if paused && request != .incidentSummary { continue }
             perform(request)
         }
     }
@@ -243,6 +288,17 @@ public final class DataLoader: @unchecked Sendable {
                 for id in ids { try store.removeSilence(id: id) }
                 post(.message("removed \(ids.count) silence\(ids.count == 1 ? "" : "s")"))
                 requeueLiveViews()
+            case .incidents(let filter):
+                post(.incidents(try IncidentListQuery.load(store, filter: filter)))
+            case .incident(let id):
+                post(.incident(id, try IncidentDetailQuery.load(store, id: id)))
+            case .incidentSummary:
+                post(.incidentSummary(try IncidentSummaryQuery.load(store, window: incidentWindow)))
+            case .setResponse(let on):
+                guard !readOnly else { post(.failure("read-only: the response switch is not changed")); return }
+                try store.setResponseSwitch(on: on, who: OperatorIdentity.current(), via: "console")
+                post(.message(on ? "response rules switched on" : "response rules switched off: nothing is proposed or done automatically"))
+                perform(.incidentSummary)
             }
         } catch {
             post(.failure("\(error)"))

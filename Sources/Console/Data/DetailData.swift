@@ -8,9 +8,12 @@ public struct AlertDetailData: Equatable, Sendable {
     public var sameRule: [StoredAlert]
     public var sameContainer: [StoredAlert]
     public var sameProcess: [StoredAlert]
+    /// What the processing step added to the alert: role, tags (exchange, threat intelligence), incident.
+    public var enrichment: AlertEnrichment?
 
     public init(stored: StoredAlert, acknowledged: Bool, sameRule: [StoredAlert] = [], sameContainer: [StoredAlert] = [],
-                sameProcess: [StoredAlert] = []) {
+                sameProcess: [StoredAlert] = [], enrichment: AlertEnrichment? = nil) {
+        self.enrichment = enrichment
         self.stored = stored
         self.acknowledged = acknowledged
         self.sameRule = sameRule
@@ -38,6 +41,8 @@ public struct ContainerDetailData: Equatable, Sendable {
     public var connections: [SeenCount]
     public var users: [SeenCount]
     public var recent: [StoredAlert]
+    /// What the processing step added to the recent alerts.
+    public var enrichment: [Int64: AlertEnrichment] = [:]
 
     public init(containerID: String, activity: ContainerActivity?, timeline: [Int], bucketNanoseconds: Int64,
                 topRules: [SeenCount], processes: [SeenCount], files: [SeenCount], connections: [SeenCount],
@@ -53,6 +58,9 @@ public struct ContainerDetailData: Equatable, Sendable {
         self.users = users
         self.recent = recent
     }
+
+    /// How a process is named in the "seen" lists: its name and command line.
+    public static func processLabel(_ a: Alert) -> String? { a.processName.map { p in a.commandLine.map { "\(p) (\($0))" } ?? p } }
 
     /// Tallies of `key` over `alerts`, most frequent first.
     public static func tally(_ alerts: [StoredAlert], limit: Int = 8, _ key: (Alert) -> String?) -> [SeenCount] {

@@ -39,6 +39,8 @@ public struct OverviewData: Equatable, Sendable {
     public var newestTime: Timestamp?
     public var alertsLastMinute: Int
     public var silences: [Silence]
+    /// What the processing step added to each row's newest alert (role, tags, incident).
+    public var enrichment: [Int64: AlertEnrichment] = [:]
 
     public init(filter: ViewFilter, panes: [PaneData], newestID: Int64, newestTime: Timestamp?,
                 alertsLastMinute: Int, silences: [Silence]) {

@@ -33,8 +33,10 @@ enum OverviewQuery {
             if total == nil { needsCounts = true }
             panes.append(PaneData(kind: kind, rows: rows, total: total, rate: rate))
         }
-        return (OverviewData(filter: filter, panes: panes, newestID: newestID, newestTime: newestTime,
-                             alertsLastMinute: lastMinute, silences: silences), needsCounts)
+        var data = OverviewData(filter: filter, panes: panes, newestID: newestID, newestTime: newestTime,
+                                alertsLastMinute: lastMinute, silences: silences)
+        data.enrichment = try store.enrichment(for: panes.flatMap { $0.rows.map(\.newest.id) })
+        return (data, needsCounts)
     }
 
     /// The newest alerts of `q`, one indexed query per priority merged here: SQLite walks the
@@ -66,14 +68,16 @@ enum ContainerQuery {
         let bucket = max(1_000_000_000, span / 60 + 1)
         let timeline = try store.histogram(f.query(limit: 0, now: now), bucket: bucket, buckets: 60, now: now)
         let stats = try store.stats(f.query(limit: 0, now: now), groupLimit: 10)
-        return ContainerDetailData(
+        var data = ContainerDetailData(
             containerID: id, activity: activity, timeline: timeline, bucketNanoseconds: bucket,
             topRules: stats.byRule.map { SeenCount(value: $0.key, count: $0.count) },
-            processes: ContainerDetailData.tally(recent) { a in a.processName.map { p in a.commandLine.map { "\(p) (\($0))" } ?? p } },
+            processes: ContainerDetailData.tally(recent, ContainerDetailData.processLabel),
             files: ContainerDetailData.tally(recent) { $0.fileName },
             connections: ContainerDetailData.tally(recent) { $0.connection },
             users: ContainerDetailData.tally(recent) { $0.userName },
             recent: Array(recent.prefix(200)))
+        data.enrichment = try store.enrichment(for: data.recent.map(\.id))
+        return data
     }
 }
 
@@ -94,6 +98,7 @@ enum AlertDetailQuery {
         }
         return AlertDetailData(stored: stored, acknowledged: acked, sameRule: Array(sameRule.prefix(relatedLimit)),
                                sameContainer: Array(sameContainer.prefix(relatedLimit)),
-                               sameProcess: Array(sameProcess.prefix(relatedLimit)))
+                               sameProcess: Array(sameProcess.prefix(relatedLimit)),
+                               enrichment: try store.enrichment(for: [stored.id])[stored.id])
     }
 }

@@ -114,33 +114,60 @@ extension ConsoleState {
         case .container(let id):
             ref = containerDetail?.activity?.container.ref ?? containerDetail?.recent.first?.alert.container
                 ?? ContainerRef(id: id, name: id, image: nil)
+        case .incident:
+            // The incident's container, whichever of its alerts is selected.
+            ref = incidentDetail.map { ContainerRef(id: $0.record.containerID, name: $0.record.containerName ?? $0.record.containerID, image: nil) }
         default: ref = actionTarget?.alert.container
         }
         guard let ref, !ref.isHost else { return nil }
         return ref
     }
 
-    mutating func startIncident(_ action: Action) -> [Effect] {
-        guard var incident else {
+    /// Whether actions can start now; says why not when they cannot.
+    mutating func actionsReady(allowRunning: Bool = false) -> Bool {
+        guard let incident else {
             setMessage(readOnly ? "read-only: incident actions are off" : "incident actions are not available in this console", error: true)
-            return []
+            return false
         }
         if let problem = incident.configError {
             setMessage("incident actions are off: \(problem)", error: true)
-            return []
+            return false
         }
+        if !allowRunning, incident.running {
+            setMessage("an action is still running: \(incident.progress ?? "")", error: true)
+            return false
+        }
+        return true
+    }
+
+    mutating func startIncident(_ action: Action) -> [Effect] {
+        guard actionsReady(allowRunning: action == .audit), let incident else { return [] }
         if action == .audit { return screen == .audit ? loadCurrent() : push(.audit) }
         guard let kind = ActionKind(action) else { return [] }
-        if incident.running {
-            setMessage("an action is still running: \(incident.progress ?? "")", error: true)
-            return []
-        }
         var request = ActionRequest(kind: kind, dryRun: incident.dryRun, via: "console")
+        // Acting from an incident's screen: the audit row names the incident.
+        if case .incident(let id) = screen { request.incident = String(id) }
+        var container: ContainerRef?
         if kind.needsContainer {
-            guard let container = selectedContainer else {
+            guard let selected = selectedContainer else {
                 setMessage("select a container first (c: containers screen, or an alert of that container)", error: true)
                 return []
             }
+            container = selected
+        }
+        return submit(request, on: container)
+    }
+
+    /// Runs `request` through the confirmation its kind needs: a container action resolves
+    /// `container` on the engine by id, then asks for its name; stop-trading asks for the
+    /// bot's name; the others run at once. The operator's keys and approved proposals both
+    /// come through here.
+    mutating func submit(_ request: ActionRequest, on container: ContainerRef?) -> [Effect] {
+        guard var incident else { return [] }
+        var request = request
+        let kind = request.kind
+        if kind.needsContainer {
+            guard let container else { return [] }
             // The container comes from alert text: the engine resolves its id (never its name)
             // off the UI thread, and the prompt then shows what the engine has under that id.
             request.target = container.id
@@ -212,6 +239,8 @@ extension ConsoleState {
     @discardableResult
     public mutating func applyIncident(_ result: IncidentResult) -> [Effect] {
         guard incident != nil else { return [] }
+        // An incident's screen shows what was just done for it.
+        var reload: [Effect] = []
         switch result {
         case .progress(let text):
             incident?.progress = text
@@ -227,11 +256,13 @@ extension ConsoleState {
         case .audit(let entries):
             incident?.auditEntries = entries
             if screen == .audit { top.selection = clamp(top.selection, entries.count) }
+            // The worker reads the audit log after every action and refusal.
+            if case .incident = screen { reload = loadCurrent() }
         case .failure(let text):
             incident?.progress = nil
             setMessage(text, error: true)
         }
-        return []
+        return reload
     }
 }
 
@@ -239,7 +270,7 @@ extension Action {
     /// The incident-action keys (hidden from help in a read-only console).
     var isIncident: Bool {
         switch self {
-        case .stopTrading, .isolate, .restore, .backup, .forensics, .audit: return true
+        case .stopTrading, .isolate, .restore, .backup, .forensics, .audit, .approve: return true
         default: return false
         }
     }

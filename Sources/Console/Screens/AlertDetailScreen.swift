@@ -34,6 +34,7 @@ enum AlertDetailScreen {
         lines += StyledLine.field("Status", detail.map { $0.acknowledged ? "acknowledged" : "not acknowledged" } ?? "…", width: textWidth,
                                   role: detail?.acknowledged == true ? .acknowledged : .dim)
         lines += StyledLine.field("Alert id", String(stored.id), width: textWidth, role: .dim)
+        lines += EnrichmentFormat.fields(detail?.enrichment, width: textWidth)
         lines.append(StyledLine(""))
         lines.append(StyledLine("Output", .title))
         lines += Formatting.wrap(alert.message, width: textWidth).map { StyledLine($0) }

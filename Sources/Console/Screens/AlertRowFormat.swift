@@ -23,7 +23,8 @@ struct AlertColumns {
 
     /// Draws one row; the message takes whatever width is left.
     func draw(time: Timestamp, priority: Priority, count: Int, firstSeen first: Timestamp?, alert: Alert,
-              marker: (String, StyleRole), x: Int, y: Int, width: Int, role: StyleRole?, grid: inout ScreenGrid) {
+              enrichment: AlertEnrichment? = nil, marker: (String, StyleRole), x: Int, y: Int, width: Int, role: StyleRole?,
+              grid: inout ScreenGrid) {
         let maxX = x + width
         var col = x
         func cell(_ text: String, _ w: Int, _ r: StyleRole) {
@@ -45,6 +46,48 @@ struct AlertColumns {
         cell(alert.rule, rule, priority.role)
         if process > 0 { cell(alert.processName ?? "", process, .normal) }
         if user > 0 { cell(alert.userName ?? "", user, .dim) }
+        // What enrichment found goes before the message, while the message keeps some room.
+        for (text, r) in EnrichmentFormat.compact(enrichment) {
+            let w = CellWidth.of(TerminalSafe.escape(text))
+            guard col + w + 1 <= maxX - 12 else { break }
+            col += grid.put(text, x: col, y: y, role: role ?? r)
+            col += grid.put(" ", x: col, y: y, role: role ?? .normal)
+        }
         if col < maxX { grid.putPadded(alert.message, x: col, y: y, width: maxX - col, role: role ?? .normal) }
+    }
+}
+
+/// What the processing step added to an alert, as rows and the detail show it: threat-intel
+/// hits first (they matter most), then the exchange, other tags, and the service role.
+enum EnrichmentFormat {
+    static let threatIntelPrefix = "threat-intel:"
+    static let exchangePrefix = "exchange:"
+
+    /// Short labels for a row: `TI:feodo`, `ex:binance`, `!allowlist`, `[ai-trading-bot]`.
+    static func compact(_ e: AlertEnrichment?) -> [(String, StyleRole)] {
+        guard let e, !e.isEmpty else { return [] }
+        var out: [(String, StyleRole)] = []
+        for tag in e.tags where tag.hasPrefix(threatIntelPrefix) { out.append(("TI:" + tag.dropFirst(threatIntelPrefix.count), .critical)) }
+        for tag in e.tags where tag.hasPrefix(exchangePrefix) { out.append(("ex:" + tag.dropFirst(exchangePrefix.count), .good)) }
+        for tag in e.tags where !tag.hasPrefix(threatIntelPrefix) && !tag.hasPrefix(exchangePrefix) {
+            out.append((tag == "destination:not-allowlisted" ? "!allowlist" : tag, .warning))
+        }
+        if let role = e.role { out.append(("[\(role)]", .dim)) }
+        return out
+    }
+
+    /// The alert detail's section: one labelled line per kind.
+    static func fields(_ e: AlertEnrichment?, width: Int) -> [StyledLine] {
+        guard let e, !e.isEmpty else { return [] }
+        let hits = e.tags.filter { $0.hasPrefix(threatIntelPrefix) }.map { String($0.dropFirst(threatIntelPrefix.count)) }
+        let exchanges = e.tags.filter { $0.hasPrefix(exchangePrefix) }.map { String($0.dropFirst(exchangePrefix.count)) }
+        let others = e.tags.filter { !$0.hasPrefix(threatIntelPrefix) && !$0.hasPrefix(exchangePrefix) }
+        var lines: [StyledLine] = [StyledLine(""), StyledLine("Enrichment", .title)]
+        lines += StyledLine.field("Role", e.role, width: width, role: .label)
+        lines += StyledLine.field("Threat intel", hits.isEmpty ? nil : hits.joined(separator: ", "), width: width, role: .critical)
+        lines += StyledLine.field("Exchange", exchanges.isEmpty ? nil : exchanges.joined(separator: ", "), width: width, role: .good)
+        lines += StyledLine.field("Tags", others.isEmpty ? nil : others.joined(separator: ", "), width: width, role: .warning)
+        lines += StyledLine.field("Incident", e.incidentID.map { "#\($0)" }, width: width)
+        return lines
     }
 }

@@ -29,6 +29,8 @@ public enum ConsoleRenderer {
         case .help: pageSize = HelpScreen.draw(state, in: body, grid: &grid)
         case .audit: pageSize = AuditScreen.draw(state, now: now, in: body, grid: &grid)
         case .gauges: pageSize = GaugesScreen.draw(state, now: now, in: body, grid: &grid)
+        case .incidents: pageSize = IncidentsScreen.draw(state, now: now, in: body, grid: &grid)
+        case .incident(let id): pageSize = IncidentDetailScreen.draw(state, id: id, now: now, in: body, grid: &grid)
         }
         if case .confirmIncident(let confirmation) = state.mode {
             IncidentPrompt.drawTarget(confirmation, in: body, grid: &grid)

@@ -42,7 +42,7 @@ enum ContainerDetailScreen {
         for (offset, stored) in d.recent.dropFirst(first).prefix(max(0, inner.height)).enumerated() {
             let isSelected = first + offset == selected
             columns.draw(time: stored.alert.time, priority: stored.alert.priority, count: 1, firstSeen: nil, alert: stored.alert,
-                         marker: (" ", .normal), x: inner.x, y: inner.y + offset, width: inner.width,
+                         enrichment: d.enrichment[stored.id], marker: (" ", .normal), x: inner.x, y: inner.y + offset, width: inner.width,
                          role: isSelected ? .selection : nil, grid: &grid)
         }
         if !seenBox.isEmpty, seenBox.height >= 3 {

@@ -13,6 +13,16 @@ enum Header {
             let waiting = max(0, state.latestID - state.pausedAtID)
             segments.append(("PAUSED" + (waiting > 0 ? " +\(waiting)" : ""), .unseen))
         }
+        if let incidents = state.incidentSummary {
+            // Off is what the on-call engineer must not miss: nothing will act or propose.
+            if !incidents.responseOn { segments.append(("response OFF", .bad)) }
+            if incidents.open > 0 {
+                // Short, so it stays on an 80-column header: "3 incidents, 1 ▲" (▲ = escalated).
+                let escalated = incidents.escalated > 0 ? ", \(incidents.escalated) ▲" : ""
+                segments.append(("\(incidents.open) incident\(incidents.open == 1 ? "" : "s")\(escalated)",
+                                 incidents.escalated > 0 ? .unseen : .header))
+            }
+        }
         if let o = state.overview {
             if let t = o.newestTime { segments.append(("last event \(Formatting.age(t, now: now)) ago", .header)) }
             segments.append(("\(o.alertsLastMinute)/min", .header))
@@ -119,6 +129,11 @@ enum Footer {
             return [(.down, "scroll"), (.back, "back"), (.quit, "quit")]
         case .gauges:
             return [(.help, "help"), (.down, "scroll"), (.back, "back"), (.quit, "quit")]
+        case .incidents:
+            return [(.help, "help"), (.open, "open"), (.filter, "filter"), (.command, "cmd"), (.back, "back"), (.quit, "quit")]
+        case .incident:
+            return [(.help, "help"), (.open, "alert"), (.approve, "approve"), (.isolate, "isolate"), (.forensics, "forensics"),
+                    (.back, "back"), (.quit, "quit")]
         }
     }
 }

@@ -31,6 +31,8 @@ public enum HelpScreen {
             (":clear", "remove every filter"),
             (":silences", "list the active silences, numbered"),
             (":unsilence [N]", "remove silence N, or all of them"),
+            (":incidents", "the incidents screen: Enter opens one (timeline, what it touched, responses)"),
+            (":response off|on", "the response rules' kill switch for every process on this history (audited)"),
             (":theme NAME", "switch theme (default, high-contrast, solarized-dark, monochrome)"),
             (":pause / :resume", "stop / restart the live flow"),
             (":q", "quit"),
@@ -42,6 +44,8 @@ public enum HelpScreen {
             "Prompts: Enter confirms, Esc cancels, Backspace deletes, Ctrl-U clears.",
             "Silence (s): r = the alert's rule, c = its container, then a duration (30m, 1h, 1d).",
             "Overview rows: ×N = N repeats of the same rule in the same container; ● = new critical, ✓ = acknowledged.",
+            "Enrichment in rows: TI:list = a threat-intelligence hit, ex:name = a known exchange, !allowlist = a destination off the allowlist, [role] = the service role.",
+            "Incidents: ▲ = escalated (its attack stages followed a known sequence); ◆ = a response proposal waiting for approval.",
             "Alert text is shown with control characters escaped (\\x1b, \\u{202e}).",
         ] {
             lines += Formatting.wrap(note, width: max(8, width)).map { StyledLine($0, .dim) }

@@ -99,7 +99,8 @@ enum OverviewScreen {
             let role: StyleRole? = isSelected ? .selection : unseen ? .unseen : row.acknowledged ? .acknowledged : nil
             let marker: (String, StyleRole) = row.acknowledged ? ("✓", .acknowledged) : unseen ? ("●", .unseen) : (" ", .normal)
             columns.draw(time: row.lastSeen, priority: row.newest.alert.priority, count: row.count,
-                         firstSeen: row.count > 1 ? row.firstSeen : nil, alert: row.newest.alert, marker: marker,
+                         firstSeen: row.count > 1 ? row.firstSeen : nil, alert: row.newest.alert,
+                         enrichment: state.overview?.enrichment[row.newest.id], marker: marker,
                          x: inner.x, y: y, width: inner.width, role: role, grid: &grid)
         }
         return inner.height

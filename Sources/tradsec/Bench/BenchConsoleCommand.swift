@@ -28,7 +28,20 @@ struct BenchConsoleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Storm duration in seconds.", valueName: "s"))
     var stormSeconds = 5.0
 
+    @Option(help: ArgumentHelp("Measure the incidents screen over this many incidents instead (goal: a frame under 50 ms).", valueName: "n"))
+    var incidents: Int?
+
     func run() throws {
+        if let incidents {
+            let path = "/tmp/tradsec-bench-incidents-\(getpid()).sqlite"
+            defer { for suffix in ["", "-wal", "-shm", ".open-lock"] { unlink(path + suffix) } }
+            let report = try IncidentsScreenBenchmark.run(path: path, count: max(1, incidents), log: { print($0) })
+            let l = report.loadMilliseconds, c = report.composeMilliseconds
+            print(String(format: "load (query, filter, sort; off the UI thread): p50 %.1f ms, max %.1f ms", l.percentile(50), l.last ?? 0))
+            print(String(format: "compose 200x60 incidents screen over %d incidents: p50 %.2f ms, p99 %.2f ms (goal < 50 ms)",
+                         report.incidents, c.percentile(50), c.percentile(99)))
+            return
+        }
         let history = try BenchHistory.existingOrGenerated(db: db, name: "console", count: count, log: { print($0) })
         defer { history.remove() }
         let path = history.path

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import Benchmarks
 import Foundation
 import TradsecCore
 
