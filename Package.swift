@@ -21,9 +21,15 @@ let package = Package(
         .target(name: "TradsecCore", dependencies: ["CByteScan"]),
         // The alert scanner's SIMD inner loop (header-only C: Swift has no portable movemask).
         .target(name: "CByteScan", path: "Sources/CByteScan"),
+        // config.yaml and theme files: read once (size-limited, alias bombs refused), one typed
+        // reader of YAML nodes, one error type, sections decoded by the modules that own them.
+        .target(name: "Config", dependencies: [
+            "TradsecCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Falco-compatible rules loader, condition compiler and evaluator.
         .target(name: "RuleEngine", dependencies: [
-            "TradsecCore",
+            "TradsecCore", "Config",
             .product(name: "Yams", package: "Yams"),
         ]),
         // LZ4 (liblz4): the history keeps raw alert lines in compressed chunks.
@@ -113,6 +119,7 @@ let package = Package(
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
         .executableTarget(name: "tradsec-fuzz", dependencies: ["FuzzHarness", "CFuzzDriver"], path: "Sources/FuzzDriver"),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TradsecCore", "TestSupport"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
