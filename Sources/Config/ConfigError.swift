@@ -13,11 +13,11 @@ public struct ConfigLocation: Sendable, Equatable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `file:line:column`, or the file alone without a position.
+    /// `file:line`, as every config message starts (the column is kept for callers that
+    /// point at it), or the file alone without a position.
     public var description: String {
         let name = TerminalSafe.escape(file)
-        guard line > 0 else { return name }
-        return column > 0 ? "\(name):\(line):\(column)" : "\(name):\(line)"
+        return line > 0 ? "\(name):\(line)" : name
     }
 }
 
@@ -77,6 +77,6 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `file:line:column: message`.
+    /// `file:line: message`.
     public var description: String { "\(location): \(message)" }
 }

@@ -150,7 +150,7 @@ public struct ConfigValue {
         let scheme = text.firstIndex(of: ":").map { String(text[..<$0]).lowercased() }
         guard let scheme, schemes.contains(scheme), text.dropFirst(scheme.count).hasPrefix("://"),
               text.count > scheme.count + 3, !text.unicodeScalars.contains(where: TerminalSafe.isUnsafe) else {
-            throw wrongType("a URL starting " + schemes.map { "\($0)://" }.joined(separator: " or "), secret: secret)
+            throw wrongType("an " + schemes.map { "\($0)://" }.joined(separator: " or ") + " URL", secret: secret)
         }
         return text
     }

@@ -1,5 +1,6 @@
 import AlertStore
 import ArgumentParser
+import Assembly
 import TradsecCore
 
 /// `tradsec audit`: what was done, by whom, when, with what result.
@@ -37,7 +38,7 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let entries: [AuditEntry]
-            do { entries = try store.open().auditEntries(since: since.flatMap { TimeSpec.parse($0) }, limit: limit) } catch let e as CLIError {
+            do { entries = try store.open().auditEntries(since: since.flatMap { TimeSpec.parse($0) }, limit: limit) } catch let e as AssemblyError {
                 throw e
             } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 74) }
             switch format {

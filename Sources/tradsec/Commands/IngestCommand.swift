@@ -106,8 +106,8 @@ struct IngestCommand: ParsableCommand {
         let ingestor = AlertIngestor(store: history, origin: "follow:" + path, batchSize: batchSize)
         var options = FileFollower.Options()
         options.startAtEnd = fromEnd
-        let follower = FileFollower(path: path, ingestor: ingestor, options: options) { message in
-            Terminal.printError("tradsec: \(message)")
+        let follower = FileFollower(path: path, ingestor: ingestor, options: options) { event in
+            Terminal.printError("tradsec: \(event)")
         }
         let stop = StopSignal.install()
         var lastRetention = Timestamp.now()
