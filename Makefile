@@ -8,13 +8,14 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # the tests run against: tmux (console end to end), curl (a client the processor did not write),
 # podman + runc + netavark + iptables + busybox (a Docker-compatible engine with bridge networks and a
 # container image built without a registry), Alertmanager and promtool (notifications, /metrics),
-# python3-venv (the SMTP server aiosmtpd).
+# python3-venv (the SMTP server aiosmtpd), sqlite3 (the shell: reads the history through the loadable
+# extension, compared with `tradsec sql`).
 BUILD_PACKAGES := pkg-config libncurses-dev libsqlite3-dev liblz4-dev libcurl4-openssl-dev libssl-dev
 # The host sensor (`tradsec sense`): libbpf and libelf (its BPF object's loader), bpftool (turns the
 # kernel's BTF into vmlinux.h). Optional: without them everything else builds and `sense` says how
 # to enable it.
 SENSOR_PACKAGES := libbpf-dev libelf-dev bpftool
-TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static prometheus-alertmanager prometheus python3-venv
+TEST_PACKAGES := tmux curl podman runc netavark iptables busybox-static prometheus-alertmanager prometheus python3-venv sqlite3
 # Python test tools live in a virtualenv under .build, never in the system's site-packages.
 TOOLS_VENV := .build/tools/venv
 # Per user and private: $XDG_RUNTIME_DIR (0700, the user's own) or ~/.local/state, never a name in /tmp another user can plant first.
@@ -29,8 +30,18 @@ BPF_CLANG ?= $(or $(shell command -v clang 2>/dev/null),$(dir $(realpath $(SWIFT
 BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
 BTF := /sys/kernel/btf/vmlinux
 BPF_ARCH := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
+# The history's `alerts` virtual table and `alert_output` function as a loadable SQLite extension,
+# for the sqlite3 shell (`.load .build/tradsec_alerts`; docs/history.md). alert_rows.c is the very
+# file tradsec links, compiled against the extension API (sqlite-extension/sqlite_api.h); -z defs
+# proves no call bypasses that API.
+CC_HOST := $(or $(shell command -v cc 2>/dev/null),$(dir $(SWIFT))clang)
+SQLITE_EXTENSION := .build/tradsec_alerts.so
+SQLITE_EXTENSION_OBJECTS := .build/sqlite-extension
+SQLITE_EXTENSION_SOURCES := Sources/CAlertRows/alert_rows.c Sources/CAlertRows/include/CAlertRows.h \
+	$(wildcard sqlite-extension/*.c sqlite-extension/*.h)
+SQLITE_EXTENSION_CFLAGS := -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -ISources/CAlertRows/include -Isqlite-extension
 
-.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 bpf fuzz fuzz-build fuzz-seed fuzz-triage clean
+.PHONY: all build release test golden demo deps test-deps tools bench bench-sqlite bench-lz4 bpf sqlite-extension fuzz fuzz-build fuzz-seed fuzz-triage clean
 
 all: build
 
@@ -69,17 +80,28 @@ $(BPF_OBJECT): $(BPF_SOURCES) $(BPF_DIR)/vmlinux.h
 	$(BPF_CLANG) -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -O2 -g -Wall -Wno-unknown-warning-option \
 		-Wno-default-const-init-var-unsafe -I$(BPF_DIR) -ISources/CSensor/include -c $< -o $@.tmp && mv $@.tmp $@
 
+sqlite-extension: deps
+	@$(MAKE) --no-print-directory $(SQLITE_EXTENSION)
+
+$(SQLITE_EXTENSION): $(SQLITE_EXTENSION_SOURCES)
+	@mkdir -p $(SQLITE_EXTENSION_OBJECTS)
+	$(CC_HOST) $(SQLITE_EXTENSION_CFLAGS) -include sqlite-extension/sqlite_api.h -c Sources/CAlertRows/alert_rows.c -o $(SQLITE_EXTENSION_OBJECTS)/alert_rows.o
+	$(CC_HOST) $(SQLITE_EXTENSION_CFLAGS) -c sqlite-extension/alert_output.c -o $(SQLITE_EXTENSION_OBJECTS)/alert_output.o
+	$(CC_HOST) $(SQLITE_EXTENSION_CFLAGS) -c sqlite-extension/extension.c -o $(SQLITE_EXTENSION_OBJECTS)/extension.o
+	$(CC_HOST) -shared -Wl,-z,defs -o $@.tmp $(SQLITE_EXTENSION_OBJECTS)/alert_rows.o $(SQLITE_EXTENSION_OBJECTS)/alert_output.o \
+		$(SQLITE_EXTENSION_OBJECTS)/extension.o -llz4 && mv $@.tmp $@
+
 # aiosmtpd: a real SMTP server for the e-mail notification tests.
 tools: test-deps
 	@test -x $(TOOLS_VENV)/bin/aiosmtpd || { python3 -m venv $(TOOLS_VENV) && $(TOOLS_VENV)/bin/pip install -q aiosmtpd==1.4.6; }
 
-build: deps bpf
+build: deps bpf sqlite-extension
 	$(SWIFT) build
 
 release: deps bpf
 	$(SWIFT) build -c release
 
-test: test-deps tools bpf
+test: test-deps tools bpf sqlite-extension
 	@test -d ../shared/conformance || { echo "error: ../shared/conformance (the Falco compatibility corpus) is missing"; exit 1; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -118,36 +140,37 @@ bench-lz4: deps
 #   make fuzz TARGET=http FUZZ_SECONDS=600
 # New inputs that add coverage go back into Fuzz/corpus/TARGET (minimised at the end); crashes,
 # timeouts and out-of-memory inputs go to .build-fuzz/crashes/TARGET until they are triaged
-# (make fuzz-triage). Inputs reaching bugs listed in Sources/FuzzHarness/KnownIssues.swift are
-# skipped while fuzzing (KNOWN=1 fuzzes them too).
+# (make fuzz-triage).
 FUZZ_BUILD := .build-fuzz
 FUZZ_SECONDS ?= 30
 FUZZ_JOBS ?= 1
-KNOWN ?= 0
 FUZZ_SWIFT_FLAGS := --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DTRADSEC_LIBFUZZER \
 	-Xcc -fsanitize=fuzzer-no-link,address,undefined -Xcc -fno-sanitize-recover=undefined
 FUZZER := $(FUZZ_BUILD)/debug/tradsec-fuzz
-FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 TRADSEC_FUZZ_DICTIONARIES=$(CURDIR)/Fuzz/dict \
-	TRADSEC_FUZZ_SKIP_KNOWN=$(if $(filter 1,$(KNOWN)),0,1)
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 TRADSEC_FUZZ_DICTIONARIES=$(CURDIR)/Fuzz/dict
 FUZZ_TARGETS = $(or $(TARGET),$(notdir $(wildcard Fuzz/corpus/*)))
 
 fuzz-build: deps
 	$(SWIFT) build $(FUZZ_SWIFT_FLAGS) --product tradsec-fuzz
 
+# Each target runs from its own copy of the fuzzer (libFuzzer's fork mode starts the program
+# again for every job), so a rebuild during a long run does not change the program under it.
+# Each run is added to Fuzz/results.json (Fuzz/results.py table prints the totals).
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		test -d Fuzz/corpus/$$t || { echo "no target $$t (Fuzz/corpus/$$t)"; exit 64; }; \
-		mkdir -p $(FUZZ_BUILD)/crashes/$$t $(FUZZ_BUILD)/logs; \
+		mkdir -p $(FUZZ_BUILD)/crashes/$$t $(FUZZ_BUILD)/logs $(FUZZ_BUILD)/bin; \
+		cp $(FUZZER) $(FUZZ_BUILD)/bin/tradsec-fuzz-$$t; \
 		echo "== $$t: $(FUZZ_SECONDS) s"; \
-		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZ_BUILD)/bin/tradsec-fuzz-$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-fork=$(FUZZ_JOBS) -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ -print_final_stats=1 > $(FUZZ_BUILD)/logs/$$t.log 2>&1; \
-		grep -E "^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::new_units_added" $(FUZZ_BUILD)/logs/$$t.log | tail -3; \
 		rm -rf $(FUZZ_BUILD)/merge/$$t && mkdir -p $(FUZZ_BUILD)/merge/$$t; \
-		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZER) -merge=1 -timeout=10 -rss_limit_mb=2048 \
+		$(FUZZ_ENV) TRADSEC_FUZZ_TARGET=$$t $(FUZZ_BUILD)/bin/tradsec-fuzz-$$t -merge=1 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ $(FUZZ_BUILD)/merge/$$t Fuzz/corpus/$$t > $(FUZZ_BUILD)/logs/$$t.merge.log 2>&1 \
 			&& rm -rf Fuzz/corpus/$$t && mv $(FUZZ_BUILD)/merge/$$t Fuzz/corpus/$$t; \
-		echo "   corpus: $$(ls Fuzz/corpus/$$t | wc -l) inputs; crashes to triage: $$(ls $(FUZZ_BUILD)/crashes/$$t | wc -l)"; \
+		python3 Fuzz/results.py record $$t $(FUZZ_SECONDS) $(FUZZ_BUILD)/logs/$$t.log Fuzz/corpus/$$t $(FUZZ_BUILD)/crashes/$$t; \
+		echo "   crashes to triage: $$(ls $(FUZZ_BUILD)/crashes/$$t | wc -l)"; \
 	done
 
 # First inputs from the repository's real material (Fuzz/seed.py), merged into the corpus.

@@ -115,14 +115,14 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
         .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "Assembly", "Config", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
-        .testTarget(name: "ActionsTests", dependencies: ["Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
+        .testTarget(name: "ActionsTests", dependencies: ["Assembly", "Config", "Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Assembly", "Config", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges"]),
-        .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
-        .testTarget(name: "SensorTests", dependencies: ["Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
+        .testTarget(name: "GaugesTests", dependencies: ["Assembly", "Config", "Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
+        .testTarget(name: "SensorTests", dependencies: ["Assembly", "Config", "Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
         // Replays every committed fuzz input and reproducer (Fuzz/corpus, Fuzz/regressions).
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarness", "tradsec-fuzz", "TestSupport"]),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
+        .testTarget(name: "NotifyTests", dependencies: ["Assembly", "Config", "Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
                                                        .product(name: "Yams", package: "Yams")]),
     ]
 )

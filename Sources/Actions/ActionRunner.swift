@@ -14,8 +14,14 @@ public struct ActionRequest: Sendable, Equatable {
     public var reason: String?
     /// The incident a forensics bundle belongs to (names its directory).
     public var incident: String?
-    /// `cli` or `console`: kept in the audit row.
+    /// `cli`, `console` or `response`: kept in the audit row.
     public var via: String
+
+    /// `via` of what a response rule does.
+    public static let responseVia = "response"
+
+    /// The incident as a number, when it names one (the audit row keeps it).
+    public var incidentID: Int64? { incident.flatMap { Int64($0) } }
 
     public init(kind: ActionKind, target: String? = nil, dryRun: Bool = false, reason: String? = nil,
                 incident: String? = nil, via: String = "cli") {
@@ -104,7 +110,8 @@ public struct ActionRunner: Sendable {
         let result: AuditEntry.Result = failure == nil || failure == .badTarget ? .refused : .failed
         var report = ActionReport(kind: request.kind, target: request.target, result: result, message: reason,
                                   latencyMilliseconds: 0, auditID: nil, failure: failure)
-        if let id = try? store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via) {
+        if let id = try? store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via,
+                                          incident: request.incidentID) {
             try? store.finishAudit(id: id, result: result, message: reason, latencyMilliseconds: 0)
             report.auditID = id
         }
@@ -112,12 +119,15 @@ public struct ActionRunner: Sendable {
     }
 
     /// Runs `request`; `progress` hears each step (the console shows it; called on this thread).
-    public func run(_ request: ActionRequest, progress: (String) -> Void = { _ in }) -> ActionReport {
+    /// `auditID`: the row already written for it (a response rule's action is recorded with
+    /// the processing that decided it, then completed here), else one is begun now.
+    public func run(_ request: ActionRequest, auditID existing: Int64? = nil, progress: (String) -> Void = { _ in }) -> ActionReport {
         let started = (Monotonic.seconds() * 1000)
         let auditID: Int64
         do {
-            auditID = try store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via,
-                                           detail: request.reason.map { JSONWriter.string(.object(JSONObject([("reason", .string($0))]))) })
+            auditID = try existing ?? store.beginAudit(action: request.kind.rawValue, target: request.target, who: who, via: request.via,
+                                                       detail: request.reason.map { JSONWriter.string(.object(JSONObject([("reason", .string($0))]))) },
+                                                       incident: request.incidentID)
         } catch {
             return ActionReport(kind: request.kind, target: request.target, result: .failed,
                                 message: "cannot write the audit log, so nothing was done: \(error)",
@@ -130,7 +140,8 @@ public struct ActionRunner: Sendable {
         var failure: ActionError.Kind?
         do {
             let outcome = try perform(request, auditID: auditID, resolved: &target, progress: progress)
-            result = request.dryRun ? .dryRun : .ok
+            // What a response rule did on its own is `done`; what an operator did, `ok`.
+            result = request.dryRun ? .dryRun : request.via == ActionRequest.responseVia ? .done : .ok
             message = outcome.message
             detail = Self.keepingReason(request.reason, in: outcome.detail)
         } catch {

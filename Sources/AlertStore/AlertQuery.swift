@@ -16,6 +16,8 @@ public struct AlertQuery: Sendable, Equatable {
     public var search: String?
     /// Only alerts with an id above this one (for resuming live feeds).
     public var afterID: Int64?
+    /// Only the alerts of this incident.
+    public var incident: Int64?
     public var limit: Int = 100
 
     public init(since: Timestamp? = nil, until: Timestamp? = nil, priorities: PriorityFilter? = nil,
@@ -37,6 +39,10 @@ public struct AlertQuery: Sendable, Equatable {
 public struct StoredAlert: Sendable, Equatable {
     public var id: Int64
     public var alert: Alert
+    public init(id: Int64, alert: Alert) {
+        self.id = id
+        self.alert = alert
+    }
 }
 
 extension AlertStore {
@@ -137,6 +143,7 @@ extension AlertStore {
             groups.append(try containerIDs(matching: container, db: db).map(Postings.containerTerm))
         }
         if let host = query.hostname { groups.append([Postings.hostTerm(host)]) }
+        if let incident = query.incident { groups.append([ProcessingStore.incidentTerm(incident)]) }
         return groups.isEmpty ? nil : groups
     }
 
@@ -227,6 +234,11 @@ extension AlertStore {
     static func filter(_ query: AlertQuery, db: Database) throws -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments = StatementArguments()
+        if let incident = query.incident {
+            let ids = try Postings.allIDs(term: ProcessingStore.incidentTerm(incident), db: db)
+            clauses.append("id IN (SELECT value FROM json_each(?))")
+            arguments += ["[" + ids.map(String.init).joined(separator: ",") + "]"]
+        }
         if let since = query.since {
             clauses.append("time_ns >= ?")
             arguments += [since.nanoseconds]

@@ -116,10 +116,10 @@ extension AlertStore {
         return try pool.write { db in try Self.enqueueNotifications(entries, now: now, db: db) }
     }
 
-    /// The same, inside a transaction the caller holds: the processor queues an alert's
-    /// notifications in the transaction that stores the alert, so neither exists without the other.
+    /// The same, inside the caller's transaction: the processing step queues notifications
+    /// in the commit that records the processing, so neither exists without the other.
     @discardableResult
-    public static func enqueueNotifications(_ entries: [OutboxEntry], now: Timestamp = .now(), db: Database) throws -> [Int64] {
+    static func enqueueNotifications(_ entries: [OutboxEntry], now: Timestamp = .now(), db: Database) throws -> [Int64] {
         guard !entries.isEmpty else { return [] }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO notification_outbox (channel, group_key, kind, priority, payload, created_ns,

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import TradsecCore
@@ -151,6 +152,50 @@ enum Postings {
         let want = UInt8(groups.count)
         for i in 0..<size where hits[i] == want { out.append(block.firstID + Int64(i)) }
         return out
+    }
+
+    /// Every id listed under `term`, in any block (an incident's alerts; its index is partial).
+    static func allIDs(term: String, db: Database) throws -> [Int64] {
+        var out: [Int64] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT b.id, b.first_id, b.last_id, b.min_time_ns, b.max_time_ns, b.trimmed, p.ids
+            FROM alert_postings p JOIN alert_blocks b ON b.id = p.block_id WHERE p.term = ? ORDER BY b.first_id
+            """, arguments: [term]) {
+            let block = try block(row)
+            let blob = try row.blob(6, "alert_postings block \(block.id)")
+            let size = block.lastID - block.firstID + 1
+            var outside = false
+            let whole = blob.withUnsafeBytes { b in
+                forEachOffset(b) { offset in
+                    if Int64(offset) < size { out.append(block.firstID + Int64(offset)) } else { outside = true }
+                }
+            }
+            guard whole, !outside else { throw StoreError.damaged("alert_postings block \(block.id)", "the ids of \(term) are not in the block") }
+        }
+        return out
+    }
+
+    /// Lists `ids` (increasing) under `term` in the blocks that hold them, after what each
+    /// block already lists (the processing step writes incident terms after the alerts).
+    static func append(term: String, ids: [Int64], db: Database) throws {
+        var k = 0
+        while k < ids.count {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks
+                WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1
+                """, arguments: [ids[k]]) else { throw StoreError("history: no block holds alert \(ids[k])") }
+            let block = try block(row)
+            var bytes = try Data.fetchOne(db, sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?",
+                                          arguments: [block.id, term]).map { [UInt8]($0) } ?? []
+            let before = k
+            while k < ids.count, ids[k] <= block.lastID {
+                appendVarint(Int(ids[k] - block.firstID), to: &bytes)
+                k += 1
+            }
+            guard k > before else { throw StoreError("history: no block holds alert \(ids[k])") }
+            try db.execute(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)",
+                           arguments: [block.id, term, Data(bytes)])
+        }
     }
 
     /// Terms of one kind (`r:` for rules, say) whose text matches a SQL LIKE pattern.

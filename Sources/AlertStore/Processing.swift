@@ -2,8 +2,8 @@ import GRDB
 import GRDBSQLite
 import TradsecCore
 
-/// What the processor (`tradsec serve`) adds to each alert and to the history: an enrichment
-/// row per alert (service role, tags such as `exchange:binance` or `threat-intel:feodo`), and
+/// The first form of what the processing step adds to each alert and to the history (v6): an
+/// enrichment row per alert (service role, tags such as `exchange:binance` or `threat-intel:feodo`), and
 /// incidents that group alerts of one container, with their timeline.
 enum ProcessingSchema {
     static let migrationName = "v6: enrichment and incidents"
@@ -94,41 +94,6 @@ public struct AlertEnrichment: Sendable, Equatable {
     public var isEmpty: Bool { role == nil && tags.isEmpty && incidentID == nil }
 }
 
-/// Writes inside the insert transaction (see ``AlertStore/insert(_:origin:checkpoint:rejects:within:)``).
-public enum ProcessingWriter {
-    /// One row per processed alert (its role, tags and incident), bound by hand: this runs for
-    /// every alert the processor takes in.
-    public static func saveEnrichment(_ enrichment: AlertEnrichment, alertID: Int64, db: Database) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_enrichment (alert_id, role, tags, incident_id) VALUES (?,?,?,?)")
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, alertID)
-        bindText(handle, 2, enrichment.role)
-        bindText(handle, 3, enrichment.tags.isEmpty ? "[]" : jsonArray(enrichment.tags))
-        if let incident = enrichment.incidentID { sqlite3_bind_int64(handle, 4, incident) } else { sqlite3_bind_null(handle, 4) }
-        let rc = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        guard rc == SQLITE_DONE else { throw StoreError("enrichment insert failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
-    }
-
-    public static func saveIncident(_ incident: IncidentRecord, db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO incidents (id, container_id, container_name, hostname, role, opened_ns, updated_ns,
-                severity, escalated, stages, rules, alert_count, title, reason)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """).execute(arguments: [
-                incident.id, incident.containerID, incident.containerName, incident.hostname, incident.role,
-                incident.opened.nanoseconds, incident.updated.nanoseconds, Int(incident.severity.rawValue),
-                incident.escalated, jsonArray(incident.stages), jsonArray(incident.rules), incident.alertCount,
-                incident.title, incident.reason,
-            ])
-    }
-
-    static func jsonArray(_ strings: [String]) -> String {
-        JSONWriter.string(.array(strings.map { .string($0) }))
-    }
-}
-
 extension AlertStore {
     /// Incidents updated most recently first; `since` limits to those updated after it.
     public func incidents(since: Timestamp? = nil, limit: Int = 100) throws -> [IncidentRecord] {
@@ -144,15 +109,11 @@ extension AlertStore {
         }
     }
 
-    /// The alerts of an incident in time order (its timeline).
+    /// The alerts of an incident in time order (its timeline): the newest `limit` of them.
     public func incidentAlerts(id: Int64, limit: Int = 1000) throws -> [StoredAlert] {
-        try pool.read { db in
-            try Self.storedAlerts(db, sql: """
-                SELECT alerts.id, alerts.raw_chunk, alerts.raw_offset, alerts.raw_length
-                FROM alert_enrichment JOIN alerts ON alerts.id = alert_enrichment.alert_id
-                WHERE alert_enrichment.incident_id = ? ORDER BY alerts.time_ns, alerts.id LIMIT ?
-                """, arguments: [id, limit])
-        }
+        var query = AlertQuery(limit: limit)
+        query.incident = id
+        return try alerts(query).sorted { ($0.alert.time, $0.id) < ($1.alert.time, $1.id) }
     }
 
     /// The highest incident id (the correlator continues numbering after a restart).
@@ -160,20 +121,10 @@ extension AlertStore {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM incidents") ?? 0 }
     }
 
-    /// Enrichment rows for the given alerts (absent ids had none).
+    /// The processing step's additions to the given alerts (absent ids had none).
     public func enrichment(for ids: [Int64]) throws -> [Int64: AlertEnrichment] {
         guard !ids.isEmpty else { return [:] }
-        return try pool.read { db in
-            var out: [Int64: AlertEnrichment] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT alert_id, role, tags, incident_id FROM alert_enrichment WHERE alert_id IN (\(marks))",
-                                            arguments: StatementArguments(chunk)) {
-                    out[try row.decode(atIndex: 0)] = AlertEnrichment(role: try row.decode(atIndex: 1), tags: Self.stringArray(try row.decode(atIndex: 2)), incidentID: try row.decode(atIndex: 3))
-                }
-            }
-            return out
-        }
+        return try readHistory { db in try ProcessingStore.enrichment(for: ids, db: db) }
     }
 
     static func incident(_ row: Row) throws -> IncidentRecord {

@@ -98,7 +98,7 @@ extension AlertStore {
             try unindex.execute(arguments: [id, location.chunk, location.offset, location.length])
         }
         let list = "[" + removed.map { String($0.id) }.joined(separator: ",") + "]"
-        try db.execute(sql: "DELETE FROM alert_enrichment WHERE alert_id IN (SELECT value FROM json_each(?))", arguments: [list])
+        try ProcessingStore.remove(removed.map(\.id), db: db)
         // Only the blocks that held a deleted id: one old file ingested late must not mark
         // every block between it and the newest.
         try db.execute(sql: """

@@ -109,6 +109,7 @@ enum Schema {
         migrator.registerMigration(CompactHistorySchema.migrationName) { db in try CompactHistorySchema.migrate(db) }
         migrator.registerMigration(OutputOutOfRowSchema.migrationName) { db in try OutputOutOfRowSchema.migrate(db) }
         migrator.registerMigration(AlertRows.migrationName) { db in try AlertRows.migrate(db) }
+        migrator.registerMigration(ProcessingStore.migrationName) { db in try ProcessingStore.migrate(db) }
         return migrator
     }
 }

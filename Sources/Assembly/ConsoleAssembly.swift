@@ -3,6 +3,7 @@ import AlertStore
 import Config
 import Console
 import Gauges
+import Processor
 import Sensor
 import TradsecCore
 
@@ -66,13 +67,36 @@ public enum ConsoleAssembly {
         }
     }
 
+    /// A plan for the demo's console (`tradsec demo` on a terminal): the demo source on a
+    /// history of its own, with no config file (the user's channels and rules stay out of it).
+    public static func demoPlan(databasePath: String, theme: String?, rules: [String], speed: Double?,
+                                environment: [String: String]) throws(AssemblyError) -> ConsolePlan {
+        var flags = ConsoleFlags(databasePath: databasePath)
+        flags.theme = theme
+        flags.rules = rules
+        let config = DecodedConfig.empty(file: "demo")
+        return ConsolePlan(flags: flags, config: config, theme: try Self.theme(flags, config: config, environment: environment),
+                           keyMap: KeyMap(), sources: [.demo(speed: speed)])
+    }
+
     /// Builds the sources (rules loaded now, so bad rules stop the console before it takes
-    /// the screen), opens the history, and sets up incident actions and gauges.
-    /// `extraSources` come first (the demo's own).
-    public static func services(_ plan: ConsolePlan, extraSources: [ConsoleSource] = []) throws(AssemblyError) -> ConsoleServices {
-        var sources = extraSources
-        for spec in plan.sources { sources.append(try source(spec, flags: plan.flags, config: plan.config)) }
+    /// the screen), opens the history, and sets up the processing step, incident actions and
+    /// gauges. The console's own sources (all but a processor's feed) go through the same
+    /// processing step as `ingest` and `serve`; a console that only follows processors takes
+    /// their enrichment and incidents and computes none. A broken `actions:` or `gauges:`
+    /// section turns that feature off; a broken processing section stops the console (78).
+    public static func services(_ plan: ConsolePlan) throws(AssemblyError) -> ConsoleServices {
         let store = try StoreAssembly.open(path: plan.flags.databasePath, readOnly: plan.flags.readOnly)
+        var processing: ProcessingStep?
+        if !plan.flags.readOnly && plan.sources.contains(where: \.isLocal) {
+            let overrides = plan.sources.contains(where: \.isDemo) ? DemoProcessing.overrides(config: plan.config) : .init()
+            processing = try ProcessingStep(history: store, config: plan.config, deliver: true, command: "console", overrides: overrides)
+        }
+        var sources: [ConsoleSource] = []
+        for spec in plan.sources {
+            sources.append(try source(spec, flags: plan.flags, config: plan.config, processor: processing?.processor))
+        }
+        if let processing { sources.append(ProcessingSource(step: processing)) }
         let incident: ConsoleServices.Incident
         if plan.flags.readOnly {
             incident = .off
@@ -96,7 +120,9 @@ public enum ConsoleAssembly {
     }
 
     /// One source, ready to start with the console.
-    public static func source(_ spec: SourceSpec, flags: ConsoleFlags, config: DecodedConfig) throws(AssemblyError) -> ConsoleSource {
+    /// `processor`: the console's processing step, for the sources that hand it what they stored.
+    public static func source(_ spec: SourceSpec, flags: ConsoleFlags, config: DecodedConfig,
+                              processor: AlertProcessor? = nil) throws(AssemblyError) -> ConsoleSource {
         switch spec {
         case .falcoFile(let path):
             return FalcoFileSource(path: path)
@@ -115,7 +141,7 @@ public enum ConsoleAssembly {
             let actions = (try? config.section(ActionsConfig.self)) ?? ActionsConfig()
             let options = try SensorAssembly.options(sensor: sensor, actions: actions)
             return HostSource(sensor: try SensorAssembly.sensor(rulePaths: try SensorAssembly.rulePaths(flag: flags.rules, sensor: sensor),
-                                                               options: options))
+                                                               options: options), processor: processor)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Actions
 import AlertStore
+import Processor
 import Config
 import RuleEngine
 import Sensor
@@ -53,27 +54,41 @@ extension SensorError {
 }
 
 /// The sensor's alerts between its thread and the history: collected as they are raised,
-/// decoded and stored in batches (origin `sensor`).
+/// decoded and stored in batches (origin `sensor`), each stored batch handed to the
+/// processing step when there is one.
 public final class SensorAlertSink: Sendable {
     private let pending = Mutex<[SensorAlert]>([])
+    private let processor: AlertProcessor?
 
-    public init() {}
+    public init(processor: AlertProcessor? = nil) { self.processor = processor }
 
     /// Called on the sensor's thread.
     public func add(_ alert: SensorAlert) { pending.withLock { $0.append(alert) } }
 
-    /// Stores what is pending; `each` sees every alert first (`sense` prints them). Returns the
-    /// alerts stored and those the decoder refused.
-    public func flush(into history: AlertStore, each: (SensorAlert) -> Void = { _ in }) throws -> (stored: Int, refused: Int) {
+    /// What one flush did.
+    public struct Flushed: Sendable {
+        public var stored = 0
+        /// Alerts the decoder refused.
+        public var refused = 0
+        /// The id of the newest alert stored (0: none).
+        public var newest: Int64 = 0
+    }
+
+    /// Stores what is pending; `each` sees every alert first (`sense` prints them).
+    public func flush(into history: AlertStore, each: (SensorAlert) -> Void = { _ in }) throws -> Flushed {
         let batch = pending.withLock { alerts -> [SensorAlert] in defer { alerts.removeAll(keepingCapacity: true) }; return alerts }
-        guard !batch.isEmpty else { return (0, 0) }
+        var flushed = Flushed()
+        guard !batch.isEmpty else { return flushed }
         var decoded: [Alert] = []
         decoded.reserveCapacity(batch.count)
-        var refused = 0
         for alert in batch {
             each(alert)
-            do { decoded.append(try AlertDecoder.decode(line: alert.line)) } catch { refused += 1 }
+            do { decoded.append(try AlertDecoder.decode(line: alert.line)) } catch { flushed.refused += 1 }
         }
-        return (try history.insert(decoded, origin: "sensor").inserted, refused)
+        let result = try history.insert(decoded, origin: "sensor")
+        flushed.stored = result.inserted
+        flushed.newest = result.added.map(\.id).max() ?? 0
+        processor?.submit(result.added.map { StoredAlert(id: $0.id, alert: decoded[$0.index]) })
+        return flushed
     }
 }

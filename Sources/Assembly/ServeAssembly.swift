@@ -4,18 +4,14 @@ import Notify
 import Processor
 import TradsecCore
 
-/// `tradsec serve` put together: the processing pipeline (enrichment, correlation, the
-/// notification outbox) on the history, and the HTTP application over it.
+/// `tradsec serve` put together: the processing step on the history, the intake pipeline
+/// that feeds it, and the HTTP application over both.
 public struct ProcessorAssembly {
     public let settings: ServeSettings
     public let store: AlertStore
-    public let enricher: Enricher
+    public let processing: ProcessingStep
     public let pipeline: IngestPipeline
-    /// nil without channels, or when another dispatcher delivers from this history.
-    public let dispatcher: NotificationDispatcher?
     public let app: ProcessorApp
-    /// Why notifications are queued but not sent from here, if they are not.
-    public let dispatcherProblem: String?
 }
 
 public enum ServeAssembly {
@@ -25,38 +21,16 @@ public enum ServeAssembly {
         try config.requireAll()
         var settings = try config.required(ServeSettings.self)
         if let listen { settings.listen = listen }
-        let notifications = try config.required(NotificationConfig.self)
         let metrics = ProcessorMetrics(version: version)
-        let enricher = Enricher(config: try config.required(EnrichmentConfig.self))
-        let correlation = try config.required(CorrelationConfig.self)
-        let pipeline: IngestPipeline
-        do {
-            pipeline = try IngestPipeline(store: store, enricher: enricher, correlation: correlation,
-                                          metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
-        } catch {
-            throw .history("cannot resume correlation from the history: \(error)")
-        }
-        // Notifications: queued in the alert's own transaction, delivered by the dispatcher.
-        var dispatcher: NotificationDispatcher?
-        var problem: String?
-        if !notifications.channels.isEmpty {
-            let d = NotificationDispatcher(store: store, config: notifications)
-            pipeline.add(sink: OutboxSink(outbox: d.outbox))
-            do {
-                try d.start()
-                dispatcher = d
-            } catch {
-                // Another dispatcher (`tradsec notify run`) delivers from this history: still queue.
-                problem = "\(error)"
-            }
-        }
-        let deliver = dispatcher
+        let processing = try ProcessingStep(history: store, config: config, deliver: true, command: "serve")
+        let pipeline = IngestPipeline(store: store, processor: processing.processor, metrics: metrics,
+                                      maxQueuedAlerts: settings.maxQueuedAlerts)
+        let deliver = processing.dispatcher
         let app = ProcessorApp(
             settings: settings, store: store, pipeline: pipeline, metrics: metrics, version: version,
             healthSections: { deliver.map { [("outbox", outboxHealth($0.stats()), true)] } ?? [] },
             extraMetrics: { deliver?.stats().prometheusText() ?? "" })
-        return ProcessorAssembly(settings: settings, store: store, enricher: enricher, pipeline: pipeline, dispatcher: dispatcher,
-                                 app: app, dispatcherProblem: problem)
+        return ProcessorAssembly(settings: settings, store: store, processing: processing, pipeline: pipeline, app: app)
     }
 
     /// The outbox in `/health`. A receiver down for a while is not the processor failing:

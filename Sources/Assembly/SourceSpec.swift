@@ -70,6 +70,17 @@ public enum SourceSpec: Equatable, Sendable {
         do { return try parse(text, at: ConfigLocation(file: "--source")) } catch { throw .usage(error.description) }
     }
 
+    /// Alerts that arrive raw here (not a processor's, which it processed already).
+    var isLocal: Bool {
+        if case .processor = self { return false }
+        return true
+    }
+
+    var isDemo: Bool {
+        if case .demo = self { return true }
+        return false
+    }
+
     /// The rules the engine needs, or nil.
     var needsRules: Bool {
         switch self {

@@ -16,6 +16,7 @@ public enum TradsecConfig {
     public static let sections: [any ConfigSection.Type] = [
         ThemeSetting.self, SourceList.self, KeyMap.self,                       // the console
         ServeSettings.self, EnrichmentConfig.self, CorrelationConfig.self,     // tradsec serve
+        ResponseConfig.self,                                                   // the processing step
         NotificationConfig.self, ActionsConfig.self, GaugesConfig.self, SensorConfig.self,
     ]
 
@@ -26,6 +27,25 @@ public enum TradsecConfig {
     /// read once and decoded.
     public static func load(flag: String?, reader: ConfigDocument.Reader = .disk) -> DecodedConfig {
         ConfigLoader(sections: sections).load(path: flag ?? defaultPath, required: flag != nil, reader: reader)
+    }
+
+    /// `yaml` as the content of config file `file`, decoded into every section (tests, tools).
+    public static func decode(yaml: String, file: String = "config.yaml", directory: String? = nil) -> DecodedConfig {
+        ConfigLoader(sections: sections).decode(yaml: yaml, file: file, directory: directory)
+    }
+
+    /// One section of `yaml` (a whole config file's text), its errors and the file's thrown.
+    public static func section<S: ConfigSection>(_ type: S.Type, yaml: String, file: String = "config.yaml",
+                                                 directory: String? = nil) throws(ConfigError) -> S {
+        let decoded = decode(yaml: yaml, file: file, directory: directory)
+        if let error = decoded.errors(in: [type]).first { throw error }
+        return try decoded.section(type)
+    }
+
+    /// One section of the file `--config` names (else the default one), for a command that
+    /// needs only it: its errors and the file's stop the command (78).
+    public static func section<S: ConfigSection>(_ type: S.Type, flag: String?) throws(AssemblyError) -> S {
+        try load(flag: flag).required(type)
     }
 }
 

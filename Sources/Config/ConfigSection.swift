@@ -43,6 +43,14 @@ public struct ConfigLoader: Sendable {
         }
     }
 
+    /// `yaml` as the content of `file`, decoded (tests, tools); a text that is not YAML is
+    /// the file's error.
+    public func decode(yaml: String, file: String, directory: String? = nil) -> DecodedConfig {
+        do { return decode(try ConfigDocument.parse(yaml, file: file, directory: directory)) } catch {
+            return DecodedConfig(file: file, exists: true, fileErrors: [error], sections: [:])
+        }
+    }
+
     public func decode(_ document: ConfigDocument) -> DecodedConfig {
         var decoded: [String: Result<any ConfigSection, ConfigError>] = [:]
         guard let top = document.value else {
@@ -84,6 +92,11 @@ public struct DecodedConfig: Sendable {
         self.sections = sections
     }
 
+    /// No file at all: every section at its defaults (a demo on a history of its own).
+    public static func empty(file: String) -> DecodedConfig {
+        DecodedConfig(file: file, exists: false, fileErrors: [], sections: [:])
+    }
+
     /// True when the file could not be read or composed: no section could be decoded.
     public var isUnreadable: Bool {
         fileErrors.contains { if case .unknownKey = $0 { return false } else { return true } }
@@ -103,6 +116,9 @@ public struct DecodedConfig: Sendable {
     public func section<S: ConfigSection>(_ type: S.Type) throws(ConfigError) -> S {
         try result(type).get()
     }
+
+    /// True when the file gives `type`'s section a value (its defaults are not all there is).
+    public func contains<S: ConfigSection>(_ type: S.Type) -> Bool { sections[S.key] != nil }
 
     /// The error of `type`'s section, if any.
     public func error<S: ConfigSection>(of type: S.Type) -> ConfigError? {

@@ -116,12 +116,20 @@ public final class AlertIngestor {
     public static let deferFullTextAt = 1000
     private var fullTextBacklog = false
 
+    /// Called with each committed batch and the alerts it added (the processing step takes
+    /// them from here); the batch is reused after the call returns.
+    public var handOver: ((AlertBatch, [InsertedAlert]) -> Void)?
+    /// The id of the newest alert this ingestor stored (0: none yet).
+    public private(set) var newestStored: Int64 = 0
+
     /// Commits the waiting alerts (and rejects, and the checkpoint) in one transaction.
     public func flush(checkpoint: FollowCheckpoint? = nil) throws {
         guard !batch.isEmpty || !rejects.isEmpty || checkpoint != nil else { return }
         let bulk = batch.count >= Self.deferFullTextAt
-        let result = try store.insert(batch, origin: origin, checkpoint: checkpoint, rejects: rejects,
-                                      fullText: bulk ? .deferred : .inline, within: nil)
+        let result = try store.commit(CommitPlan(alerts: batch, origin: origin, checkpoint: checkpoint, rejects: rejects,
+                                                 fullText: bulk ? .deferred : .inline))
+        handOver?(batch, result.added)
+        if let last = result.added.last { newestStored = last.id }
         report.stored += result.inserted
         report.duplicates += result.duplicates
         batch.removeAll()

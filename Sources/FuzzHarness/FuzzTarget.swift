@@ -4,10 +4,9 @@ import Glibc
 
 /// One fuzz target: a decoder of untrusted bytes and the invariants its result must keep.
 ///
-/// `run` takes any bytes. It returns normally when the input was handled correctly (accepted
-/// or refused with an error) and stops the process (``Invariant/require(_:_:)``) when an
-/// invariant is broken, so libFuzzer records the input and the replay test fails on it. It
-/// returns false for an input it skipped (``KnownIssues``), which the corpus must not keep.
+/// `run` takes any bytes. It returns when the input was handled correctly (accepted or
+/// refused with an error) and stops the process (``Invariant/require(_:_:)``) when an
+/// invariant is broken, so libFuzzer records the input and the replay test fails on it.
 public struct FuzzTarget: Sendable {
     public let name: String
     /// What is fuzzed and what is checked, one line (`tradsec-fuzz list`).
@@ -16,10 +15,10 @@ public struct FuzzTarget: Sendable {
     public let maxLength: Int
     /// Tokens for the mutator: Fuzz/dict/NAME.dict (libFuzzer's -dict).
     public let dictionary: String?
-    public let run: @Sendable (UnsafeRawBufferPointer) -> Bool
+    public let run: @Sendable (UnsafeRawBufferPointer) -> Void
 
     public init(_ name: String, _ summary: String, maxLength: Int = 4096, dictionary: String? = "json",
-                run: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool) {
+                run: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
         self.name = name
         self.summary = summary
         self.maxLength = maxLength

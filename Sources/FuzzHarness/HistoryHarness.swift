@@ -82,8 +82,7 @@ enum HistoryHarness {
 
     static let directory = makeTemporaryDirectory(prefix: "tradsec-fuzz-history")
 
-    /// False when the edit reaches a known bug and was skipped.
-    static func check(_ input: UnsafeRawBufferPointer) -> Bool {
+    static func check(_ input: UnsafeRawBufferPointer) {
         var reader = ByteReader(input)
         let edit = edits[Int(reader.byte()) % edits.count]
         let row = Int(reader.byte())
@@ -92,36 +91,29 @@ enum HistoryHarness {
         writeFile(path, template)
         do {
             let queue = try DatabaseQueue(path: path)
-            let known = try queue.write { db in try apply(edit, row: row, &reader, db) }
-            if known && KnownIssues.skipping { return false }
+            try queue.write { db in try apply(edit, row: row, &reader, db) }
         } catch {
-            return true   // an edit SQLite itself refuses (a constraint) is not a corrupt file
+            return   // an edit SQLite itself refuses (a constraint) is not a corrupt file
         }
-        guard let store = try? AlertStore(path: path) else { return true }
+        guard let store = try? AlertStore(path: path) else { return }
         query(store)
-        return true
     }
 
-    /// Makes the edit; true when it reaches one of the known corrupt-history bugs (item 10,
-    /// being fixed in AlertStore): posting varints, or an id, text id or range so large that a
-    /// reader sizes an array by it.
-    static func apply(_ edit: Edit, row: Int, _ reader: inout ByteReader, _ db: Database) throws -> Bool {
+    /// Makes the edit.
+    static func apply(_ edit: Edit, row: Int, _ reader: inout ByteReader, _ db: Database) throws {
         let which = "SELECT \(edit.key) FROM \(edit.table) ORDER BY \(edit.key) LIMIT 1 OFFSET \(row)"
         let match = "(\(edit.key)) IN (\(which))"
-        var known = edit.table == "alert_postings" && edit.column == "ids"
         switch edit.kind {
         case .replace:
             let value = Data(reader.rest())
-            if edit.column == "records" { known = known || KnownIssues.hugeTextIDs(value) }
             try db.execute(sql: "UPDATE \(edit.table) SET \(edit.column) = ? WHERE \(match)", arguments: [value])
         case .patch:
-            guard var blob = try Data.fetchOne(db, sql: "SELECT \(edit.column) FROM \(edit.table) WHERE \(match)") else { return known }
+            guard var blob = try Data.fetchOne(db, sql: "SELECT \(edit.column) FROM \(edit.table) WHERE \(match)") else { return }
             let offset = reader.uint16()
             let bytes = Array(reader.rest())
-            guard offset <= blob.count else { return known }
+            guard offset <= blob.count else { return }
             let end = min(blob.count, offset + bytes.count)
             blob.replaceSubrange(offset..<end, with: bytes[0..<(end - offset)])
-            if edit.column == "records" { known = known || KnownIssues.hugeTextIDs(blob) }
             try db.execute(sql: "UPDATE \(edit.table) SET \(edit.column) = ? WHERE \(match)", arguments: [blob])
         case .integers(let columns):
             var assignments: [String] = []
@@ -131,13 +123,11 @@ enum HistoryHarness {
                 let value = Int64(bitPattern: (0..<8).reduce(UInt64(0)) { $0 | UInt64(raw[$1]) << (8 * UInt64($1)) })
                 values.append(value)
                 assignments.append("\(column) = ?")
-                if column.hasSuffix("_id") || column == "count" || column == "size" { known = known || !(0...(1 << 20)).contains(value) }
             }
-            guard !assignments.isEmpty else { return known }
+            guard !assignments.isEmpty else { return }
             try db.execute(sql: "UPDATE \(edit.table) SET \(assignments.joined(separator: ", ")) WHERE \(match)",
                            arguments: StatementArguments(values))
         }
-        return known
     }
 
     /// What the console, `tradsec query`/`stats` and the processor's feed ask.

@@ -14,9 +14,9 @@ struct Tradsec: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, RejectsCommand.self,
+            ConsoleCommand.self, IngestCommand.self, QueryCommand.self, StatsCommand.self, SqlCommand.self, RejectsCommand.self,
             RulesCommand.self, FilterCommand.self, DemoCommand.self, ServeCommand.self, BenchCommand.self, InfoCommand.self,
-            ActionCommand.self, AuditCommand.self, GaugesCommand.self, NotifyCommand.self, SenseCommand.self,
+            ActionCommand.self, AuditCommand.self, IncidentsCommand.self, GaugesCommand.self, NotifyCommand.self, SenseCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

@@ -1,3 +1,5 @@
+import Config
+import Assembly
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +21,7 @@ struct ConfigAndAuditTests {
               backup: {paths: [data, /var/lib/bot/logs], dir: backups}
               forensics: {dir: forensics, falco_log: /var/log/falco.json, log_lines: 100}
             """
-        let c = try ActionsConfig.parse(yaml, source: "/etc/tradsec/config.yaml", baseDirectory: "/etc/tradsec")
+        let c = try TradsecConfig.section(ActionsConfig.self, yaml: yaml, file: "/etc/tradsec/config.yaml", directory: "/etc/tradsec")
         #expect(c.stopTrading.url == "http://127.0.0.1:9999/api/emergency/stop")
         #expect(c.stopTrading.timeoutSeconds == 1.5)
         #expect(c.stopTrading.name == "alpha-bot" && c.stopTrading.tokenEnvironment == "BOT_TOKEN")
@@ -28,7 +30,7 @@ struct ConfigAndAuditTests {
         #expect(c.backup.directory == "/etc/tradsec/backups")
         #expect(c.forensics.directory == "/etc/tradsec/forensics" && c.forensics.falcoLog == "/var/log/falco.json" && c.forensics.logLines == 100)
         // No actions section: the documented defaults.
-        let d = try ActionsConfig.parse("theme: x\n", source: "c.yaml", baseDirectory: "/")
+        let d = try TradsecConfig.section(ActionsConfig.self, yaml: "theme: x\n", file: "c.yaml", directory: "/")
         #expect(d.stopTrading.url == "http://127.0.0.1:8000/api/emergency/stop" && d.stopTrading.timeoutSeconds == 5)
         #expect(d.docker.socket == "/var/run/docker.sock")
     }
@@ -42,7 +44,7 @@ struct ConfigAndAuditTests {
     ])
     func refused(yaml: String, expected: String) {
         #expect {
-            _ = try ActionsConfig.parse(yaml, source: "c.yaml", baseDirectory: "/")
+            _ = try TradsecConfig.section(ActionsConfig.self, yaml: yaml, file: "c.yaml", directory: "/")
         } throws: { error in
             "\(error)".hasPrefix(expected)
         }
@@ -56,10 +58,10 @@ struct ConfigAndAuditTests {
         let padding = "# " + String(repeating: "x", count: 1000) + "\n"
         let tail = "actions:\n  stop_trading: {url: \"http://127.0.0.1:1/stop\", name: tail-bot}\n"
         writeFile(dir + "/ok.yaml", String(repeating: padding, count: 900) + tail)
-        #expect(try ActionsConfig.load(path: dir + "/ok.yaml").stopTrading.name == "tail-bot")
+        #expect(try TradsecConfig.section(ActionsConfig.self, flag: dir + "/ok.yaml").stopTrading.name == "tail-bot")
         writeFile(dir + "/big.yaml", String(repeating: padding, count: 1100) + tail)
         #expect {
-            _ = try ActionsConfig.load(path: dir + "/big.yaml")
+            _ = try TradsecConfig.section(ActionsConfig.self, flag: dir + "/big.yaml")
         } throws: { error in
             "\(error)".contains("larger than")
         }

@@ -192,7 +192,7 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         let store = try AlertStore(path: directory + ".sqlite")
         try store.insert([try AlertDecoder.decode(line: line(1, "wallet file opened by python"))])
         try store.insert([try AlertDecoder.decode(line: line(2, "wallet keystore read by curl")),
-                          try AlertDecoder.decode(line: line(3, "shell spawned in bot"))], fullText: .deferred, within: nil)
+                          try AlertDecoder.decode(line: line(3, "shell spawned in bot"))], fullText: .deferred)
         #expect(try store.fullTextBacklogCount() == 2)
         func search(_ text: String) throws -> [String] { try store.alerts(AlertQuery(search: text, limit: 10)).map(\.alert.rule) }
         #expect(try search("wallet") == ["R2", "R1"])          // one from the backlog, one from the index
@@ -215,7 +215,7 @@ func makeAlert(_ seconds: Int64, rule: String = "Read sensitive file untrusted",
         let t = try TemporaryStore()
         func alert(_ n: Int) -> Alert { makeAlert(Int64(n), output: n % 2 == 0 ? "wallet read \(n)" : "shell spawned \(n)") }
         try t.store.insert((1...1000).map(alert))                                            // indexed as stored
-        try t.store.insert((1001...3000).map(alert), fullText: .deferred, within: nil)      // one backlog range
+        try t.store.insert((1001...3000).map(alert), fullText: .deferred)      // one backlog range
         #expect(try t.store.indexFullTextBacklog(limit: 500) == 500)                         // 1001...1500 indexed
         #expect(try t.store.fullTextBacklogCount() == 1500)
         func indexed(_ word: String) throws -> Int {

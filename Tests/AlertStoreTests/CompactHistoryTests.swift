@@ -299,3 +299,57 @@ import TradsecCore
         #expect(try store.integrityCheck() == ["ok"])
     }
 }
+
+/// v11: what the old processor wrote per alert (a row each in alert_enrichment) moves into
+/// the packed form and the incident postings, and processing continues after the newest alert.
+@Suite struct ProcessingMigrationTests {
+    @Test func enrichmentRowsAndTimelinesSurviveTheMoveToPackedRecords() throws {
+        var template = Array("/tmp/tradsec-upgrade-XXXXXX".utf8CString)
+        let directory = String(cString: mkdtemp(&template)!)
+        let path = directory + "/history.sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm", ".open-lock"] { unlink(path + suffix) }
+            rmdir(directory)
+        }
+        var rng = SplitMix64(seed: 5)
+        let alerts = (0..<300).map { CompactHistoryTests.randomAlert(&rng, seconds: Int64($0)) }
+        do {
+            let pool = try DatabasePool(path: path)
+            try Schema.migrator().migrate(pool, upTo: FullTextBacklogSchema.migrationName)
+            try pool.write { db in
+                for (i, a) in alerts.enumerated() {
+                    try db.execute(sql: """
+                        INSERT INTO alerts (time_ns, priority, rule, source, hostname, container_id, proc_name, user_name,
+                                            output, raw, fingerprint, ingested_ns, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                        """, arguments: [a.time.nanoseconds, a.priority.rawValue, a.rule, a.source, a.hostname, a.container.id,
+                                         a.processName, a.userName, a.output, a.raw, CompactHistoryTests.fnv1a(a.raw), 0, "old"])
+                    try db.execute(sql: "INSERT INTO fts_backlog(alert_id) VALUES (last_insert_rowid())")
+                    // Every third alert was processed: role, tags and one of two incidents.
+                    if i % 3 == 0 {
+                        try db.execute(sql: "INSERT INTO alert_enrichment (alert_id, role, tags, incident_id) VALUES (?, ?, ?, ?)",
+                                       arguments: [i + 1, i % 2 == 0 ? "bot" : nil, i % 6 == 0 ? #"["exchange:binance"]"# : "[]", i < 150 ? 1 : 2])
+                    }
+                }
+                for id in [1, 2] {
+                    try db.execute(sql: """
+                        INSERT INTO incidents (id, container_id, opened_ns, updated_ns, severity, stages, rules, alert_count, title)
+                        VALUES (?, 'c', 0, 0, 2, '[]', '[]', 50, 't')
+                        """, arguments: [id])
+                }
+            }
+        }
+        let store = try AlertStore(path: path)
+        let read = try store.enrichment(for: (1...300).map(Int64.init))
+        #expect(read.count == 100)
+        for i in stride(from: 0, to: 300, by: 3) {
+            let e = read[Int64(i + 1)]
+            #expect(e?.role == (i % 2 == 0 ? "bot" : nil))
+            #expect(e?.tags == (i % 6 == 0 ? ["exchange:binance"] : []))
+            #expect(e?.incidentID == (i < 150 ? 1 : 2))
+        }
+        #expect(try store.incidentAlerts(id: 1).count == 50)
+        #expect(try store.incidentAlerts(id: 2).map(\.id) == stride(from: 150, to: 300, by: 3).map { Int64($0 + 1) })
+        #expect(try store.processingState().cursor == 300)
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+}

@@ -239,7 +239,14 @@ import TradsecCore
             sent.append(line)
         }
         let store = try AlertStore(path: serve.db, readOnly: true)
-        let stored = try store.alerts(AlertQuery(limit: 1000)).map(\.alert.raw)
+        // Acknowledged alerts move from the intake journal into the history within milliseconds.
+        var stored: [String] = []
+        let settle = Date().addingTimeInterval(10)
+        repeat {
+            stored = try store.alerts(AlertQuery(limit: 1000)).map(\.alert.raw)
+            if stored.count >= sent.count { break }
+            usleep(10_000)
+        } while Date() < settle
         #expect(Set(stored) == Set(sent), "stored \(stored.count) of \(sent.count) valid alerts, and nothing forged")
         #expect(!stored.contains { $0.contains("Forged") })
     }

@@ -32,7 +32,7 @@ import AlertStore
         let ws = try Workspace()
         var messages: [String] = []
         ws.write("falco.log", lines(1...3))
-        let f = follower(ws) { messages.append($0) }
+        let f = follower(ws) { messages.append($0.description) }
         try start(f)
         ws.write("falco.log", lines(4...5))           // written just before rotation, not yet read
         ws.rename("falco.log", "falco.log.1")
@@ -59,7 +59,7 @@ import AlertStore
         let ws = try Workspace()
         var messages: [String] = []
         ws.write("falco.log", lines(1...5))
-        let f = follower(ws) { messages.append($0) }
+        let f = follower(ws) { messages.append($0.description) }
         try start(f)
         ws.write("falco.log", lines(6...7))                     // not read yet
         ws.write("falco.log.1", Array(readFile(ws.path("falco.log")).utf8), append: false)
@@ -150,7 +150,7 @@ import AlertStore
         ws.write("falco.log", lines(4...5))
         ws.rename("falco.log", "falco.log.1")
         ws.write("falco.log", lines(6...8))
-        let restarted = follower(ws) { messages.append($0) }
+        let restarted = follower(ws) { messages.append($0.description) }
         try start(restarted)
         #expect(restarted.ingestor.report.duplicates == 0)
         #expect(try ws.storedSeconds() == Array(1...8))

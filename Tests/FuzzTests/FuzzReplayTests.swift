@@ -43,8 +43,7 @@ import TradsecCore
     static func replay(_ target: String, _ path: String) -> (status: Int32, output: String) {
         let directory = makeTemporaryDirectory(prefix: "tradsec-fuzz-replay")
         defer { removeTree(directory) }
-        // Replay never skips the known issues (that is for fuzzing past them); a trap prints
-        // the crashing thread's stack (an overflow trap has no message of its own).
+        // A trap prints the crashing thread's stack (an overflow trap has no message of its own).
         let environment = ChildProcess.inheritedEnvironment.filter { !$0.hasPrefix("TRADSEC_FUZZ_") } + ["SWIFT_BACKTRACE=enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=24"]
         guard let child = ChildProcess.start([program, "replay", target, path], stdoutPath: directory + "/out",
                                              environment: environment) else {

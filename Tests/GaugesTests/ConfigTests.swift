@@ -1,9 +1,11 @@
+import Config
+import Assembly
 @testable import Gauges
 import Testing
 
 @Suite struct GaugesConfigTests {
     @Test func fullSectionIsRead() throws {
-        let c = try GaugesConfig.parse("""
+        let c = try TradsecConfig.section(GaugesConfig.self, yaml: """
             theme: default
             gauges:
               interval: 500ms
@@ -25,7 +27,7 @@ import Testing
                 bot_memory_critical: 2G
                 feed_stale_warn: 5m
                 feed_stale_critical: 1h
-            """, source: "config.yaml")
+            """, file: "config.yaml")
         #expect(c.interval == 0.5)
         #expect(c.historyLength == 60)
         #expect(c.root == "/host")
@@ -44,12 +46,12 @@ import Testing
     }
 
     @Test func falcosUserCanBeGivenOrTheCheckTurnedOff() throws {
-        #expect(try GaugesConfig.parse("gauges:\n  falco:\n    process_uid: 472\n", source: "c.yaml").falco.processUID == 472)
-        #expect(try GaugesConfig.parse("gauges:\n  falco:\n    process_uid: any\n", source: "c.yaml").falco.processUID == nil)
+        #expect(try TradsecConfig.section(GaugesConfig.self, yaml: "gauges:\n  falco:\n    process_uid: 472\n", file: "c.yaml").falco.processUID == 472)
+        #expect(try TradsecConfig.section(GaugesConfig.self, yaml: "gauges:\n  falco:\n    process_uid: any\n", file: "c.yaml").falco.processUID == nil)
     }
 
     @Test func absentSectionGivesTheDefaults() throws {
-        let c = try GaugesConfig.parse("theme: default\n", source: "c.yaml")
+        let c = try TradsecConfig.section(GaugesConfig.self, yaml: "theme: default\n", file: "c.yaml")
         #expect(c == GaugesConfig())
         #expect(c.falco.process == .name("falco"))
         #expect(c.thresholds.falcoMemoryWarn == .bytes(400 << 20))
@@ -73,7 +75,7 @@ import Testing
     ])
     func mistakesAreRefusedWithFileAndLine(yaml: String, line: String, message: String) {
         #expect {
-            try GaugesConfig.parse(yaml, source: "/etc/tradsec/config.yaml")
+            try TradsecConfig.section(GaugesConfig.self, yaml: yaml, file: "/etc/tradsec/config.yaml")
         } throws: { error in
             let text = "\(error)"
             return text.hasPrefix("/etc/tradsec/config.yaml" + line) && text.contains(message)

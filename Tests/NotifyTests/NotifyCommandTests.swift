@@ -1,3 +1,5 @@
+import Config
+import Assembly
 import AlertStore
 import Foundation
 import Notify
@@ -40,7 +42,7 @@ import Glibc
         let receiver = try RecordingHTTPServer { _ in .init(status: 200, delay: 0.15) }   // slow: a send is usually in flight
         defer { receiver.stop() }
         let cfg = config(history.directory, url: receiver.baseURL + "/in")
-        let outbox = NotificationOutbox(store: history.store, config: try NotificationConfig.load(path: cfg))
+        let outbox = NotificationOutbox(store: history.store, config: try TradsecConfig.section(NotificationConfig.self, flag: cfg))
         let notifications = (0..<20).map { hostileNotification($0, rule: "rule-\($0)") }
         #expect(try outbox.enqueue(notifications) == 20)
 
@@ -126,7 +128,7 @@ import Glibc
         let history = try TempHistory()
         defer { history.cleanup() }
         let cfg = config(history.directory, url: "http://127.0.0.1:9/in")
-        let outbox = NotificationOutbox(store: history.store, config: try NotificationConfig.load(path: cfg))
+        let outbox = NotificationOutbox(store: history.store, config: try TradsecConfig.section(NotificationConfig.self, flag: cfg))
         try outbox.enqueue([hostileNotification(1), hostileNotification(2, rule: "other")])
         let ids = try history.store.outboxRows().map(\.id).sorted()
         try history.store.markNotificationsSending([ids[0]])

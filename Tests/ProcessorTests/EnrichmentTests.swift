@@ -170,12 +170,13 @@ import TradsecCore
         defer { harness.stop() }
         // The same container's next alert joins its incident from before the restart, and escalates it.
         try harness.post(falcoAlert(rule: "Read trading API key", tags: ["mitre_credential_access"]))
-        let incidents = try harness.store.incidents()
+        try harness.waitForProcessing()
+        let incidents = try harness.settled.incidents()
         #expect(incidents.count == 2)
         let bot = try #require(incidents.first { $0.containerID == "0123456789ab" })
         #expect(bot.alertCount == 2)
         #expect(bot.severity == .error)
-        #expect(try harness.store.incidentAlerts(id: bot.id).map(\.alert.rule) == ["Terminal shell in container", "Read trading API key"])
+        #expect(try harness.settled.incidentAlerts(id: bot.id).map(\.alert.rule) == ["Terminal shell in container", "Read trading API key"])
         let detail = try harness.json("/incidents/\(bot.id)")
         #expect(detail["timeline"]?.arrayValue?.count == 2)
         #expect(detail["escalated"] == .bool(true))

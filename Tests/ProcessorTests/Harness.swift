@@ -10,6 +10,8 @@ final class ServerHarness: @unchecked Sendable {
     let directory: String
     let store: AlertStore
     let server: ProcessorServer
+    let processor: AlertProcessor
+    let pipeline: IngestPipeline
     var base: String { "http://127.0.0.1:\(server.boundPort)" }
 
     init(settings: ServeSettings = ServeSettings(), enrichment: EnrichmentConfig = EnrichmentConfig(),
@@ -19,8 +21,9 @@ final class ServerHarness: @unchecked Sendable {
         var settings = settings
         if settings.listen == ServeSettings().listen { settings.listen = "127.0.0.1:0" }
         let metrics = ProcessorMetrics(version: "test")
-        let pipeline = try IngestPipeline(store: store, enricher: Enricher(config: enrichment), correlation: correlation,
-                                          metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
+        processor = AlertProcessor(store: store, enricher: Enricher(config: enrichment), correlation: correlation)
+        processor.start()
+        pipeline = IngestPipeline(store: store, processor: processor, metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
         pipeline.start()
         server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
                                                        metrics: metrics, version: "test"))
@@ -28,6 +31,7 @@ final class ServerHarness: @unchecked Sendable {
 
     func stop(removingFiles: Bool = true) {
         server.stop()
+        processor.stop()
         if removingFiles { removeTree(directory) }
     }
 
@@ -37,8 +41,24 @@ final class ServerHarness: @unchecked Sendable {
         try CurlHTTP.send(HTTPRequest(method: "POST", url: base + path, headers: headers, body: Array(body.utf8)))
     }
 
+    /// A read after the acknowledged writes have settled (see ``settled``).
     func get(_ path: String, headers: [(name: String, value: String)] = []) throws -> HTTPResponse {
-        try CurlHTTP.send(HTTPRequest(url: base + path, headers: headers))
+        _ = settled
+        return try CurlHTTP.send(HTTPRequest(url: base + path, headers: headers))
+    }
+
+    /// Waits until the processing step has caught up with every stored alert (it trails the commit).
+    func waitForProcessing() throws {
+        _ = settled
+    }
+
+    /// The history once what was acknowledged has moved out of the intake journal and been
+    /// processed (both trail the 2xx by a few milliseconds).
+    var settled: AlertStore {
+        let end = Date().addingTimeInterval(10)
+        while pipeline.status.journaled > 0 && Date() < end { usleep(2_000) }
+        if let newest = try? store.newestID() { _ = processor.waitUntilProcessed(through: newest, timeout: 10) }
+        return store
     }
 
     func json(_ path: String) throws -> JSONValue {

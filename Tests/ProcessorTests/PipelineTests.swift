@@ -10,15 +10,13 @@ import TradsecCore
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         let store = try AlertStore(path: directory + "/history.sqlite")
-        let never = try IngestPipeline(store: store, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig(),
-                                       metrics: ProcessorMetrics(version: "test"))
+        let never = IngestPipeline(store: store, processor: nil, metrics: ProcessorMetrics(version: "test"))
         let began = Date()
         never.stop()   // used to wait forever for a writer that was never started
         #expect(Date().timeIntervalSince(began) < 2)
         #expect(!never.submit(alerts: [], rejects: [], received: 0) { _ in })
 
-        let twice = try IngestPipeline(store: store, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig(),
-                                       metrics: ProcessorMetrics(version: "test"))
+        let twice = IngestPipeline(store: store, processor: nil, metrics: ProcessorMetrics(version: "test"))
         twice.start()
         twice.start()
         let alert = try AlertDecoder.decode(line: falcoAlert())

@@ -1,3 +1,4 @@
+import Assembly
 import AlertStore
 import Console
 import Foundation
@@ -41,7 +42,7 @@ import TradsecCore
         // check the committed cursor: exactly the 50 events, up to the newest id.
         #expect(source.eventsReceived == 50)
         let checkpointKey = "processor:" + harness.base
-        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.store.newestID())
+        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.settled.newestID())
 
         // While the console is closed, more alerts arrive; on restart it gets exactly those.
         for i in 0..<15 { try harness.post(falcoAlert(rule: "while away \(i)")) }
@@ -53,7 +54,7 @@ import TradsecCore
         #expect(try local.totalCount() == 65)
         // Resumed after the cursor: only the 15 new events came over the wire, none again.
         #expect(again.eventsReceived == 15)
-        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.store.newestID())
+        #expect(try local.checkpoint(for: checkpointKey)?.offset == harness.settled.newestID())
         let rules = try local.alerts(AlertQuery(limit: 100)).map(\.alert.rule)
         #expect(Set(rules).count == 65)
         #expect(rules.contains("while away 14"))
@@ -88,8 +89,13 @@ import TradsecCore
         #expect(try local.alerts(AlertQuery(limit: 5)).first?.alert.rule == "after restart")
     }
 
-    @Test func aBadSpecSaysWhatItExpects() {
-        #expect(throws: SourceSpec.SpecError.self) { _ = try SourceSpec.make("processor=localhost:8080") }
-        #expect((try? SourceSpec.make("processor=http://127.0.0.1:8080")) is ProcessorSource)
+    @Test func aBadSpecSaysWhatItExpects() throws {
+        #expect { _ = try SourceSpec.parse(flag: "processor=localhost:8080") } throws: { error in
+            "\(error)".contains("expected processor=http://HOST:PORT") && (error as? AssemblyError)?.exitCode == 64
+        }
+        let spec = try SourceSpec.parse(flag: "processor=http://127.0.0.1:8080")
+        #expect(spec == .processor("http://127.0.0.1:8080"))
+        let config = TradsecConfig.decode(yaml: "")
+        #expect(try ConsoleAssembly.source(spec, flags: ConsoleFlags(databasePath: "/nonexistent"), config: config) is ProcessorSource)
     }
 }

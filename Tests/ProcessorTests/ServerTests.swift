@@ -15,13 +15,13 @@ import TradsecCore
         #expect(reply.status == 200)
         #expect(reply.bodyText.contains(#""accepted":1"#))
         // The 200 came after the commit: the history has it at once, byte for byte.
-        let stored = try harness.store.alerts(AlertQuery(limit: 10))
+        let stored = try harness.settled.alerts(AlertQuery(limit: 10))
         #expect(stored.count == 1)
         #expect(stored.first?.alert.raw == line)
         // Sending the same alert again stores nothing new.
         let again = try harness.post(line)
         #expect(again.bodyText.contains(#""duplicates":1"#))
-        #expect(try harness.store.totalCount() == 1)
+        #expect(try harness.settled.totalCount() == 1)
     }
 
     @Test func jsonLinesKeepTheGoodLinesAndNameTheBadOnes() throws {
@@ -38,9 +38,9 @@ import TradsecCore
         let errors = json["errors"]?.arrayValue ?? []
         #expect(errors.map { $0["line"]?.int64Value } == [2, 4])
         #expect(errors.map { $0["code"]?.stringValue } == ["not_json", "unknown_priority"])
-        #expect(Set(try harness.store.alerts(AlertQuery(limit: 10)).map(\.alert.rule)) == ["A", "B"])
+        #expect(Set(try harness.settled.alerts(AlertQuery(limit: 10)).map(\.alert.rule)) == ["A", "B"])
         // The refused lines are recorded for `tradsec rejects`.
-        #expect(try harness.store.recentRejects().count == 2)
+        #expect(try harness.settled.recentRejects().count == 2)
     }
 
     /// Past 64 KiB a body is decoded off the event loop: the same answer, the same history.
@@ -58,10 +58,10 @@ import TradsecCore
         let json = try JSONParser.parse(reply.bodyText)
         #expect(json["accepted"]?.int64Value == 399)
         #expect(json["errors"]?.arrayValue?.map { $0["line"]?.int64Value } == [151])
-        #expect(try harness.store.totalCount() == 399)
+        #expect(try harness.settled.totalCount() == 399)
         // The connection serves the next request, and small bodies still work.
         #expect(try harness.post(falcoAlert(rule: "after")).status == 200)
-        #expect(try harness.store.totalCount() == 400)
+        #expect(try harness.settled.totalCount() == 400)
     }
 
     @Test func aJSONArrayIsAccepted() throws {
@@ -69,7 +69,7 @@ import TradsecCore
         defer { harness.stop() }
         let reply = try harness.post("[\(falcoAlert(rule: "A")),\(falcoAlert(rule: "B"))]")
         #expect(reply.status == 200)
-        #expect(try harness.store.totalCount() == 2)
+        #expect(try harness.settled.totalCount() == 2)
     }
 
     @Test func malformedBodiesGetA400WithTheReason() throws {
@@ -86,7 +86,7 @@ import TradsecCore
         let wrongType = try harness.post(#"{"rule":5,"priority":"Notice","time":"2026-11-22T10:00:00Z","output":"o","output_fields":{}}"#)
         #expect(wrongType.status == 400)
         #expect(wrongType.bodyText.contains("wrong_type"))
-        #expect(try harness.store.totalCount() == 0)
+        #expect(try harness.settled.totalCount() == 0)
     }
 
     @Test func bodiesOverTheLimitGet413() throws {
@@ -97,7 +97,7 @@ import TradsecCore
         let big = falcoAlert(output: String(repeating: "x", count: 10_000))
         let reply = try harness.post(big)
         #expect(reply.status == 413)
-        #expect(try harness.store.totalCount() == 0)
+        #expect(try harness.settled.totalCount() == 0)
         // The service is still there for the next request.
         #expect(try harness.post(falcoAlert()).status == 200)
     }
@@ -156,7 +156,7 @@ import TradsecCore
         #expect(reply.hasPrefix("HTTP/1.1 401"), "\(reply)")
         #expect(!reply.contains("100 Continue"))
         #expect(reply.lowercased().contains("connection: close"))
-        #expect(try harness.store.totalCount() == 0)
+        #expect(try harness.settled.totalCount() == 0)
     }
 
     @Test func falcoHTTPOutputAsFalcoSendsIt() throws {
@@ -181,7 +181,7 @@ import TradsecCore
         let curl = try #require(ChildProcess.start(argv, stdoutPath: directory + "/out", stderrPath: directory + "/err"))
         #expect(curl.wait() == 0, "\(curl.stderr)")
         #expect(curl.stdout.components(separatedBy: #""accepted":1"#).count - 1 == 3)
-        #expect(try harness.store.totalCount() == 3)
+        #expect(try harness.settled.totalCount() == 3)
     }
 }
 
@@ -288,11 +288,11 @@ import TradsecCore
         defer { harness.stop() }
         for i in 0..<30 { try harness.post(falcoAlert(rule: "R\(i)", output: "wallet keystore \(i) read by curl")) }
         // Findable at once, whether or not the index has caught up.
-        #expect(try harness.store.count(AlertQuery(search: "keystore curl")) == 30)
+        #expect(try harness.settled.count(AlertQuery(search: "keystore curl")) == 30)
         let end = Date().addingTimeInterval(10)
-        while try harness.store.fullTextBacklogCount() > 0 && Date() < end { usleep(20_000) }
-        #expect(try harness.store.fullTextBacklogCount() == 0)
-        #expect(try harness.store.count(AlertQuery(search: "keystore curl")) == 30)
+        while try harness.settled.fullTextBacklogCount() > 0 && Date() < end { usleep(20_000) }
+        #expect(try harness.settled.fullTextBacklogCount() == 0)
+        #expect(try harness.settled.count(AlertQuery(search: "keystore curl")) == 30)
         #expect(try harness.json("/health")["ingest"]?["full_text_backlog"]?.int64Value == 0)
     }
 

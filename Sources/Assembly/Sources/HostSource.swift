@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 import Console
+import Processor
 import Foundation
 import Sensor
 import Synchronization
@@ -12,7 +13,7 @@ import Synchronization
 /// loaded, the kernel checked) before the console takes the screen; it starts with the console.
 final class HostSource: ConsoleSource, @unchecked Sendable {
     private let sensor: HostSensor
-    private let sink = SensorAlertSink()
+    private let sink: SensorAlertSink
     private let state = Mutex<SourceState>(.starting)
     private let counters = Mutex(SourceCounters())
     private let stopFlag = Atomic<Bool>(false)
@@ -22,7 +23,11 @@ final class HostSource: ConsoleSource, @unchecked Sendable {
     var name: String { "host" }
     var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }, counters: counters.withLock { $0 }) }
 
-    init(sensor: HostSensor) { self.sensor = sensor }
+    /// `processor`: the console's processing step, handed each stored batch.
+    init(sensor: HostSensor, processor: AlertProcessor?) {
+        self.sensor = sensor
+        sink = SensorAlertSink(processor: processor)
+    }
 
     func start(store: AlertStore) {
         let t = Thread { [self] in

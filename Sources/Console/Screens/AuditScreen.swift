@@ -43,9 +43,9 @@ enum AuditScreen {
         for (offset, e) in entries.dropFirst(first).prefix(body.height).enumerated() {
             let y = body.y + offset
             let resultRole: StyleRole = switch e.result {
-            case .ok: .good
+            case .ok, .done: .good
             case .failed, .refused: .bad
-            case .dryRun, .started: .warning
+            case .dryRun, .started, .proposed: .warning
             }
             let cells: [String: (String, StyleRole)] = [
                 "WHEN": (Formatting.age(e.started, now: now), .dim), "ACTION": (e.action, .label),

@@ -8,12 +8,16 @@ public enum WaitReason: Equatable, Sendable {
     case reconnecting(String)
     /// A processor that answered with an HTTP error status.
     case answered(status: Int)
+    /// The processing step: another process (serve, ingest, another console) holds the
+    /// processing of this history and processes what arrives.
+    case processedElsewhere
 
     var label: String {
         switch self {
         case .noFileYet: return "no file yet"
         case .reconnecting(let why): return "reconnecting: \(why)"
         case .answered(let status): return "processor answered \(status)"
+        case .processedElsewhere: return "another process processes this history"
         }
     }
 }

@@ -313,7 +313,7 @@ final class EventWriter: @unchecked Sendable {
         guard lastID != nil || !rejects.isEmpty else { return }
         let checkpoint = lastID.map { FollowCheckpoint(path: key, device: 0, inode: 0, offset: $0, lineNumber: $0) }
         do {
-            try store.insert(alerts, origin: key, checkpoint: checkpoint, rejects: rejects)
+            try store.commit(CommitPlan(alerts: alerts, origin: key, checkpoint: checkpoint, rejects: rejects))
             stored += alerts.count
             onStore(alerts.count)
             alerts.removeAll(keepingCapacity: alerts.capacity <= Self.flushAlerts)

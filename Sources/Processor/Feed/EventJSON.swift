@@ -3,7 +3,7 @@ import TradsecCore
 
 /// The JSON the processor gives out for alerts and incidents. An event carries the alert
 /// exactly as Falco sent it (`alert`), plus what the processor added.
-enum EventJSON {
+public enum EventJSON {
     static func event(_ stored: StoredAlert, _ enrichment: AlertEnrichment?, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"id":"#.utf8)
         out.append(contentsOf: String(stored.id).utf8)
@@ -24,7 +24,7 @@ enum EventJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    static func incident(_ record: IncidentRecord) -> JSONValue {
+    public static func incident(_ record: IncidentRecord) -> JSONValue {
         var o = JSONObject()
         o.append("id", .int(Int64(record.id)))
         o.append("title", .string(record.title))
@@ -44,7 +44,7 @@ enum EventJSON {
     }
 
     /// One timeline entry: time, priority, rule and message of an alert of the incident.
-    static func timelineEntry(_ stored: StoredAlert) -> JSONValue {
+    public static func timelineEntry(_ stored: StoredAlert) -> JSONValue {
         var o = JSONObject()
         o.append("id", .int(Int64(stored.id)))
         o.append("time", .string(stored.alert.time.rfc3339()))

@@ -90,19 +90,27 @@ final class StreamSession {
         guard !closed else { return }
         guard !reading else { again = true; return }
         guard context.channel.isWritable else { again = true; return }
+        // A new client starts after the newest alert; alerts already acknowledged but still in
+        // the intake journal are older than its connection: wait for their move (it signals).
+        if cursor == nil, app.pipeline.status.journaled > 0 { again = true; return }
         reading = true
         let store = app.store
         let query = self.query
         let start = cursor
+        // Events carry their enrichment: while this process processes the history, the stream
+        // goes only as far as processing has (it signals the hub after each batch).
+        let processing = app.pipeline.processor.map(\.status)
+        let bound = processing.map { $0.holdsLease ? $0.cursor : Int64.max } ?? Int64.max
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         app.readers.runIfActive(eventLoop: context.eventLoop) { () -> (Int64, [StoredAlert], [Int64: AlertEnrichment], Int64) in
             // The newest id before the query: when the page is not full, every match up to it
             // was returned, so the cursor may move there even if nothing matched. A filtered
             // stream (priority=critical) then never re-reads the rows it has already passed.
-            let newest = try store.newestID()
+            let stored = try store.newestID()
+            let newest = min(stored, bound)
             // No cursor yet: start after the newest alert (a new client wants what happens next).
-            let from = start ?? newest
-            let events = try store.alerts(after: from, matching: query)
+            let from = start ?? stored
+            let events = try store.alerts(after: from, matching: query).filter { $0.id <= bound }
             return (from, events, try store.enrichment(for: events.map(\.id)), newest)
         }.whenComplete { result in
             let session = loopBound.value

@@ -46,11 +46,21 @@ struct HealthReport {
         var ingest = JSONObject()
         ingest.append("queued_alerts", .int(Int64(status.queuedAlerts)))
         ingest.append("committed_alerts", .int(Int64(status.committedAlerts)))
-        ingest.append("open_incidents", .int(Int64(status.openIncidents)))
         ingest.append("full_text_backlog", .int(Int64(status.fullTextBacklog)))
         o.append("ingest", .object(ingest))
-        let problems = app.pipeline.enricher.problems
-        if !problems.isEmpty { o.append("enrichment_problems", .array(problems.map { .string($0) })) }
+        if let processor = app.pipeline.processor {
+            let p = processor.status
+            var processing = JSONObject()
+            processing.append("cursor", .int(p.cursor))
+            processing.append("here", .bool(p.holdsLease))
+            processing.append("processed_alerts", .int(Int64(p.processed)))
+            processing.append("queued_alerts", .int(Int64(p.queued)))
+            processing.append("open_incidents", .int(Int64(p.openIncidents)))
+            if let error = p.lastError { processing.append("last_error", .string(error)) }
+            o.append("processing", .object(processing))
+            let problems = processor.enricher.problems
+            if !problems.isEmpty { o.append("enrichment_problems", .array(problems.map { .string($0) })) }
+        }
         o.append("stream_clients", .int(Int64(app.hub.count)))
         o.append("connections", connections(app))
         for (name, value, ok) in app.healthSections() {

@@ -4,32 +4,14 @@ import Glibc
 import AlertStore
 import Dispatch
 import Foundation
-import GRDB
 import TradsecCore
 
-/// An alert after processing: its row id, the alert, and what enrichment and correlation added.
-public struct ProcessedAlert: Sendable {
-    public var id: Int64
-    public var alert: Alert
-    public var enrichment: AlertEnrichment
-}
-
-/// An incident that a batch opened or escalated.
-public struct IncidentEvent: Sendable {
-    public var incident: IncidentRecord
-    public var change: Correlator.Change
-}
-
-/// Receives each committed batch inside its transaction: the notification outbox enqueues
-/// here, so an alert and the notifications it causes are committed together or not at all.
-public protocol ProcessedSink: AnyObject, Sendable {
-    func record(alerts: [ProcessedAlert], incidents: [IncidentEvent], db: Database) throws
-}
-
 /// The single writer: requests hand their decoded alerts to it, and it commits whatever has
-/// queued up in one transaction (group commit), enriches and correlates inside that
-/// transaction, and only then completes the requests. So a 2xx always means committed, and
-/// many small requests cost one commit instead of one each.
+/// queued up in one transaction (group commit), and only then completes the requests. So a
+/// 2xx always means committed, and many small requests cost one commit instead of one each.
+/// The committed alerts then go to the processing step (``AlertProcessor``), which trails
+/// the commit and follows its own cursor in the history: an acknowledged alert is processed
+/// even when the process dies right after the reply.
 public final class IngestPipeline: @unchecked Sendable {
     public struct Outcome: Sendable, Equatable {
         public var accepted = 0
@@ -54,7 +36,8 @@ public final class IngestPipeline: @unchecked Sendable {
     }
 
     public let store: AlertStore
-    public let enricher: Enricher
+    /// Where committed alerts go next (nil: they are only stored).
+    public let processor: AlertProcessor?
     let metrics: ProcessorMetrics
     public let maxQueuedAlerts: Int
     public let maxBatch: Int
@@ -67,8 +50,6 @@ public final class IngestPipeline: @unchecked Sendable {
     private var started = false
     private var running = false
     private var finished = false
-    private var correlator: Correlator
-    private var sinks: [ProcessedSink] = []
     private var commitListeners: [@Sendable (Int64) -> Void] = []
 
     // Read by /health (under the lock).
@@ -76,18 +57,14 @@ public final class IngestPipeline: @unchecked Sendable {
     private var lastAcceptedWallTime: Int64?
     private var committedAlerts = 0
 
-    public init(store: AlertStore, enricher: Enricher, correlation: CorrelationConfig, metrics: ProcessorMetrics,
-                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) throws {
+    public init(store: AlertStore, processor: AlertProcessor?, metrics: ProcessorMetrics,
+                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) {
         self.store = store
-        self.enricher = enricher
+        self.processor = processor
         self.metrics = metrics
         self.maxQueuedAlerts = maxQueuedAlerts
         self.maxBatch = maxBatch
-        self.correlator = try Correlator.resume(store: store, config: correlation)
     }
-
-    /// Adds a sink (before ``start()``).
-    public func add(sink: ProcessedSink) { sinks.append(sink) }
 
     /// Called on the writer thread after each commit with the newest stored row id.
     public func onCommit(_ listener: @escaping @Sendable (Int64) -> Void) {
@@ -140,14 +117,18 @@ public final class IngestPipeline: @unchecked Sendable {
         public var lastCommitError: String?
         public var lastAcceptedWallTime: Int64?
         public var committedAlerts: Int
-        public var openIncidents: Int
         public var fullTextBacklog: Int
+        /// Alerts committed to the intake journal and not yet moved into the history.
+        public var journaled: Int
+        /// Request batches committed (to the journal or the history).
+        public var commits: Int
     }
 
     public var status: Status {
         condition.withLock {
             Status(queuedAlerts: queuedAlerts, lastCommitError: lastCommitError, lastAcceptedWallTime: lastAcceptedWallTime,
-                   committedAlerts: committedAlerts, openIncidents: correlator.openCount, fullTextBacklog: fullTextBacklog)
+                   committedAlerts: committedAlerts, fullTextBacklog: fullTextBacklog, journaled: journalPending,
+                   commits: commitCount)
         }
     }
 
@@ -162,27 +143,62 @@ public final class IngestPipeline: @unchecked Sendable {
     /// Past this many rows the index catches up even under load (searches scan the backlog).
     static let forceIndexAt = 1_000_000
 
+    // The intake journal (see AlertStore's Intake): small requests are committed to it, a row
+    // per alert, and moved into the history in batches: when it holds `moveAt` alerts, when
+    // the oldest has waited `moveMaxDelay`, or when requests pause for `moveAfterIdle`.
+    // Requests of `directAt` alerts or more go into the history directly.
+    private var journalPending = 0
+    private var commitCount = 0
+    private var journalSince: UInt64 = 0
+    /// The decoded alerts waiting in the journal (by journal row), handed to processing when moved.
+    private var journaled: [Int64: Alert] = [:]
+    static let moveAt = 1024
+    static let moveAfterIdle: UInt64 = 2_000_000
+    static let moveMaxDelay: UInt64 = 20_000_000
+    static let directAt = 256
+
     private enum Work {
         case commit([Submission], [@Sendable (Int64) -> Void])
+        case move([@Sendable (Int64) -> Void])
         case index
         case stop
     }
 
     private func writerLoop() {
         let backlog = (try? store.fullTextBacklogCount()) ?? 0
-        condition.withLock { fullTextBacklog = backlog }
+        let waiting = (try? store.intakeCount()) ?? 0
+        condition.withLock {
+            fullTextBacklog = backlog
+            journalPending = waiting
+            journalSince = waiting > 0 ? 1 : 0   // left by an earlier run: move at once
+        }
         while true {
             let work: Work = condition.withLock {
                 while queue.isEmpty && running {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if journalPending > 0 {
+                        let idle = now &- lastCommitUptime, age = now &- journalSince
+                        if idle >= Self.moveAfterIdle || age >= Self.moveMaxDelay { break }
+                        let wait = min(Self.moveAfterIdle - idle, Self.moveMaxDelay - age)
+                        _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e9))
+                        continue
+                    }
                     if fullTextBacklog == 0 {
                         condition.wait()
                         continue
                     }
-                    let idleSince = DispatchTime.now().uptimeNanoseconds &- lastCommitUptime
+                    let idleSince = now &- lastCommitUptime
                     if idleSince >= Self.idleBeforeIndexing { break }
                     _ = condition.wait(until: Date(timeIntervalSinceNow: Double(Self.idleBeforeIndexing - idleSince) / 1e9))
                 }
-                if queue.isEmpty { return running ? .index : .stop }
+                if queue.isEmpty {
+                    if journalPending > 0 { return .move(commitListeners) }
+                    return running ? .index : .stop
+                }
+                if journalPending >= Self.moveAt
+                    || (journalPending > 0 && DispatchTime.now().uptimeNanoseconds &- journalSince >= Self.moveMaxDelay) {
+                    return .move(commitListeners)
+                }
                 if fullTextBacklog >= Self.forceIndexAt { return .index }
                 if queue[0].alerts.count > maxBatch { return .commit([takePart()], commitListeners) }
                 // Take whole requests up to the batch size (at least one).
@@ -212,11 +228,54 @@ public final class IngestPipeline: @unchecked Sendable {
             case .index:
                 let indexed = (try? store.indexFullTextBacklog(limit: Self.indexBatch)) ?? 0
                 condition.withLock { fullTextBacklog = indexed == 0 ? 0 : max(0, fullTextBacklog - indexed) }
+            case .move(let listeners):
+                let (ok, newest) = moveJournal()
+                if let newest { for listener in listeners { listener(newest) } }
+                // Stopping with a journal that will not move: it waits in the history for the next run.
+                if !ok && condition.withLock({ !running }) {
+                    condition.withLock { finished = true; condition.broadcast() }
+                    return
+                }
             case .commit(let batch, let listeners):
                 let newest = commit(batch)
                 if let newest { for listener in listeners { listener(newest) } }
             }
         }
+    }
+
+    /// Moves one batch from the journal into the history and hands it to processing: false
+    /// when the move failed (the journal keeps the alerts); the newest id stored, if any.
+    private func moveJournal() -> (ok: Bool, newest: Int64?) {
+        let move: IntakeMove?
+        do {
+            move = try store.moveIntake(limit: 4096)
+        } catch {
+            metrics.commitFailures.increment()
+            condition.withLock {
+                lastCommitError = "\(error)"
+                journalSince = DispatchTime.now().uptimeNanoseconds   // try again after the delay
+            }
+            return (false, nil)
+        }
+        guard let move else {
+            condition.withLock { journalPending = 0; journaled.removeAll() }
+            return (true, nil)
+        }
+        let stored: [StoredAlert] = condition.withLock {
+            let alerts = move.result.added.map { added -> StoredAlert? in
+                let alert = journaled[move.journalIDs[added.index]] ?? move.batch.alert(at: added.index)
+                return alert.map { StoredAlert(id: added.id, alert: $0) }
+            }
+            for id in move.journalIDs { journaled[id] = nil }
+            journalPending = max(0, journalPending - move.moved)
+            if journalPending == 0 { journaled.removeAll() }
+            journalSince = journalPending > 0 ? DispatchTime.now().uptimeNanoseconds : 0
+            committedAlerts += move.result.inserted
+            fullTextBacklog += move.result.inserted
+            return alerts.compactMap { $0 }
+        }
+        processor?.submit(stored)
+        return (true, move.result.added.last?.id)
     }
 
     /// The first `maxBatch` alerts of the first request (under the lock), with its rejects;
@@ -248,9 +307,9 @@ public final class IngestPipeline: @unchecked Sendable {
         return part
     }
 
-    /// One transaction for the whole batch; returns the newest row id when it committed.
+    /// One transaction for the whole batch (into the journal, or the history for a large one);
+    /// returns the newest id stored in the history, if any.
     private func commit(_ batch: [Submission]) -> Int64? {
-        enricher.refreshIfDue()
         var alerts: [Alert] = []
         var rejects: [AlertStore.RejectRecord] = []
         var owner: [Int] = []     // alert index → submission index
@@ -259,50 +318,22 @@ public final class IngestPipeline: @unchecked Sendable {
             rejects.append(contentsOf: submission.rejects)
             owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
         }
-        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
-        var working = correlator
-        var opened = 0, escalated = 0
-        var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
-        var newestID: Int64?
-        let sinks = self.sinks
-        let transactionStart = DispatchTime.now().uptimeNanoseconds
-        do {
-            try store.insert(alerts, origin: "serve", rejects: rejects, fullText: .deferred) { db, added in
-                var processed: [ProcessedAlert] = []
-                processed.reserveCapacity(added.count)
-                var incidents: [Int64: IncidentEvent] = [:]
-                for row in added {
-                    let alert = alerts[row.index]
-                    let container = alert.container
-                    var enrichment = self.enricher.enrich(alert, container: container)
-                    let observation = working.observe(alert, container: container, enrichment: enrichment)
-                    enrichment.incidentID = observation.incident.id
-                    try ProcessingWriter.saveEnrichment(enrichment, alertID: row.id, db: db)
-                    // Keep the first change that matters (opened beats escalated beats grew).
-                    let previous = incidents[observation.incident.id]?.change
-                    let change: Correlator.Change
-                    switch (previous, observation.change) {
-                    case (.opened?, _): change = .opened
-                    case (.escalated(let from)?, .grew): change = .escalated(from: from)
-                    default: change = observation.change
-                    }
-                    if case .opened = observation.change { opened += 1 }
-                    if case .escalated = observation.change { escalated += 1 }
-                    incidents[observation.incident.id] = IncidentEvent(incident: observation.incident, change: change)
-                    processed.append(ProcessedAlert(id: row.id, alert: alert, enrichment: enrichment))
-                    outcomes[owner[row.index]].accepted += 1
-                    outcomes[owner[row.index]].duplicates -= 1
-                    acceptedByPriority[alert.priority.rawValue] += 1
-                    newestID = row.id
-                }
-                // Each incident touched is written once per batch, titled then (not per alert).
-                var ordered = incidents.values.sorted { $0.incident.id < $1.incident.id }
-                for i in ordered.indices {
-                    ordered[i].incident.title = Correlator.title(ordered[i].incident)
-                    try ProcessingWriter.saveIncident(ordered[i].incident, db: db)
-                }
-                for sink in sinks { try sink.record(alerts: processed, incidents: ordered, db: db) }
+        let direct = alerts.count >= Self.directAt
+        // Alerts keep their order of arrival: what the journal holds goes in first.
+        if direct {
+            while condition.withLock({ journalPending > 0 }) {
+                let (ok, newest) = moveJournal()
+                if let newest { for listener in condition.withLock({ commitListeners }) { listener(newest) } }
+                if !ok { break }
             }
+        }
+        var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
+        var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
+        let transactionStart = DispatchTime.now().uptimeNanoseconds
+        let result: CommitResult
+        do {
+            result = try store.commit(direct ? CommitPlan(alerts: alerts, origin: "serve", rejects: rejects, fullText: .deferred)
+                                             : CommitPlan(intake: alerts, origin: "serve", rejects: rejects))
         } catch {
             metrics.commitFailures.increment()
             condition.withLock { lastCommitError = "\(error)" }
@@ -311,21 +342,31 @@ public final class IngestPipeline: @unchecked Sendable {
         }
         let committedAt = DispatchTime.now().uptimeNanoseconds
         metrics.commitSeconds.record(Double(committedAt - transactionStart) / 1e9)
-        working.expire(now: .now())
+        var stored: [StoredAlert] = []
+        for row in result.added {
+            outcomes[owner[row.index]].accepted += 1
+            outcomes[owner[row.index]].duplicates -= 1
+            acceptedByPriority[alerts[row.index].priority.rawValue] += 1
+            if direct { stored.append(StoredAlert(id: row.id, alert: alerts[row.index])) }
+        }
+        if direct { processor?.submit(stored) }
         condition.withLock {
-            correlator = working
             lastCommitError = nil
-            let accepted = outcomes.reduce(0) { $0 + $1.accepted }
-            committedAlerts += accepted
-            fullTextBacklog += accepted
+            commitCount += 1
+            if direct {
+                committedAlerts += result.inserted
+                fullTextBacklog += result.inserted
+            } else {
+                for row in result.added { journaled[row.id] = alerts[row.index] }
+                if journalPending == 0 && result.inserted > 0 { journalSince = committedAt }
+                journalPending += result.inserted
+            }
             lastCommitUptime = DispatchTime.now().uptimeNanoseconds
-            if accepted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
+            if result.inserted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
         }
         metrics.commits.increment()
         metrics.batchSize.record(Double(alerts.count))
-        if opened > 0 { metrics.incidentsOpened.increment(by: Int64(opened)) }
-        if escalated > 0 { metrics.incidentsEscalated.increment(by: Int64(escalated)) }
-        if newestID != nil { metrics.lastAlert.set(Double(Timestamp.now().nanoseconds) / 1e9) }
+        if !result.added.isEmpty { metrics.lastAlert.set(Double(Timestamp.now().nanoseconds) / 1e9) }
         for (priority, count) in acceptedByPriority.enumerated() where count > 0 {
             if let p = Priority(rawValue: priority) { metrics.received[p]?.increment(by: Int64(count)) }
         }
@@ -335,6 +376,6 @@ public final class IngestPipeline: @unchecked Sendable {
             metrics.duplicates.increment(by: Int64(outcomes[i].duplicates))
             submission.completion(.success(outcomes[i]))
         }
-        return newestID
+        return direct ? result.added.last?.id : nil
     }
 }

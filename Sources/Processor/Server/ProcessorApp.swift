@@ -50,6 +50,11 @@ public final class ProcessorApp: Sendable {
         watcher = HistoryWatcher(historyPath: store.path, hub: self.hub)
         let hub = self.hub
         pipeline.onCommit { _ in hub.signal() }
+        pipeline.processor?.onProcessed { report in
+            hub.signal()
+            if report.opened > 0 { metrics.incidentsOpened.increment(by: Int64(report.opened)) }
+            if report.escalated > 0 { metrics.incidentsEscalated.increment(by: Int64(report.escalated)) }
+        }
     }
 
     func shutdown() {

@@ -171,3 +171,14 @@ public enum AlertDecoder {
         }
     }
 }
+
+extension AlertBatch {
+    /// The whole alert of entry `index`, decoded again from its raw line (what the processing
+    /// step needs beyond the stored record: tags, output fields); nil if it no longer decodes.
+    public func alert(at index: Int) -> Alert? {
+        withBytes { bytes in
+            guard let raw = entries[index].raw.bytes(in: bytes) else { return nil }
+            return try? AlertDecoder.decode(line: raw)
+        }
+    }
+}

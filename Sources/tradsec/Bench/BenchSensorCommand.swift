@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Assembly
 import Glibc
 #endif
 import ArgumentParser

@@ -71,8 +71,9 @@ struct BenchServeCommand: ParsableCommand {
             settings.listen = "127.0.0.1:0"
             let metrics = ProcessorMetrics(version: Tradsec.version)
             serverMetrics = metrics
-            let pipeline = try IngestPipeline(store: history, enricher: Enricher(config: EnrichmentConfig()),
-                                              correlation: CorrelationConfig(), metrics: metrics)
+            let processor = AlertProcessor(store: history, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig())
+            processor.start()
+            let pipeline = IngestPipeline(store: history, processor: processor, metrics: metrics)
             pipeline.start()
             let started = try ProcessorServer(app: ProcessorApp(settings: settings, store: history, pipeline: pipeline,
                                                                 metrics: metrics, version: Tradsec.version))

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Assembly
 import Glibc
 #endif
 import Actions
@@ -112,10 +113,8 @@ struct ActionCommand: ParsableCommand {
 
 /// What `action` and the console share: config loading, one-line reports, exit codes.
 enum ActionsCommandSupport {
-    static func loadConfig(_ flag: String?) throws -> ActionsConfig {
-        let path = flag ?? ConsoleConfig.defaultPath
-        if let flag, access(flag, R_OK) != 0 { throw CLIError("cannot read config \(TerminalSafe.escape(flag))", exitCode: 78) }
-        do { return try ActionsConfig.load(path: path) } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 78) }
+    static func loadConfig(_ flag: String?) throws(AssemblyError) -> ActionsConfig {
+        try TradsecConfig.section(ActionsConfig.self, flag: flag)
     }
 
     static func describe(_ report: ActionReport) -> String {
@@ -125,7 +124,7 @@ enum ActionsCommandSupport {
 
     static func exitCode(_ report: ActionReport) -> Int32 {
         switch report.result {
-        case .ok, .dryRun: return 0
+        case .ok, .done, .dryRun, .proposed: return 0
         case .refused: return report.failure.map(exitCode(for:)) ?? 2
         case .failed, .started: return report.failure.map(exitCode(for:)) ?? 1
         }

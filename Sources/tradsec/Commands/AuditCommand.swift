@@ -10,7 +10,8 @@ struct AuditCommand: ParsableCommand {
         abstract: "List incident actions from the audit log, newest first (who, when, target, result).",
         discussion: """
             Every attempt is recorded when it starts; 'started' with no end means the process died
-            mid-action. Results: ok, failed, dry-run, refused.
+            mid-action. Results: ok, failed, dry-run, refused; the response rules' rows (via response):
+            proposed, done, failed, refused, dry-run.
 
             Examples:
               tradsec audit --since 24h
@@ -75,6 +76,7 @@ struct AuditCommand: ParsableCommand {
         o["finished"] = e.finished.map { .string($0.rfc3339()) } ?? .null
         o["latency_ms"] = e.latencyMilliseconds.map(JSONValue.double) ?? .null
         o["detail"] = e.detail.flatMap { try? JSONParser.parse($0) } ?? .null
+        o["incident"] = e.incident.map(JSONValue.int) ?? .null
         return .object(o)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assembly
 import Console
+import Foundation
 import TradsecCore
 
 struct ConsoleCommand: ParsableCommand {
@@ -53,8 +54,8 @@ struct ConsoleCommand: ParsableCommand {
             flags.rules = rules
             // The config, the theme and the sources' specs are checked before the terminal is:
             // a broken config is reported wherever the console is started.
-            let plan = try ConsoleAssembly.plan(flags, config: TradsecConfig.load(flag: config), environment: Terminal.environment)
-            try runConsole { try ConsoleAssembly.services(plan) }
+            let plan = try ConsoleAssembly.plan(flags, config: TradsecConfig.load(flag: config), environment: ProcessInfo.processInfo.environment)
+            try runConsole { () throws(AssemblyError) in try ConsoleAssembly.services(plan) }
         }
     }
 }

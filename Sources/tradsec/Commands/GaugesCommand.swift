@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Assembly
 import Glibc
 #endif
 import AlertStore
@@ -41,10 +42,7 @@ struct GaugesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var settings: GaugesConfig
-            do { settings = try GaugesConfig.load(path: config ?? ConsoleConfig.defaultPath) } catch {
-                throw CLIError("\(error)", exitCode: 78)
-            }
+            var settings = try TradsecConfig.section(GaugesConfig.self, flag: config)
             if let interval {
                 guard let ns = Duration.parse(interval), ns >= 100_000_000 else {
                     throw CLIError("--interval: '\(interval)' is not a duration of at least 100ms (500ms, 2s, 1m)", exitCode: 64)

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import AlertStore
+import Assembly
 import ArgumentParser
 import Feeds
 import TradsecCore
@@ -59,6 +60,10 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Configuration file for the processing step: enrichment, correlation, notifications (default $XDG_CONFIG_HOME/tradsec/config.yaml).",
+                                            valueName: "file"))
+    var config: String?
+
     func validate() throws {
         if [follow != nil, file != nil, socket != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give one input: FILE, --follow FILE or --socket PATH")
@@ -71,20 +76,26 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let history = try store.open()
+            // Every stored alert goes through the processing step (enrichment, incidents,
+            // notifications); a follower or a socket listener also delivers notifications.
+            let processing = try ProcessingStep(history: history, config: TradsecConfig.load(flag: config),
+                                                deliver: follow != nil || socket != nil, command: "ingest", printingWarnings: true)
+            processing.start()
             let retention = RetentionPolicy(maxAge: maxAge.flatMap(Duration.parse), maxRows: maxRows)
             if let follow {
-                try runFollow(path: follow, history: history, retention: retention)
+                try runFollow(path: follow, history: history, retention: retention, processing: processing)
                 return
             }
             if let socket {
-                try runSocket(path: socket, history: history)
+                try runSocket(path: socket, history: history, processing: processing)
                 return
             }
             let source = file ?? "-"
             let fd: Int32 = source == "-" ? STDIN_FILENO : open(source, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw CLIError("cannot open \(source): \(String(cString: strerror(errno)))", exitCode: 66) }
             defer { if fd != STDIN_FILENO { close(fd) } }
-            let ingestor = AlertIngestor(store: history, origin: source == "-" ? "stdin" : "file:" + source, batchSize: batchSize)
+            let ingestor = processing.ingestor(store: history, origin: source == "-" ? "stdin" : "file:" + source, batchSize: batchSize)
+            defer { processing.finish(through: ingestor.newestStored, command: "ingest") }
             do {
                 try StreamIngest.run(fd: fd, ingestor: ingestor)
             } catch let error as FeedError {
@@ -102,8 +113,9 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    private func runFollow(path: String, history: AlertStore, retention: RetentionPolicy) throws {
-        let ingestor = AlertIngestor(store: history, origin: "follow:" + path, batchSize: batchSize)
+    private func runFollow(path: String, history: AlertStore, retention: RetentionPolicy, processing: ProcessingStep) throws {
+        let ingestor = processing.ingestor(store: history, origin: "follow:" + path, batchSize: batchSize)
+        defer { processing.finish(through: ingestor.newestStored, command: "ingest") }
         var options = FileFollower.Options()
         options.startAtEnd = fromEnd
         let follower = FileFollower(path: path, ingestor: ingestor, options: options) { event in
@@ -126,8 +138,9 @@ struct IngestCommand: ParsableCommand {
         printReport(ingestor.report, source: path)
     }
 
-    private func runSocket(path: String, history: AlertStore) throws {
-        let ingestor = AlertIngestor(store: history, origin: "socket:" + path, batchSize: batchSize)
+    private func runSocket(path: String, history: AlertStore, processing: ProcessingStep) throws {
+        let ingestor = processing.ingestor(store: history, origin: "socket:" + path, batchSize: batchSize)
+        defer { processing.finish(through: ingestor.newestStored, command: "ingest") }
         let listener = SocketListener(path: path, ingestor: ingestor) { Terminal.printError("tradsec: \($0)") }
         do {
             try listener.open()

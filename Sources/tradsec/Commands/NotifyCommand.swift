@@ -1,3 +1,4 @@
+import Assembly
 import Foundation
 import AlertStore
 import ArgumentParser
@@ -23,12 +24,8 @@ struct NotifyConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "path"))
     var config: String?
 
-    func load() throws -> NotificationConfig {
-        do {
-            return try NotificationConfig.load(path: config ?? NotificationConfig.defaultPath)
-        } catch {
-            throw CLIError("\(error)", exitCode: 78)   // EX_CONFIG
-        }
+    func load() throws(AssemblyError) -> NotificationConfig {
+        try TradsecConfig.section(NotificationConfig.self, flag: config)
     }
 }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Assembly
 import ArgumentParser
 import Foundation
 import Notify
@@ -39,85 +40,27 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let configPath = config ?? Paths.configDirectory + "/config.yaml"
-            // One read and parse of the file: the notifications section comes from the same document.
-            var settings: ProcessorConfig
-            let notifications: NotificationConfig
-            do {
-                let (loaded, document) = try ProcessorConfig.load(path: configPath, explicit: config != nil)
-                settings = loaded
-                if let section = document?.mapping?["notifications"] {
-                    notifications = try NotificationConfig.parse(node: section, source: configPath)
-                } else {
-                    notifications = NotificationConfig()
-                }
-            } catch {
-                throw CLIError("\(error)", exitCode: 78)
-            }
-            if let listen { settings.serve.listen = listen }
             let history = try store.open()
-            let metrics = ProcessorMetrics(version: Tradsec.version)
-            let enricher = Enricher(config: settings.enrichment)
-            let pipeline: IngestPipeline
-            do {
-                pipeline = try IngestPipeline(store: history, enricher: enricher, correlation: settings.correlation,
-                                              metrics: metrics, maxQueuedAlerts: settings.serve.maxQueuedAlerts)
-            } catch {
-                throw CLIError("cannot resume correlation from the history: \(error)", exitCode: 74)
-            }
-            // Notifications: queued in the alert's own transaction, delivered by the dispatcher.
-            var dispatcher: NotificationDispatcher?
-            if !notifications.channels.isEmpty {
-                let d = NotificationDispatcher(store: history, config: notifications)
-                pipeline.add(sink: OutboxSink(outbox: d.outbox))
-                do {
-                    try d.start()
-                    dispatcher = d
-                } catch {
-                    // Another dispatcher (`tradsec notify run`) delivers from this history: still queue.
-                    Terminal.printError("tradsec serve: notifications are queued but not sent from here: \(error)")
-                }
-            }
+            let built = try ServeAssembly.build(config: TradsecConfig.load(flag: config), listen: listen, store: history, version: Tradsec.version)
+            let processing = built.processing, pipeline = built.pipeline, app = built.app
+            for warning in processing.warnings { Terminal.printError("tradsec serve: \(warning)") }
+            processing.start()
             pipeline.start()
-            let deliver = dispatcher
-            let app = ProcessorApp(
-                settings: settings.serve, store: history, pipeline: pipeline, metrics: metrics, version: Tradsec.version,
-                healthSections: {
-                    guard let deliver else { return [] }
-                    let stats = deliver.stats()
-                    var outbox = JSONObject()
-                    outbox.append("pending", .int(Int64(stats.pending)))
-                    outbox.append("failed", .int(Int64(stats.failed)))
-                    outbox.append("delivered", .int(Int64(stats.delivered)))
-                    outbox.append("oldest_pending_age_seconds", stats.oldestPendingAge.map { .double($0) } ?? .null)
-                    outbox.append("channels", .array(stats.channels.map { c in
-                        var o = JSONObject()
-                        o.append("name", .string(c.name))
-                        o.append("type", .string(c.type))
-                        o.append("pending", .int(Int64(c.pending)))
-                        o.append("failed", .int(Int64(c.failed)))
-                        if let error = c.lastError { o.append("last_error", .string(error)) }
-                        return .object(o)
-                    }))
-                    // A receiver down for a while is not the processor failing: only report it.
-                    return [("outbox", .object(outbox), true)]
-                },
-                extraMetrics: { deliver?.stats().prometheusText() ?? "" })
             let server: ProcessorServer
             do {
                 server = try ProcessorServer(app: app)
             } catch {
                 pipeline.stop()
+                processing.finish(through: 0)
                 throw CLIError("\(error)", exitCode: 69)
             }
             let shown = server.boundHost.contains(":") ? "[\(server.boundHost)]" : server.boundHost
             Terminal.printError("tradsec serve: listening on http://\(shown):\(server.boundPort) (history \(history.path))")
-            if let problem = enricher.problems.first { Terminal.printError("tradsec serve: warning: \(problem)") }
             let stop = StopSignal.install()
             while !stop.isSet { usleep(100_000) }
             Terminal.printError("tradsec serve: stopping; committing what is queued")
             server.stop()
-            dispatcher?.stop()
+            processing.finish(through: 0)
             try? history.checkpointWAL()
         }
     }
