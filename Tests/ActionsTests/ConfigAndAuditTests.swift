@@ -37,10 +37,10 @@ struct ConfigAndAuditTests {
 
     @Test("unknown keys and bad values are refused with file:line", arguments: [
         ("actions:\n  docker:\n    sokcet: /x\n", "c.yaml:3: unknown key 'sokcet' in actions.docker"),
-        ("actions:\n  stop_trading: {timeout: soon}\n", "c.yaml:2: timeout must be a duration"),
-        ("actions:\n  stop_trading:\n    url: file:///etc/passwd\n", "c.yaml:3: stop_trading.url must be an http"),
+        ("actions:\n  stop_trading: {timeout: soon}\n", "c.yaml:2: actions.stop_trading.timeout must be a duration"),
+        ("actions:\n  stop_trading:\n    url: file:///etc/passwd\n", "c.yaml:3: actions.stop_trading.url must be an http"),
         ("actions:\n  isolate: {}\n", "c.yaml:2: unknown key 'isolate' in actions"),
-        ("actions:\n  backup: {paths: data}\n", "c.yaml:2: backup.paths must be a list"),
+        ("actions:\n  backup: {paths: data}\n", "c.yaml:2: actions.backup.paths must be a list"),
     ])
     func refused(yaml: String, expected: String) {
         #expect {
