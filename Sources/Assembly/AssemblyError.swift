@@ -1,4 +1,5 @@
 import Config
+import TradsecCore
 
 /// Why a command cannot be put together, with the exit status that classifies it (sysexits).
 public enum AssemblyError: Error, CustomStringConvertible {
@@ -17,11 +18,11 @@ public enum AssemblyError: Error, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .config, .rules: return 78
-        case .usage: return 64
-        case .noInput: return 66
-        case .unavailable: return 69
-        case .history: return 74
+        case .config, .rules: return ExitStatus.config
+        case .usage: return ExitStatus.usage
+        case .noInput: return ExitStatus.noInput
+        case .unavailable: return ExitStatus.unavailable
+        case .history: return ExitStatus.ioError
         }
     }
 

@@ -121,7 +121,7 @@ import Glibc
         writeFile(bad, "notifications:\n  channels:\n    - {name: x, type: slack, url: 'http://h', colour: red}\n")
         let invalid = run(["notify", "test", "--config", bad, "--channel", "x"], dir: dir)
         #expect(invalid.status == 78)
-        #expect(invalid.output.contains("bad.yaml:3: channel 'x': unknown setting 'colour'"))
+        #expect(invalid.output.contains("bad.yaml:3: unknown key 'colour' in channel 'x' (slack)"))
     }
 
     @Test func notifyOutboxShowsCountsAndFailures() throws {

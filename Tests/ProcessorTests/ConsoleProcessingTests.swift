@@ -62,4 +62,22 @@ import TradsecCore
             (error as? AssemblyError)?.exitCode == 78 && "\(error)".hasPrefix(dir + "/config.yaml:3:") && "\(error)".contains("explode")
         }
     }
+
+    /// One parser for `--source` and `sources:`: every kind from either, relative paths in the
+    /// file relative to the file, mistakes at file:line (78) or as a usage error (64).
+    @Test func everySourceKindComesFromTheFlagAndTheConfigAlike() throws {
+        let kinds = ["falco-file=/var/log/falco.json", "socket=/run/falco.sock", "processor=http://127.0.0.1:8080",
+                     "events=/srv/capture.jsonl", "demo=20", "demo=0", "host"]
+        let expected: [SourceSpec] = [.falcoFile("/var/log/falco.json"), .socket("/run/falco.sock"), .processor("http://127.0.0.1:8080"),
+                                      .events("/srv/capture.jsonl"), .demo(speed: 20), .demo(speed: nil), .host]
+        #expect(try kinds.map { try SourceSpec.parse(flag: $0) } == expected)
+        let yaml = "sources:\n" + kinds.map { "  - \($0)\n" }.joined() + "  - events=capture.jsonl\n"
+        let fromFile = try TradsecConfig.section(SourceList.self, yaml: yaml, file: "/etc/tradsec/config.yaml").specs
+        #expect(fromFile == expected + [.events("/etc/tradsec/capture.jsonl")])
+
+        #expect { try TradsecConfig.section(SourceList.self, yaml: "sources:\n  - host\n  - carrier-pigeon=1\n", file: "c.yaml") } throws: { error in
+            "\(error)".hasPrefix("c.yaml:3: ") && "\(error)".contains("unknown kind 'carrier-pigeon'")
+        }
+        #expect { try SourceSpec.parse(flag: "demo=fast") } throws: { error in (error as? AssemblyError)?.exitCode == 64 }
+    }
 }

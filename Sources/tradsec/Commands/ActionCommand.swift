@@ -133,9 +133,9 @@ enum ActionsCommandSupport {
     static func exitCode(for kind: ActionError.Kind) -> Int32 {
         switch kind {
         case .failed: return 1
-        case .badTarget: return 65
-        case .unavailable: return 69
-        case .config: return 78
+        case .badTarget: return ExitStatus.data
+        case .unavailable: return ExitStatus.unavailable
+        case .config: return ExitStatus.config
         }
     }
 }
