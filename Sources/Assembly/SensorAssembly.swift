@@ -1,7 +1,7 @@
 import Actions
 import AlertStore
-import Processor
 import Config
+import Processor
 import RuleEngine
 import Sensor
 import Synchronization

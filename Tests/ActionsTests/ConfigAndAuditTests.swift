@@ -1,12 +1,12 @@
-import Config
-import Assembly
 #if canImport(Glibc)
 import Glibc
 #endif
 import Actions
 import AlertStore
-import Testing
+import Assembly
+import Config
 import TestSupport
+import Testing
 import TradsecCore
 
 @Suite("Actions config, operator identity, audit log")

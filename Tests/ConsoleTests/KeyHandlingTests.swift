@@ -1,9 +1,9 @@
-import Config
-import Assembly
 import AlertStore
+import Assembly
+import Config
 @testable import Console
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// Keys on the state machine, without a terminal.

@@ -1,7 +1,7 @@
 import Config
 @testable import Console
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ScreenGridTests {
     @Test func wideCharactersTakeTwoCellsAndColumnsStillAlign() {

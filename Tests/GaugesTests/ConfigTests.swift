@@ -1,5 +1,5 @@
-import Config
 import Assembly
+import Config
 @testable import Gauges
 import Testing
 

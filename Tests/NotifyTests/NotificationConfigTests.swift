@@ -1,5 +1,5 @@
-import Config
 import Assembly
+import Config
 import Notify
 import Testing
 import TradsecCore

@@ -1,10 +1,10 @@
-import Config
-import Assembly
 import AlertStore
+import Assembly
+import Config
 import Foundation
 import Notify
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 #if canImport(Glibc)
 import Glibc

@@ -1,8 +1,8 @@
 import Assembly
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 @Suite struct ServeConfigTests {

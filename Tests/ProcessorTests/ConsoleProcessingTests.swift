@@ -2,8 +2,8 @@ import AlertStore
 import Assembly
 import Console
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// The console's own sources go through the processing step that `ingest` and `serve` run;

@@ -1,13 +1,13 @@
-import Assembly
 #if canImport(Glibc)
 import Glibc
 #endif
 import AlertStore
+import Assembly
 import CurlClient
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// What a web page in the operator's browser can send, refused on the request head.

@@ -1,10 +1,10 @@
-import Assembly
 import AlertStore
+import Assembly
 import Console
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// The console side: `--source processor=URL` fills the console's history from a processor's

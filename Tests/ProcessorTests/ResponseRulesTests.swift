@@ -1,12 +1,11 @@
-import Config
-import Assembly
 import AlertStore
+import Assembly
+import Config
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
-import Yams
 
 /// The response rules' decisions and guards, on the rules themselves (no engine).
 @Suite struct ResponseRulesTests {

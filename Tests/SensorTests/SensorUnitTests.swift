@@ -1,12 +1,12 @@
-import Config
 import Assembly
 import CSensor
+import Config
 import Foundation
 import RuleEngine
-import Testing
-import TestSupport
-import TradsecCore
 @testable import Sensor
+import TestSupport
+import Testing
+import TradsecCore
 
 @Suite struct ContainerIdentityTests {
     let id = "3f9c2a7be1d04c5e8a6b1f2d3c4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
-import Assembly
 import Glibc
 #endif
 import ArgumentParser
+import Assembly
 import Foundation
 import RuleEngine
 import Sensor

@@ -1,10 +1,10 @@
 #if canImport(Glibc)
-import Assembly
 import Glibc
 #endif
 import Actions
 import AlertStore
 import ArgumentParser
+import Assembly
 import Console
 import TradsecCore
 

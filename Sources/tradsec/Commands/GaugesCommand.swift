@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Assembly
 import Glibc
 #endif
 import AlertStore
 import ArgumentParser
+import Assembly
 import Console
 import Gauges
 import TradsecCore

@@ -1,7 +1,7 @@
-import Assembly
-import Foundation
 import AlertStore
 import ArgumentParser
+import Assembly
+import Foundation
 import Notify
 import TradsecCore
 
