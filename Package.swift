@@ -21,9 +21,15 @@ let package = Package(
         .target(name: "TradsecCore", dependencies: ["CByteScan"]),
         // The alert scanner's SIMD inner loop (header-only C: Swift has no portable movemask).
         .target(name: "CByteScan", path: "Sources/CByteScan"),
+        // config.yaml and theme files: read once (size-limited, alias bombs refused), one typed
+        // reader of YAML nodes, one error type, sections decoded by the modules that own them.
+        .target(name: "Config", dependencies: [
+            "TradsecCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Falco-compatible rules loader, condition compiler and evaluator.
         .target(name: "RuleEngine", dependencies: [
-            "TradsecCore",
+            "TradsecCore", "Config",
             .product(name: "Yams", package: "Yams"),
         ]),
         // LZ4 (liblz4): the history keeps raw alert lines in compressed chunks.
@@ -41,10 +47,7 @@ let package = Package(
         // ncursesw, through a module map and a shim header of static inline accessors.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The console: screen grid, screens, key handling, data loading, ncurses driver.
-        .target(name: "Console", dependencies: [
-            "CNcurses", "TradsecCore", "AlertStore", "Feeds", "CurlClient", "Actions", "Gauges", "Processor",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(name: "Console", dependencies: ["CNcurses", "TradsecCore", "Config", "AlertStore", "Feeds", "CurlClient", "Actions", "Gauges", "Processor"]),
         // libcurl, through a module map, and non-variadic wrappers for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -55,9 +58,8 @@ let package = Package(
         // The event processor behind `tradsec serve`: HTTP intake (SwiftNIO), group-committed
         // ingestion, enrichment, correlation into incidents, the live feed, health and metrics.
         .target(name: "Processor", dependencies: [
-            "TradsecCore", "AlertStore",
+            "TradsecCore", "Config", "AlertStore",
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -68,31 +70,25 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         // Incident actions: stop trading, isolate/restore a container (Docker Engine API), backup,
         // forensics bundle; every attempt recorded in the history's audit log.
-        .target(name: "Actions", dependencies: [
-            "TradsecCore", "AlertStore", "CurlClient", "CCrypto",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(name: "Actions", dependencies: ["TradsecCore", "Config", "AlertStore", "CurlClient", "CCrypto"]),
         // Resource gauges: Falco and the trading bot from /proc, cgroups and the Docker stats API;
         // Falco's health and drop counters; feed staleness; a sampler thread with history rings.
-        .target(name: "Gauges", dependencies: [
-            "TradsecCore", "AlertStore", "CurlClient",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(name: "Gauges", dependencies: ["TradsecCore", "Config", "AlertStore", "CurlClient"]),
         // Notifications: channel formats (Slack, Telegram, Discord, webhook, PagerDuty, e-mail,
         // Alertmanager), the persistent outbox's routing and the dispatcher that drains it.
-        .target(name: "Notify", dependencies: [
-            "TradsecCore", "AlertStore", "CurlClient",
-            .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(name: "Notify", dependencies: ["TradsecCore", "Config", "AlertStore", "CurlClient"]),
         // The host sensor's loader, in C: libbpf through dlopen (tradsec builds and starts without
         // it), the BPF program's record layout shared with the kernel side. `bpf/` holds the BPF
         // program itself, built by `make` (clang -target bpf), not by SwiftPM.
         .target(name: "CSensor", path: "Sources/CSensor", exclude: ["bpf"], linkerSettings: [.linkedLibrary("dl")]),
         // The live host sensor: this host's syscalls through eBPF into the embedded rule engine
         // (process table, containers, users, field filling, rule coverage).
-        .target(name: "Sensor", dependencies: [
-            "CSensor", "TradsecCore", "RuleEngine", "Actions", "Gauges",
-            .product(name: "Yams", package: "Yams"),
+        .target(name: "Sensor", dependencies: ["CSensor", "TradsecCore", "Config", "RuleEngine", "Actions", "Gauges"]),
+        // The composition root: builds what a command needs (the history, the console's sources,
+        // the processor's pipeline, gauges, actions, the host sensor) from flags and the config.
+        .target(name: "Assembly", dependencies: [
+            "TradsecCore", "Config", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "Notify", "Actions", "Gauges", "Sensor",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The measuring code of `tradsec bench ...` (the product modules carry none; the
         // executable's bench commands parse options and print).
@@ -100,8 +96,7 @@ let package = Package(
             "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "Actions", "Gauges", "Notify", "Sensor",
         ]),
         .executableTarget(name: "tradsec", dependencies: [
-            "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify", "Sensor",
-            "Benchmarks",
+            "TradsecCore", "Config", "Assembly", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify", "Sensor", "Benchmarks",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -119,19 +114,20 @@ let package = Package(
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
         .executableTarget(name: "tradsec-fuzz", dependencies: ["FuzzHarness", "CFuzzDriver"], path: "Sources/FuzzDriver"),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TradsecCore", "TestSupport"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),
         .testTarget(name: "AlertStoreTests", dependencies: ["AlertStore", "TradsecCore"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "AlertStore", "TradsecCore", "TestSupport"]),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "TestSupport"]),
-        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
-        .testTarget(name: "ActionsTests", dependencies: ["Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
+        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Console", "Assembly", "Config", "AlertStore", "TradsecCore", "CurlClient", "TestSupport"]),
+        .testTarget(name: "ActionsTests", dependencies: ["Assembly", "Config", "Actions", "AlertStore", "CurlClient", "TradsecCore", "TestSupport", "tradsec"]),
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges", "Processor"]),
-        .testTarget(name: "GaugesTests", dependencies: ["Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
-        .testTarget(name: "SensorTests", dependencies: ["Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Assembly", "Config", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges", "Processor"]),
+        .testTarget(name: "GaugesTests", dependencies: ["Assembly", "Config", "Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
+        .testTarget(name: "SensorTests", dependencies: ["Assembly", "Config", "Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
         // Replays every committed fuzz input and reproducer (Fuzz/corpus, Fuzz/regressions).
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarness", "tradsec-fuzz", "TestSupport"]),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
+        .testTarget(name: "NotifyTests", dependencies: ["Assembly", "Config", "Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",
                                                        .product(name: "Yams", package: "Yams")]),
     ]
 )

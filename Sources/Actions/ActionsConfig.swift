@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Config
 import TradsecCore
-import Yams
 
 /// The `actions:` section of `$XDG_CONFIG_HOME/tradsec/config.yaml` (or `--config FILE`).
 ///
@@ -11,8 +8,7 @@ import Yams
 ///   stop_trading: {url: http://127.0.0.1:8000/api/emergency/stop, timeout: 5s, name: trading, token_env: BOT_TOKEN}
 ///   docker: {socket: /var/run/docker.sock, api_version: "1.41", timeout: 30s}
 ///   backup: {paths: [data, logs], dir: backups}
-///   forensics: {dir: forensics, falco_log: /var/log/falco/events.json, log_lines: 5000,
-///               captures: {path_prefix: /var/lib/falco/captures/capture, duration: 5s, max_total_mb: 1024}}
+///   forensics: {dir: forensics, falco_log: /var/log/falco/events.json, log_lines: 5000}
 /// ```
 /// Relative paths are relative to the config file's directory. Unknown keys are refused with file:line.
 public struct ActionsConfig: Sendable, Equatable {
@@ -55,157 +51,66 @@ public struct ActionsConfig: Sendable, Equatable {
     public var docker = Docker()
     public var backup = Backup()
     public var forensics = Forensics()
-    /// The file it came from (nil: defaults only).
-    public var path: String?
 
     public init() {}
+}
 
-    public struct ConfigError: Error, CustomStringConvertible, Sendable {
-        public var description: String
-    }
+extension ActionsConfig: ConfigSection {
+    public static let key = "actions"
 
-    /// The config at `path`; an absent file gives the defaults.
-    public static func load(path: String) throws(ConfigError) -> ActionsConfig {
-        guard access(path, F_OK) == 0 else { return ActionsConfig() }
-        let text: String
-        do { text = try TextFile.read(path, limit: 1 << 20) } catch { throw ConfigError(description: error.description) }
-        var config = try parse(text, source: path, baseDirectory: FileOps.parent(of: path))
-        config.path = path
-        return config
-    }
-
-    /// Reads the `actions:` section of a whole config file's text; other sections are not looked at.
-    public static func parse(_ yaml: String, source: String, baseDirectory: String) throws(ConfigError) -> ActionsConfig {
-        var config = ActionsConfig()
-        let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch { throw ConfigError(description: "\(source): \(error)") }
-        guard let section = root?.mapping?.first(where: { $0.key.string == "actions" })?.value else { return config }
-        let reader = Reader(source: source, base: baseDirectory)
-        for (key, value) in try reader.mapping(section, "actions") {
-            switch key.string {
-            case "stop_trading":
-                for (k, v) in try reader.mapping(value, "actions.stop_trading") {
-                    switch k.string {
-                    case "url":
-                        let url = try reader.string(v, "url")
-                        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                            throw reader.error(v, "stop_trading.url must be an http:// or https:// URL, not '\(url)'")
-                        }
-                        config.stopTrading.url = url
-                    case "timeout": config.stopTrading.timeoutSeconds = try reader.duration(v, "timeout")
-                    case "name": config.stopTrading.name = try reader.string(v, "name")
-                    case "token_env": config.stopTrading.tokenEnvironment = try reader.string(v, "token_env")
-                    default: throw reader.unknown(k, in: "actions.stop_trading", ["url", "timeout", "name", "token_env"])
-                    }
+    public init(config value: ConfigValue) throws(ConfigError) {
+        self.init()
+        let m = try value.mapping(known: ["stop_trading", "docker", "backup", "forensics"])
+        if let section = m["stop_trading"] {
+            let s = try section.mapping(known: ["url", "timeout", "name", "token_env"])
+            if let v = s["url"] { stopTrading.url = try v.url() }
+            if let v = s["timeout"] { stopTrading.timeoutSeconds = try v.seconds() }
+            if let v = s["name"] { stopTrading.name = try v.string() }
+            if let v = s["token_env"] { stopTrading.tokenEnvironment = try v.string() }
+        }
+        if let section = m["docker"] {
+            let d = try section.mapping(known: ["socket", "api_version", "timeout"])
+            if let v = d["socket"] { docker.socket = try v.path() }
+            if let v = d["api_version"] {
+                let version = try v.string()
+                guard version.split(separator: ".").count == 2, version.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else {
+                    throw v.wrongType("an Engine API version such as 1.41")
                 }
-            case "docker":
-                for (k, v) in try reader.mapping(value, "actions.docker") {
-                    switch k.string {
-                    case "socket": config.docker.socket = reader.resolve(try reader.string(v, "socket"))
-                    case "api_version":
-                        let version = try reader.string(v, "api_version")
-                        guard version.split(separator: ".").count == 2, version.allSatisfy({ $0.isNumber || $0 == "." }) else {
-                            throw reader.error(v, "docker.api_version must look like 1.41, not '\(version)'")
-                        }
-                        config.docker.apiVersion = version
-                    case "timeout": config.docker.timeoutSeconds = try reader.duration(v, "timeout")
-                    default: throw reader.unknown(k, in: "actions.docker", ["socket", "api_version", "timeout"])
-                    }
-                }
-            case "backup":
-                for (k, v) in try reader.mapping(value, "actions.backup") {
-                    switch k.string {
-                    case "paths":
-                        guard let items = v.sequence else { throw reader.error(v, "backup.paths must be a list of paths") }
-                        var paths: [String] = []
-                        for item in items { paths.append(reader.resolve(try reader.string(item, "backup.paths"))) }
-                        config.backup.paths = paths
-                    case "dir": config.backup.directory = reader.resolve(try reader.string(v, "dir"))
-                    default: throw reader.unknown(k, in: "actions.backup", ["paths", "dir"])
-                    }
-                }
-            case "forensics":
-                for (k, v) in try reader.mapping(value, "actions.forensics") {
-                    switch k.string {
-                    case "dir": config.forensics.directory = reader.resolve(try reader.string(v, "dir"))
-                    case "falco_log": config.forensics.falcoLog = reader.resolve(try reader.string(v, "falco_log"))
-                    case "log_lines": config.forensics.logLines = try reader.positiveInt(v, "log_lines")
-                    case "captures": config.forensics.captures = try reader.captures(v)
-                    default: throw reader.unknown(k, in: "actions.forensics", ["dir", "falco_log", "log_lines", "captures"])
-                    }
-                }
-            default:
-                throw reader.unknown(key, in: "actions", ["stop_trading", "docker", "backup", "forensics"])
+                docker.apiVersion = version
             }
+            if let v = d["timeout"] { docker.timeoutSeconds = try v.seconds() }
         }
-        return config
-    }
-
-    /// Reads typed values and says where a bad one is.
-    private struct Reader {
-        let source: String
-        let base: String
-
-        func error(_ node: Node, _ text: String) -> ConfigError {
-            ConfigError(description: "\(source)\(node.mark.map { ":\($0.line)" } ?? ""): \(text)")
+        if let section = m["backup"] {
+            let b = try section.mapping(known: ["paths", "dir"])
+            if let v = b["paths"] {
+                var paths: [String] = []
+                for item in try v.list() { paths.append(try item.path()) }
+                backup.paths = paths
+            }
+            if let v = b["dir"] { backup.directory = try v.path() }
         }
-
-        func unknown(_ key: Node, in section: String, _ known: [String]) -> ConfigError {
-            error(key, "unknown key '\(key.string ?? "?")' in \(section) (known: \(known.joined(separator: ", ")))")
-        }
-
-        func mapping(_ node: Node, _ name: String) throws(ConfigError) -> [(key: Node, value: Node)] {
-            guard let map = node.mapping else { throw error(node, "\(name) must be a mapping") }
-            return map.map { ($0.key, $0.value) }
-        }
-
-        func string(_ node: Node, _ name: String) throws(ConfigError) -> String {
-            guard let s = node.scalar?.string, !s.isEmpty else { throw error(node, "\(name) must be a non-empty text value") }
-            return s
-        }
-
-        func duration(_ node: Node, _ name: String) throws(ConfigError) -> Double {
-            let text = try string(node, name)
-            guard let ns = Duration.parse(text), ns > 0 else { throw error(node, "\(name) must be a duration such as 5s or 500ms, not '\(text)'") }
-            return Double(ns) / 1e9
-        }
-
-        func positiveInt(_ node: Node, _ name: String) throws(ConfigError) -> Int {
-            let text = try string(node, name)
-            guard let n = Int(text), n > 0 else { throw error(node, "\(name) must be a positive whole number, not '\(text)'") }
-            return n
-        }
-
-        /// `captures: {path_prefix: /var/lib/falco/captures/capture, duration: 5s, max_total_mb: 1024}`
-        func captures(_ node: Node) throws(ConfigError) -> Forensics.Captures {
-            var captures = Forensics.Captures()
-            for (k, v) in try mapping(node, "actions.forensics.captures") {
-                switch k.string {
-                case "path_prefix":
-                    let path = resolve(try string(v, "path_prefix"))
+        if let section = m["forensics"] {
+            let f = try section.mapping(known: ["dir", "falco_log", "log_lines", "captures"])
+            if let v = f["dir"] { forensics.directory = try v.path() }
+            if let v = f["falco_log"] { forensics.falcoLog = try v.path() }
+            if let v = f["log_lines"] { forensics.logLines = try v.positiveInt() }
+            if let v = f["captures"] {
+                // captures: {path_prefix: /var/lib/falco/captures/capture, duration: 5s, max_total_mb: 1024}
+                let c = try v.mapping(known: ["path_prefix", "duration", "max_total_mb"])
+                if let p = c["path_prefix"] {
+                    let path = try p.path()
                     guard let slash = path.lastIndex(of: "/"), path.index(after: slash) < path.endIndex else {
-                        throw error(v, "captures.path_prefix must end with a file name prefix (Falco's capture.path_prefix), not '\(path)'")
+                        throw p.invalid("must end with a file name prefix (Falco's capture.path_prefix), not '\(path)'")
                     }
-                    captures.pathPrefix = path
-                case "duration":
-                    let text = try string(v, "duration")
-                    guard let ns = Duration.parse(text), ns > 0 else { throw error(v, "captures.duration must be a duration such as 5s or 500ms, not '\(text)'") }
-                    captures.durationNanoseconds = ns
-                case "max_total_mb":
-                    let mb = try positiveInt(v, "max_total_mb")
-                    let (bytes, overflow) = Int64(mb).multipliedReportingOverflow(by: 1 << 20)
-                    guard !overflow else { throw error(v, "captures.max_total_mb is too large") }
-                    captures.maxTotalBytes = bytes
-                default: throw unknown(k, in: "actions.forensics.captures", ["path_prefix", "duration", "max_total_mb"])
+                    forensics.captures.pathPrefix = path
+                }
+                if let d = c["duration"] { forensics.captures.durationNanoseconds = try d.duration() }
+                if let m = c["max_total_mb"] {
+                    let (bytes, overflow) = Int64(try m.positiveInt()).multipliedReportingOverflow(by: 1 << 20)
+                    guard !overflow else { throw m.invalid("is too large") }
+                    forensics.captures.maxTotalBytes = bytes
                 }
             }
-            return captures
-        }
-
-        func resolve(_ path: String) -> String {
-            if path.hasPrefix("/") { return path }
-            if path.hasPrefix("~/") { return (Paths.environment("HOME") ?? "/root") + path.dropFirst(1) }
-            return base + "/" + path
         }
     }
 }

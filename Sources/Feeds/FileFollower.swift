@@ -29,7 +29,7 @@ public final class FileFollower {
     public let path: String
     public let ingestor: AlertIngestor
     public let options: Options
-    private let log: (String) -> Void
+    private let events: (FollowEvent) -> Void
 
     private var fd: Int32 = -1
     private var identity: FileIdentity?
@@ -45,17 +45,20 @@ public final class FileFollower {
     /// Wakes the loop when the file (or a file of its name, after rotation) changes.
     private let watch: FileChangeWatch
 
-    public init(path: String, ingestor: AlertIngestor, options: Options = Options(), log: @escaping (String) -> Void) {
+    /// `events` hears what happened to the file (a caller shows it as a state or prints it).
+    public init(path: String, ingestor: AlertIngestor, options: Options = Options(), events: @escaping (FollowEvent) -> Void) {
         self.path = absolutePath(path)
         self.ingestor = ingestor
         self.options = options
-        self.log = log
+        self.events = events
         self.watch = FileChangeWatch(paths: [self.path])
     }
 
     /// What the loop waits on: `wake()` on it from another thread ends the current wait at
     /// once (a stop request).
     public var changes: FileChangeWatch { watch }
+
+    private func report(_ kind: FollowEvent.Kind) { events(FollowEvent(path: path, kind: kind)) }
 
     deinit { if fd >= 0 { close(fd) } }
 
@@ -104,10 +107,10 @@ public final class FileFollower {
                 _ = try open(at: saved.offset, lineNumber: Int(saved.lineNumber), tail: saved.tail)
             } else {
                 if let copy = FileIdentity.findCopy(of: path, tail: saved.tail, offset: saved.offset) {
-                    log("\(path) was truncated while tradsec was stopped (copytruncate); finishing its copy \(copy) first")
+                    report(.truncatedWhileStopped(copy: copy))
                     try drainCopy(copy, from: saved.offset, lineNumber: Int(saved.lineNumber), tail: saved.tail, identity: current)
                 } else {
-                    log("\(path) is shorter than where tradsec stopped (truncated meanwhile); reading it from the start")
+                    report(.truncatedWhileStopped(copy: nil))
                 }
                 _ = try open(at: 0, lineNumber: 0)
             }
@@ -115,7 +118,7 @@ public final class FileFollower {
         }
         // The file we were reading is not at `path` any more: finish it where it went.
         if let rotated = FileIdentity.find(device: saved.device, inode: saved.inode, in: directory.isEmpty ? "/" : directory) {
-            log("\(path) was rotated while tradsec was stopped; finishing \(rotated) first")
+            report(.rotatedWhileStopped(rotated))
             let rotatedFD = Glibc.open(rotated, O_RDONLY | O_CLOEXEC)
             if rotatedFD >= 0 {
                 fd = rotatedFD
@@ -128,7 +131,7 @@ public final class FileFollower {
                 try finishCurrentFile()
             }
         } else {
-            log("\(path) was replaced while tradsec was stopped and the old file is gone; reading the new file from the start")
+            report(.replacedWhileStopped)
         }
         _ = try open(at: 0, lineNumber: 0)
     }
@@ -139,13 +142,13 @@ public final class FileFollower {
         let newFD = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard newFD >= 0 else {
             if errno == ENOENT {
-                if !pathMissingReported { log("waiting for \(path) to appear") }
+                if !pathMissingReported { report(.waitingForFile) }
                 pathMissingReported = true
                 return false
             }
             throw FeedError("cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        if pathMissingReported { log("\(path) appeared") }
+        if pathMissingReported { report(.appeared) }
         pathMissingReported = false
         fd = newFD
         identity = FileIdentity.of(fd: newFD)
@@ -250,10 +253,10 @@ public final class FileFollower {
         guard shrunk || FileIdentity.tail(of: fd, before: committedOffset, count: committedTail.count) != committedTail else { return }
         if let copy = FileIdentity.findCopy(of: path, tail: committedTail, offset: committedOffset) {
             // Lines written after the last read and before the truncation are only in the copy.
-            log("\(path) was truncated (copytruncate); finishing its copy \(copy), then reading it from the start")
+            report(.truncated(copy: copy))
             try drainCopy(copy, from: committedOffset, lineNumber: reader.lineNumber, tail: committedTail, identity: identity)
         } else {
-            log("\(path) was truncated (copytruncate) and no copy of it was found; reading it again from the start")
+            report(.truncated(copy: nil))
         }
         reader = LineReader()
         lseek(fd, 0, SEEK_SET)
@@ -275,13 +278,13 @@ public final class FileFollower {
         guard fd >= 0, let identity else { return }
         guard let current = FileIdentity.of(path: path) else {
             if !pathMissingReported {
-                log("\(path) disappeared; still reading the open file until it comes back")
+                report(.disappeared)
                 pathMissingReported = true
             }
             return
         }
         if !current.sameFile(as: identity) {
-            log("\(path) was rotated; finished the old file, now reading the new one")
+            report(.rotated)
             try handleTruncation()          // it may have been truncated before it was renamed
             try finishCurrentFile()
             pathMissingReported = false
@@ -289,6 +292,48 @@ public final class FileFollower {
             try drain()
             try commit()
             return
+        }
+    }
+}
+
+/// Something that happened to a followed file, as a value: callers switch on ``kind`` (the
+/// console's source state) or print ``description`` (`tradsec ingest --follow`).
+public struct FollowEvent: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The path does not exist (yet); the follower polls for it.
+        case waitingForFile
+        case appeared
+        /// Truncated while tradsec was stopped: its copy (copytruncate) is finished first, if found.
+        case truncatedWhileStopped(copy: String?)
+        /// Rotated while tradsec was stopped: the rotated file is finished first.
+        case rotatedWhileStopped(String)
+        /// Replaced while tradsec was stopped, the old file gone: the new one is read from the start.
+        case replacedWhileStopped
+        /// Truncated (copytruncate) while followed: its copy is finished first, if found.
+        case truncated(copy: String?)
+        /// The path went away; the open file is still read until the path comes back.
+        case disappeared
+        case rotated
+    }
+
+    public var path: String
+    public var kind: Kind
+
+    public var description: String {
+        switch kind {
+        case .waitingForFile: return "waiting for \(path) to appear"
+        case .appeared: return "\(path) appeared"
+        case .truncatedWhileStopped(let copy?):
+            return "\(path) was truncated while tradsec was stopped (copytruncate); finishing its copy \(copy) first"
+        case .truncatedWhileStopped(nil):
+            return "\(path) is shorter than where tradsec stopped (truncated meanwhile); reading it from the start"
+        case .rotatedWhileStopped(let rotated): return "\(path) was rotated while tradsec was stopped; finishing \(rotated) first"
+        case .replacedWhileStopped:
+            return "\(path) was replaced while tradsec was stopped and the old file is gone; reading the new file from the start"
+        case .truncated(let copy?): return "\(path) was truncated (copytruncate); finishing its copy \(copy), then reading it from the start"
+        case .truncated(nil): return "\(path) was truncated (copytruncate) and no copy of it was found; reading it again from the start"
+        case .disappeared: return "\(path) disappeared; still reading the open file until it comes back"
+        case .rotated: return "\(path) was rotated; finished the old file, now reading the new one"
         }
     }
 }

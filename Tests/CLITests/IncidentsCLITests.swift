@@ -57,4 +57,30 @@ import TradsecCore
         #expect(status == 78)
         #expect(err.contains("windw"))
     }
+
+    /// `make demo`: the bundled incident, played headless, escalates one incident (the bot's)
+    /// and its response rule proposes one isolation: one audit row via response, result proposed.
+    @Test func theDemoEscalatesAnIncidentAndProposesAnIsolation() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTree(dir) }
+        let db = dir + "/demo.sqlite"
+        var (status, out, err) = Child.run(["demo", "--instant", "--print", "--db", db], in: dir)
+        #expect(status == 0, "\(err)")
+
+        (status, out, err) = Child.run(["incidents", "--db", db, "--format", "json"], in: dir)
+        #expect(status == 0, "\(err)")
+        let incidents = out.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        let escalated = incidents.filter { $0["escalated"] == .bool(true) }
+        #expect(escalated.count == 1)
+        #expect(escalated.first?["container_name"]?.stringValue == "ai-trading-bot")
+
+        (status, out, err) = Child.run(["audit", "--db", db, "--format", "json"], in: dir)
+        #expect(status == 0, "\(err)")
+        let rows = out.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(row["via"]?.stringValue == "response" && row["result"]?.stringValue == "proposed" && row["action"]?.stringValue == "isolate")
+        #expect(row["incident"]?.int64Value == escalated.first?["id"]?.int64Value)
+        #expect(row["target"]?.stringValue?.contains("3ad7b26ded6d") == true)
+    }
 }

@@ -1,7 +1,9 @@
 import AlertStore
+import Assembly
+import Config
 @testable import Console
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// Keys on the state machine, without a terminal.
@@ -150,13 +152,14 @@ import TradsecCore
     }
 
     @Test func configRebindsKeysAndRejectsUnknownActions() throws {
-        let config = try ConsoleConfig.parse("theme: monochrome\nsources: [falco-file=/var/log/falco.json]\nkeys:\n  quit: [x, ctrl-q]\n", source: "test")
-        #expect(config.theme == "monochrome")
-        #expect(config.sources == ["falco-file=/var/log/falco.json"])
-        #expect(config.keyMap.action(for: .character("x")) == .quit)
-        #expect(config.keyMap.action(for: .control("q")) == .quit)
-        #expect(config.keyMap.action(for: .character("q")) == nil)
-        #expect(throws: ConsoleConfig.ConfigError.self) { try ConsoleConfig.parse("keys:\n  explode: x\n", source: "t") }
-        #expect(throws: (any Error).self) { try SourceSpec.make("carrier-pigeon=1") }
+        let config = TradsecConfig.decode(yaml: "theme: monochrome\nsources: [falco-file=/var/log/falco.json]\nkeys:\n  quit: [x, ctrl-q]\n", file: "/etc/tradsec/test.yaml")
+        #expect(try config.section(ThemeSetting.self).name == "monochrome")
+        #expect(try config.section(SourceList.self).specs == [.falcoFile("/var/log/falco.json")])
+        let keyMap = try config.section(KeyMap.self)
+        #expect(keyMap.action(for: .character("x")) == .quit)
+        #expect(keyMap.action(for: .control("q")) == .quit)
+        #expect(keyMap.action(for: .character("q")) == nil)
+        #expect(throws: ConfigError.self) { try TradsecConfig.section(KeyMap.self, yaml: "keys:\n  explode: x\n", file: "t") }
+        #expect(throws: (any Error).self) { try SourceSpec.parse(flag: "carrier-pigeon=1") }
     }
 }

@@ -1,6 +1,7 @@
+import Config
 @testable import Console
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ScreenGridTests {
     @Test func wideCharactersTakeTwoCellsAndColumnsStillAlign() {
@@ -71,7 +72,9 @@ import TestSupport
             for role in StyleRole.allCases { #expect(theme.styles[role] != nil, "\(name) lacks \(role)") }
         }
         #expect(try ThemeLoader.load("monochrome", searchPath: [dir]).attributesOnly)
-        #expect(throws: ThemeLoader.ThemeError.self) { try ThemeLoader.parse("roles:\n  nope: {}\n", fallbackName: "bad") }
-        #expect(throws: ThemeLoader.ThemeError.self) { try ThemeLoader.load("../etc/passwd", searchPath: [dir]) }
+        #expect { try ThemeLoader.parse("roles:\n  nope: {}\n", file: "bad.yaml", fallbackName: "bad") } throws: { error in
+            "\(error)".hasPrefix("bad.yaml:2: unknown key 'nope'")
+        }
+        #expect(throws: ConfigError.self) { try ThemeLoader.load("../etc/passwd", searchPath: [dir]) }
     }
 }

@@ -8,8 +8,8 @@ import AlertStore
 
 /// The follower is driven one poll at a time, so every rotation case is deterministic.
 @Suite struct FileFollowerTests {
-    private func follower(_ ws: Workspace, log: @escaping (String) -> Void = { _ in }) -> FileFollower {
-        FileFollower(path: ws.path("falco.log"), ingestor: AlertIngestor(store: ws.store, origin: "follow", batchSize: 4), log: log)
+    private func follower(_ ws: Workspace, events: @escaping (FollowEvent) -> Void = { _ in }) -> FileFollower {
+        FileFollower(path: ws.path("falco.log"), ingestor: AlertIngestor(store: ws.store, origin: "follow", batchSize: 4), events: events)
     }
 
     private func start(_ f: FileFollower) throws { try f.run(shouldStop: { true }) }
@@ -32,7 +32,7 @@ import AlertStore
         let ws = try Workspace()
         var messages: [String] = []
         ws.write("falco.log", lines(1...3))
-        let f = follower(ws) { messages.append($0) }
+        let f = follower(ws) { messages.append($0.description) }
         try start(f)
         ws.write("falco.log", lines(4...5))           // written just before rotation, not yet read
         ws.rename("falco.log", "falco.log.1")
@@ -59,7 +59,7 @@ import AlertStore
         let ws = try Workspace()
         var messages: [String] = []
         ws.write("falco.log", lines(1...5))
-        let f = follower(ws) { messages.append($0) }
+        let f = follower(ws) { messages.append($0.description) }
         try start(f)
         ws.write("falco.log", lines(6...7))                     // not read yet
         ws.write("falco.log.1", Array(readFile(ws.path("falco.log")).utf8), append: false)
@@ -104,13 +104,14 @@ import AlertStore
 
     @Test func keepsReadingWhenTheFileDisappearsAndPicksUpItsReturn() throws {
         let ws = try Workspace()
-        var messages: [String] = []
+        var events: [FollowEvent] = []
         ws.write("falco.log", lines(1...2))
-        let f = follower(ws) { messages.append($0) }
+        let f = follower(ws) { events.append($0) }
         try start(f)
         ws.remove("falco.log")
         try f.poll()
-        #expect(messages.contains { $0.contains("disappeared") })
+        #expect(events.contains { $0.kind == .disappeared && $0.path == f.path })
+        #expect(events.contains { "\($0)".contains("disappeared") })
         ws.write("falco.log", lines(3...4))
         try f.poll()
         #expect(try ws.storedSeconds() == Array(1...4))
@@ -118,11 +119,14 @@ import AlertStore
 
     @Test func waitsForAFileThatDoesNotExistYet() throws {
         let ws = try Workspace()
-        let f = follower(ws)
+        var events: [FollowEvent.Kind] = []
+        let f = follower(ws) { events.append($0.kind) }
         try start(f)
+        #expect(events == [.waitingForFile])
         ws.write("falco.log", lines(1...2))
         try f.poll()
         #expect(try ws.storedSeconds() == [1, 2])
+        #expect(events == [.waitingForFile, .appeared])
     }
 
     @Test func resumesAfterRestartWithNothingLostOrRepeated() throws {
@@ -146,7 +150,7 @@ import AlertStore
         ws.write("falco.log", lines(4...5))
         ws.rename("falco.log", "falco.log.1")
         ws.write("falco.log", lines(6...8))
-        let restarted = follower(ws) { messages.append($0) }
+        let restarted = follower(ws) { messages.append($0.description) }
         try start(restarted)
         #expect(restarted.ingestor.report.duplicates == 0)
         #expect(try ws.storedSeconds() == Array(1...8))
@@ -158,7 +162,7 @@ import AlertStore
         ws.write("falco.log", lines(1...3) + String(line(4).prefix(20)))
         var options = FileFollower.Options()
         options.startAtEnd = true
-        let f = FileFollower(path: ws.path("falco.log"), ingestor: AlertIngestor(store: ws.store, origin: "f"), options: options, log: { _ in })
+        let f = FileFollower(path: ws.path("falco.log"), ingestor: AlertIngestor(store: ws.store, origin: "f"), options: options, events: { _ in })
         try start(f)
         ws.write("falco.log", String(line(4).dropFirst(20)) + lines(5...5))
         try f.poll()

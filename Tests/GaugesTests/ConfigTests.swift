@@ -1,9 +1,11 @@
+import Assembly
+import Config
 @testable import Gauges
 import Testing
 
 @Suite struct GaugesConfigTests {
     @Test func fullSectionIsRead() throws {
-        let c = try GaugesConfig.parse("""
+        let c = try TradsecConfig.section(GaugesConfig.self, yaml: """
             theme: default
             gauges:
               interval: 500ms
@@ -25,7 +27,7 @@ import Testing
                 bot_memory_critical: 2G
                 feed_stale_warn: 5m
                 feed_stale_critical: 1h
-            """, source: "config.yaml")
+            """, file: "config.yaml")
         #expect(c.interval == 0.5)
         #expect(c.historyLength == 60)
         #expect(c.root == "/host")
@@ -44,12 +46,12 @@ import Testing
     }
 
     @Test func falcosUserCanBeGivenOrTheCheckTurnedOff() throws {
-        #expect(try GaugesConfig.parse("gauges:\n  falco:\n    process_uid: 472\n", source: "c.yaml").falco.processUID == 472)
-        #expect(try GaugesConfig.parse("gauges:\n  falco:\n    process_uid: any\n", source: "c.yaml").falco.processUID == nil)
+        #expect(try TradsecConfig.section(GaugesConfig.self, yaml: "gauges:\n  falco:\n    process_uid: 472\n", file: "c.yaml").falco.processUID == 472)
+        #expect(try TradsecConfig.section(GaugesConfig.self, yaml: "gauges:\n  falco:\n    process_uid: any\n", file: "c.yaml").falco.processUID == nil)
     }
 
     @Test func absentSectionGivesTheDefaults() throws {
-        let c = try GaugesConfig.parse("theme: default\n", source: "c.yaml")
+        let c = try TradsecConfig.section(GaugesConfig.self, yaml: "theme: default\n", file: "c.yaml")
         #expect(c == GaugesConfig())
         #expect(c.falco.process == .name("falco"))
         #expect(c.thresholds.falcoMemoryWarn == .bytes(400 << 20))
@@ -57,23 +59,23 @@ import Testing
     }
 
     @Test(arguments: [
-        ("gauges:\n  falco:\n    proces: falco\n", ":3:", "unknown gauges.falco setting 'proces'"),
-        ("gauges:\n  intervall: 2s\n", ":2:", "unknown gauges setting 'intervall'"),
-        ("gauges:\n  thresholds:\n    falco_mem_warn: 1G\n", ":3:", "unknown threshold 'falco_mem_warn'"),
+        ("gauges:\n  falco:\n    proces: falco\n", ":3:", "unknown key 'proces' in gauges.falco; did you mean 'process'?"),
+        ("gauges:\n  intervall: 2s\n", ":2:", "unknown key 'intervall' in gauges; did you mean 'interval'?"),
+        ("gauges:\n  thresholds:\n    falco_mem_warn: 1G\n", ":3:", "unknown key 'falco_mem_warn' in gauges.thresholds"),
         ("gauges:\n  bot:\n    container: ai-bot\n    pid: 4\n", ":3:", "give one of container"),
-        ("gauges:\n  bot:\n    container: 'a/../b'\n", ":3:", "is not a container name"),
+        ("gauges:\n  bot:\n    container: 'a/../b'\n", ":3:", "must be a container name or id, not 'a/../b'"),
         ("gauges:\n  falco:\n    healthz: localhost:8765\n", ":3:", "must be an http:// or https:// URL"),
         ("gauges:\n  interval: soon\n", ":2:", "must be a duration"),
         ("gauges:\n  history: 1\n", ":2:", "whole number from 2"),
-        ("gauges:\n  falco:\n    process_uid: root\n", ":3:", "process_uid (a user id, or any)"),
-        ("gauges:\n  thresholds:\n    falco_memory_warn: lots\n", ":3:", "is not a size"),
-        ("gauges:\n  thresholds:\n    bot_memory_warn: 150%\n", ":3:", "not a percentage of the limit"),
+        ("gauges:\n  falco:\n    process_uid: root\n", ":3:", "process_uid must be a user id (0 to 4294967295) or any, not 'root'"),
+        ("gauges:\n  thresholds:\n    falco_memory_warn: lots\n", ":3:", "must be a size (400MB, 1GiB, 512KiB) or a percentage of the limit (80%), not 'lots'"),
+        ("gauges:\n  thresholds:\n    bot_memory_warn: 150%\n", ":3:", "must be a percentage of the limit (1% to 100%), not '150%'"),
         ("gauges:\n  root: relative/dir\n", ":2:", "absolute path"),
         ("gauges: [1, 2]\n", ":1:", "must be a mapping"),
     ])
     func mistakesAreRefusedWithFileAndLine(yaml: String, line: String, message: String) {
         #expect {
-            try GaugesConfig.parse(yaml, source: "/etc/tradsec/config.yaml")
+            try TradsecConfig.section(GaugesConfig.self, yaml: yaml, file: "/etc/tradsec/config.yaml")
         } throws: { error in
             let text = "\(error)"
             return text.hasPrefix("/etc/tradsec/config.yaml" + line) && text.contains(message)

@@ -68,7 +68,7 @@ import TradsecCore
         let bad = try #require(ChildProcess.start([ChildProcess.tradsec, "gauges", "--once", "--config", dir + "/config.yaml"],
                                                   stdoutPath: dir + "/out", stderrPath: dir + "/err", environment: []))
         #expect(bad.wait() == 78)
-        #expect(bad.stderr.contains(dir + "/config.yaml:3: gauges.thresholds.falco_memory_warn: 'huge' is not a size"))
+        #expect(bad.stderr.contains(dir + "/config.yaml:3: gauges.thresholds.falco_memory_warn must be a size (400MB, 1GiB, 512KiB) or a percentage of the limit (80%), not 'huge'"))
         let interval = try #require(ChildProcess.start([ChildProcess.tradsec, "gauges", "--once", "--interval", "soon",
                                                         "--config", dir + "/absent.yaml"],
                                                        stdoutPath: dir + "/out2", stderrPath: dir + "/err2", environment: []))

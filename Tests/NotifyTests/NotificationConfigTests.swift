@@ -1,3 +1,5 @@
+import Assembly
+import Config
 import Notify
 import Testing
 import TradsecCore
@@ -22,7 +24,7 @@ import TradsecCore
         """
 
     @Test func readsEveryChannelTypeOfTheExample() throws {
-        let config = try NotificationConfig.parse(configYAML: Self.example, source: "config.yaml")
+        let config = try TradsecConfig.section(NotificationConfig.self, yaml: Self.example, file: "config.yaml")
         #expect(config.channels.map(\.name) == ["oncall-slack", "pd", "mail", "am", "tg", "dc", "hook"])
         let slack = try #require(config.channel(named: "oncall-slack"))
         #expect(slack.kind == .slack)
@@ -54,49 +56,51 @@ import TradsecCore
                   url: https://hooks.slack.com/services/x
                   min_prio: warning
             """
-        #expect(throws: NotifyError.self) { try NotificationConfig.parse(configYAML: yaml, source: "/etc/tradsec/config.yaml") }
+        #expect(throws: ConfigError.self) { try TradsecConfig.section(NotificationConfig.self, yaml: yaml, file: "/etc/tradsec/config.yaml") }
         do {
-            _ = try NotificationConfig.parse(configYAML: yaml, source: "/etc/tradsec/config.yaml")
+            _ = try TradsecConfig.section(NotificationConfig.self, yaml: yaml, file: "/etc/tradsec/config.yaml")
         } catch {
             #expect("\(error)".hasPrefix("/etc/tradsec/config.yaml:6: "), "\(error)")
-            #expect("\(error)".contains("unknown setting 'min_prio'"))
+            #expect("\(error)".contains("unknown key 'min_prio'"))
         }
         let section = "notifications:\n  channel: []\n"
-        #expect(throws: NotifyError("c.yaml:2: unknown setting 'notifications.channel' (channels)")) {
-            try NotificationConfig.parse(configYAML: section, source: "c.yaml")
+        #expect {
+            try TradsecConfig.section(NotificationConfig.self, yaml: section, file: "c.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix("c.yaml:2: unknown key 'channel' in notifications; did you mean 'channels'?")
         }
     }
 
     @Test func badValuesSayWhatIsExpected() {
         func error(_ channel: String) -> String {
             do {
-                _ = try NotificationConfig.parse(configYAML: "notifications:\n  channels:\n    - \(channel)\n", source: "c.yaml")
+                _ = try TradsecConfig.section(NotificationConfig.self, yaml: "notifications:\n  channels:\n    - \(channel)\n", file: "c.yaml")
                 return "no error"
             } catch { return "\(error)" }
         }
-        #expect(error("{name: a, type: sms, url: http://x}").contains("unknown type 'sms'"))
+        #expect(error("{name: a, type: sms, url: http://x}").contains("type must be one of slack, telegram, discord, webhook, pagerduty, email, alertmanager, not 'sms'"))
         #expect(error("{name: a, type: slack}").contains("needs url or url_env"))
         #expect(error("{name: a, type: slack, url: http://x, url_env: X}").contains("not both"))
-        #expect(error("{name: a, type: slack, url: http://x, rate_limit: lots}").contains("rate_limit 'lots'"))
-        #expect(error("{name: a, type: slack, url: http://x, group_window: soon}").contains("not a duration"))
-        #expect(error("{name: a, type: slack, url: http://x, min_priority: loud}").contains("unknown priority 'loud'"))
+        #expect(error("{name: a, type: slack, url: http://x, rate_limit: lots}").contains("rate_limit must be N/sec, N/min, N/hour or N/<duration>, not 'lots'"))
+        #expect(error("{name: a, type: slack, url: http://x, group_window: soon}").contains("group_window must be a duration"))
+        #expect(error("{name: a, type: slack, url: http://x, min_priority: loud}").contains("min_priority must be a Falco priority"))
         #expect(error("{name: a, type: slack, url: ftp://x}").contains("http:// or https://"))
         #expect(error("{name: a, type: telegram, token: t}").contains("needs chat_id"))
         #expect(error("{name: a, type: email, url: smtp://h, from: a@b}").contains("needs to:"))
         #expect(error("{name: a, type: email, url: http://h, from: a@b, to: c@d}").contains("smtp://"))
-        #expect(error("{name: a, type: pagerduty, url_env: X, routing_key: k}").contains("unknown setting 'url_env'"))
+        #expect(error("{name: a, type: pagerduty, url_env: X, routing_key: k}").contains("unknown key 'url_env' in channel 'a' (pagerduty)"))
     }
 
     @Test func alertmanagerTakesItsURLFromTheEnvironmentToo() throws {
-        let config = try NotificationConfig.parse(configYAML: "notifications:\n  channels:\n    - {name: am, type: alertmanager, url_env: AM_URL}\n",
-                                                  source: "c.yaml")
+        let config = try TradsecConfig.section(NotificationConfig.self, yaml: "notifications:\n  channels:\n    - {name: am, type: alertmanager, url_env: AM_URL}\n",
+                                                  file: "c.yaml")
         #expect(config.channel(named: "am")?.url == .environment("AM_URL"))
     }
 
     @Test func anInlineSecretNeverAppearsInAnError() {
         let yaml = "notifications:\n  channels:\n    - {name: a, type: slack, url: 'gopher://hooks.example/T000/B000/SECRETSECRET'}\n"
         do {
-            _ = try NotificationConfig.parse(configYAML: yaml, source: "c.yaml")
+            _ = try TradsecConfig.section(NotificationConfig.self, yaml: yaml, file: "c.yaml")
             Issue.record("a gopher URL must be refused")
         } catch {
             #expect(!"\(error)".contains("SECRETSECRET"))
@@ -106,8 +110,8 @@ import TradsecCore
     }
 
     @Test func noSectionMeansNoChannels() throws {
-        #expect(try NotificationConfig.parse(configYAML: "theme: default\n", source: "c").channels.isEmpty)
-        #expect(try NotificationConfig.parse(configYAML: "", source: "c").channels.isEmpty)
+        #expect(try TradsecConfig.section(NotificationConfig.self, yaml: "theme: default\n", file: "c").channels.isEmpty)
+        #expect(try TradsecConfig.section(NotificationConfig.self, yaml: "", file: "c").channels.isEmpty)
     }
 
     @Test func rateLimitsInTheirSpellings() {

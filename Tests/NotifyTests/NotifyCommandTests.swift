@@ -1,8 +1,10 @@
 import AlertStore
+import Assembly
+import Config
 import Foundation
 import Notify
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +42,7 @@ import Glibc
         let receiver = try RecordingHTTPServer { _ in .init(status: 200, delay: 0.15) }   // slow: a send is usually in flight
         defer { receiver.stop() }
         let cfg = config(history.directory, url: receiver.baseURL + "/in")
-        let outbox = NotificationOutbox(store: history.store, config: try NotificationConfig.load(path: cfg))
+        let outbox = NotificationOutbox(store: history.store, config: try TradsecConfig.section(NotificationConfig.self, flag: cfg))
         let notifications = (0..<20).map { hostileNotification($0, rule: "rule-\($0)") }
         #expect(try outbox.enqueue(notifications) == 20)
 
@@ -119,14 +121,14 @@ import Glibc
         writeFile(bad, "notifications:\n  channels:\n    - {name: x, type: slack, url: 'http://h', colour: red}\n")
         let invalid = run(["notify", "test", "--config", bad, "--channel", "x"], dir: dir)
         #expect(invalid.status == 78)
-        #expect(invalid.output.contains("bad.yaml:3: channel 'x': unknown setting 'colour'"))
+        #expect(invalid.output.contains("bad.yaml:3: unknown key 'colour' in channel 'x' (slack)"))
     }
 
     @Test func notifyOutboxShowsCountsAndFailures() throws {
         let history = try TempHistory()
         defer { history.cleanup() }
         let cfg = config(history.directory, url: "http://127.0.0.1:9/in")
-        let outbox = NotificationOutbox(store: history.store, config: try NotificationConfig.load(path: cfg))
+        let outbox = NotificationOutbox(store: history.store, config: try TradsecConfig.section(NotificationConfig.self, flag: cfg))
         try outbox.enqueue([hostileNotification(1), hostileNotification(2, rule: "other")])
         let ids = try history.store.outboxRows().map(\.id).sorted()
         try history.store.markNotificationsSending([ids[0]])

@@ -2,11 +2,12 @@
 import Glibc
 #endif
 import AlertStore
+import Assembly
 import CurlClient
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// What a web page in the operator's browser can send, refused on the request head.
@@ -473,7 +474,7 @@ final class AnswerBox: @unchecked Sendable {
               max_recorded_rejects: 7
               allowed_hosts: [Tradsec.Internal]
             """
-        let s = try ProcessorConfig.parse(yaml, source: "t").0.serve
+        let s = try TradsecConfig.section(ServeSettings.self, yaml: yaml, file: "t")
         #expect(s.maxConnections == 100 && s.maxStreams == 10 && s.maxDecodes == 3 && s.maxRecordedRejects == 7)
         #expect(s.headerTimeoutSeconds == 2 && s.bodyTimeoutSeconds == 30 && s.idleTimeoutSeconds == 60)
         #expect(s.maxBodyMemory == 32 << 20)
@@ -482,7 +483,7 @@ final class AnswerBox: @unchecked Sendable {
         #expect(defaults.maxConnections == 512 && defaults.maxStreams == 32 && defaults.headerTimeoutSeconds == 10)
         for bad in ["serve: {max_streams: 600}", "serve: {max_body_memory: 1MiB}", "serve: {max_connections: 0}",
                     "serve: {header_timeout: never}", "serve: {max_decodes: -1}", "serve: {idle_timeout: 0s}"] {
-            #expect(throws: (any Error).self, "\(bad)") { _ = try ProcessorConfig.parse(bad, source: "t") }
+            #expect(throws: (any Error).self, "\(bad)") { _ = try TradsecConfig.section(ServeSettings.self, yaml: bad, file: "t") }
         }
     }
 

@@ -1,9 +1,10 @@
 import AlertStore
+import Assembly
 import Console
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
 
 /// The console side: `--source processor=URL` fills the console's history from a processor's
@@ -88,8 +89,13 @@ import TradsecCore
         #expect(try local.alerts(AlertQuery(limit: 5)).first?.alert.rule == "after restart")
     }
 
-    @Test func aBadSpecSaysWhatItExpects() {
-        #expect(throws: SourceSpec.SpecError.self) { _ = try SourceSpec.make("processor=localhost:8080") }
-        #expect((try? SourceSpec.make("processor=http://127.0.0.1:8080")) is ProcessorSource)
+    @Test func aBadSpecSaysWhatItExpects() throws {
+        #expect { _ = try SourceSpec.parse(flag: "processor=localhost:8080") } throws: { error in
+            "\(error)".contains("expected processor=http://HOST:PORT") && (error as? AssemblyError)?.exitCode == 64
+        }
+        let spec = try SourceSpec.parse(flag: "processor=http://127.0.0.1:8080")
+        #expect(spec == .processor("http://127.0.0.1:8080"))
+        let config = TradsecConfig.decode(yaml: "")
+        #expect(try ConsoleAssembly.source(spec, flags: ConsoleFlags(databasePath: "/nonexistent"), config: config) is ProcessorSource)
     }
 }

@@ -1,18 +1,20 @@
 import AlertStore
+import Assembly
+import Config
 import Foundation
 @testable import Processor
-import Testing
 import TestSupport
+import Testing
 import TradsecCore
-import Yams
 
 /// The response rules' decisions and guards, on the rules themselves (no engine).
 @Suite struct ResponseRulesTests {
     static let now = Timestamp(nanoseconds: 1_800_000_000_000_000_000)
 
     func config(_ yaml: String) throws -> ResponseConfig {
-        let node = try #require(try Yams.compose(yaml: yaml))
-        return try ResponseConfig.parse(node, ConfigReader(source: "test.yaml"))
+        // The section's text under `response:` (one line down) in a whole config file.
+        let indented = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        return try TradsecConfig.section(ResponseConfig.self, yaml: "response:\n" + indented, file: "test.yaml")
     }
 
     func alert(_ rule: String = "Shell", container: String = "ai-trading-bot", id: String = "3ad7b26ded6d", age: Int64 = 1) throws -> Alert {
@@ -113,14 +115,14 @@ import Yams
     }
 
     @Test func configErrorsNameTheLine() throws {
-        #expect(throws: ProcessorConfig.ConfigError.self) { try config("rules:\n  - {name: r, actions: [explode]}\n") }
-        #expect(throws: ProcessorConfig.ConfigError.self) { try config("rules:\n  - {name: r, actions: [isolate], mode: yolo}\n") }
-        #expect(throws: ProcessorConfig.ConfigError.self) { try config("rules:\n  - {name: r, actions: [isolate], match: {stage: [lunch]}}\n") }
+        #expect(throws: ConfigError.self) { try config("rules:\n  - {name: r, actions: [explode]}\n") }
+        #expect(throws: ConfigError.self) { try config("rules:\n  - {name: r, actions: [isolate], mode: yolo}\n") }
+        #expect(throws: ConfigError.self) { try config("rules:\n  - {name: r, actions: [isolate], match: {stage: [lunch]}}\n") }
         do {
             _ = try config("maximum_auto: 3\n")
             Issue.record("an unknown key was accepted")
         } catch {
-            #expect("\(error)".contains("test.yaml:1") && "\(error)".contains("maximum_auto"))
+            #expect("\(error)".contains("test.yaml:2") && "\(error)".contains("maximum_auto"))
         }
     }
 }

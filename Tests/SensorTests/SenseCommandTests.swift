@@ -24,7 +24,9 @@ extension LiveSensorTests {
                   priority: ERROR
                 """, in: dir)
             let db = dir + "/history.sqlite"
-            let sense = try #require(ChildProcess.start([ChildProcess.tradsec, "sense", "--db", db, "--rules", rules, "--config", dir + "/none.yaml"],
+            // An empty config of its own (a named file must exist): the user's is not read.
+            writeFile(dir + "/empty.yaml", "")
+            let sense = try #require(ChildProcess.start([ChildProcess.tradsec, "sense", "--db", db, "--rules", rules, "--config", dir + "/empty.yaml"],
                                                         stdoutPath: dir + "/sense.out", stderrPath: dir + "/sense.err"))
             let deadline = Monotonic.seconds() + 30
             while !readFile(dir + "/sense.err").contains("watching (") && Monotonic.seconds() < deadline { usleep(50_000) }
@@ -43,6 +45,11 @@ extension LiveSensorTests {
             let stored = readFile(dir + "/query.out")
             #expect(stored.contains("\"rule\":\"Test sense\""))
             #expect(stored.contains("\"fd.name\":\"\(target)\""))
+            // And went through the processing step before sense exited: correlated into an incident.
+            let incidents = try #require(ChildProcess.start([ChildProcess.tradsec, "incidents", "--db", db, "--format", "json"],
+                                                           stdoutPath: dir + "/incidents.out"))
+            #expect(incidents.wait() == 0)
+            #expect(readFile(dir + "/incidents.out").contains("\"rules\":[\"Test sense\"]"), "\(readFile(dir + "/incidents.out"))")
         }
 
         @Test func senseSaysWhyItCannotStart() throws {

@@ -1,10 +1,12 @@
+import Assembly
 import CSensor
+import Config
 import Foundation
 import RuleEngine
-import Testing
-import TestSupport
-import TradsecCore
 @testable import Sensor
+import TestSupport
+import Testing
+import TradsecCore
 
 @Suite struct ContainerIdentityTests {
     let id = "3f9c2a7be1d04c5e8a6b1f2d3c4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"
@@ -108,24 +110,24 @@ import TradsecCore
 
 @Suite struct SensorConfigTests {
     @Test func sectionAndErrors() throws {
-        let config = try SensorConfig.parse("""
+        let config = try TradsecConfig.section(SensorConfig.self, yaml: """
             sensor:
               ring_buffer: 16MB
               engine_sockets: [/run/podman/podman.sock]
               rules: rules/local.yaml
-            """, source: "c.yaml", baseDirectory: "/etc/tradsec")
+            """, file: "c.yaml", directory: "/etc/tradsec")
         #expect(config.ringBufferBytes == 16 << 20)
         #expect(config.engineSockets == ["/run/podman/podman.sock"])
         #expect(config.rules == ["/etc/tradsec/rules/local.yaml"])
-        #expect(throws: SensorConfig.ConfigError.self) { try SensorConfig.parse("sensor:\n  ring_buffer: 3MB\n", source: "c.yaml", baseDirectory: "/") }
+        #expect(throws: ConfigError.self) { try TradsecConfig.section(SensorConfig.self, yaml: "sensor:\n  ring_buffer: 3MB\n", file: "c.yaml", directory: "/") }
         do {
-            _ = try SensorConfig.parse("sensor:\n  ringbuffer: 8MB\n", source: "c.yaml", baseDirectory: "/")
+            _ = try TradsecConfig.section(SensorConfig.self, yaml: "sensor:\n  ringbuffer: 8MB\n", file: "c.yaml", directory: "/")
             Issue.record("an unknown key was accepted")
         } catch {
             #expect(error.description.contains("c.yaml:2"))
             #expect(error.description.contains("ringbuffer"))
         }
-        #expect(try SensorConfig.parse("gauges: {}\n", source: "c.yaml", baseDirectory: "/") == SensorConfig())
+        #expect(try TradsecConfig.section(SensorConfig.self, yaml: "gauges: {}\n", file: "c.yaml", directory: "/") == SensorConfig())
     }
 }
 

@@ -6,88 +6,92 @@ import AlertStore
 import Gauges
 import TradsecCore
 
-/// Everything `tradsec console` does between argument parsing and exit.
+/// What the console runs on, built by the composition root (`Assembly`) from the flags and
+/// the config: this module only runs the UI on it.
+public struct ConsoleServices {
+    /// Incident actions: off (read-only), ready, or off because `actions:` is broken.
+    public enum Incident {
+        case off
+        case ready(IncidentWorker, stopTradingName: String, dryRun: Bool)
+        case broken(String)
+    }
+
+    public var store: AlertStore
+    public var sources: [ConsoleSource]
+    public var theme: Theme
+    public var keyMap: KeyMap
+    public var readOnly: Bool
+    public var incident: Incident
+    /// nil when the gauges are off; `gaugesOff` says why (a broken `gauges:` section).
+    public var gaugeSampler: GaugeSampler?
+    public var gaugesOff: String?
+
+    public init(store: AlertStore, sources: [ConsoleSource], theme: Theme, keyMap: KeyMap, readOnly: Bool,
+                incident: Incident, gaugeSampler: GaugeSampler?, gaugesOff: String?) {
+        self.store = store
+        self.sources = sources
+        self.theme = theme
+        self.keyMap = keyMap
+        self.readOnly = readOnly
+        self.incident = incident
+        self.gaugeSampler = gaugeSampler
+        self.gaugesOff = gaugesOff
+    }
+}
+
+/// Runs the console on built services until the operator quits.
 public enum ConsoleLauncher {
-    public struct Options: Sendable {
-        public var databasePath: String
-        public var theme: String?
-        public var readOnly = false
-        /// Incident actions run as dry runs (they say what they would do).
-        public var dryRunActions = false
-        public var sources: [String] = []
-        public var configPath: String?
-        /// Sources built by the caller (kinds this library cannot build: raw events through
-        /// the rule engine, the demo scenario); started and stopped with the others.
-        public var extraSources: [ConsoleSource] = []
-        public init(databasePath: String) { self.databasePath = databasePath }
-    }
+    public enum LaunchError: Error, CustomStringConvertible {
+        /// stdin or stdout is not a terminal, or the terminal cannot be driven (exit 2).
+        case noTerminal(String)
 
-    public struct LaunchError: Error, CustomStringConvertible {
-        public var description: String
-        public var exitCode: Int32
-    }
-
-    /// Runs the console until the operator quits. Refuses (exit 2) when stdout is not a terminal.
-    public static func run(_ options: Options) throws(LaunchError) {
-        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw LaunchError(description: "the console needs a terminal on stdin and stdout; for scripts use 'tradsec query' or 'tradsec stats'", exitCode: 2)
-        }
-        let environment = currentEnvironment()
-        let config: ConsoleConfig
-        do { config = try ConsoleConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
-            throw LaunchError(description: "\(error)", exitCode: 78)
-        }
-        // Like a broken actions section, a broken gauges section (a threshold typo) must not keep
-        // the console from opening mid-incident: it opens without gauges and says why.
-        let gaugesConfig: GaugesConfig?
-        var gaugesError: String?
-        do { gaugesConfig = try GaugesConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath) } catch {
-            gaugesConfig = nil
-            gaugesError = "\(error)"
-        }
-        let themeName = options.theme ?? environment["TRADSEC_THEME"] ?? config.theme ?? "default"
-        let theme: Theme
-        do { theme = try ThemeLoader.load(themeName) } catch { throw LaunchError(description: "\(error)", exitCode: 64) }
-        let specs = options.sources.isEmpty ? config.sources : options.sources
-        if options.readOnly && !(specs.isEmpty && options.extraSources.isEmpty) {
-            throw LaunchError(description: "--read-only cannot be combined with sources: they write what arrives into the history", exitCode: 64)
-        }
-        var sources: [ConsoleSource] = options.extraSources
-        for spec in specs {
-            do { sources.append(try SourceSpec.make(spec)) } catch { throw LaunchError(description: "\(error)", exitCode: 64) }
-        }
-        let store: AlertStore
-        do { store = try AlertStore(path: options.databasePath, readOnly: options.readOnly) } catch {
-            throw LaunchError(description: "\(error)", exitCode: 74)
-        }
-        var state = ConsoleState(readOnly: options.readOnly, themeName: theme.name, hostname: hostName())
-        state.keyMap = config.keyMap
-        state.labelHosts = sources.contains { $0 is ProcessorSource }
-        // Incident actions: off (keys refuse, help hides them) in a read-only console.
-        var incidentWorker: IncidentWorker?
-        if !options.readOnly {
-            // A broken actions section must not keep the console from opening mid-incident:
-            // the console runs, and the action keys say what is wrong with the config.
-            do {
-                let actionsConfig = try ActionsConfig.load(path: options.configPath ?? ConsoleConfig.defaultPath)
-                incidentWorker = IncidentWorker(runner: ActionRunner(config: actionsConfig, store: store))
-                state.incident = IncidentState(stopTradingName: actionsConfig.stopTrading.name, dryRun: options.dryRunActions)
-            } catch {
-                state.incident = IncidentState(stopTradingName: "", configError: "\(error)")
-                state.setMessage("incident actions are off: \(error)", error: true)
+        public var description: String {
+            switch self {
+            case .noTerminal(let why): return why
             }
         }
-        state.gaugesOff = gaugesError
-        if let gaugesError, state.message == nil { state.setMessage("gauges are off: \(gaugesError)", error: true) }
+        public var exitCode: Int32 { 2 }
+    }
+
+    /// Refuses (exit 2) when stdin or stdout is not a terminal: checked before the history is
+    /// opened and the sources built.
+    public static func requireTerminal() throws(LaunchError) {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw .noTerminal("the console needs a terminal on stdin and stdout; for scripts use 'tradsec query' or 'tradsec stats'")
+        }
+    }
+
+    /// Runs the console until the operator quits.
+    public static func run(_ services: ConsoleServices) throws(LaunchError) {
+        try requireTerminal()
+        let environment = currentEnvironment()
+        var state = ConsoleState(readOnly: services.readOnly, themeName: services.theme.name, hostname: hostName())
+        state.keyMap = services.keyMap
+        state.labelHosts = services.sources.contains { $0 is ProcessorSource }
+        var incidentWorker: IncidentWorker?
+        switch services.incident {
+        case .off:
+            break
+        case .ready(let worker, let name, let dryRun):
+            incidentWorker = worker
+            state.incident = IncidentState(stopTradingName: name, dryRun: dryRun)
+        case .broken(let why):
+            // A broken actions section must not keep the console from opening mid-incident:
+            // the console runs, and the action keys say what is wrong with the config.
+            state.incident = IncidentState(stopTradingName: "", configError: why)
+            state.setMessage("incident actions are off: \(why)", error: true)
+        }
+        state.gaugesOff = services.gaugesOff
+        if let why = services.gaugesOff, state.message == nil { state.setMessage("gauges are off: \(why)", error: true) }
         let signals = SignalFlags()
         defer { signals.cancel() }
         let terminal: CursesTerminal
-        do { terminal = try CursesTerminal.onTerminal(theme: theme, environment: environment) } catch {
-            throw LaunchError(description: "\(error)", exitCode: 2)
+        do { terminal = try CursesTerminal.onTerminal(theme: services.theme, environment: environment) } catch {
+            throw .noTerminal("\(error)")
         }
-        let session = ConsoleSession(state: state, store: store, sources: sources, terminal: terminal, environment: environment,
-                                     incidentWorker: incidentWorker)
-        session.gaugeSampler = gaugesConfig.map { GaugeSampler(collector: GaugeCollector(config: $0, store: store)) }
+        let session = ConsoleSession(state: state, store: services.store, sources: services.sources, terminal: terminal,
+                                     environment: environment, incidentWorker: incidentWorker)
+        session.gaugeSampler = services.gaugeSampler
         session.run(shouldStop: { signals.stopRequested }, onResume: { signals.takeResumed() })
         terminal.shutdown()
     }

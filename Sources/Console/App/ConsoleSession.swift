@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Config
 import Gauges
 import TradsecCore
 
@@ -132,7 +133,7 @@ public final class ConsoleSession {
             case .incident(let work): incidentWorker?.submit(work)
             case .setTheme(let name):
                 do {
-                    let theme = try ThemeLoader.load(name)
+                    let theme = try ThemeLoader.load(name, origin: ConfigLocation(file: ":theme"))
                     terminal.apply(theme: theme, environment: environment)
                     state.themeName = theme.name
                     state.setMessage("theme \(theme.name)" + (terminal.depth == .none ? " (no colours on this terminal)" : ""))

@@ -35,7 +35,7 @@ enum Header {
             case .failed: role = .bad
             default: role = .header
             }
-            segments.append(("\(s.name) \(s.state.label)", role))
+            segments.append(("\(s.name) \(s.label)", role))
         }
         if sources.isEmpty { segments.append(("history only", .header)) }
         if !state.filter.isEmpty { segments.append(("filter: \(state.filter.summary)", .header)) }

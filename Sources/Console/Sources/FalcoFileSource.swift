@@ -15,25 +15,33 @@ public final class FalcoFileSource: ConsoleSource, @unchecked Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
     private let state = Mutex<SourceState>(.starting)
+    private let counters = Mutex(SourceCounters())
     private var thread: Thread?
     private let followerChanges = Mutex<FileChangeWatch?>(nil)
 
     public init(path: String) { self.path = path }
 
-    public var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
+    public var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }, counters: counters.withLock { $0 }) }
 
     public func start(store: AlertStore) {
         let t = Thread { [self] in
             let ingestor = AlertIngestor(store: store, origin: path)
-            let follower = FileFollower(path: path, ingestor: ingestor) { [weak self] message in
-                // The follower's log lines become the source's state in the header.
-                if message.hasPrefix("waiting for") { self?.state.withLock { $0 = .waiting("no file yet") } }
-                else if message.hasSuffix("appeared") { self?.state.withLock { $0 = .running } }
+            let follower = FileFollower(path: path, ingestor: ingestor, ) { [weak self] event in
+                switch event.kind {
+                case .waitingForFile: self?.state.withLock { $0 = .waiting(.noFileYet) }
+                case .appeared: self?.state.withLock { $0 = .running }
+                default: break
+                }
             }
             followerChanges.withLock { $0 = follower.changes }
             state.withLock { if case .starting = $0 { $0 = .running } }
             do {
-                try follower.run { stopFlag.load(ordering: .acquiring) }
+                try follower.run {
+                    // Called after each poll, on this thread: the ingestor's report is settled.
+                    let report = ingestor.report
+                    counters.withLock { $0 = SourceCounters(received: report.linesRead, stored: report.stored, rejected: report.rejected) }
+                    return stopFlag.load(ordering: .acquiring)
+                }
                 state.withLock { $0 = .stopped }
             } catch {
                 state.withLock { $0 = .failed("\(error)") }

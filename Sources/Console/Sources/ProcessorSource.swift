@@ -20,6 +20,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     private let state = Mutex<SourceState>(.starting)
     private let received = Atomic<Int>(0)
     private let droppedEvents = Atomic<Int>(0)
+    private let storedAlerts = Atomic<Int>(0)
     private var thread: Thread?
 
     /// `token`: sent as a bearer token (from $TRADSEC_TOKEN when the console starts it).
@@ -38,7 +39,10 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     /// also in the history's rejects (`tradsec rejects`, origin `processor:URL`).
     public var eventsDropped: Int { droppedEvents.load(ordering: .acquiring) }
 
-    public var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
+    public var status: SourceStatus {
+        SourceStatus(name: name, state: state.withLock { $0 },
+                     counters: SourceCounters(received: eventsReceived, stored: storedAlerts.load(ordering: .acquiring), rejected: eventsDropped))
+    }
 
     /// The key its resume point is stored under (in the follow-checkpoint table).
     var checkpointKey: String { "processor:\(url)" }
@@ -65,13 +69,15 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
         var backoff = 0.5
         while !stopping {
             var cursor = (try? store.checkpoint(for: checkpointKey))?.map(\.offset) ?? nil
-            let writer = EventWriter(store: store, key: checkpointKey, cursor: cursor) { [self] in
+            let writer = EventWriter(store: store, key: checkpointKey, cursor: cursor, onDrop: { [self] in
                 droppedEvents.add(1, ordering: .releasing)
-            }
+            }, onStore: { [self] count in
+                storedAlerts.add(count, ordering: .releasing)
+            })
             if cursor == nil {
                 // First contact: the processor's latest alerts for context, then live from there.
                 do { cursor = try backfill(writer) } catch {
-                    state.withLock { $0 = .waiting("reconnecting: \(error)") }
+                    state.withLock { $0 = .waiting(.reconnecting("\(error)")) }
                     wait(seconds: backoff)
                     backoff = min(10, backoff * 2)
                     continue
@@ -119,11 +125,11 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
                     continue
                 }
                 if !(200..<300).contains(response.status) && response.status != 0 {
-                    state.withLock { $0 = .waiting("processor answered \(response.status)") }
+                    state.withLock { $0 = .waiting(.answered(status: Int(response.status))) }
                 }
             } catch {
                 writer.flush()
-                state.withLock { $0 = .waiting("reconnecting: \(error)") }
+                state.withLock { $0 = .waiting(.reconnecting("\(error)")) }
             }
             if stopping { break }
             if connected { backoff = 0.5 } else { backoff = min(10, backoff * 2) }
@@ -203,14 +209,17 @@ final class EventWriter: @unchecked Sendable {
     private(set) var stored = 0
     private var droppedCount = 0
     private let onDrop: @Sendable () -> Void
+    private let onStore: @Sendable (Int) -> Void
 
     /// `cursor`: the committed resume point this connection starts from; `onDrop` hears each
-    /// event refused.
-    init(store: AlertStore, key: String, cursor: Int64? = nil, onDrop: @escaping @Sendable () -> Void = {}) {
+    /// event refused, `onStore` each commit's number of alerts.
+    init(store: AlertStore, key: String, cursor: Int64? = nil, onDrop: @escaping @Sendable () -> Void = {},
+         onStore: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.store = store
         self.key = key
         highWater = cursor ?? 0
         self.onDrop = onDrop
+        self.onStore = onStore
     }
 
     /// Events refused so far (bad framing, bad or out-of-order ids, bad data).
@@ -306,6 +315,7 @@ final class EventWriter: @unchecked Sendable {
         do {
             try store.commit(CommitPlan(alerts: alerts, origin: key, checkpoint: checkpoint, rejects: rejects))
             stored += alerts.count
+            onStore(alerts.count)
             alerts.removeAll(keepingCapacity: alerts.capacity <= Self.flushAlerts)
             pendingBytes = 0
             rejects.removeAll()

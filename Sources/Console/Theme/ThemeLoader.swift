@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Config
 import TradsecCore
-import Yams
 
 /// Finds and reads `themes/NAME.yaml`.
 ///
@@ -15,11 +15,9 @@ import Yams
 ///   selection: { fg: bright-white, bg: 25 }
 /// ```
 /// Roles left out keep the built-in default's style.
+/// Theme files are read like config.yaml (``ConfigDocument``, ``ConfigValue``): the same size
+/// limit, the same errors at file:line:column, unknown keys refused the same way.
 public enum ThemeLoader {
-    public struct ThemeError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// Where theme files are looked for, in order: `$TRADSEC_THEMES`, the config directory's
     /// `themes/`, a `themes/` folder beside or above the executable (a source checkout),
     /// and the system-wide share directories.
@@ -42,21 +40,26 @@ public enum ThemeLoader {
         return dirs
     }
 
-    /// The theme called `name` (or at path `name` when it ends in `.yaml`); `default` always exists.
-    public static func load(_ name: String, searchPath: [String] = searchPath()) throws -> Theme {
+    /// The theme called `name` (or at path `name` when it ends in `.yaml`); `default` always
+    /// exists. `origin` is where the name was given (the config's `theme:`, `--theme`), for
+    /// errors about the name itself.
+    public static func load(_ name: String, searchPath: [String] = searchPath(),
+                            origin: ConfigLocation = ConfigLocation(file: "theme")) throws(ConfigError) -> Theme {
         if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-            return try parse(try readFile(name), fallbackName: name)
+            return try read(name, fallbackName: name)
         }
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw ThemeError(description: "theme name '\(name)' may only hold letters, digits, '-' and '_'")
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw .invalid(origin, key: "", reason: "theme name '\(name)' may only hold letters, digits, '-' and '_'")
         }
         for dir in searchPath {
             let path = dir + "/" + name + ".yaml"
-            if access(path, R_OK) == 0 { return try parse(try readFile(path), fallbackName: name) }
+            if access(path, R_OK) == 0 { return try read(path, fallbackName: name) }
         }
         if name == "default" { return .builtIn }
         if name == "monochrome" { var t = Theme.builtIn; t.name = "monochrome"; t.attributesOnly = true; return t }
-        throw ThemeError(description: "no theme '\(name)' (looked in \(searchPath.prefix(3).joined(separator: ", ")) …)")
+        let known = available(searchPath: searchPath)
+        let close = KeySuggestion.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+        throw .invalid(origin, key: "", reason: "no theme '\(name)'\(close) (themes: \(known.joined(separator: ", ")); looked in \(searchPath.prefix(3).joined(separator: ", ")) …)")
     }
 
     /// Names of the themes found on the search path.
@@ -73,39 +76,45 @@ public enum ThemeLoader {
         return names.sorted()
     }
 
-    public static func parse(_ yaml: String, fallbackName: String) throws -> Theme {
-        let node: Node?
-        do { node = try Yams.compose(yaml: yaml) } catch { throw ThemeError(description: "theme \(fallbackName): \(error)") }
-        guard let map = node?.mapping else { throw ThemeError(description: "theme \(fallbackName): expected a mapping") }
+    static func read(_ path: String, fallbackName: String) throws(ConfigError) -> Theme {
+        try decode(ConfigDocument.read(path: path, required: true), fallbackName: fallbackName)
+    }
+
+    /// A theme file's text (`file` names it in errors).
+    public static func parse(_ yaml: String, file: String, fallbackName: String) throws(ConfigError) -> Theme {
+        try decode(ConfigDocument.parse(yaml, file: file), fallbackName: fallbackName)
+    }
+
+    static let styleKeys = ["fg", "bg", "bold", "dim", "reverse", "underline"]
+
+    static func decode(_ document: ConfigDocument, fallbackName: String) throws(ConfigError) -> Theme {
+        guard let value = document.value else {
+            throw .invalid(ConfigLocation(file: document.file), key: "", reason: "an empty theme file (name:, attributes-only:, roles:)")
+        }
+        let m = try value.mapping(known: ["name", "attributes-only", "roles"], section: "the theme")
         var theme = Theme.builtIn
-        theme.name = map["name"]?.string ?? fallbackName
-        theme.attributesOnly = map["attributes-only"]?.bool ?? false
-        guard let roles = map["roles"]?.mapping else { return theme }
-        for (key, value) in roles {
-            guard let roleName = key.string else { continue }
-            guard let role = StyleRole.allCases.first(where: { $0.themeKey == roleName }) else {
-                throw ThemeError(description: "theme \(fallbackName): unknown role '\(roleName)' (line \((key.mark?.line).map(String.init) ?? "?"))")
-            }
-            guard let spec = value.mapping else { throw ThemeError(description: "theme \(fallbackName): role \(roleName) must be a mapping") }
+        theme.name = try m["name"]?.string() ?? fallbackName
+        theme.attributesOnly = try m["attributes-only"]?.bool() ?? false
+        guard let rolesValue = m["roles"] else { return theme }
+        for entry in try rolesValue.mapping(known: StyleRole.allCases.map(\.themeKey)) {
+            let role = StyleRole.allCases.first { $0.themeKey == entry.key }!
+            let spec = try entry.value.mapping(known: styleKeys)
             var style = Style()
-            if let fg = spec["fg"]?.string {
-                guard let color = Color(fg) else { throw ThemeError(description: "theme \(fallbackName): \(roleName).fg '\(fg)' is not a colour") }
-                style.foreground = color
-            }
-            if let bg = spec["bg"]?.string {
-                guard let color = Color(bg) else { throw ThemeError(description: "theme \(fallbackName): \(roleName).bg '\(bg)' is not a colour") }
-                style.background = color
-            }
-            style.bold = spec["bold"]?.bool ?? false
-            style.dim = spec["dim"]?.bool ?? false
-            style.reverse = spec["reverse"]?.bool ?? false
-            style.underline = spec["underline"]?.bool ?? false
+            if let v = spec["fg"] { style.foreground = try color(v) }
+            if let v = spec["bg"] { style.background = try color(v) }
+            style.bold = try spec["bold"]?.bool() ?? false
+            style.dim = try spec["dim"]?.bool() ?? false
+            style.reverse = try spec["reverse"]?.bool() ?? false
+            style.underline = try spec["underline"]?.bool() ?? false
             theme.styles[role] = style
         }
         return theme
     }
 
-    static func readFile(_ path: String) throws -> String {
-        do { return try TextFile.read(path, limit: 1_000_000) } catch { throw ThemeError(description: error.description) }
+    static func color(_ value: ConfigValue) throws(ConfigError) -> Color {
+        guard let color = Color((try? value.text()) ?? "") else {
+            throw value.wrongType("a colour (default, red, bright-red, 0 to 255, #rrggbb)")
+        }
+        return color
     }
 }

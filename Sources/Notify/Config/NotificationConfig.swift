@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Config
 import TradsecCore
-import Yams
 
 /// The `notifications:` section of config.yaml.
 ///
@@ -20,67 +17,33 @@ import Yams
 public struct NotificationConfig: Sendable, Equatable {
     public var channels: [ChannelConfig] = []
 
-    public init(channels: [ChannelConfig] = []) { self.channels = channels }
+    public init() {}
+    public init(channels: [ChannelConfig]) { self.channels = channels }
 
     public func channel(named name: String) -> ChannelConfig? { channels.first { $0.name == name } }
+}
 
-    public static var defaultPath: String { Paths.configDirectory + "/config.yaml" }
+extension NotificationConfig: ConfigSection {
+    public static let key = "notifications"
 
-    /// The section from the config file at `path`; an absent file or section is no channels.
-    public static func load(path: String = defaultPath) throws -> NotificationConfig {
-        guard access(path, F_OK) == 0 else { return NotificationConfig() }
-        let text: String
-        do { text = try TextFile.read(path) } catch { throw NotifyError(error.description) }
-        return try parse(configYAML: text, source: path)
-    }
-
-    /// Reads the `notifications:` section out of a whole config file's text.
-    public static func parse(configYAML yaml: String, source: String) throws -> NotificationConfig {
-        let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch { throw NotifyError("\(source): \(error)") }
-        guard let root, let map = root.mapping else { return NotificationConfig() }
-        guard let section = map["notifications"] else { return NotificationConfig() }
-        return try parse(node: section, source: source)
-    }
-
-    /// Parses the section itself (the value of `notifications:`).
-    public static func parse(node: Node, source: String) throws -> NotificationConfig {
-        var reader = SectionReader(source: source)
-        return try reader.section(node)
+    public init(config value: ConfigValue) throws(ConfigError) {
+        self.init()
+        let m = try value.mapping(known: ["channels"])
+        guard let list = m["channels"] else { return }
+        for item in try list.list() {
+            let channel = try ChannelConfig(config: item)
+            if let first = channels.first(where: { $0.name == channel.name }) {
+                throw item.invalid("a second channel named '\(channel.name)' (the first is at \(first.origin))")
+            }
+            channels.append(channel)
+        }
     }
 }
 
-/// Walks the YAML nodes, keeping file:line for every message.
-private struct SectionReader {
-    let source: String
-
-    func at(_ node: Node) -> String { source + (node.mark.map { ":\($0.line)" } ?? "") }
-
-    func fail(_ node: Node, _ message: String) -> NotifyError { NotifyError("\(at(node)): \(message)") }
-
-    mutating func section(_ node: Node) throws -> NotificationConfig {
-        if case .scalar(let s) = node, s.string.isEmpty || s.string == "~" || s.string == "null" { return NotificationConfig() }
-        guard let map = node.mapping else { throw fail(node, "notifications must be a mapping with a 'channels' list") }
-        var config = NotificationConfig()
-        for (key, value) in map {
-            switch key.string {
-            case "channels":
-                guard let items = value.sequence else { throw fail(value, "channels must be a list") }
-                for item in items { config.channels.append(try channel(item)) }
-            default:
-                throw fail(key, "unknown setting 'notifications.\(key.string ?? "?")' (channels)")
-            }
-        }
-        var seen: Set<String> = []
-        for channel in config.channels where !seen.insert(channel.name).inserted {
-            throw NotifyError("\(channel.origin): a second channel named '\(channel.name)'")
-        }
-        return config
-    }
-
-    static let common: Set<String> = ["name", "type", "min_priority", "group_window", "rate_limit", "timeout",
-                                      "retry_initial", "retry_max", "give_up_after", "max_group"]
-    static let specific: [ChannelConfig.Kind: Set<String>] = [
+extension ChannelConfig {
+    static let commonKeys = ["name", "type", "min_priority", "group_window", "rate_limit", "timeout",
+                             "retry_initial", "retry_max", "give_up_after", "max_group"]
+    static let specificKeys: [Kind: [String]] = [
         .slack: ["url", "url_env", "ca_file"],
         .discord: ["url", "url_env", "username", "ca_file"],
         .webhook: ["url", "url_env", "headers", "headers_env", "ca_file"],
@@ -90,122 +53,79 @@ private struct SectionReader {
         .alertmanager: ["url", "url_env", "ca_file"],
     ]
 
-    func channel(_ node: Node) throws -> ChannelConfig {
-        guard let map = node.mapping else { throw fail(node, "each channel must be a mapping (name, type, ...)") }
-        var values: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in map {
-            guard let name = key.string else { throw fail(key, "channel keys must be strings") }
-            values[name] = (key, value)
+    /// One item of `notifications.channels`: its name and type first, then the keys that type has.
+    init(config value: ConfigValue) throws(ConfigError) {
+        let entries = try value.entries()
+        func first(_ key: String) -> ConfigValue? { entries.first { $0.key == key }?.value }
+        guard let nameValue = first("name") else { throw .missingKey(value.location, key: "name", section: "a channel") }
+        let name = try nameValue.string()
+        guard let typeValue = first("type") else {
+            throw .missingKey(value.location, key: "type (\(Kind.allCases.map(\.rawValue).joined(separator: "|")))", section: "channel '\(name)'")
         }
-        guard let nameNode = values["name"]?.value, let name = nameNode.string, !name.isEmpty else {
-            throw fail(node, "a channel needs a name")
-        }
-        guard let typeNode = values["type"]?.value else { throw fail(node, "channel '\(name)' needs a type (\(kinds))") }
-        guard let kind = ChannelConfig.Kind(rawValue: typeNode.string ?? "") else {
-            throw fail(typeNode, "channel '\(name)': unknown type '\(typeNode.string ?? "?")' (\(kinds))")
-        }
-        let allowed = Self.common.union(Self.specific[kind] ?? [])
-        for (key, entry) in values where !allowed.contains(key) {
-            throw fail(entry.key, "channel '\(name)': unknown setting '\(key)' for type \(kind.rawValue) (\(allowed.sorted().joined(separator: ", ")))")
-        }
-        var c = ChannelConfig(name: name, kind: kind)
-        c.origin = at(node)
+        let kind = try typeValue.name(of: Kind.self)
+        let section = "channel '\(name)' (\(kind.rawValue))"
+        let m = try value.mapping(known: Self.commonKeys + (Self.specificKeys[kind] ?? []), section: section)
+        self.init(name: name, kind: kind)
+        origin = value.location.description
 
-        func text(_ key: String) throws -> String? {
-            guard let v = values[key]?.value else { return nil }
-            guard let s = v.string, v.scalar != nil else { throw fail(v, "channel '\(name)': \(key) must be text") }
-            return s
+        func secret(_ key: String) throws(ConfigError) -> Secret? {
+            if let inline = m[key], m[key + "_env"] != nil { throw inline.invalid("give \(key) or \(key)_env, not both") }
+            if let inline = m[key] { return .inline(try inline.string()) }
+            if let env = m[key + "_env"] { return .environment(try env.string()) }
+            return nil
         }
-        func secret(_ key: String) throws -> Secret? {
-            let inline = try text(key), env = try text(key + "_env")
-            if inline != nil && env != nil { throw fail(values[key]!.key, "channel '\(name)': give \(key) or \(key)_env, not both") }
-            return inline.map(Secret.inline) ?? env.map(Secret.environment)
-        }
-        func duration(_ key: String) throws -> Double? {
-            guard let s = try text(key) else { return nil }
-            guard let ns = Duration.parse(s) else { throw fail(values[key]!.value, "channel '\(name)': \(key) '\(s)' is not a duration (500ms, 30s, 5m, 1h)") }
-            return Double(ns) / 1e9
+        func required<T>(_ found: T?, _ what: String) throws(ConfigError) -> T {
+            guard let found else { throw .missingKey(value.location, key: what, section: section) }
+            return found
         }
 
-        if let p = try text("min_priority") {
-            guard let priority = Priority(name: p) else {
-                throw fail(values["min_priority"]!.value, "channel '\(name)': unknown priority '\(p)' (\(Priority.acceptedSpellings))")
-            }
-            c.minPriority = priority
+        if let v = m["min_priority"] {
+            guard let priority = Priority(name: (try? v.text()) ?? "") else { throw v.wrongType("a Falco priority (\(Priority.acceptedSpellings))") }
+            minPriority = priority
         }
-        if let w = try duration("group_window") { c.groupWindow = w }
-        if let r = try text("rate_limit") {
-            guard let limit = RateLimit(text: r) else { throw fail(values["rate_limit"]!.value, "channel '\(name)': rate_limit '\(r)' is not N/sec, N/min, N/hour or N/<duration>") }
-            c.rateLimit = limit
+        if let v = m["group_window"] { groupWindow = Double(try v.duration(minimum: 0)) / 1e9 }
+        if let v = m["rate_limit"] {
+            guard let limit = RateLimit(text: (try? v.text()) ?? "") else { throw v.wrongType("N/sec, N/min, N/hour or N/<duration>") }
+            rateLimit = limit
         }
-        if let t = try duration("timeout") { c.timeout = max(0.1, t) }
-        if let t = try duration("retry_initial") { c.retryInitial = max(0.01, t) }
-        if let t = try duration("retry_max") { c.retryMax = max(c.retryInitial, t) }
-        if let t = try duration("give_up_after") { c.giveUpAfter = t }
-        if let m = try text("max_group") {
-            guard let n = Int(m), n >= 1 else { throw fail(values["max_group"]!.value, "channel '\(name)': max_group must be a positive number") }
-            c.maxGroup = n
-        }
-        c.caFile = try text("ca_file")
+        if let v = m["timeout"] { timeout = max(0.1, try v.seconds()) }
+        if let v = m["retry_initial"] { retryInitial = max(0.01, try v.seconds()) }
+        if let v = m["retry_max"] { retryMax = max(retryInitial, try v.seconds()) }
+        if let v = m["give_up_after"] { giveUpAfter = try v.seconds() }
+        if let v = m["max_group"] { maxGroup = try v.positiveInt() }
+        if let v = m["ca_file"] { caFile = try v.path() }
 
         switch kind {
         case .slack, .discord, .webhook, .alertmanager:
-            guard let url = try secret("url") else { throw fail(node, "channel '\(name)' (\(kind.rawValue)) needs url or url_env") }
-            c.url = url
-            if case .inline(let u) = url { try checkHTTP(u, key: "url", name: name) }
-            c.displayName = try text("username")
-            if let h = values["headers"]?.value {
-                guard let m = h.mapping else { throw fail(h, "channel '\(name)': headers must be a mapping") }
-                for (k, v) in m { c.headers[k.string ?? ""] = .inline(v.string ?? "") }
+            url = try required(try secret("url"), "url or url_env")
+            if let inline = m["url"] { _ = try inline.url(secret: true) }
+            if let v = m["username"] { displayName = try v.string() }
+            if let h = m["headers"] {
+                for entry in try h.entries() { headers[entry.key] = .inline(try entry.value.text()) }
             }
-            if let h = values["headers_env"]?.value {
-                guard let m = h.mapping else { throw fail(h, "channel '\(name)': headers_env must be a mapping of header: ENV_NAME") }
-                for (k, v) in m { c.headers[k.string ?? ""] = .environment(v.string ?? "") }
+            if let h = m["headers_env"] {
+                for entry in try h.entries() { headers[entry.key] = .environment(try entry.value.string()) }
             }
         case .telegram:
-            guard let token = try secret("token") else { throw fail(node, "channel '\(name)' (telegram) needs token or token_env") }
-            c.token = token
-            guard let chat = try text("chat_id"), !chat.isEmpty else { throw fail(node, "channel '\(name)' (telegram) needs chat_id") }
-            c.chatID = chat
-            let api = try text("api_url") ?? ServiceURL.telegram
-            try checkHTTP(api, key: "api_url", name: name)
-            c.url = .inline(api)
+            token = try required(try secret("token"), "token or token_env")
+            chatID = try required(m["chat_id"], "chat_id").string()
+            url = .inline(try m["api_url"]?.url() ?? ServiceURL.telegram)
         case .pagerduty:
-            guard let key = try secret("routing_key") else { throw fail(node, "channel '\(name)' (pagerduty) needs routing_key or routing_key_env") }
-            c.routingKey = key
-            let url = try text("url") ?? ServiceURL.pagerDuty
-            try checkHTTP(url, key: "url", name: name)
-            c.url = .inline(url)
+            routingKey = try required(try secret("routing_key"), "routing_key or routing_key_env")
+            url = .inline(try m["url"]?.url() ?? ServiceURL.pagerDuty)
         case .email:
-            guard let url = try text("url") else { throw fail(node, "channel '\(name)' (email) needs url (smtp://host:port or smtps://)") }
-            guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-                throw fail(values["url"]!.value, "channel '\(name)': url must start with smtp:// or smtps://")
+            url = .inline(try required(m["url"], "url (smtp://host:port or smtps://)").url(schemes: ["smtp", "smtps"], secret: true))
+            let fromValue = try required(m["from"], "from: an address")
+            let from = try fromValue.string()
+            self.from = from
+            to = try m["to"]?.strings() ?? []
+            guard !to.isEmpty else { throw .missingKey(value.location, key: "to: an address or a list of them", section: section) }
+            for address in [from] + to where !address.contains("@") || address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" || $0 == "," }) {
+                throw (address == from ? fromValue : m["to"]!).wrongType("a plain e-mail address")
             }
-            c.url = .inline(url)
-            guard let from = try text("from"), from.contains("@") else { throw fail(node, "channel '\(name)' (email) needs from: an address") }
-            c.from = from
-            if let t = values["to"]?.value {
-                c.to = t.sequence?.compactMap(\.string) ?? [t.string].compactMap { $0 }
-            }
-            guard !c.to.isEmpty, c.to.allSatisfy({ $0.contains("@") }) else { throw fail(node, "channel '\(name)' (email) needs to: an address or a list of them") }
-            for address in [from] + c.to where address.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" || $0 == "," }) {
-                throw fail(node, "channel '\(name)': '\(address)' is not a plain address")
-            }
-            c.username = try text("username")
-            c.password = try secret("password")
-            if let t = try text("require_tls") {
-                guard let b = Bool(t.lowercased()) ?? (t == "yes" ? true : t == "no" ? false : nil) else { throw fail(values["require_tls"]!.value, "channel '\(name)': require_tls must be true or false") }
-                c.requireTLS = b
-            }
-        }
-        return c
-    }
-
-    var kinds: String { ChannelConfig.Kind.allCases.map(\.rawValue).joined(separator: "|") }
-
-    func checkHTTP(_ url: String, key: String, name: String) throws {
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw NotifyError("\(source): channel '\(name)': \(key) must be an http:// or https:// URL")
+            if let v = m["username"] { username = try v.string() }
+            password = try secret("password")
+            if let v = m["require_tls"] { requireTLS = try v.bool() }
         }
     }
 }

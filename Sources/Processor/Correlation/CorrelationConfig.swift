@@ -1,5 +1,6 @@
+import Config
+import Foundation
 import TradsecCore
-import Yams
 
 /// `correlation:`: how alerts become incidents.
 public struct CorrelationConfig: Sendable, Equatable {
@@ -9,39 +10,45 @@ public struct CorrelationConfig: Sendable, Equatable {
 
     public init() {}
 
-    static func parse(_ node: Node, _ r: ConfigReader) throws -> CorrelationConfig {
-        var c = CorrelationConfig()
-        for (key, value) in try r.mapping(node, "correlation") {
-            switch key.string {
-            case "window": c.window = try r.duration(value, "correlation.window")
-            case "sequences":
-                guard let items = value.sequence else { throw r.error(value, "correlation.sequences must be a list") }
-                c.sequences = try items.map { item in
-                    var name = "sequence", stages: [[String]] = [], severity = Priority.critical
-                    for (k, v) in try r.mapping(item, "a sequence") {
-                        switch k.string {
-                        case "name": name = try r.string(v, "sequence name")
-                        case "stages":
-                            stages = try r.strings(v, "sequence stages").map { alternatives in
-                                let names = alternatives.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) }
-                                for stage in names where !AttackStage.known.contains(stage) {
-                                    throw r.error(v, "unknown stage '\(TerminalSafe.escape(stage))' (\(AttackStage.known.joined(separator: ", ")))")
-                                }
-                                return names
-                            }
-                        case "severity":
-                            guard let text = v.string, let p = Priority(name: text) else { throw r.error(v, "severity must be a Falco priority") }
-                            severity = p
-                        default: throw r.unknown(k, "correlation.sequences", ["name", "stages", "severity"])
-                        }
-                    }
-                    guard stages.count >= 2 else { throw r.error(item, "a sequence needs at least two stages") }
-                    return AttackSequence(name: name, stages: stages, severity: severity)
+}
+
+extension CorrelationConfig: ConfigSection {
+    public static let key = "correlation"
+
+    public init(config value: ConfigValue) throws(ConfigError) {
+        self.init()
+        let m = try value.mapping(known: ["window", "sequences"])
+        if let v = m["window"] { window = try v.duration() }
+        if let v = m["sequences"] {
+            var sequences: [AttackSequence] = []
+            for item in try v.list() { sequences.append(try AttackSequence(config: item)) }
+            self.sequences = sequences
+        }
+    }
+}
+
+extension AttackSequence {
+    /// `{name: key theft, stages: [execution, credential-access, exfiltration|command-and-control], severity: critical}`
+    init(config value: ConfigValue) throws(ConfigError) {
+        let m = try value.mapping(known: ["name", "stages", "severity"])
+        var stages: [[String]] = []
+        if let v = m["stages"] {
+            for alternatives in try v.strings() {
+                let names = alternatives.split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) }
+                for stage in names where !AttackStage.known.contains(stage) {
+                    let close = KeySuggestion.closest(to: stage, in: AttackStage.known).map { "; did you mean '\($0)'?" } ?? ""
+                    throw v.invalid("unknown stage '\(stage)'\(close) (known: \(AttackStage.known.joined(separator: ", ")))")
                 }
-            default: throw r.unknown(key, "correlation", ["window", "sequences"])
+                stages.append(names)
             }
         }
-        return c
+        guard stages.count >= 2 else { throw value.invalid("a sequence needs at least two stages") }
+        var severity = Priority.critical
+        if let v = m["severity"] {
+            guard let p = Priority(name: (try? v.text()) ?? "") else { throw v.wrongType("a Falco priority (\(Priority.acceptedSpellings))") }
+            severity = p
+        }
+        self.init(name: try m["name"]?.string() ?? "sequence", stages: stages, severity: severity)
     }
 }
 

@@ -181,6 +181,8 @@ public final class AlertProcessor: @unchecked Sendable {
     public struct Status: Sendable {
         public var cursor: Int64
         public var holdsLease: Bool
+        /// The lease was asked for at least once (`holdsLease` false then means another has it).
+        public var claimed: Bool
         public var owner: String
         public var lastError: String?
         public var openIncidents: Int
@@ -192,7 +194,7 @@ public final class AlertProcessor: @unchecked Sendable {
 
     public var status: Status {
         condition.withLock {
-            Status(cursor: cursor, holdsLease: holdsLease, owner: owner, lastError: lastError, openIncidents: openIncidents,
+            Status(cursor: cursor, holdsLease: holdsLease, claimed: claimed, owner: owner, lastError: lastError, openIncidents: openIncidents,
                    processed: processedAlerts, queued: queue.count, droppedHandOvers: dropped)
         }
     }

@@ -1,5 +1,5 @@
+import Config
 import TradsecCore
-import Yams
 
 /// `response:`: what the processing step proposes or does on its own when alerts match, in
 /// the shape users of falco-talon know (a rule: a match, actions, a mode, a cooldown).
@@ -58,6 +58,8 @@ public struct ResponseConfig: Sendable, Equatable {
         public var mode = Mode.propose
         /// The same rule acts on the same container at most once per this many nanoseconds.
         public var cooldown: Int64 = 600_000_000_000
+
+        public init(name: String) { self.name = name }
     }
 
     public var enabled = true
@@ -68,83 +70,60 @@ public struct ResponseConfig: Sendable, Equatable {
     public var rules: [Rule] = []
 
     public init() {}
+}
 
-    static func parse(_ node: Node, _ r: ConfigReader) throws -> ResponseConfig {
-        var c = ResponseConfig()
-        for (key, value) in try r.mapping(node, "response") {
-            switch key.string {
-            case "enabled": c.enabled = try r.bool(value, "response.enabled")
-            case "allow_auto_stop_trading": c.allowAutoStopTrading = try r.bool(value, "response.allow_auto_stop_trading")
-            case "max_auto_actions_per_hour":
-                guard let text = value.string, let n = Int(text), n >= 0 else {
-                    throw r.error(value, "response.max_auto_actions_per_hour must be a whole number (0: never act automatically)")
-                }
-                c.maxAutoActionsPerHour = n
-            case "max_alert_age": c.maxAlertAge = try r.duration(value, "response.max_alert_age")
-            case "never": c.never = try r.strings(value, "response.never")
-            case "rules":
-                guard let items = value.sequence else { throw r.error(value, "response.rules must be a list") }
-                c.rules = try items.map { try rule($0, r) }
-                var seen = Set<String>()
-                for (item, rule) in zip(items, c.rules) where !seen.insert(rule.name).inserted {
-                    throw r.error(item, "response.rules: a second rule named '\(TerminalSafe.escape(rule.name))'")
-                }
-            default:
-                throw r.unknown(key, "response", ["enabled", "allow_auto_stop_trading", "max_auto_actions_per_hour", "max_alert_age", "never", "rules"])
+extension ResponseConfig: ConfigSection {
+    public static let key = "response"
+
+    public init(config value: ConfigValue) throws(ConfigError) {
+        self.init()
+        let m = try value.mapping(known: ["enabled", "allow_auto_stop_trading", "max_auto_actions_per_hour", "max_alert_age", "never", "rules"])
+        if let v = m["enabled"] { enabled = try v.bool() }
+        if let v = m["allow_auto_stop_trading"] { allowAutoStopTrading = try v.bool() }
+        // 0: never act automatically.
+        if let v = m["max_auto_actions_per_hour"] { maxAutoActionsPerHour = try v.int(in: 0...Int.max) }
+        if let v = m["max_alert_age"] { maxAlertAge = try v.duration() }
+        if let v = m["never"] { never = try v.strings() }
+        if let v = m["rules"] {
+            var seen = Set<String>()
+            for item in try v.list() {
+                let rule = try Rule(config: item)
+                guard seen.insert(rule.name).inserted else { throw item.invalid("a second rule named '\(rule.name)'") }
+                rules.append(rule)
             }
         }
-        return c
     }
+}
 
-    private static func rule(_ node: Node, _ r: ConfigReader) throws -> Rule {
-        var rule = Rule(name: "")
-        for (key, value) in try r.mapping(node, "a response rule") {
-            switch key.string {
-            case "name": rule.name = try r.string(value, "response rule name")
-            case "match": rule.match = try match(value, r)
-            case "actions":
-                rule.actions = try r.strings(value, "response rule actions").map { text in
-                    guard let action = ActionName(rawValue: text) else {
-                        throw r.error(value, "unknown action '\(TerminalSafe.escape(text))' (\(ActionName.allCases.map(\.rawValue).joined(separator: ", ")))")
-                    }
-                    return action
-                }
-            case "mode":
-                let text = try r.string(value, "response rule mode")
-                guard let mode = Mode(rawValue: text) else {
-                    throw r.error(value, "unknown mode '\(TerminalSafe.escape(text))' (propose, auto, dry-run)")
-                }
-                rule.mode = mode
-            case "cooldown": rule.cooldown = try r.duration(value, "response rule cooldown")
-            default: throw r.unknown(key, "response.rules", ["name", "match", "actions", "mode", "cooldown"])
-            }
+extension ResponseConfig.Rule {
+    init(config value: ConfigValue) throws(ConfigError) {
+        let m = try value.mapping(known: ["name", "match", "actions", "mode", "cooldown"])
+        self.init(name: try m.require("name").string())
+        if let v = m["match"] { match = try ResponseConfig.Match(config: v) }
+        if let v = m["actions"] {
+            for item in (try? v.list()) ?? [v] { actions.append(try item.name(of: ResponseConfig.ActionName.self)) }
         }
-        guard !rule.name.isEmpty else { throw r.error(node, "a response rule needs a name") }
-        guard !rule.actions.isEmpty else { throw r.error(node, "response rule '\(TerminalSafe.escape(rule.name))' has no actions") }
-        return rule
+        if let v = m["mode"] { mode = try v.name(of: ResponseConfig.Mode.self) }
+        if let v = m["cooldown"] { cooldown = try v.duration() }
+        guard !actions.isEmpty else { throw value.invalid("response rule '\(name)' has no actions") }
     }
+}
 
-    private static func match(_ node: Node, _ r: ConfigReader) throws -> Match {
-        var m = Match()
-        for (key, value) in try r.mapping(node, "match") {
-            switch key.string {
-            case "containers": m.containers = try r.strings(value, "match.containers")
-            case "rules": m.rules = try r.strings(value, "match.rules")
-            case "priority":
-                let text = try r.string(value, "match.priority")
-                guard let filter = PriorityFilter(text) else { throw r.error(value, "match.priority: \(PriorityFilter.help)") }
-                m.priority = filter
-            case "tags": m.tags = try r.strings(value, "match.tags")
-            case "hosts": m.hosts = try r.strings(value, "match.hosts")
-            case "stage", "stages":
-                m.stages = try r.strings(value, "match.stages")
-                for stage in m.stages where !AttackStage.known.contains(stage) {
-                    throw r.error(value, "unknown stage '\(TerminalSafe.escape(stage))' (\(AttackStage.known.joined(separator: ", ")))")
-                }
-            case "escalated": m.escalated = try r.bool(value, "match.escalated")
-            default: throw r.unknown(key, "match", ["containers", "rules", "priority", "tags", "hosts", "stages", "escalated"])
-            }
+extension ResponseConfig.Match {
+    init(config value: ConfigValue) throws(ConfigError) {
+        self.init()
+        let m = try value.mapping(known: ["containers", "rules", "priority", "tags", "hosts", "stage", "stages", "escalated"])
+        if let v = m["containers"] { containers = try v.strings() }
+        if let v = m["rules"] { rules = try v.strings() }
+        if let v = m["priority"] {
+            guard let filter = PriorityFilter(try v.string()) else { throw v.invalid(PriorityFilter.help) }
+            priority = filter
         }
-        return m
+        if let v = m["tags"] { tags = try v.strings() }
+        if let v = m["hosts"] { hosts = try v.strings() }
+        for v in [m["stage"], m["stages"]].compactMap({ $0 }) {
+            for item in (try? v.list()) ?? [v] { stages.append(try item.name(in: AttackStage.known)) }
+        }
+        if let v = m["escalated"] { escalated = try v.bool() }
     }
 }

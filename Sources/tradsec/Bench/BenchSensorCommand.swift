@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Benchmarks
+import Assembly
 import Foundation
 import RuleEngine
 import TradsecCore

@@ -4,6 +4,7 @@ import Glibc
 import Actions
 import AlertStore
 import ArgumentParser
+import Assembly
 import Console
 import TradsecCore
 
@@ -112,10 +113,8 @@ struct ActionCommand: ParsableCommand {
 
 /// What `action` and the console share: config loading, one-line reports, exit codes.
 enum ActionsCommandSupport {
-    static func loadConfig(_ flag: String?) throws -> ActionsConfig {
-        let path = flag ?? ConsoleConfig.defaultPath
-        if let flag, access(flag, R_OK) != 0 { throw CLIError("cannot read config \(TerminalSafe.escape(flag))", exitCode: 78) }
-        do { return try ActionsConfig.load(path: path) } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 78) }
+    static func loadConfig(_ flag: String?) throws(AssemblyError) -> ActionsConfig {
+        try TradsecConfig.section(ActionsConfig.self, flag: flag)
     }
 
     static func describe(_ report: ActionReport) -> String {
@@ -134,9 +133,9 @@ enum ActionsCommandSupport {
     static func exitCode(for kind: ActionError.Kind) -> Int32 {
         switch kind {
         case .failed: return 1
-        case .badTarget: return 65
-        case .unavailable: return 69
-        case .config: return 78
+        case .badTarget: return ExitStatus.data
+        case .unavailable: return ExitStatus.unavailable
+        case .config: return ExitStatus.config
         }
     }
 }

@@ -1,5 +1,6 @@
 import AlertStore
 import ArgumentParser
+import Assembly
 import TradsecCore
 
 /// `tradsec audit`: what was done, by whom, when, with what result.
@@ -38,9 +39,9 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let entries: [AuditEntry]
-            do { entries = try store.open().auditEntries(since: since.flatMap { TimeSpec.parse($0) }, limit: limit) } catch let e as CLIError {
+            do { entries = try store.open().auditEntries(since: since.flatMap { TimeSpec.parse($0) }, limit: limit) } catch let e as AssemblyError {
                 throw e
-            } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 74) }
+            } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: ExitStatus.ioError) }
             switch format {
             case .json:
                 // Targets and messages hold engine and alert text: on a terminal, what JSON lets

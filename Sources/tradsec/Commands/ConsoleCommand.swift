@@ -1,5 +1,7 @@
 import ArgumentParser
+import Assembly
 import Console
+import Foundation
 import TradsecCore
 
 struct ConsoleCommand: ParsableCommand {
@@ -36,44 +38,36 @@ struct ConsoleCommand: ParsableCommand {
     var sources: [String] = []
 
     @Option(name: .customLong("rules"), parsing: .upToNextOption,
-            help: ArgumentHelp("Rules files for --source events=PATH (and demo), loaded in this order.", valueName: "file"))
+            help: ArgumentHelp("Rules files for events=, demo and host sources (default: sensor.rules of the config), loaded in this order.", valueName: "file"))
     var rules: [String] = []
 
     @Option(help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "path"))
     var config: String?
 
     func run() throws {
-        var options = ConsoleLauncher.Options(databasePath: store.path)
-        options.theme = theme
-        options.readOnly = readOnly
-        options.dryRunActions = dryRun
-        options.configPath = config
-        // events=PATH needs the rule engine, which the executable links: built here.
-        for spec in sources {
-            if spec == "demo" || spec.hasPrefix("demo=") {
-                do {
-                    options.extraSources.append(try DemoSource(rulePaths: rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules,
-                                                               speed: try DemoSource.speed(fromSpec: spec)))
-                } catch let error as CLIError {
-                    Terminal.printError("tradsec console: \(error.message)")
-                    throw ExitCode(error.exitCode)
-                }
-            } else if spec.hasPrefix("events=") {
-                do {
-                    options.extraSources.append(try ConsoleEventsSource(eventsPath: String(spec.dropFirst(7)), rulesPaths: rules))
-                } catch let error as CLIError {
-                    Terminal.printError("tradsec console: \(error.message)")
-                    throw ExitCode(error.exitCode)
-                }
-            } else {
-                options.sources.append(spec)
-            }
+        try reportingErrors {
+            var flags = ConsoleFlags(databasePath: store.path)
+            flags.theme = theme
+            flags.readOnly = readOnly
+            flags.dryRunActions = dryRun
+            flags.sources = sources
+            flags.rules = rules
+            // The config, the theme and the sources' specs are checked before the terminal is:
+            // a broken config is reported wherever the console is started.
+            let plan = try ConsoleAssembly.plan(flags, config: TradsecConfig.load(flag: config), environment: ProcessInfo.processInfo.environment)
+            try runConsole { () throws(AssemblyError) in try ConsoleAssembly.services(plan) }
         }
-        do {
-            try ConsoleLauncher.run(options)
-        } catch {
-            Terminal.printError("tradsec console: \(error.description)")
-            throw ExitCode(error.exitCode)
-        }
+    }
+}
+
+/// Checks for a terminal, builds the services (opening the history, loading rules) and runs
+/// the console on them.
+func runConsole(_ build: () throws(AssemblyError) -> ConsoleServices) throws {
+    do { try ConsoleLauncher.requireTerminal() } catch {
+        throw CLIError("console: \(error.description)", exitCode: error.exitCode)
+    }
+    let services = try build()
+    do { try ConsoleLauncher.run(services) } catch {
+        throw CLIError("console: \(error.description)", exitCode: error.exitCode)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 import ArgumentParser
+import Assembly
 import Console
 import Gauges
 import TradsecCore
@@ -41,16 +42,15 @@ struct GaugesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var settings: GaugesConfig
-            do { settings = try GaugesConfig.load(path: config ?? ConsoleConfig.defaultPath) } catch {
-                throw CLIError("\(error)", exitCode: 78)
-            }
-            if let interval {
+            // A bad flag is a usage error whatever the config holds.
+            let seconds = try interval.map { interval in
                 guard let ns = Duration.parse(interval), ns >= 100_000_000 else {
-                    throw CLIError("--interval: '\(interval)' is not a duration of at least 100ms (500ms, 2s, 1m)", exitCode: 64)
+                    throw CLIError("--interval: '\(interval)' is not a duration of at least 100ms (500ms, 2s, 1m)", exitCode: ExitStatus.usage)
                 }
-                settings.interval = Double(ns) / 1e9
+                return Double(ns) / 1e9
             }
+            var settings = try TradsecConfig.section(GaugesConfig.self, flag: config)
+            if let seconds { settings.interval = seconds }
             // The history is optional here: without one, the feed ages say so and the rest works.
             let history = access(store.path, F_OK) == 0 ? try? AlertStore(path: store.path, readOnly: true) : nil
             let collector = GaugeCollector(config: settings, store: history)

@@ -44,7 +44,7 @@ struct IncidentsCommand: ParsableCommand {
             do {
                 incidents = try history.incidents(since: since.flatMap { TimeSpec.parse($0) }, limit: limit)
             } catch {
-                throw CLIError(TerminalSafe.escape("\(error)"), exitCode: 74)
+                throw CLIError(TerminalSafe.escape("\(error)"), exitCode: ExitStatus.ioError)
             }
             switch format {
             case .json:

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import AlertStore
+import Assembly
 import ArgumentParser
 import Feeds
 import TradsecCore
@@ -77,8 +78,8 @@ struct IngestCommand: ParsableCommand {
             let history = try store.open()
             // Every stored alert goes through the processing step (enrichment, incidents,
             // notifications); a follower or a socket listener also delivers notifications.
-            let processing = try ProcessingStep(history: history, configPath: config, deliver: follow != nil || socket != nil,
-                                                command: "ingest")
+            let processing = try ProcessingStep(history: history, config: TradsecConfig.load(flag: config),
+                                                deliver: follow != nil || socket != nil, command: "ingest", printingWarnings: true)
             processing.start()
             let retention = RetentionPolicy(maxAge: maxAge.flatMap(Duration.parse), maxRows: maxRows)
             if let follow {
@@ -91,7 +92,7 @@ struct IngestCommand: ParsableCommand {
             }
             let source = file ?? "-"
             let fd: Int32 = source == "-" ? STDIN_FILENO : open(source, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw CLIError("cannot open \(source): \(String(cString: strerror(errno)))", exitCode: 66) }
+            guard fd >= 0 else { throw CLIError("cannot open \(source): \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
             defer { if fd != STDIN_FILENO { close(fd) } }
             let ingestor = processing.ingestor(store: history, origin: source == "-" ? "stdin" : "file:" + source, batchSize: batchSize)
             defer { processing.finish(through: ingestor.newestStored, command: "ingest") }
@@ -99,10 +100,10 @@ struct IngestCommand: ParsableCommand {
                 try StreamIngest.run(fd: fd, ingestor: ingestor)
             } catch let error as FeedError {
                 printReport(ingestor.report, source: source)
-                throw CLIError(error.message, exitCode: 74)
+                throw CLIError(error.message, exitCode: ExitStatus.ioError)
             } catch {
                 printReport(ingestor.report, source: source)
-                throw CLIError("cannot store alerts: \(error)", exitCode: 74)
+                throw CLIError("cannot store alerts: \(error)", exitCode: ExitStatus.ioError)
             }
             // Retention first: no point indexing what it deletes. A backlog left by a failed
             // run is picked up by the next ingestor (and searched meanwhile).
@@ -117,8 +118,8 @@ struct IngestCommand: ParsableCommand {
         defer { processing.finish(through: ingestor.newestStored, command: "ingest") }
         var options = FileFollower.Options()
         options.startAtEnd = fromEnd
-        let follower = FileFollower(path: path, ingestor: ingestor, options: options) { message in
-            Terminal.printError("tradsec: \(message)")
+        let follower = FileFollower(path: path, ingestor: ingestor, options: options) { event in
+            Terminal.printError("tradsec: \(event)")
         }
         let stop = StopSignal.install()
         var lastRetention = Timestamp.now()
@@ -132,7 +133,7 @@ struct IngestCommand: ParsableCommand {
             })
         } catch {
             printReport(ingestor.report, source: path)
-            throw CLIError("\(error)", exitCode: 74)
+            throw CLIError("\(error)", exitCode: ExitStatus.ioError)
         }
         printReport(ingestor.report, source: path)
     }
@@ -144,7 +145,7 @@ struct IngestCommand: ParsableCommand {
         do {
             try listener.open()
         } catch {
-            throw CLIError("\(error)", exitCode: 69)
+            throw CLIError("\(error)", exitCode: ExitStatus.unavailable)
         }
         Terminal.printError("tradsec: listening on \(path)")
         let stop = StopSignal.install()
@@ -155,7 +156,7 @@ struct IngestCommand: ParsableCommand {
             try listener.run(shouldStop: { stop.isSet })
         } catch {
             printReport(ingestor.report, source: path, writers: writers())
-            throw CLIError("\(error)", exitCode: 74)
+            throw CLIError("\(error)", exitCode: ExitStatus.ioError)
         }
         printReport(ingestor.report, source: path, writers: writers())
     }

@@ -1,6 +1,7 @@
-import Foundation
 import AlertStore
 import ArgumentParser
+import Assembly
+import Foundation
 import Notify
 import TradsecCore
 
@@ -23,12 +24,8 @@ struct NotifyConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "path"))
     var config: String?
 
-    func load() throws -> NotificationConfig {
-        do {
-            return try NotificationConfig.load(path: config ?? NotificationConfig.defaultPath)
-        } catch {
-            throw CLIError("\(error)", exitCode: 78)   // EX_CONFIG
-        }
+    func load() throws(AssemblyError) -> NotificationConfig {
+        try TradsecConfig.section(NotificationConfig.self, flag: config)
     }
 }
 
@@ -48,7 +45,7 @@ struct NotifyTestCommand: ParsableCommand {
             let config = try options.load()
             guard let channel = config.channel(named: channel) else {
                 let names = config.channels.map(\.name)
-                throw CLIError("no channel named '\(self.channel)' (configured: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", exitCode: 64)
+                throw CLIError("no channel named '\(self.channel)' (configured: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", exitCode: ExitStatus.usage)
             }
             let host = hostName()
             let notification = Notification(kind: .test, priority: max(channel.minPriority, .warning), rule: "tradsec test",
@@ -62,9 +59,9 @@ struct NotifyTestCommand: ParsableCommand {
             case .delivered(let status):
                 Terminal.write("\(channel.name): delivered (\(channel.kind == .email ? "mail accepted" : "HTTP \(status)")) in \(ms) ms\n")
             case .retry(let reason, _):
-                throw CLIError("\(channel.name): not delivered, would be retried: \(TerminalSafe.escape(reason))", exitCode: 69)
+                throw CLIError("\(channel.name): not delivered, would be retried: \(TerminalSafe.escape(reason))", exitCode: ExitStatus.unavailable)
             case .permanent(let reason):
-                throw CLIError("\(channel.name): refused: \(TerminalSafe.escape(reason))", exitCode: 69)
+                throw CLIError("\(channel.name): refused: \(TerminalSafe.escape(reason))", exitCode: ExitStatus.unavailable)
             }
         }
     }

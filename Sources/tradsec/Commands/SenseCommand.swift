@@ -4,6 +4,7 @@ import Glibc
 import Actions
 import AlertStore
 import ArgumentParser
+import Assembly
 import RuleEngine
 import Sensor
 import Synchronization
@@ -40,62 +41,34 @@ struct SenseCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let configPath = config ?? Paths.configDirectory + "/config.yaml"
-            let settings: SensorConfig
-            let actions: ActionsConfig
-            do {
-                settings = try SensorConfig.load(path: configPath)
-                actions = try ActionsConfig.load(path: configPath)
-            } catch {
-                throw CLIError("\(error)", exitCode: 78)
-            }
-            let rulePaths = !rules.isEmpty ? rules : (!settings.rules.isEmpty ? settings.rules : [try BundledFiles.tradingRulePack()])
-            let (engine, results) = RulesReport.load(rulePaths)
-            guard engine.isValid else { throw CLIError(RulesReport.validationText(results: results), exitCode: 78) }
-
-            var options = HostSensor.Options()
-            options.ringBufferBytes = settings.ringBufferBytes
-            if let ringBuffer {
-                guard let bytes = ByteSize.parse(ringBuffer, bare: 1), bytes <= 1 << 30 else {
-                    throw CLIError("--ring-buffer must be a size like 8MB, not '\(ringBuffer)'", exitCode: 64)
-                }
-                options.ringBufferBytes = Int(bytes)
-            }
-            var sockets = settings.engineSockets ?? options.engineSockets
-            if !sockets.contains(actions.docker.socket) { sockets.insert(actions.docker.socket, at: 0) }
-            options.engineSockets = sockets
-
-            let sensor: HostSensor
-            do {
-                sensor = try HostSensor(engine: engine, options: options)
-            } catch let error as SensorError {
-                throw CLIError("the host sensor cannot start: \(error)", exitCode: error.exitCode)
-            }
+            let decoded = TradsecConfig.load(flag: config)
+            let settings = try decoded.required(SensorConfig.self)
+            let options = try SensorAssembly.options(sensor: settings, actions: try decoded.required(ActionsConfig.self), ringBuffer: ringBuffer)
+            let sensor = try SensorAssembly.sensor(rulePaths: try SensorAssembly.rulePaths(flag: rules, sensor: settings), options: options)
             let history = try store.open()
+            // Alerts go through the processing step like every other way into the history.
+            let processing = try ProcessingStep(history: history, config: decoded, deliver: true, command: "sense", printingWarnings: true)
+            processing.start()
             Terminal.printError("tradsec sense: " + sensor.coverage.report.split(separator: "\n").joined(separator: "\ntradsec sense: "))
 
-            let pending = Mutex<[SensorAlert]>([])
+            let sink = SensorAlertSink(processor: processing.processor)
             let stop = StopSignal.install()
-            do {
-                try sensor.start { alert in pending.withLock { $0.append(alert) } }
-            } catch let error as SensorError {
-                throw CLIError("the host sensor cannot start: \(error)", exitCode: error.exitCode)
+            do throws(SensorError) {
+                try sensor.start { alert in sink.add(alert) }
+            } catch {
+                processing.finish(through: 0, command: "sense")
+                throw error.assemblyError
             }
             Terminal.printError("tradsec sense: watching (history \(history.path)); SIGINT or SIGTERM to stop")
-            var stored = 0, failures = 0
+            var stored = 0, failures = 0, newest: Int64 = 0
             func flush() throws {
-                let batch = pending.withLock { alerts -> [SensorAlert] in defer { alerts.removeAll(keepingCapacity: true) }; return alerts }
-                guard !batch.isEmpty else { return }
-                var decoded: [Alert] = []
-                decoded.reserveCapacity(batch.count)
-                for alert in batch {
-                    if !quiet { Terminal.write(alert.line + "\n") }
-                    do { decoded.append(try AlertDecoder.decode(line: alert.line)) } catch { failures += 1 }
-                }
                 do {
-                    stored += try history.insert(decoded, origin: "sensor").inserted
+                    let done = try sink.flush(into: history) { alert in if !quiet { Terminal.write(alert.line + "\n") } }
+                    stored += done.stored
+                    failures += done.refused
+                    newest = max(newest, done.newest)
                 } catch {
-                    throw CLIError("cannot write the history: \(error)", exitCode: 74)
+                    throw CLIError("cannot write the history: \(error)", exitCode: ExitStatus.ioError)
                 }
             }
             while !stop.isSet {
@@ -104,6 +77,7 @@ struct SenseCommand: ParsableCommand {
             }
             sensor.stop()
             try flush()
+            processing.finish(through: newest, command: "sense")
             let stats = sensor.statistics()
             var summary = "tradsec sense: stopped; \(stats.received) kernel records, \(stats.eventsEvaluated) events evaluated, \(stats.alerts) alerts, \(stored) stored"
             summary += stats.totalDrops == 0 ? ", no drops" : ", \(stats.totalDrops) records dropped (" +
@@ -111,16 +85,6 @@ struct SenseCommand: ParsableCommand {
             if failures > 0 { summary += ", \(failures) alerts the decoder refused" }
             Terminal.printError(summary)
             try? history.checkpointWAL()
-        }
-    }
-}
-
-extension SensorError {
-    /// 69 (unavailable) for what the machine lacks; 78 for settings that cannot work.
-    var exitCode: Int32 {
-        switch self {
-        case .badConfiguration, .nothingToWatch: return 78
-        default: return 69
         }
     }
 }

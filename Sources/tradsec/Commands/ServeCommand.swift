@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AlertStore
+import Assembly
 import ArgumentParser
 import Foundation
 import Notify
@@ -39,53 +40,19 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let configPath = config ?? Paths.configDirectory + "/config.yaml"
-            var settings: ProcessorConfig
-            do {
-                settings = try ProcessorConfig.load(path: configPath, explicit: config != nil).0
-            } catch {
-                throw CLIError("\(error)", exitCode: 78)
-            }
-            if let listen { settings.serve.listen = listen }
             let history = try store.open()
-            let metrics = ProcessorMetrics(version: Tradsec.version)
-            let processing = try ProcessingStep(history: history, configPath: config, deliver: true, command: "serve")
+            let built = try ServeAssembly.build(config: TradsecConfig.load(flag: config), listen: listen, store: history, version: Tradsec.version)
+            let processing = built.processing, pipeline = built.pipeline, app = built.app
+            for warning in processing.warnings { Terminal.printError("tradsec serve: \(warning)") }
             processing.start()
-            let processor = processing.processor
-            let pipeline = IngestPipeline(store: history, processor: processor, metrics: metrics,
-                                          maxQueuedAlerts: settings.serve.maxQueuedAlerts)
             pipeline.start()
-            let deliver = processing.dispatcher
-            let app = ProcessorApp(
-                settings: settings.serve, store: history, pipeline: pipeline, metrics: metrics, version: Tradsec.version,
-                healthSections: {
-                    guard let deliver else { return [] }
-                    let stats = deliver.stats()
-                    var outbox = JSONObject()
-                    outbox.append("pending", .int(Int64(stats.pending)))
-                    outbox.append("failed", .int(Int64(stats.failed)))
-                    outbox.append("delivered", .int(Int64(stats.delivered)))
-                    outbox.append("oldest_pending_age_seconds", stats.oldestPendingAge.map { .double($0) } ?? .null)
-                    outbox.append("channels", .array(stats.channels.map { c in
-                        var o = JSONObject()
-                        o.append("name", .string(c.name))
-                        o.append("type", .string(c.type))
-                        o.append("pending", .int(Int64(c.pending)))
-                        o.append("failed", .int(Int64(c.failed)))
-                        if let error = c.lastError { o.append("last_error", .string(error)) }
-                        return .object(o)
-                    }))
-                    // A receiver down for a while is not the processor failing: only report it.
-                    return [("outbox", .object(outbox), true)]
-                },
-                extraMetrics: { deliver?.stats().prometheusText() ?? "" })
             let server: ProcessorServer
             do {
                 server = try ProcessorServer(app: app)
             } catch {
                 pipeline.stop()
-                processing.finish(through: 0, command: "serve")
-                throw CLIError("\(error)", exitCode: 69)
+                processing.finish(through: 0)
+                throw CLIError("\(error)", exitCode: ExitStatus.unavailable)
             }
             let shown = server.boundHost.contains(":") ? "[\(server.boundHost)]" : server.boundHost
             Terminal.printError("tradsec serve: listening on http://\(shown):\(server.boundPort) (history \(history.path))")
@@ -93,7 +60,7 @@ struct ServeCommand: ParsableCommand {
             while !stop.isSet { usleep(100_000) }
             Terminal.printError("tradsec serve: stopping; committing what is queued")
             server.stop()
-            processing.finish(through: 0, command: "serve")
+            processing.finish(through: 0)
             try? history.checkpointWAL()
         }
     }

@@ -114,10 +114,10 @@ struct SqlCommand: ParsableCommand {
 
     static func exitCode(_ failure: SQLFailure) -> Int32 {
         switch failure {
-        case .invalid: return 64
-        case .refused: return 65
-        case .noHistory: return 66
-        case .unreadable: return 74
+        case .invalid: return ExitStatus.usage
+        case .refused: return ExitStatus.data
+        case .noHistory: return ExitStatus.noInput
+        case .unreadable: return ExitStatus.ioError
         case .timedOut: return 75
         case .cancelled: return 130
         }

@@ -5,7 +5,10 @@ import Darwin
 #endif
 import AlertStore
 import ArgumentParser
+import Assembly
+import Config
 import Console
+import Foundation
 import TradsecCore
 
 struct DemoCommand: ParsableCommand {
@@ -49,14 +52,11 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let rulePaths = rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules
             let path = try db ?? Self.privateHistoryPath()
             if printOnly || !Terminal.stdoutIsTerminal {
-                let player = ScenarioPlayer(evaluator: try EventEvaluator(rulePaths: rulePaths, hostname: "trade-host-01"),
-                                            store: try AlertStore(path: path), speed: instant ? nil : speed)
-                try printAlerts(player: player, path: path)
+                try printAlerts(path: path)
             } else {
-                try playUnderConsole(rulePaths: rulePaths, path: path)
+                try playUnderConsole(path: path)
             }
         }
     }
@@ -70,11 +70,20 @@ struct DemoCommand: ParsableCommand {
             if let made = mkdtemp(&template) { return String(cString: made) + "/history.sqlite" }
             failure = "cannot create a directory in \(base): \(String(cString: strerror(errno)))"
         }
-        throw CLIError(failure, exitCode: 74)
+        throw CLIError(failure, exitCode: ExitStatus.ioError)
     }
 
-    /// Prints each alert as it is raised (pipelines, CI, `--print`).
-    private func printAlerts(player: ScenarioPlayer, path: String) throws {
+    /// Prints each alert as it is raised (pipelines, CI, `--print`); the alerts go through
+    /// the demo's processing step as the console's demo source does.
+    private func printAlerts(path: String) throws {
+        let rulePaths = rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules
+        let history = try StoreAssembly.open(path: path)
+        let config = DecodedConfig.empty(file: "demo")
+        let processing = try ProcessingStep(history: history, config: config, deliver: false, command: "demo",
+                                            overrides: DemoProcessing.overrides(config: config))
+        processing.start()
+        let player = ScenarioPlayer(evaluator: try EventEvaluator(rulePaths: rulePaths, hostname: "trade-host-01"),
+                                    store: history, speed: instant ? nil : speed)
         let stop = StopSignal.install()
         Terminal.printError("tradsec demo: playing the incident into \(path)" + (instant ? "" : " at \(speed)× speed (Ctrl-C stops)"))
         let renderer = AlertRenderer(escapeForTerminal: true, width: Terminal.width)
@@ -82,21 +91,18 @@ struct DemoCommand: ParsableCommand {
         let played = try player.play(shouldStop: { stop.isSet }) { alert in
             Terminal.write(renderer.fixedRow(alert) + "\n")
         }
+        processing.finish(through: try history.newestID(), command: "demo")
         Terminal.printError("tradsec demo: \(played.events) events, \(played.alerts) alerts stored in \(path)\n"
-            + "  explore: tradsec stats --db \(path)\n"
+            + "  explore: tradsec incidents --db \(path)\n"
+            + "           tradsec audit --db \(path)\n"
             + "           tradsec query --db \(path) --priority '>=error'")
     }
 
     /// Plays the incident as a console source: the console follows the history it fills.
-    private func playUnderConsole(rulePaths: [String], path: String) throws {
-        var options = ConsoleLauncher.Options(databasePath: path)
-        options.theme = theme
-        options.extraSources = [try DemoSource(rulePaths: rulePaths, speed: instant ? nil : speed)]
-        do {
-            try ConsoleLauncher.run(options)
-        } catch {
-            throw CLIError("console: \(error.description)", exitCode: error.exitCode)
-        }
+    private func playUnderConsole(path: String) throws {
+        let plan = try ConsoleAssembly.demoPlan(databasePath: path, theme: theme, rules: rules, speed: instant ? nil : speed,
+                                                environment: ProcessInfo.processInfo.environment)
+        try runConsole { () throws(AssemblyError) in try ConsoleAssembly.services(plan) }
         Terminal.printError("tradsec demo: the incident's history is kept in \(path) (tradsec console --db \(path))")
     }
 }

@@ -1,5 +1,6 @@
 import AlertStore
 import ArgumentParser
+import Assembly
 import TradsecCore
 
 /// `--db`, shared by every command that touches the history.
@@ -10,14 +11,8 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { Paths.database(flag: db) }
 
-    func open(readOnly: Bool = false) throws -> AlertStore {
-        do {
-            let store = try AlertStore(path: path, readOnly: readOnly)
-            for notice in store.fileNotices { Terminal.printError("tradsec: \(TerminalSafe.escape(notice))") }
-            return store
-        } catch {
-            throw CLIError("\(error)", exitCode: 74)
-        }
+    func open(readOnly: Bool = false) throws(AssemblyError) -> AlertStore {
+        try StoreAssembly.open(path: path, readOnly: readOnly) { Terminal.printError("tradsec: \($0)") }
     }
 }
 
@@ -33,12 +28,16 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension ParsableCommand {
-    /// Runs `body`, turning a ``CLIError`` into its message on stderr and its exit code.
+    /// Runs `body`, turning a ``CLIError`` or an ``AssemblyError`` into its message on stderr
+    /// and its exit code.
     func reportingErrors(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as CLIError {
             Terminal.printError("tradsec: \(error.message)")
+            throw ExitCode(error.exitCode)
+        } catch let error as AssemblyError {
+            for line in error.description.split(separator: "\n", omittingEmptySubsequences: false) { Terminal.printError("tradsec: \(line)") }
             throw ExitCode(error.exitCode)
         }
     }

@@ -1,5 +1,6 @@
 import Actions
 import AlertStore
+import Config
 import Dispatch
 import Notify
 import Processor
@@ -9,7 +10,7 @@ import TradsecCore
 /// keys use, one at a time and off the processing thread. The container comes from alert
 /// text, so it is resolved on the engine by its id only: a name an attacker wrote into an
 /// alert can never redirect an action to another container.
-final class ResponseActions: ResponseExecutor, @unchecked Sendable {
+public final class ResponseActions: ResponseExecutor, @unchecked Sendable {
     private let store: AlertStore
     private let runner: ActionRunner?
     /// Why actions cannot run at all (the actions section does not load).
@@ -17,20 +18,21 @@ final class ResponseActions: ResponseExecutor, @unchecked Sendable {
     private let outbox: NotificationOutbox?
     private let queue = DispatchQueue(label: "tradsec.response", qos: .userInitiated)
 
-    init(store: AlertStore, configPath: String, outbox: NotificationOutbox?) {
+    /// `actions`: the config's `actions:` section, or why it does not load.
+    init(store: AlertStore, actions: Result<ActionsConfig, ConfigError>, outbox: NotificationOutbox?) {
         self.store = store
         self.outbox = outbox
-        do {
-            runner = ActionRunner(config: try ActionsConfig.load(path: configPath), store: store,
-                                  who: AuditIdentity(user: "response rules"))
+        switch actions {
+        case .success(let config):
+            runner = ActionRunner(config: config, store: store, who: AuditIdentity(user: "response rules"))
             unavailable = nil
-        } catch {
+        case .failure(let error):
             runner = nil
             unavailable = "the actions section does not load: \(error)"
         }
     }
 
-    func execute(_ decision: ResponseDecision, auditID: Int64) {
+    public func execute(_ decision: ResponseDecision, auditID: Int64) {
         queue.async { [self] in
             let (result, message) = run(decision, auditID: auditID)
             tell(decision, result: result, message: message)
@@ -38,7 +40,7 @@ final class ResponseActions: ResponseExecutor, @unchecked Sendable {
     }
 
     /// Waits until every action handed over so far has ended (shutdown, tests).
-    func waitUntilIdle() { queue.sync {} }
+    public func waitUntilIdle() { queue.sync {} }
 
     private func run(_ d: ResponseDecision, auditID: Int64) -> (AuditEntry.Result, String) {
         func finish(_ result: AuditEntry.Result, _ message: String) -> (AuditEntry.Result, String) {

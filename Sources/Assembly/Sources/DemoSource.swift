@@ -4,21 +4,22 @@ import Foundation
 import Synchronization
 import TradsecCore
 
-/// `--source demo[=SPEED]`: the bundled incident played into the history while the console
-/// runs (what `tradsec demo` opens). The header shows it live, then how much it played.
+/// `demo[=SPEED]`: the bundled incident played into the history while the console runs
+/// (what `tradsec demo` opens). The header shows it live, then how much it played.
 final class DemoSource: ConsoleSource, @unchecked Sendable {
     private let rulePaths: [String]
     private let speed: Double?
     private let state = Mutex<SourceState>(.starting)
+    private let counters = Mutex(SourceCounters())
     private let stopFlag = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
 
     var name: String { "demo" }
-    var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
+    var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }, counters: counters.withLock { $0 }) }
 
     /// Loads the rules now, so bad rules stop the console before it takes the screen.
-    init(rulePaths: [String], speed: Double?) throws {
+    init(rulePaths: [String], speed: Double?) throws(AssemblyError) {
         self.rulePaths = rulePaths
         self.speed = speed
         _ = try EventEvaluator(rulePaths: rulePaths)
@@ -33,7 +34,8 @@ final class DemoSource: ConsoleSource, @unchecked Sendable {
                                             store: store, speed: speed)
                 state.withLock { $0 = .running }
                 let played = try player.play(shouldStop: { self.stopFlag.load(ordering: .acquiring) }, onAlert: { _ in })
-                state.withLock { $0 = .finished("\(played.events) events, \(played.alerts) alerts") }
+                counters.withLock { $0.received = played.events; $0.stored = played.alerts }
+                state.withLock { $0 = .finished }
             } catch {
                 state.withLock { $0 = .failed("\(error)") }
             }
@@ -46,14 +48,5 @@ final class DemoSource: ConsoleSource, @unchecked Sendable {
     func stop() {
         stopFlag.store(true, ordering: .releasing)
         if started.load(ordering: .acquiring) { _ = finished.wait(timeout: .now() + 2) }
-    }
-
-    /// `demo` or `demo=SPEED` (`demo=0` plays it at once).
-    static func speed(fromSpec spec: String) throws -> Double? {
-        guard let eq = spec.firstIndex(of: "=") else { return 10 }
-        guard let value = Double(spec[spec.index(after: eq)...]), value >= 0 else {
-            throw CLIError("--source \(spec): the speed must be a number (0 plays at once)", exitCode: 64)
-        }
-        return value == 0 ? nil : value
     }
 }

@@ -9,13 +9,19 @@ import TradsecCore
 /// Plays ``IncidentScenario`` in time: each event is stamped with the moment it is played
 /// (or, without pauses, with its place in a scenario that ends now), evaluated, and its
 /// alerts stored.
-struct ScenarioPlayer {
+public struct ScenarioPlayer {
     let evaluator: EventEvaluator
     let store: AlertStore
     /// Playback speed, or nil for no pauses.
     let speed: Double?
 
-    func play(shouldStop: () -> Bool, onAlert: (Alert) -> Void) throws -> (events: Int, alerts: Int) {
+    public init(evaluator: EventEvaluator, store: AlertStore, speed: Double?) {
+        self.evaluator = evaluator
+        self.store = store
+        self.speed = speed
+    }
+
+    public func play(shouldStop: () -> Bool, onAlert: (Alert) -> Void) throws -> (events: Int, alerts: Int) {
         let start = Timestamp.now()
         var events = 0
         var alerts = 0

@@ -3,7 +3,14 @@ import TradsecCore
 
 /// Runs raw events through loaded Falco rules one at a time and gives back the alerts, in
 /// Falco's JSON format (rule matching `first`, enter events dropped, as Falco does).
-final class EventEvaluator {
+public final class EventEvaluator {
+    public enum EvaluationError: Error, CustomStringConvertible {
+        case refusedAlert(String)
+        public var description: String {
+            switch self { case .refusedAlert(let text): return text }
+        }
+    }
+
     private let engine: RulesEngine
     private let matcher: RuleMatcher
     private let decoder: EventDecoder
@@ -12,12 +19,12 @@ final class EventEvaluator {
     private var matches: [Int] = []
 
     /// Loads `rulePaths` in order; throws with Falco's messages when any file is invalid.
-    init(rulePaths: [String], hostname: String? = nil) throws {
+    public init(rulePaths: [String], hostname: String? = nil) throws(AssemblyError) {
         engine = RulesEngine()
         let results = engine.load(paths: rulePaths)
         guard engine.isValid else {
             let messages = results.filter { !$0.successful }.map { "\($0)" }
-            throw CLIError("rules do not load:\n" + messages.joined(separator: "\n"), exitCode: 78)
+            throw .rules("rules do not load:\n" + messages.joined(separator: "\n"))
         }
         matcher = engine.makeMatcher()
         decoder = engine.makeDecoder(for: matcher)
@@ -26,7 +33,7 @@ final class EventEvaluator {
     }
 
     /// The alerts one event line raises (usually none).
-    func evaluate(line: String) throws -> [Alert] {
+    public func evaluate(line: String) throws -> [Alert] {
         try decoder.decode(line: line, into: event)
         if matcher.isDroppedEnterEvent(event) { return [] }
         matcher.match(event, matching: .first, into: &matches)
@@ -35,7 +42,7 @@ final class EventEvaluator {
             do {
                 return try AlertDecoder.decode(line: text)
             } catch {
-                throw CLIError("the engine produced an alert the decoder refuses (\(error)): \(text)")
+                throw EvaluationError.refusedAlert("the engine produced an alert the decoder refuses (\(error)): \(text)")
             }
         }
     }

@@ -8,29 +8,30 @@ import RuleEngine
 import Synchronization
 import TradsecCore
 
-/// `--source events=PATH --rules FILE...`: raw events (JSON Lines) through the embedded rule
-/// engine, the alerts stored in the history as they are produced. The file is read once, to
-/// its end. Lives beside the command because it needs the rule engine, which the Console
-/// library does not link.
-final class ConsoleEventsSource: ConsoleSource, @unchecked Sendable {
+/// `events=PATH`: raw events (JSON Lines) through the embedded rule engine, the alerts stored
+/// in the history as they are produced. The file is read once, to its end.
+final class EventsSource: ConsoleSource, @unchecked Sendable {
     let eventsPath: String
     let rulesPaths: [String]
     private let state = Mutex<SourceState>(.starting)
+    private let counters = Mutex(SourceCounters())
     private let stopFlag = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
     private var thread: Thread?
 
     var name: String { "events:\(eventsPath)" }
-    var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }) }
+    var status: SourceStatus { SourceStatus(name: name, state: state.withLock { $0 }, counters: counters.withLock { $0 }) }
 
     /// Loads the rules now, so bad rules stop the console before it takes the screen.
-    init(eventsPath: String, rulesPaths: [String]) throws {
+    init(eventsPath: String, rulesPaths: [String]) throws(AssemblyError) {
         self.eventsPath = eventsPath
         self.rulesPaths = rulesPaths
-        guard !rulesPaths.isEmpty else { throw CLIError("--source events=\(eventsPath) needs --rules FILE...", exitCode: 64) }
-        guard access(eventsPath, R_OK) == 0 else { throw CLIError("cannot read \(eventsPath)", exitCode: 66) }
+        guard !rulesPaths.isEmpty else {
+            throw .usage("events=\(eventsPath) needs rules: --rules FILE..., or sensor.rules in the config")
+        }
+        guard access(eventsPath, R_OK) == 0 else { throw .noInput("cannot read \(eventsPath)") }
         let (engine, results) = RulesReport.load(rulesPaths)
-        guard engine.isValid else { throw CLIError(RulesReport.validationText(results: results), exitCode: 1) }
+        guard engine.isValid else { throw .rules(RulesReport.validationText(results: results)) }
     }
 
     func start(store: AlertStore) {
@@ -38,18 +39,22 @@ final class ConsoleEventsSource: ConsoleSource, @unchecked Sendable {
             let (engine, _) = RulesReport.load(rulesPaths)
             var batch: [Alert] = []
             var stored = 0
+            func commit() {
+                stored += (try? store.insert(batch, origin: "events:\(self.eventsPath)").inserted) ?? 0
+                batch.removeAll(keepingCapacity: true)
+                counters.withLock { $0.stored = stored }
+            }
             do {
                 state.withLock { $0 = .running }
                 let result = try EventMatching.matchAlerts(engine: engine, eventsPath: eventsPath, threads: 1) { line in
                     guard !self.stopFlag.load(ordering: .acquiring), let alert = try? AlertDecoder.decode(line: line) else { return }
                     batch.append(alert)
-                    if batch.count >= 500 {
-                        stored += (try? store.insert(batch, origin: "events:\(self.eventsPath)").inserted) ?? 0
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                    if batch.count >= 500 { commit() }
                 }
                 stored += try store.insert(batch, origin: "events:\(eventsPath)").inserted
-                state.withLock { $0 = .finished("\(result.events) events, \(stored) alerts") }
+                batch.removeAll()
+                counters.withLock { $0.received = result.events; $0.stored = stored }
+                state.withLock { $0 = .finished }
             } catch {
                 state.withLock { $0 = .failed("\(error)") }
             }

@@ -6,22 +6,23 @@ import CYaml
 ///
 /// Yams keeps an alias as a reference to the node it names, so 40 anchors each naming the
 /// previous one twice ("billion laughs") cost nothing to compose, but 2^40 nodes to walk:
-/// Yams itself hashes a complex mapping key in full to find duplicate keys, and the loader
+/// Yams itself hashes a complex mapping key in full to find duplicate keys, and the rules loader
 /// reads every item a list or an exception names. A file whose aliases stand for more nodes
-/// than `maxAliasedNodes` is refused, at the alias that crossed the limit.
-enum YAMLAliasBudget {
+/// than `maxAliasedNodes` is refused, at the alias that crossed the limit. Rules files and
+/// config files are both checked with it.
+public enum YAMLAliasBudget {
     /// Nodes all aliases of a file may stand for (each alias counts the nodes it names).
-    static let maxAliasedNodes = 1_000_000
+    public static let maxAliasedNodes = 1_000_000
 
-    struct Exceeded: Error, Equatable {
+    public struct Exceeded: Error, Equatable, Sendable {
         /// 1-based, as the loader reports positions.
-        var line: Int
-        var column: Int
+        public var line: Int
+        public var column: Int
     }
 
     /// nil when the aliases stay within the limit, or when libyaml cannot parse the text
     /// (Yams then reports the error with its own message).
-    static func check(_ text: String) -> Exceeded? {
+    public static func check(_ text: String) -> Exceeded? {
         // No anchor, no alias: the common case costs one scan for '&'.
         guard text.utf8.contains(UInt8(ascii: "&")), text.utf8.contains(UInt8(ascii: "*")) else { return nil }
         var bytes = Array(text.utf8)
