@@ -71,7 +71,7 @@ import TradsecCore
         let source = ProcessorSource(url: "http://127.0.0.1:\(port)", token: nil)
         source.start(store: local)
         defer { source.stop() }
-        #expect(try waitFor { try local.totalCount() == 1 })
+        #expect(try waitFor(30) { try local.totalCount() == 1 })
 
         harness!.stop(removingFiles: false)
         harness = nil
