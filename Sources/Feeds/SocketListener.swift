@@ -150,7 +150,9 @@ public final class SocketListener {
     public func run(shouldStop: () -> Bool) throws {
         if listenFD < 0 { try open() }
         while !shouldStop() {
-            try poll(timeoutMilliseconds: 100)
+            // With alerts waiting, a short wait: the first quiet moment commits them.
+            let waiting = ingestor.pendingCount > 0 || ingestor.pendingRejectCount > 0
+            try poll(timeoutMilliseconds: waiting ? 2 : 100)
         }
         for fd in Array(clients.keys) { try closeClient(fd) }
         try ingestor.flush()
@@ -168,8 +170,10 @@ public final class SocketListener {
             }
         }
         try closeIdleWithUnfinishedLines()
+        // Commit when the writers go quiet (an alert is visible within milliseconds), or every
+        // `flushInterval` while they keep writing (a storm still commits in large batches).
         if ingestor.pendingCount > 0 || ingestor.pendingRejectCount > 0,
-           Timestamp.now().nanoseconds - lastFlush.nanoseconds > Int64(flushInterval * 1e9) {
+           ready == 0 || Timestamp.now().nanoseconds - lastFlush.nanoseconds > Int64(flushInterval * 1e9) {
             try flush()
         }
     }
