@@ -20,14 +20,9 @@ public struct CommitPlan: Sendable {
     public var fullText: FullText
     /// What the processing step derived from alerts already stored, with its new cursor.
     public var processed: ProcessedRecords?
-    /// Alerts for the intake journal instead of the history (one or a few at a time: they
-    /// move into the history in batches later, see ``AlertStore/moveIntake(limit:fullText:)``).
-    public var intake: AlertBatch
 
     public init(alerts: AlertBatch = AlertBatch(), origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
-                rejects: [AlertStore.RejectRecord] = [], fullText: FullText = .inline, processed: ProcessedRecords? = nil,
-                intake: AlertBatch = AlertBatch()) {
-        self.intake = intake
+                rejects: [AlertStore.RejectRecord] = [], fullText: FullText = .inline, processed: ProcessedRecords? = nil) {
         self.alerts = alerts
         self.origin = origin
         self.checkpoint = checkpoint
@@ -42,13 +37,6 @@ public struct CommitPlan: Sendable {
         var batch = AlertBatch()
         for alert in alerts { batch.append(alert.record) }
         self.init(alerts: batch, origin: origin, checkpoint: checkpoint, rejects: rejects, fullText: fullText)
-    }
-
-    /// Alerts as values for the intake journal.
-    public init(intake alerts: [Alert], origin: String?, rejects: [AlertStore.RejectRecord] = []) {
-        var batch = AlertBatch()
-        for alert in alerts { batch.append(alert.record) }
-        self.init(origin: origin, rejects: rejects, intake: batch)
     }
 }
 
@@ -95,12 +83,6 @@ extension AlertStore {
                 result = try insertAlerts(plan.alerts, origin: plan.origin, fullText: plan.fullText, db: db,
                                           added: { added.append($0) })
                 result.added = added
-            }
-            if !plan.intake.isEmpty {
-                let journaled = try Intake.append(plan.intake, origin: plan.origin, db: db)
-                result.inserted += journaled.inserted
-                result.duplicates += journaled.duplicates
-                if plan.alerts.isEmpty { result.added = journaled.added }
             }
             if let processed = plan.processed { result.auditIDs = try ProcessingStore.write(processed, db: db) }
             for reject in plan.rejects { try record(reject, db: db) }

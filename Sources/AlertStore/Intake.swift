@@ -3,13 +3,9 @@ import GRDB
 import GRDBSQLite
 import TradsecCore
 
-/// The intake journal: alerts taken in one or a few at a time (Falco's `http_output` posts one
-/// alert per request and waits for the reply before the next) are committed here first, a
-/// row each, which is cheap; they move into the packed history in batches shortly after.
-/// Storing a single alert in the packed layout rewrites a packed row, a chunk and a block's
-/// postings, which is what made one request cost the better part of a millisecond. A line
-/// in the journal is as durable as a stored alert (the same WAL); the move deletes it in the
-/// transaction that stores it, so after a crash it is moved exactly once.
+/// The SQLite intake journal of earlier versions (a row per alert taken one at a time), now
+/// replaced by the intake log beside the history (``IntakeLog``). Its table stays in the
+/// schema, and what a history still holds there is moved into the history once at start.
 enum Intake {
     static func createTables(_ db: Database) throws {
         try db.execute(sql: """
@@ -23,42 +19,6 @@ enum Intake {
                 UNIQUE (time_ns, fingerprint)       -- the same line waits once
             );
             """)
-    }
-
-    /// Journals `batch`'s alerts that are neither stored nor waiting already.
-    static func append(_ batch: AlertBatch, origin: String?, db: Database) throws -> CommitResult {
-        var result = CommitResult()
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO intake (time_ns, fingerprint, received_ns, origin, raw) VALUES (?, ?, ?, ?, ?)
-            """).sqliteStatement
-        defer { sqlite3_reset(insert) }
-        let now = Timestamp.now().nanoseconds
-        try batch.withBytes { bytes in
-            let entries = batch.entries
-            let fingerprints = entries.map { Fingerprint.hash($0.raw.bytes(in: bytes)!) }
-            var seen = SeenAlerts(times: entries.map(\.time.nanoseconds), fingerprints: fingerprints)
-            try seen.loadStored(db: db)
-            for (index, entry) in entries.enumerated() {
-                guard !seen.isDuplicate[index] else { result.duplicates += 1; continue }
-                let raw = entry.raw.bytes(in: bytes)!
-                sqlite3_reset(insert)
-                sqlite3_bind_int64(insert, 1, entry.time.nanoseconds)
-                sqlite3_bind_int64(insert, 2, fingerprints[index])
-                sqlite3_bind_int64(insert, 3, now)
-                bindText(insert, 4, origin)
-                sqlite3_bind_blob(insert, 5, raw.baseAddress, Int32(raw.count), sqliteTransient)
-                guard sqlite3_step(insert) == SQLITE_DONE else {
-                    throw StoreError("history: intake write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-                }
-                if sqlite3_changes(db.sqliteConnection) == 1 {
-                    result.inserted += 1
-                    result.added.append(InsertedAlert(index: index, id: db.lastInsertedRowID))
-                } else {
-                    result.duplicates += 1   // already waiting
-                }
-            }
-        }
-        return result
     }
 }
 

@@ -23,8 +23,13 @@ public enum ServeAssembly {
         if let listen { settings.listen = listen }
         let metrics = ProcessorMetrics(version: version)
         let processing = try ProcessingStep(history: store, config: config, deliver: true, command: "serve")
-        let pipeline = IngestPipeline(store: store, processor: processing.processor, metrics: metrics,
-                                      maxQueuedAlerts: settings.maxQueuedAlerts)
+        let pipeline: IngestPipeline
+        do {
+            pipeline = try IngestPipeline(store: store, processor: processing.processor, metrics: metrics,
+                                          maxQueuedAlerts: settings.maxQueuedAlerts)
+        } catch {
+            throw .history("\(error)")
+        }
         let deliver = processing.dispatcher
         let app = ProcessorApp(
             settings: settings, store: store, pipeline: pipeline, metrics: metrics, version: version,

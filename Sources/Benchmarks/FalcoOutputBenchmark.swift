@@ -101,7 +101,7 @@ public final class FalcoOutputBenchmark {
             throw BenchmarkError(.software, "tradsec serve failed: \(serve.output())")
         }
         let store = try AlertStore(path: historyPath, readOnly: true)
-        let servedStored = try store.totalCount() + store.intakeCount()
+        let servedStored = try store.totalCount()
         _ = baseline.stop()
         let baselineStored = Self.number(after: "rows ", in: baseline.output()) ?? 0
         return Result(serve: serveFigures, baseline: baselineFigures, servedStored: servedStored, baselineStored: baselineStored)

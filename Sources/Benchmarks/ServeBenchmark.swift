@@ -61,7 +61,7 @@ public final class ServeBenchmark {
         let metrics = ProcessorMetrics(version: version)
         let processor = AlertProcessor(store: history, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig())
         processor.start()
-        let pipeline = IngestPipeline(store: history, processor: processor, metrics: metrics)
+        let pipeline = try IngestPipeline(store: history, processor: processor, metrics: metrics)
         pipeline.start()
         let started = try ProcessorServer(app: ProcessorApp(settings: settings, store: history, pipeline: pipeline,
                                                             metrics: metrics, version: version))

@@ -37,7 +37,7 @@ enum HTTPHarness {
                 let metrics = ProcessorMetrics(version: "fuzz")
                 let processor = AlertProcessor(store: store, enricher: Enricher(config: EnrichmentConfig()), correlation: CorrelationConfig())
                 processor.start()
-                let pipeline = IngestPipeline(store: store, processor: processor, metrics: metrics,
+                let pipeline = try IngestPipeline(store: store, processor: processor, metrics: metrics,
                                               maxQueuedAlerts: settings.maxQueuedAlerts)
                 pipeline.start()
                 server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,

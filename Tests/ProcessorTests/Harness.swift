@@ -23,7 +23,7 @@ final class ServerHarness: @unchecked Sendable {
         let metrics = ProcessorMetrics(version: "test")
         processor = AlertProcessor(store: store, enricher: Enricher(config: enrichment), correlation: correlation)
         processor.start()
-        pipeline = IngestPipeline(store: store, processor: processor, metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
+        pipeline = try IngestPipeline(store: store, processor: processor, metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
         pipeline.start()
         server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
                                                        metrics: metrics, version: "test"))

@@ -327,7 +327,7 @@ import TradsecCore
     }
 
     func pipeline(_ store: AlertStore, maxQueued: Int, maxBatch: Int = 4096) throws -> IngestPipeline {
-        IngestPipeline(store: store, processor: nil, metrics: ProcessorMetrics(version: "test"), maxQueuedAlerts: maxQueued, maxBatch: maxBatch)
+        try IngestPipeline(store: store, processor: nil, metrics: ProcessorMetrics(version: "test"), maxQueuedAlerts: maxQueued, maxBatch: maxBatch)
     }
 
     func rejects(_ n: Int) -> [AlertStore.RejectRecord] {

@@ -6,12 +6,16 @@ import Dispatch
 import Foundation
 import TradsecCore
 
-/// The single writer: requests hand their decoded alerts to it, and it commits whatever has
-/// queued up in one transaction (group commit), and only then completes the requests. So a
-/// 2xx always means committed, and many small requests cost one commit instead of one each.
-/// The committed alerts then go to the processing step (``AlertProcessor``), which trails
-/// the commit and follows its own cursor in the history: an acknowledged alert is processed
-/// even when the process dies right after the reply.
+/// Where serve's alerts go. A request of a few alerts (Falco's `http_output` posts one at a
+/// time and waits for each reply) is written to the history's intake log on the request's
+/// own thread and answered at once: durable as soon as `write(2)` returns, with no hand-over
+/// between threads. Larger requests go to the single writer, which commits whatever has
+/// queued up in one transaction (group commit) and only then completes them. So a 2xx always
+/// means the alert outlives a crash of the process. The writer also moves the intake log into
+/// the history in batches (its position committed with them), and the stored alerts then go
+/// to the processing step (``AlertProcessor``), which trails the commit and follows its own
+/// cursor in the history: an acknowledged alert is processed even when the process dies
+/// right after the reply.
 public final class IngestPipeline: @unchecked Sendable {
     public struct Outcome: Sendable, Equatable {
         public var accepted = 0
@@ -57,8 +61,12 @@ public final class IngestPipeline: @unchecked Sendable {
     private var lastAcceptedWallTime: Int64?
     private var committedAlerts = 0
 
+    /// The history's intake log (small requests, see the type's comment).
+    let intakeLog: IntakeLog
+
     public init(store: AlertStore, processor: AlertProcessor?, metrics: ProcessorMetrics,
-                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) {
+                maxQueuedAlerts: Int = 200_000, maxBatch: Int = 4096) throws {
+        intakeLog = try store.openIntakeLog()
         self.store = store
         self.processor = processor
         self.metrics = metrics
@@ -112,22 +120,67 @@ public final class IngestPipeline: @unchecked Sendable {
         }
     }
 
+    /// What ``take(alerts:received:)`` did.
+    public enum Taken: Sendable {
+        /// Written to the intake log: durable.
+        case taken(Outcome)
+        /// Not taken: stopping, or too much is waiting to move (the caller answers 503).
+        case refused
+        case failed(Error)
+    }
+
+    /// Requests of fewer alerts than this are taken into the intake log on their own thread.
+    public static let takeUpTo = 256
+
+    /// Writes a small request's alerts to the intake log on the calling thread; when this
+    /// returns `.taken` they outlive a crash of the process and the request can be answered.
+    /// The writer moves them into the history shortly after.
+    public func take(alerts: [Alert], received: UInt64) -> Taken {
+        let open: Bool = condition.withLock { running }
+        guard open, intakeLog.state.pending + alerts.count <= maxQueuedAlerts else { return .refused }
+        let appended: IntakeLog.Appended
+        do {
+            appended = try intakeLog.append(alerts, received: Int64(clamping: Timestamp.now().nanoseconds))
+        } catch {
+            metrics.commitFailures.increment()
+            condition.withLock { lastCommitError = "\(error)" }
+            return .failed(error)
+        }
+        if appended.accepted > 0 {
+            var byPriority = [Int](repeating: 0, count: Priority.allCases.count)
+            for alert in alerts { byPriority[alert.priority.rawValue] += 1 }
+            for (priority, count) in byPriority.enumerated() where count > 0 {
+                if let p = Priority(rawValue: priority) { metrics.received[p]?.increment(by: Int64(count)) }
+            }
+            metrics.lastAlert.set(Double(Timestamp.now().nanoseconds) / 1e9)
+        }
+        if appended.duplicates > 0 { metrics.duplicates.increment(by: Int64(appended.duplicates)) }
+        metrics.ingestLatency.record(Double(DispatchTime.now().uptimeNanoseconds &- received) / 1e9)
+        condition.withLock {
+            lastCommitError = nil
+            if appended.accepted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
+            if appended.wasEmpty { condition.signal() }
+        }
+        return .taken(Outcome(accepted: appended.accepted, duplicates: appended.duplicates))
+    }
+
     public struct Status: Sendable {
         public var queuedAlerts: Int
         public var lastCommitError: String?
         public var lastAcceptedWallTime: Int64?
         public var committedAlerts: Int
         public var fullTextBacklog: Int
-        /// Alerts committed to the intake journal and not yet moved into the history.
+        /// Alerts taken into the intake log and not yet moved into the history.
         public var journaled: Int
-        /// Request batches committed (to the journal or the history).
+        /// Request batches the writer committed to the history.
         public var commits: Int
     }
 
     public var status: Status {
-        condition.withLock {
+        let journaled = intakeLog.state.pending
+        return condition.withLock {
             Status(queuedAlerts: queuedAlerts, lastCommitError: lastCommitError, lastAcceptedWallTime: lastAcceptedWallTime,
-                   committedAlerts: committedAlerts, fullTextBacklog: fullTextBacklog, journaled: journalPending,
+                   committedAlerts: committedAlerts, fullTextBacklog: fullTextBacklog, journaled: journaled,
                    commits: commitCount)
         }
     }
@@ -143,19 +196,14 @@ public final class IngestPipeline: @unchecked Sendable {
     /// Past this many rows the index catches up even under load (searches scan the backlog).
     static let forceIndexAt = 1_000_000
 
-    // The intake journal (see AlertStore's Intake): small requests are committed to it, a row
-    // per alert, and moved into the history in batches: when it holds `moveAt` alerts, when
-    // the oldest has waited `moveMaxDelay`, or when requests pause for `moveAfterIdle`.
-    // Requests of `directAt` alerts or more go into the history directly.
-    private var journalPending = 0
+    // The intake log is moved into the history in batches: when it holds `moveAt` alerts,
+    // when the oldest has waited `moveMaxDelay`, or when requests pause for `moveAfterIdle`.
     private var commitCount = 0
-    private var journalSince: UInt64 = 0
-    /// The decoded alerts waiting in the journal (by journal row), handed to processing when moved.
-    private var journaled: [Int64: Alert] = [:]
     static let moveAt = 1024
     static let moveAfterIdle: UInt64 = 2_000_000
     static let moveMaxDelay: UInt64 = 20_000_000
-    static let directAt = 256
+    /// Alerts per move (a backlog after an outage moves in transactions of this size).
+    static let moveLimit = 4096
 
     private enum Work {
         case commit([Submission], [@Sendable (Int64) -> Void])
@@ -164,41 +212,41 @@ public final class IngestPipeline: @unchecked Sendable {
         case stop
     }
 
+    /// When the intake log is due to move, given its state; nil when nothing waits.
+    private static func moveDue(_ log: IntakeLog.State, now: UInt64) -> UInt64? {
+        guard log.pending > 0 else { return nil }
+        if log.pending >= moveAt { return now }
+        return min(log.lastAppendUptime &+ moveAfterIdle, log.oldestUptime &+ moveMaxDelay)
+    }
+
     private func writerLoop() {
         let backlog = (try? store.fullTextBacklogCount()) ?? 0
-        let waiting = (try? store.intakeCount()) ?? 0
-        condition.withLock {
-            fullTextBacklog = backlog
-            journalPending = waiting
-            journalSince = waiting > 0 ? 1 : 0   // left by an earlier run: move at once
-        }
+        condition.withLock { fullTextBacklog = backlog }
+        drainLegacyJournal()
         while true {
             let work: Work = condition.withLock {
                 while queue.isEmpty && running {
                     let now = DispatchTime.now().uptimeNanoseconds
-                    if journalPending > 0 {
-                        let idle = now &- lastCommitUptime, age = now &- journalSince
-                        if idle >= Self.moveAfterIdle || age >= Self.moveMaxDelay { break }
-                        let wait = min(Self.moveAfterIdle - idle, Self.moveMaxDelay - age)
-                        _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wait) / 1e9))
+                    if let due = Self.moveDue(intakeLog.state, now: now) {
+                        if due <= now { break }
+                        _ = condition.wait(until: Date(timeIntervalSinceNow: Double(due - now) / 1e9))
                         continue
                     }
                     if fullTextBacklog == 0 {
                         condition.wait()
                         continue
                     }
-                    let idleSince = now &- lastCommitUptime
+                    let idleSince = now &- max(lastCommitUptime, intakeLog.state.lastAppendUptime)
                     if idleSince >= Self.idleBeforeIndexing { break }
                     _ = condition.wait(until: Date(timeIntervalSinceNow: Double(Self.idleBeforeIndexing - idleSince) / 1e9))
                 }
+                let log = intakeLog.state
                 if queue.isEmpty {
-                    if journalPending > 0 { return .move(commitListeners) }
+                    if log.pending > 0 { return .move(commitListeners) }
                     return running ? .index : .stop
                 }
-                if journalPending >= Self.moveAt
-                    || (journalPending > 0 && DispatchTime.now().uptimeNanoseconds &- journalSince >= Self.moveMaxDelay) {
-                    return .move(commitListeners)
-                }
+                // Alerts keep their order of arrival: what the log holds goes in first.
+                if log.pending > 0 { return .move(commitListeners) }
                 if fullTextBacklog >= Self.forceIndexAt { return .index }
                 if queue[0].alerts.count > maxBatch { return .commit([takePart()], commitListeners) }
                 // Take whole requests up to the batch size (at least one).
@@ -229,12 +277,16 @@ public final class IngestPipeline: @unchecked Sendable {
                 let indexed = (try? store.indexFullTextBacklog(limit: Self.indexBatch)) ?? 0
                 condition.withLock { fullTextBacklog = indexed == 0 ? 0 : max(0, fullTextBacklog - indexed) }
             case .move(let listeners):
-                let (ok, newest) = moveJournal()
+                let (ok, newest) = moveIntakeLog()
                 if let newest { for listener in listeners { listener(newest) } }
-                // Stopping with a journal that will not move: it waits in the history for the next run.
-                if !ok && condition.withLock({ !running }) {
-                    condition.withLock { finished = true; condition.broadcast() }
-                    return
+                if !ok {
+                    // Stopping with a log that will not move: it waits beside the history for
+                    // the next run. Running: try again after a pause instead of spinning.
+                    if condition.withLock({ !running }) {
+                        condition.withLock { finished = true; condition.broadcast() }
+                        return
+                    }
+                    condition.withLock { _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2)) }
                 }
             case .commit(let batch, let listeners):
                 let newest = commit(batch)
@@ -243,39 +295,50 @@ public final class IngestPipeline: @unchecked Sendable {
         }
     }
 
-    /// Moves one batch from the journal into the history and hands it to processing: false
-    /// when the move failed (the journal keeps the alerts); the newest id stored, if any.
-    private func moveJournal() -> (ok: Bool, newest: Int64?) {
-        let move: IntakeMove?
+    /// Moves one batch from the intake log into the history (its position in the same
+    /// transaction) and hands it to processing: false when the move failed (the log keeps the
+    /// alerts); the newest id stored, if any.
+    private func moveIntakeLog() -> (ok: Bool, newest: Int64?) {
+        let result: CommitResult
+        let batch: IntakeLog.Batch
+        let started = DispatchTime.now().uptimeNanoseconds
         do {
-            move = try store.moveIntake(limit: 4096)
+            guard let next = try intakeLog.nextBatch(limit: Self.moveLimit) else { return (true, nil) }
+            batch = next
+            result = try store.commit(CommitPlan(alerts: batch.alerts, origin: "serve", checkpoint: batch.checkpoint, fullText: .deferred))
         } catch {
             metrics.commitFailures.increment()
-            condition.withLock {
-                lastCommitError = "\(error)"
-                journalSince = DispatchTime.now().uptimeNanoseconds   // try again after the delay
-            }
+            condition.withLock { lastCommitError = "\(error)" }
             return (false, nil)
         }
-        guard let move else {
-            condition.withLock { journalPending = 0; journaled.removeAll() }
-            return (true, nil)
-        }
-        let stored: [StoredAlert] = condition.withLock {
-            let alerts = move.result.added.map { added -> StoredAlert? in
-                let alert = journaled[move.journalIDs[added.index]] ?? move.batch.alert(at: added.index)
-                return alert.map { StoredAlert(id: added.id, alert: $0) }
-            }
-            for id in move.journalIDs { journaled[id] = nil }
-            journalPending = max(0, journalPending - move.moved)
-            if journalPending == 0 { journaled.removeAll() }
-            journalSince = journalPending > 0 ? DispatchTime.now().uptimeNanoseconds : 0
-            committedAlerts += move.result.inserted
-            fullTextBacklog += move.result.inserted
-            return alerts.compactMap { $0 }
+        intakeLog.moved(batch)
+        metrics.commitSeconds.record(Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9)
+        metrics.commits.increment()
+        metrics.batchSize.record(Double(batch.records))
+        // Duplicates here are resends the intake log no longer remembered (the history is the
+        // authority); the reply counted them as accepted.
+        if result.duplicates > 0 { metrics.duplicates.increment(by: Int64(result.duplicates)) }
+        let stored = result.added.map { StoredAlert(id: $0.id, alert: batch.alerts[$0.index]) }
+        condition.withLock {
+            lastCommitError = nil
+            committedAlerts += result.inserted
+            fullTextBacklog += result.inserted
+            lastCommitUptime = DispatchTime.now().uptimeNanoseconds
         }
         processor?.submit(stored)
-        return (true, move.result.added.last?.id)
+        return (true, result.added.last?.id)
+    }
+
+    /// Moves what an earlier version left in the SQLite intake journal (once, at start).
+    private func drainLegacyJournal() {
+        while let move = try? store.moveIntake(limit: Self.moveLimit) {
+            let stored = move.result.added.compactMap { added in move.batch.alert(at: added.index).map { StoredAlert(id: added.id, alert: $0) } }
+            condition.withLock {
+                committedAlerts += move.result.inserted
+                fullTextBacklog += move.result.inserted
+            }
+            processor?.submit(stored)
+        }
     }
 
     /// The first `maxBatch` alerts of the first request (under the lock), with its rejects;
@@ -307,8 +370,7 @@ public final class IngestPipeline: @unchecked Sendable {
         return part
     }
 
-    /// One transaction for the whole batch (into the journal, or the history for a large one);
-    /// returns the newest id stored in the history, if any.
+    /// One transaction for the whole batch; returns the newest id stored, if any.
     private func commit(_ batch: [Submission]) -> Int64? {
         var alerts: [Alert] = []
         var rejects: [AlertStore.RejectRecord] = []
@@ -318,22 +380,12 @@ public final class IngestPipeline: @unchecked Sendable {
             rejects.append(contentsOf: submission.rejects)
             owner.append(contentsOf: repeatElement(i, count: submission.alerts.count))
         }
-        let direct = alerts.count >= Self.directAt
-        // Alerts keep their order of arrival: what the journal holds goes in first.
-        if direct {
-            while condition.withLock({ journalPending > 0 }) {
-                let (ok, newest) = moveJournal()
-                if let newest { for listener in condition.withLock({ commitListeners }) { listener(newest) } }
-                if !ok { break }
-            }
-        }
         var outcomes = batch.map { Outcome(accepted: 0, duplicates: $0.alerts.count) }
         var acceptedByPriority = [Int](repeating: 0, count: Priority.allCases.count)
         let transactionStart = DispatchTime.now().uptimeNanoseconds
         let result: CommitResult
         do {
-            result = try store.commit(direct ? CommitPlan(alerts: alerts, origin: "serve", rejects: rejects, fullText: .deferred)
-                                             : CommitPlan(intake: alerts, origin: "serve", rejects: rejects))
+            result = try store.commit(CommitPlan(alerts: alerts, origin: "serve", rejects: rejects, fullText: .deferred))
         } catch {
             metrics.commitFailures.increment()
             condition.withLock { lastCommitError = "\(error)" }
@@ -347,20 +399,14 @@ public final class IngestPipeline: @unchecked Sendable {
             outcomes[owner[row.index]].accepted += 1
             outcomes[owner[row.index]].duplicates -= 1
             acceptedByPriority[alerts[row.index].priority.rawValue] += 1
-            if direct { stored.append(StoredAlert(id: row.id, alert: alerts[row.index])) }
+            stored.append(StoredAlert(id: row.id, alert: alerts[row.index]))
         }
-        if direct { processor?.submit(stored) }
+        processor?.submit(stored)
         condition.withLock {
             lastCommitError = nil
             commitCount += 1
-            if direct {
-                committedAlerts += result.inserted
-                fullTextBacklog += result.inserted
-            } else {
-                for row in result.added { journaled[row.id] = alerts[row.index] }
-                if journalPending == 0 && result.inserted > 0 { journalSince = committedAt }
-                journalPending += result.inserted
-            }
+            committedAlerts += result.inserted
+            fullTextBacklog += result.inserted
             lastCommitUptime = DispatchTime.now().uptimeNanoseconds
             if result.inserted > 0 { lastAcceptedWallTime = Timestamp.now().nanoseconds }
         }
@@ -376,6 +422,6 @@ public final class IngestPipeline: @unchecked Sendable {
             metrics.duplicates.increment(by: Int64(outcomes[i].duplicates))
             submission.completion(.success(outcomes[i]))
         }
-        return direct ? result.added.last?.id : nil
+        return result.added.last?.id
     }
 }

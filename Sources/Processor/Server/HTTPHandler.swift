@@ -266,6 +266,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, head, route: "/falco", status: 400, json: rejectionReport(report, outcome: nil))
             return
         }
+        if decoded.alerts.count < IngestPipeline.takeUpTo {
+            takeOnTheLoop(decoded, rejects: rejects, report: report, context: context, head: head, received: received)
+            return
+        }
         let loopBound = NIOLoopBound((self, context, head), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let accepted = app.pipeline.submit(alerts: decoded.alerts, rejects: rejects, received: received) { result in
@@ -283,6 +287,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !accepted {
             respond(context, head, route: "/falco", status: 503, json: error("the writer is saturated or stopping; retry shortly"),
                     extra: [("Retry-After", "1")])
+        }
+    }
+
+    /// A few alerts (Falco's one per request): written to the intake log here, on the event
+    /// loop, and answered at once; see ``IngestPipeline``. Their refused lines, if any, are
+    /// recorded by the writer shortly after (the reply already names them).
+    private func takeOnTheLoop(_ decoded: PayloadDecoder.Decoded, rejects: [AlertStore.RejectRecord], report: ReplyRejects,
+                               context: ChannelHandlerContext, head: HTTPRequestHead, received: UInt64) {
+        switch app.pipeline.take(alerts: decoded.alerts, received: received) {
+        case .taken(let outcome):
+            if !rejects.isEmpty { _ = app.pipeline.submit(alerts: [], rejects: rejects, received: received) { _ in } }
+            respond(context, head, route: "/falco", status: 200, json: rejectionReport(report, outcome: outcome))
+        case .refused:
+            respond(context, head, route: "/falco", status: 503, json: error("the writer is saturated or stopping; retry shortly"),
+                    extra: [("Retry-After", "1")])
+        case .failed(let failure):
+            respond(context, head, route: "/falco", status: 500, json: error("not stored, send again: \(failure)"))
         }
     }
 
