@@ -117,7 +117,7 @@ enum GaugesScreen {
                                                (Sparkline.render(g.dropsHistory.map { GaugeFormat.sparkLevel($0) }, width: spark), .critical)]))
         }
         var cost = "consumer " + (g.consumerCPUPercent.map(GaugeFormat.percent) ?? "…")
-        cost += " · kernel " + (r.kernelRunSeconds == nil ? "not counted" : g.kernelCPUPercent.map(GaugeFormat.percent) ?? "…")
+        cost += " · kernel " + (r.kernelRunSeconds == nil ? "not counted (sysctl kernel.bpf_stats_enabled=1)" : g.kernelCPUPercent.map(GaugeFormat.percent) ?? "…")
         cost += " · ring buffer " + GaugeFormat.bytes(r.ringBufferBytes)
         lines.append(StyledLine(segments: [(pad("  cost", 10), .label), (cost, .normal)]))
         let skipped = r.skippedRules == 0 ? "all loaded rules run"

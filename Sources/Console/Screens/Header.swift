@@ -61,8 +61,9 @@ enum Header {
             let sep = i == 0 ? "" : " │ "
             let w = CellWidth.of(TerminalSafe.escape(text)) + CellWidth.of(sep)
             if x + w > limit {
-                // Room for a cut version of an important segment only, marked as cut, and only
-                // when enough of it shows to be read ("2 new…", never a bare "2"). A count of
+                // Room for a cut version of an important segment only (the first ones, a failed
+                // source), marked as cut, and only when enough of it shows to be read ("2 new…",
+                // never a bare "2"); the gauges screen has a failed sensor's reason in full. A count of
                 // drops is never cut (a cut number reads as a smaller one): its short form or nothing.
                 let room = limit - x - CellWidth.of(sep)
                 if let short = shortForms[i] {
@@ -70,7 +71,7 @@ enum Header {
                         if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }
                         grid.put(short, x: x, y: rect.y, role: role)
                     }
-                } else if i < 3, room >= 6 {
+                } else if i < 3 || role == .bad, room >= 6 {
                     if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }
                     grid.put(CellWidth.truncate(TerminalSafe.escape(text), to: room), x: x, y: rect.y, role: role)
                 }

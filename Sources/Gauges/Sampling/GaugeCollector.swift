@@ -199,8 +199,7 @@ public final class GaugeCollector {
             return SensorGauge(resource: ResourceGauge(name: "sensor", state: .failed(failure)), reading: read)
         }
         let at = Monotonic.seconds()
-        var source = "this process (pid \(getpid())): consumer thread"
-        source += read.kernelRunSeconds == nil ? "; kernel time off (sysctl kernel.bpf_stats_enabled=1)" : " + kernel programs"
+        let source = "pid \(getpid()): consumer thread" + (read.kernelRunSeconds == nil ? "" : " + kernel")
         var resource = ResourceGauge(name: "sensor", state: .live, source: source)
         var gauge = SensorGauge(resource: resource, reading: read)
         gauge.consumerCPUPercent = rate("sensor", identity: "consumer", cpuSeconds: read.consumerCPUSeconds, at: at)
