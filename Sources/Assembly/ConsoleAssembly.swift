@@ -139,17 +139,7 @@ public enum ConsoleAssembly {
             let sensor = try config.required(SensorConfig.self)
             return try DemoSource(rulePaths: try SensorAssembly.rulePaths(flag: flags.rules, sensor: sensor), speed: speed)
         case .host:
-            let sensor = try config.required(SensorConfig.self)
-            let actions = (try? config.section(ActionsConfig.self)) ?? ActionsConfig()
-            let options = try SensorAssembly.options(sensor: sensor, actions: actions)
-            do {
-                return HostSource(sensor: try SensorAssembly.sensor(rulePaths: try SensorAssembly.rulePaths(flag: flags.rules, sensor: sensor),
-                                                                   options: options), processor: processor)
-            } catch .unavailable(let why) {
-                // What the machine lacks is shown in the console, which runs on its other
-                // sources; rules and settings that cannot work still stop it (78).
-                return HostSource(failure: why)
-            }
+            return try SensorAssembly.hostSource(rules: flags.rules, config: config, processor: processor)
         }
     }
 }

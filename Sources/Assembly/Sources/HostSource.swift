@@ -41,6 +41,18 @@ final class HostSource: ConsoleSource, @unchecked Sendable {
         state = Mutex(.failed(why))
     }
 
+    /// The sensor's counters; nil when it is not running (it could not start).
+    func statistics() -> SensorStatistics? {
+        if case .failed = state.withLock({ $0 }) { return nil }
+        return sensor?.statistics()
+    }
+
+    /// Why the sensor is not running, nil while it runs.
+    var failure: String? {
+        if case .failed(let why) = state.withLock({ $0 }) { return why }
+        return nil
+    }
+
     /// The sensor's counters for the gauges screen, or why it is not running.
     func gaugeReading() -> SensorReading {
         if case .failed(let why) = state.withLock({ $0 }) { return SensorReading(failure: why) }
