@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["tradsec", "TestSupport", "CurlClient", "AlertStore", "TradsecCore"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Assembly", "Config", "CNcurses", "AlertStore", "TradsecCore", "Feeds", "tradsec", "TestSupport", "Actions", "Gauges", "Processor"]),
         .testTarget(name: "GaugesTests", dependencies: ["Assembly", "Config", "Gauges", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec"]),
-        .testTarget(name: "SensorTests", dependencies: ["Assembly", "Config", "Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
+        .testTarget(name: "SensorTests", dependencies: ["Assembly", "Config", "Console", "Gauges", "Sensor", "CSensor", "RuleEngine", "AlertStore", "TradsecCore", "TestSupport", "tradsec"]),
         // Replays every committed fuzz input and reproducer (Fuzz/corpus, Fuzz/regressions).
         .testTarget(name: "FuzzTests", dependencies: ["FuzzHarness", "tradsec-fuzz", "TestSupport"]),
         .testTarget(name: "NotifyTests", dependencies: ["Assembly", "Config", "Notify", "AlertStore", "TradsecCore", "CurlClient", "TestSupport", "tradsec",

@@ -112,7 +112,9 @@ public enum ConsoleAssembly {
         var sampler: GaugeSampler?
         var gaugesOff: String?
         switch plan.config.result(GaugesConfig.self) {
-        case .success(let gauges): sampler = GaugeSampler(collector: GaugeCollector(config: gauges, store: store))
+        case .success(let gauges):
+            let host = sources.lazy.compactMap { $0 as? HostSource }.first
+            sampler = GaugeSampler(collector: GaugeCollector(config: gauges, store: store, sensor: host.map { h in { h.gaugeReading() } }))
         case .failure(let error): gaugesOff = error.description
         }
         return ConsoleServices(store: store, sources: sources, theme: plan.theme, keyMap: plan.keyMap, readOnly: plan.flags.readOnly,
@@ -137,11 +139,7 @@ public enum ConsoleAssembly {
             let sensor = try config.required(SensorConfig.self)
             return try DemoSource(rulePaths: try SensorAssembly.rulePaths(flag: flags.rules, sensor: sensor), speed: speed)
         case .host:
-            let sensor = try config.required(SensorConfig.self)
-            let actions = (try? config.section(ActionsConfig.self)) ?? ActionsConfig()
-            let options = try SensorAssembly.options(sensor: sensor, actions: actions)
-            return HostSource(sensor: try SensorAssembly.sensor(rulePaths: try SensorAssembly.rulePaths(flag: flags.rules, sensor: sensor),
-                                                               options: options), processor: processor)
+            return try SensorAssembly.hostSource(rules: flags.rules, config: config, processor: processor)
         }
     }
 }

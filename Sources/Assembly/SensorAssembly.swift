@@ -43,6 +43,24 @@ public enum SensorAssembly {
     }
 }
 
+extension SensorAssembly {
+    /// The sensor as a source that stores and processes its alerts (the console's `host`,
+    /// `serve --sensor`). What the machine lacks (root, BTF, the BPF object) makes a source
+    /// that failed and says why, so the process runs on without it; rules and settings that
+    /// cannot work are errors (78).
+    static func hostSource(rules: [String], config: DecodedConfig, processor: AlertProcessor?) throws(AssemblyError) -> HostSource {
+        let sensor = try config.required(SensorConfig.self)
+        let actions = (try? config.section(ActionsConfig.self)) ?? ActionsConfig()
+        let options = try SensorAssembly.options(sensor: sensor, actions: actions)
+        do {
+            return HostSource(sensor: try SensorAssembly.sensor(rulePaths: try SensorAssembly.rulePaths(flag: rules, sensor: sensor),
+                                                               options: options), processor: processor)
+        } catch .unavailable(let why) {
+            return HostSource(failure: why)
+        }
+    }
+}
+
 extension SensorError {
     /// 69 (unavailable) for what the machine lacks; 78 for settings that cannot work.
     public var assemblyError: AssemblyError {

@@ -36,6 +36,8 @@ public final class HostSensor: @unchecked Sendable {
     public let options: Options
     /// The loader's handle; `lock` guards it against `stop` closing it under `statistics`.
     private var handle: OpaquePointer?
+    /// The kernel side's counters as the handle was closed (guarded by `lock`).
+    private var finalKernelCounters: KernelCounters?
     private let lock = NSLock()
     private let pipeline: SensorPipeline
     private let serverNames: ServerNames
@@ -123,39 +125,58 @@ public final class HostSensor: @unchecked Sendable {
     private func closeProbe() {
         lock.lock()
         defer { lock.unlock() }
-        if let handle { tsr_sensor_close(handle) }
-        handle = nil
+        guard let handle else { return }
+        finalKernelCounters = Self.kernelCounters(handle)
+        tsr_sensor_close(handle)
+        self.handle = nil
     }
 
     /// Counters of both sides; safe from any thread. The consumer's counters are as of its last
-    /// drain (at most a few thousand records or one poll interval old).
+    /// drain (at most a few thousand records or one poll interval old). After `stop` the kernel
+    /// side's counters are those read as the programs were closed (drops stay counted).
     public func statistics() -> SensorStatistics {
         var stats = userspace.withLock { $0 }
+        stats.skippedRules = coverage.skipped.count
         if let status = try? TextFile.read("/proc/self/status", limit: 1 << 16) {
             stats.processResidentBytes = ProcStatus.residentBytes(status) ?? 0
         }
         lock.lock()
-        defer { lock.unlock() }
-        if let handle {
-            var counters = tsr_counters()
-            if tsr_sensor_counters(handle, &counters) == 0 {
-                stats.records = counters.records
-                stats.drops[.ringBufferFull] = counters.drops.0
-                stats.drops[.recordTooLarge] = counters.drops.1
-                stats.drops[.scratchMissing] = counters.drops.2
-                stats.ringBufferDropsByKind = ["exec": counters.drops_by_kind.1, "fork": counters.drops_by_kind.2,
-                                               "exit": counters.drops_by_kind.3, "syscall": counters.drops_by_kind.4]
-                stats.readFaults = counters.read_faults
-                stats.truncated = counters.truncated
-            }
-            var runNanos: UInt64 = 0, runs: UInt64 = 0
-            if tsr_sensor_program_stats(handle, &runNanos, &runs) == 0 {
-                stats.kernelRunNanoseconds = runNanos
-                stats.kernelRuns = runs
-            }
-            stats.ringBufferBytes = tsr_sensor_ring_bytes(handle)
-        }
+        let kernel = handle.map(Self.kernelCounters) ?? finalKernelCounters
+        lock.unlock()
+        kernel?.apply(to: &stats)
         return stats
+    }
+
+    /// What the kernel side counted, read from the maps.
+    private struct KernelCounters {
+        var counters: tsr_counters
+        /// nil when the kernel's BPF run-time statistics could not be read.
+        var runTime: (nanoseconds: UInt64, runs: UInt64)?
+        var ringBufferBytes: UInt64
+
+        func apply(to stats: inout SensorStatistics) {
+            stats.records = counters.records
+            stats.drops[.ringBufferFull] = counters.drops.0
+            stats.drops[.recordTooLarge] = counters.drops.1
+            stats.drops[.scratchMissing] = counters.drops.2
+            stats.ringBufferDropsByKind = ["exec": counters.drops_by_kind.1, "fork": counters.drops_by_kind.2,
+                                           "exit": counters.drops_by_kind.3, "syscall": counters.drops_by_kind.4]
+            stats.readFaults = counters.read_faults
+            stats.truncated = counters.truncated
+            if let runTime {
+                stats.kernelRunNanoseconds = runTime.nanoseconds
+                stats.kernelRuns = runTime.runs
+            }
+            stats.ringBufferBytes = ringBufferBytes
+        }
+    }
+
+    private static func kernelCounters(_ handle: OpaquePointer) -> KernelCounters? {
+        var counters = tsr_counters()
+        guard tsr_sensor_counters(handle, &counters) == 0 else { return nil }
+        var runNanos: UInt64 = 0, runs: UInt64 = 0
+        let runTime = tsr_sensor_program_stats(handle, &runNanos, &runs) == 0 ? (runNanos, runs) : nil
+        return KernelCounters(counters: counters, runTime: runTime, ringBufferBytes: tsr_sensor_ring_bytes(handle))
     }
 
     /// Turns on the kernel's per-program run-time accounting until the returned descriptor is

@@ -39,8 +39,14 @@ public struct SensorStatistics: Sendable, Equatable {
     public var ringBufferBytes: UInt64 = 0
     /// Resident memory of the process the sensor runs in (it shares it with what else runs there).
     public var processResidentBytes: UInt64 = 0
+    /// Loaded rules the sensor cannot feed (fields it does not fill, events it does not watch).
+    public var skippedRules = 0
 
     public init() {}
 
     public var totalDrops: UInt64 { drops.values.reduce(0, &+) }
+
+    /// The kernel programs' run time is only counted while the kernel's BPF statistics are on
+    /// (`sysctl kernel.bpf_stats_enabled=1`, or a benchmark's descriptor).
+    public var kernelRunTimeKnown: Bool { kernelRuns > 0 }
 }

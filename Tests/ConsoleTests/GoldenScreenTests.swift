@@ -55,6 +55,8 @@ enum GoldenScene: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case incidentPromptForged = "incident-prompt-forged"
     case incidents
     case incidentDetail = "incident-detail"
+    /// The console running the host sensor, which is dropping records.
+    case sensorGauges = "sensor-gauges"
 
     var title: String {
         switch self {
@@ -69,6 +71,7 @@ enum GoldenScene: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .incidentPromptForged: "isolate, the engine names the id differently from the alert"
         case .incidents: "incidents, the escalated intrusion of the bot first"
         case .incidentDetail: "the bot's escalated incident, an isolation proposed"
+        case .sensorGauges: "gauges screen, the host sensor running and dropping"
         }
     }
 
@@ -80,6 +83,8 @@ enum GoldenScene: String, CaseIterable, Sendable, CustomTestStringConvertible {
 final class GoldenConsole {
     static let now = Harness.now
     static let sources = [SourceStatus(name: "falco-file:/var/log/falco/events.json", state: .running)]
+    /// The sources' states in the header (the sensor scene adds the host sensor).
+    var sources = GoldenConsole.sources
     let harness: Harness
     var store: AlertStore { harness.store }
 
@@ -112,6 +117,10 @@ final class GoldenConsole {
         case .containers: press(.character("c"))
         case .containerDetail: press(.character("c"), .enter)
         case .gauges: press(.character("u"))
+        case .sensorGauges:
+            sources = [SensorScreenTests.host(dropped: 1234)] + Self.sources
+            harness.state.gauges?.sensor = SensorScreenTests.sensorGauge()
+            press(.character("u"))
         case .audit: press(.character("A"))
         case .help: press(.character("?"))
         case .incidents: press(.character("i"))
@@ -129,7 +138,7 @@ final class GoldenConsole {
     }
 
     func render(width: Int, height: Int) -> ScreenGrid {
-        let frame = ConsoleRenderer.render(harness.state, width: width, height: height, now: Self.now, sources: Self.sources)
+        let frame = ConsoleRenderer.render(harness.state, width: width, height: height, now: Self.now, sources: sources)
         harness.state.pageSize = frame.pageSize
         return frame.grid
     }

@@ -70,8 +70,8 @@ final class Harness {
 
     func type(_ text: String) { for c in text { press(.character(c)) } }
 
-    func render(width: Int = 120, height: Int = 40) -> ScreenGrid {
-        let frame = ConsoleRenderer.render(state, width: width, height: height, now: Harness.now, sources: [])
+    func render(width: Int = 120, height: Int = 40, sources: [SourceStatus] = []) -> ScreenGrid {
+        let frame = ConsoleRenderer.render(state, width: width, height: height, now: Harness.now, sources: sources)
         state.pageSize = frame.pageSize
         return frame.grid
     }

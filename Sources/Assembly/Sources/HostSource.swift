@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AlertStore
 import Console
+import Gauges
 import Processor
 import Foundation
 import Sensor
@@ -11,10 +12,12 @@ import Synchronization
 /// `host`: this host's syscalls through eBPF into the embedded rule engine, the alerts stored
 /// in the history as `tradsec sense` stores them (origin `sensor`). The sensor is built (rules
 /// loaded, the kernel checked) before the console takes the screen; it starts with the console.
+/// A sensor the machine cannot run (not root, no BTF, lockdown, no BPF object) is a source
+/// that failed, saying why, so the console keeps working on its other sources.
 final class HostSource: ConsoleSource, @unchecked Sendable {
-    private let sensor: HostSensor
+    private let sensor: HostSensor?
     private let sink: SensorAlertSink
-    private let state = Mutex<SourceState>(.starting)
+    private let state: Mutex<SourceState>
     private let counters = Mutex(SourceCounters())
     private let stopFlag = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
@@ -27,11 +30,40 @@ final class HostSource: ConsoleSource, @unchecked Sendable {
     init(sensor: HostSensor, processor: AlertProcessor?) {
         self.sensor = sensor
         sink = SensorAlertSink(processor: processor)
+        state = Mutex(.starting)
+    }
+
+    /// A sensor that could not be built; `why` is the whole reason, shown in the header and on
+    /// the gauges screen.
+    init(failure why: String) {
+        sensor = nil
+        sink = SensorAlertSink()
+        state = Mutex(.failed(why))
+    }
+
+    /// The sensor's counters; nil when it is not running (it could not start).
+    func statistics() -> SensorStatistics? {
+        if case .failed = state.withLock({ $0 }) { return nil }
+        return sensor?.statistics()
+    }
+
+    /// Why the sensor is not running, nil while it runs.
+    var failure: String? {
+        if case .failed(let why) = state.withLock({ $0 }) { return why }
+        return nil
+    }
+
+    /// The sensor's counters for the gauges screen, or why it is not running.
+    func gaugeReading() -> SensorReading {
+        if case .failed(let why) = state.withLock({ $0 }) { return SensorReading(failure: why) }
+        guard let sensor else { return SensorReading(failure: "no sensor") }
+        return sensor.statistics().gaugeReading
     }
 
     func start(store: AlertStore) {
+        guard let sensor else { return }
         let t = Thread { [self] in
-            run(store: store)
+            run(sensor, store: store)
             finished.store(true, ordering: .releasing)
         }
         t.name = "tradsec.source.host"
@@ -39,7 +71,7 @@ final class HostSource: ConsoleSource, @unchecked Sendable {
         t.start()
     }
 
-    private func run(store: AlertStore) {
+    private func run(_ sensor: HostSensor, store: AlertStore) {
         do {
             try sensor.start { [sink] alert in sink.add(alert) }
         } catch {
@@ -75,7 +107,26 @@ final class HostSource: ConsoleSource, @unchecked Sendable {
     }
 
     func stop() {
+        guard sensor != nil else { return }
         stopFlag.store(true, ordering: .releasing)
         for _ in 0..<150 where !finished.load(ordering: .acquiring) { usleep(20_000) }
+    }
+}
+
+extension SensorStatistics {
+    /// The counters the gauges show.
+    var gaugeReading: SensorReading {
+        var r = SensorReading()
+        r.recordsRead = received
+        r.eventsEvaluated = eventsEvaluated
+        r.alerts = alerts
+        r.drops = DropReason.allCases.map { NamedCount($0.rawValue, drops[$0] ?? 0) }
+        r.ringBufferDropsByKind = ringBufferDropsByKind.sorted { $0.key < $1.key }.map { NamedCount($0.key, $0.value) }
+        r.consumerCPUSeconds = consumerCPUSeconds
+        r.kernelRunSeconds = kernelRunTimeKnown ? Double(kernelRunNanoseconds) / 1e9 : nil
+        r.residentBytes = processResidentBytes
+        r.ringBufferBytes = ringBufferBytes
+        r.skippedRules = skippedRules
+        return r
     }
 }

@@ -1,9 +1,10 @@
 import Gauges
 import TradsecCore
 
-/// Falco and the trading bot side by side in numbers and sparklines, Falco's health and drop
-/// counters, and how old each feed's newest alert is. Reads the latest snapshot only: the
-/// sampler thread does the I/O.
+/// Falco, the trading bot and (when one runs in the console) the host sensor side by side in
+/// numbers and sparklines, Falco's health and drop counters, the sensor's events and drops, and
+/// how old each feed's newest alert is. Reads the latest snapshot only: the sampler thread
+/// does the I/O.
 enum GaugesScreen {
     static let sparkWidth = 30
 
@@ -22,19 +23,30 @@ enum GaugesScreen {
 
     static func lines(_ snapshot: GaugeSnapshot?, width: Int) -> [StyledLine] {
         guard let s = snapshot else { return [StyledLine("sampling… (the first reading takes one interval)", .dim)] }
-        // Falco and the bot side by side when two columns of 50 fit, else one above the other.
-        let sideBySide = width >= 100
-        let column = sideBySide ? width / 2 : width
+        // Falco, the bot and a running sensor side by side in columns of 50 when they fit,
+        // else in rows of two, else one above the other.
+        var watched = [("Falco", s.falco), ("Trading bot", s.bot)]
+        if let sensor = s.sensor, sensor.reading.failure == nil { watched.append(("Sensor (this process)", sensor.resource)) }
+        let columns = width >= 50 * watched.count ? watched.count : width >= 100 ? 2 : 1
+        let column = width / columns
         let spark = max(0, min(sparkWidth, column - 34))
-        let falco = resource("Falco", s.falco, spark: spark), bot = resource("Trading bot", s.bot, spark: spark)
+        let blocks = watched.map { resource($0.0, $0.1, spark: spark) }
         var lines: [StyledLine] = []
-        if sideBySide {
-            for i in 0..<max(falco.count, bot.count) {
-                let left = falco[safe: i].map { fit($0.segments, to: column - 1) } ?? [(String(repeating: " ", count: column - 1), .normal)]
-                lines.append(StyledLine(segments: left + [(" ", .normal)] + (bot[safe: i]?.segments ?? [])))
+        for rowStart in stride(from: 0, to: blocks.count, by: columns) {
+            let row = Array(blocks[rowStart..<min(blocks.count, rowStart + columns)])
+            for i in 0..<(row.map(\.count).max() ?? 0) {
+                var segments: [(String, StyleRole)] = []
+                for (j, block) in row.enumerated() {
+                    let cells = block[safe: i]?.segments ?? []
+                    if j == row.count - 1 {
+                        segments += cells
+                    } else {
+                        segments += (cells.isEmpty ? [(String(repeating: " ", count: column - 1), .normal)] : fit(cells, to: column - 1))
+                            + [(" ", .normal)]
+                    }
+                }
+                lines.append(StyledLine(segments: segments))
             }
-        } else {
-            lines = falco + bot
         }
         let h = s.falcoHealth
         lines.append(StyledLine("Falco health", .title))
@@ -56,6 +68,10 @@ enum GaugesScreen {
         if let e = h.metricsError {
             lines.append(StyledLine(segments: [(pad("  metrics", 10), .label), (e, h.metrics == nil ? .warning : .dim)]))
         }
+        if let sensor = s.sensor {
+            lines.append(StyledLine(""))
+            lines += sensorLines(sensor, width: width, spark: spark)
+        }
         lines.append(StyledLine(""))
         lines.append(StyledLine("Feeds (newest alert per source)", .title))
         if let e = s.feedsError {
@@ -72,6 +88,41 @@ enum GaugesScreen {
         let every = s.interval < 1 ? "\(Int(saturating: (s.interval * 1000).rounded()))ms" : GaugeFormat.age(seconds: s.interval)
         lines.append(StyledLine("sampled every \(every) · last \(Formatting.clock(s.takenAt))Z · "
             + "\(GaugeFormat.one(s.cost * 1000)) ms per sample", .dim))
+        return lines
+    }
+
+    /// The host sensor's events, drops (by reason and record kind, since it started) and cost,
+    /// or why it could not start, in full.
+    static func sensorLines(_ g: SensorGauge, width: Int, spark: Int) -> [StyledLine] {
+        var lines = [StyledLine("Host sensor", .title)]
+        let r = g.reading
+        if let failure = r.failure {
+            return lines + StyledLine.field("  stopped", failure, width: width, labelWidth: 10, role: .critical)
+        }
+        func count(_ n: UInt64) -> String { Formatting.grouped(Int(clamping: n)) }
+        var events = g.eventsPerSecond.map { "\(count(UInt64(saturating: $0.rounded())))/s" } ?? "…/s"
+        events += " · \(count(r.recordsRead)) read · \(count(r.eventsEvaluated)) evaluated · \(count(r.alerts)) alerts"
+        lines.append(StyledLine(segments: [(pad("  events", 10), .label), (events, .normal)]))
+        let dropped = r.drops.filter { $0.count > 0 }
+        let dropText = dropped.isEmpty ? "none since start" : dropped.map { "\($0.name) \(count($0.count))" }.joined(separator: " · ")
+        lines.append(StyledLine(segments: [(pad("  drops", 10), .label), (dropText, dropped.isEmpty ? .good : .warning),
+                                           (g.newDrops.flatMap { $0 > 0 ? "  +\(count($0)) since the last sample" : nil } ?? "", .critical)]))
+        let kinds = r.ringBufferDropsByKind.filter { $0.count > 0 }
+        if !kinds.isEmpty {
+            lines.append(StyledLine(segments: [(pad("  by kind", 10), .label),
+                                               (kinds.map { "\($0.name) \(count($0.count))" }.joined(separator: " · "), .warning)]))
+        }
+        if spark > 0, r.totalDrops > 0 {
+            lines.append(StyledLine(segments: [(pad("  dropping", 10), .label),
+                                               (Sparkline.render(g.dropsHistory.map { GaugeFormat.sparkLevel($0) }, width: spark), .critical)]))
+        }
+        var cost = "consumer " + (g.consumerCPUPercent.map(GaugeFormat.percent) ?? "…")
+        cost += " · kernel " + (r.kernelRunSeconds == nil ? "not counted (sysctl kernel.bpf_stats_enabled=1)" : g.kernelCPUPercent.map(GaugeFormat.percent) ?? "…")
+        cost += " · ring buffer " + GaugeFormat.bytes(r.ringBufferBytes)
+        lines.append(StyledLine(segments: [(pad("  cost", 10), .label), (cost, .normal)]))
+        let skipped = r.skippedRules == 0 ? "all loaded rules run"
+            : "\(r.skippedRules) skipped (fields or events the sensor does not have; listed at start)"
+        lines.append(StyledLine(segments: [(pad("  rules", 10), .label), (skipped, r.skippedRules == 0 ? .normal : .dim)]))
         return lines
     }
 

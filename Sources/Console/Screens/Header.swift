@@ -9,6 +9,14 @@ enum Header {
         var segments: [(String, StyleRole)] = [(" tradsec ", .header), (state.hostname, .header)]
         let unseen = state.unseenCriticalCount
         if unseen > 0 { segments.append(("\(unseen) new critical", .unseen)) }
+        // Records the sensor lost are syscalls no rule saw: a blind spot, in the alarm colour,
+        // early so a narrow terminal keeps it (its short form drops the word "sensor").
+        var shortForms: [Int: String] = [:]
+        for s in sources where s.counters.dropped > 0 {
+            let count = Formatting.grouped(s.counters.dropped)
+            shortForms[segments.count] = "\(count) dropped"
+            segments.append(("\(s.name == "host" ? "sensor" : s.name) \(count) dropped", .bad))
+        }
         if state.paused {
             let waiting = max(0, state.latestID - state.pausedAtID)
             segments.append(("PAUSED" + (waiting > 0 ? " +\(waiting)" : ""), .unseen))
@@ -35,7 +43,10 @@ enum Header {
             case .failed: role = .bad
             default: role = .header
             }
-            segments.append(("\(s.name) \(s.label)", role))
+            // Drops have their own segment above.
+            var shown = s
+            shown.counters.dropped = 0
+            segments.append(("\(s.name) \(shown.label)", role))
         }
         if sources.isEmpty { segments.append(("history only", .header)) }
         if !state.filter.isEmpty { segments.append(("filter: \(state.filter.summary)", .header)) }
@@ -50,10 +61,17 @@ enum Header {
             let sep = i == 0 ? "" : " │ "
             let w = CellWidth.of(TerminalSafe.escape(text)) + CellWidth.of(sep)
             if x + w > limit {
-                // Room for a cut version of an important segment only, marked as cut, and only
-                // when enough of it shows to be read ("2 new…", never a bare "2").
+                // Room for a cut version of an important segment only (the first ones, a failed
+                // source), marked as cut, and only when enough of it shows to be read ("2 new…",
+                // never a bare "2"); the gauges screen has a failed sensor's reason in full. A count of
+                // drops is never cut (a cut number reads as a smaller one): its short form or nothing.
                 let room = limit - x - CellWidth.of(sep)
-                if i < 3, room >= 6 {
+                if let short = shortForms[i] {
+                    if CellWidth.of(short) <= room {
+                        if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }
+                        grid.put(short, x: x, y: rect.y, role: role)
+                    }
+                } else if i < 3 || role == .bad, room >= 6 {
                     if !sep.isEmpty { x += grid.put(sep, x: x, y: rect.y, role: .header) }
                     grid.put(CellWidth.truncate(TerminalSafe.escape(text), to: room), x: x, y: rect.y, role: role)
                 }

@@ -26,6 +26,17 @@ public enum Formatting {
         return String(n / 1_000_000) + "." + String(n / 100_000 % 10) + "M"
     }
 
+    /// `1,234,567`: a count read at a glance and never rounded (a drop count).
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     /// Splits `text` into lines of at most `width` cells (hard wrap; words are not kept whole
     /// when they are longer than a line).
     public static func wrap(_ text: String, width: Int) -> [String] {

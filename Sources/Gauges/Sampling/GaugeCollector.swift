@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AlertStore
 import TradsecCore
 
@@ -10,6 +13,8 @@ public final class GaugeCollector {
     let docker: DockerStatsSampler
     let probe: FalcoHealthProbe
     let store: AlertStore?
+    /// Reads the host sensor running in this process (nil: none runs here).
+    let sensor: (() -> SensorReading)?
 
     /// The previous counter of each rate, and what it was read from (a restarted process or
     /// a recreated container must not yield a negative or a huge rate).
@@ -17,16 +22,20 @@ public final class GaugeCollector {
     /// Found by name once, then re-checked each tick instead of scanning all of /proc again.
     private var cachedPids: [String: (pid: Int32, start: UInt64)] = [:]
     private var falcoCPU, falcoMemory, botCPU, botMemory, drops: HistoryRing
+    private var sensorCPU, sensorMemory, sensorDrops: HistoryRing
     private var lastDropTotal: Double?
+    private var lastSensorDropTotal: UInt64?
     /// Per-source newest alerts, re-queried only when the history grew and at most every
     /// `feedRefreshInterval` (a storm grows it every tick); ages are recomputed every tick.
     private var feedCache: (newestID: Int64, at: Double, sources: [SourceFreshness])?
     public var feedRefreshInterval = 10.0
     private var sequence = 0
 
-    public init(config: GaugesConfig, store: AlertStore?) {
+    /// `sensor` reads the host sensor when one runs in this process (the console's `host` source).
+    public init(config: GaugesConfig, store: AlertStore?, sensor: (() -> SensorReading)? = nil) {
         self.config = config
         self.store = store
+        self.sensor = sensor
         proc = ProcSampler(root: config.root)
         cgroup = CgroupSampler(root: config.root)
         docker = DockerStatsSampler(socketPath: config.bot.dockerSocket, timeout: min(3, max(1, config.interval)))
@@ -36,6 +45,7 @@ public final class GaugeCollector {
         falcoCPU = HistoryRing(capacity: n); falcoMemory = HistoryRing(capacity: n)
         botCPU = HistoryRing(capacity: n); botMemory = HistoryRing(capacity: n)
         drops = HistoryRing(capacity: n)
+        sensorCPU = HistoryRing(capacity: n); sensorMemory = HistoryRing(capacity: n); sensorDrops = HistoryRing(capacity: n)
     }
 
     /// One tick: every gauge read now.
@@ -54,9 +64,11 @@ public final class GaugeCollector {
                                            warn: t.botMemoryWarn, critical: t.botMemoryCritical)
         record(&falco, cpu: &falcoCPU, memory: &falcoMemory)
         record(&bot, cpu: &botCPU, memory: &botMemory)
+        let sensorGauge = collectSensor()
         let (feeds, feedsError) = collectFeeds(now: now)
         return GaugeSnapshot(sequence: sequence, takenAt: now, interval: config.interval, falco: falco, bot: bot,
-                             falcoHealth: health, feeds: feeds, feedsError: feedsError, cost: Monotonic.seconds() - started)
+                             falcoHealth: health, feeds: feeds, feedsError: feedsError, cost: Monotonic.seconds() - started,
+                             sensor: sensorGauge)
     }
 
     private func record(_ gauge: inout ResourceGauge, cpu: inout HistoryRing, memory: inout HistoryRing) {
@@ -68,9 +80,14 @@ public final class GaugeCollector {
 
     /// Percent of one CPU between the previous reading of `key` and this one.
     private func rate(_ key: String, identity: String, cpuSeconds: Double, at: Double) -> Double? {
-        defer { previous[key] = (identity, cpuSeconds, at) }
-        guard let p = previous[key], p.identity == identity, at > p.at, cpuSeconds >= p.counter else { return nil }
-        return (cpuSeconds - p.counter) / (at - p.at) * 100
+        perSecond(key, identity: identity, counter: cpuSeconds, at: at).map { $0 * 100 }
+    }
+
+    /// How fast a counter grew between the previous reading of `key` and this one.
+    private func perSecond(_ key: String, identity: String, counter: Double, at: Double) -> Double? {
+        defer { previous[key] = (identity, counter, at) }
+        guard let p = previous[key], p.identity == identity, at > p.at, counter >= p.counter else { return nil }
+        return (counter - p.counter) / (at - p.at)
     }
 
     // MARK: - Processes
@@ -169,6 +186,36 @@ public final class GaugeCollector {
             return g
         }
         return ResourceGauge(name: "bot", state: .notConfigured)
+    }
+
+    // MARK: - The host sensor
+
+    /// The sensor's cost (its consumer thread, its kernel programs when the kernel counts their
+    /// time, the process's memory) and its drops. CPU levels use Falco's thresholds: the
+    /// sensor does Falco's job. Memory is the whole process's, so it gets no level.
+    private func collectSensor() -> SensorGauge? {
+        guard let read = sensor?() else { return nil }
+        if let failure = read.failure {
+            return SensorGauge(resource: ResourceGauge(name: "sensor", state: .failed(failure)), reading: read)
+        }
+        let at = Monotonic.seconds()
+        let source = "pid \(getpid()): consumer thread" + (read.kernelRunSeconds == nil ? "" : " + kernel")
+        var resource = ResourceGauge(name: "sensor", state: .live, source: source)
+        var gauge = SensorGauge(resource: resource, reading: read)
+        gauge.consumerCPUPercent = rate("sensor", identity: "consumer", cpuSeconds: read.consumerCPUSeconds, at: at)
+        gauge.kernelCPUPercent = read.kernelRunSeconds.flatMap { rate("sensor kernel", identity: "kernel", cpuSeconds: $0, at: at) }
+        gauge.eventsPerSecond = perSecond("sensor events", identity: "records", counter: Double(read.recordsRead), at: at)
+        resource.cpuPercent = gauge.consumerCPUPercent.map { $0 + (gauge.kernelCPUPercent ?? 0) }
+        resource.memoryBytes = read.residentBytes
+        resource.cpuLevel = Thresholds.level(resource.cpuPercent, warn: config.thresholds.falcoCPUWarn, critical: config.thresholds.falcoCPUCritical)
+        record(&resource, cpu: &sensorCPU, memory: &sensorMemory)
+        gauge.resource = resource
+        let total = read.totalDrops
+        if let last = lastSensorDropTotal, total >= last { gauge.newDrops = total - last }
+        lastSensorDropTotal = total
+        sensorDrops.append(Double(gauge.newDrops ?? 0))
+        gauge.dropsHistory = sensorDrops.values
+        return gauge
     }
 
     // MARK: - Falco's health and the feeds

@@ -97,8 +97,10 @@ public struct GaugeSnapshot: Equatable, Sendable {
     public var feedsError: String?
     /// Seconds this tick took to gather (the sampler's own cost).
     public var cost: Double
+    /// The host sensor running in this process; nil when none does.
+    public var sensor: SensorGauge? = nil
 
     public var level: Level {
-        ([falco.level, bot.level, falcoHealth.level] + feeds.map(\.level)).max() ?? .ok
+        ([falco.level, bot.level, falcoHealth.level] + feeds.map(\.level) + (sensor.map { [$0.level] } ?? [])).max() ?? .ok
     }
 }

@@ -36,12 +36,16 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Configuration file (default $XDG_CONFIG_HOME/tradsec/config.yaml).", valueName: "file"))
     var config: String?
 
+    @Flag(name: .long, help: "Also run the host sensor (eBPF; root): this host's syscalls through the rules of sensor.rules (else the trading pack); /metrics gains tradsec_sensor_*.")
+    var sensor = false
+
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         try reportingErrors {
             let history = try store.open()
-            let built = try ServeAssembly.build(config: TradsecConfig.load(flag: config), listen: listen, store: history, version: Tradsec.version)
+            let built = try ServeAssembly.build(config: TradsecConfig.load(flag: config), listen: listen, store: history, version: Tradsec.version,
+                                                sensor: sensor)
             let processing = built.processing, pipeline = built.pipeline, app = built.app
             for warning in processing.warnings { Terminal.printError("tradsec serve: \(warning)") }
             processing.start()
@@ -56,9 +60,16 @@ struct ServeCommand: ParsableCommand {
             }
             let shown = server.boundHost.contains(":") ? "[\(server.boundHost)]" : server.boundHost
             Terminal.printError("tradsec serve: listening on http://\(shown):\(server.boundPort) (history \(history.path))")
+            if let why = built.sensorFailure {
+                Terminal.printError("tradsec serve: \(why); serving without it")
+            } else if let host = built.sensor {
+                host.start(store: history)
+                Terminal.printError("tradsec serve: the host sensor is watching this host")
+            }
             let stop = StopSignal.install()
             while !stop.isSet { usleep(100_000) }
             Terminal.printError("tradsec serve: stopping; committing what is queued")
+            built.sensor?.stop()
             server.stop()
             processing.finish(through: 0)
             try? history.checkpointWAL()
