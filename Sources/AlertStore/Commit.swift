@@ -23,6 +23,11 @@ public struct CommitPlan: Sendable {
     /// Alerts for the intake journal instead of the history (one or a few at a time: they
     /// move into the history in batches later, see ``AlertStore/moveIntake(limit:fullText:)``).
     public var intake: AlertBatch
+    /// The alerts came from a processor's feed: each one's id there, by batch place (their
+    /// mirrored enrichment and incidents find them by it).
+    public var remoteIDs: [Int64] = []
+    /// A processor's enrichment, incidents and responses, with the mirror's cursor.
+    public var mirrored: MirroredProcessing?
 
     public init(alerts: AlertBatch = AlertBatch(), origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                 rejects: [AlertStore.RejectRecord] = [], fullText: FullText = .inline, processed: ProcessedRecords? = nil,
@@ -95,6 +100,9 @@ extension AlertStore {
                 result = try insertAlerts(plan.alerts, origin: plan.origin, fullText: plan.fullText, db: db,
                                           added: { added.append($0) })
                 result.added = added
+                if let origin = plan.origin, !plan.remoteIDs.isEmpty {
+                    try ProcessingMirror.recordAlertIDs(origin: origin, remoteIDs: plan.remoteIDs, added: added, db: db)
+                }
             }
             if !plan.intake.isEmpty {
                 let journaled = try Intake.append(plan.intake, origin: plan.origin, db: db)
@@ -103,6 +111,7 @@ extension AlertStore {
                 if plan.alerts.isEmpty { result.added = journaled.added }
             }
             if let processed = plan.processed { result.auditIDs = try ProcessingStore.write(processed, db: db) }
+            if let mirrored = plan.mirrored { try ProcessingMirror.write(mirrored, db: db) }
             for reject in plan.rejects { try record(reject, db: db) }
             // Keep the table bounded (a flood of garbage must not fill the disk); once per
             // batch, not per reject: the trim walks ten thousand rows.
