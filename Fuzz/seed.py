@@ -162,6 +162,25 @@ for i, a in enumerate(sample_alerts[:3]):
 put("sse", b"\x07" + stream)
 put("sse", b"\x00: heartbeat\r\n\r\nid:9\r\ndata:{\"id\":9,\r\ndata: \"alert\":null}\r\n\r\nid: x\ndata: y\n\n")
 
+# --- incidents feed (GET /incidents/feed replies, the console's decoder) ----------------------
+incident = {"id": 7, "title": "ai-trading-bot: Terminal shell in container (+2 more rules)", "severity": "Alert", "escalated": True,
+            "reason": "shell, key read, outbound connection: execution \u2192 credential-access \u2192 exfiltration",
+            "container_id": "3ad7b26ded6d", "container_name": "ai-trading-bot", "hostname": "trade-host-1", "role": "ai-trading-bot",
+            "opened": "2026-11-22T10:00:00.000000000Z", "updated": "2026-11-22T10:00:20.000000000Z", "alert_count": 3,
+            "rules": ["Terminal shell in container", "Read trading API key", "Outbound connection to unknown host"],
+            "stages": ["execution", "credential-access", "exfiltration"],
+            "responses": [{"id": 1, "started": "2026-11-22T10:00:20Z", "action": "isolate", "target": "ai-trading-bot", "result": "proposed",
+                           "message": "proposed by rule", "user": "response rules", "via": "response", "detail": "{\"rule\":\"r\"}"}]}
+page = {"through": 12, "alerts": [{"id": 10, "incident_id": 7, "role": "ai-trading-bot", "tags": ["exchange:binance"]},
+                                  {"id": 11, "incident_id": 7, "tags": []}, {"id": 12, "tags": ["threat-intel:feodo"]}],
+        "incidents": [incident]}
+put("incidents-feed", b"\x09" + json.dumps(page).encode())
+bad = dict(page, alerts=[{"id": 3}, {"id": -1, "tags": [1]}, {"id": 99, "incident_id": 0, "tags": []}],
+           incidents=[dict(incident, severity="Loud", title="\u001b[2J" * 4), dict(incident, id=9007199254740993)])
+put("incidents-feed", b"\x09" + json.dumps(bad).encode())
+put("incidents-feed", b"\x20" + json.dumps({"through": 5, "alerts": [], "incidents": []}).encode())
+put("incidents-feed", b"\x00{\"through\":1e400,\"alerts\":{}}")
+
 # --- Prometheus -------------------------------------------------------------------------------
 metrics = b"""# HELP falcosecurity_scap_n_drops_total Number of kernel drops.
 # TYPE falcosecurity_scap_n_drops_total counter

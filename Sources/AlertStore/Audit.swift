@@ -51,6 +51,22 @@ public struct AuditEntry: Sendable, Equatable {
     /// The incident the action was for (a response rule's proposal or action, or an operator
     /// acting from the incident's screen).
     public var incident: Int64?
+
+    public init(id: Int64, started: Timestamp, finished: Timestamp?, action: String, target: String?, result: Result, message: String?,
+                latencyMilliseconds: Double?, who: AuditIdentity, via: String, detail: String?, incident: Int64?) {
+        self.id = id
+        self.started = started
+        self.finished = finished
+        self.action = action
+        self.target = target
+        self.result = result
+        self.message = message
+        self.latencyMilliseconds = latencyMilliseconds
+        self.who = who
+        self.via = via
+        self.detail = detail
+        self.incident = incident
+    }
 }
 
 /// What a container was connected to before tradsec isolated it: kept until restore, in the

@@ -20,6 +20,11 @@ public struct CommitPlan: Sendable {
     public var fullText: FullText
     /// What the processing step derived from alerts already stored, with its new cursor.
     public var processed: ProcessedRecords?
+    /// The alerts came from a processor's feed: each one's id there, by batch place (their
+    /// mirrored enrichment and incidents find them by it).
+    public var remoteIDs: [Int64] = []
+    /// A processor's enrichment, incidents and responses, with the mirror's cursor.
+    public var mirrored: MirroredProcessing?
 
     public init(alerts: AlertBatch = AlertBatch(), origin: String? = nil, checkpoint: FollowCheckpoint? = nil,
                 rejects: [AlertStore.RejectRecord] = [], fullText: FullText = .inline, processed: ProcessedRecords? = nil) {
@@ -83,8 +88,12 @@ extension AlertStore {
                 result = try insertAlerts(plan.alerts, origin: plan.origin, fullText: plan.fullText, db: db,
                                           added: { added.append($0) })
                 result.added = added
+                if let origin = plan.origin, !plan.remoteIDs.isEmpty {
+                    try ProcessingMirror.recordAlertIDs(origin: origin, remoteIDs: plan.remoteIDs, added: added, db: db)
+                }
             }
             if let processed = plan.processed { result.auditIDs = try ProcessingStore.write(processed, db: db) }
+            if let mirrored = plan.mirrored { try ProcessingMirror.write(mirrored, db: db) }
             for reject in plan.rejects { try record(reject, db: db) }
             // Keep the table bounded (a flood of garbage must not fill the disk); once per
             // batch, not per reject: the trim walks ten thousand rows.

@@ -122,7 +122,14 @@ enum ProcessingStore {
         }
         guard processed.through >= processed.from else { throw StoreError("processing cannot move its cursor back") }
         try writeEnrichment(processed.enrichment, db: db)
-        for incident in processed.incidents { try save(incident, db: db) }
+        for incident in processed.incidents {
+            // A processor's incident taken into this history since the correlator counted its
+            // ids: refused, so processing starts again from the history, past that id.
+            if try Int64.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM mirrored_incidents WHERE local_id = ?"), arguments: [incident.id]) != nil {
+                throw StoreError("processing: incident \(incident.id) is a processor's; numbering again from the history")
+            }
+            try save(incident, db: db)
+        }
         try AlertStore.enqueueNotifications(processed.outbox, db: db)
         let auditIDs = try processed.audit.map { try Audit.insert($0, db: db) }
         try db.execute(sql: "UPDATE processing_state SET cursor = ? WHERE id = 1", arguments: [processed.through])

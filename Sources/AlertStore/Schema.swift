@@ -111,6 +111,7 @@ enum Schema {
         migrator.registerMigration(OutputOutOfRowSchema.migrationName) { db in try OutputOutOfRowSchema.migrate(db) }
         migrator.registerMigration(AlertRows.migrationName) { db in try AlertRows.migrate(db) }
         migrator.registerMigration(ProcessingStore.migrationName) { db in try ProcessingStore.migrate(db) }
+        migrator.registerMigration(ProcessingMirror.migrationName) { db in try ProcessingMirror.migrate(db) }
         return migrator
     }
 }

@@ -91,15 +91,45 @@ public final class IngestBenchmark {
         public var seconds: Double
         /// The part of it spent in the history's transactions.
         public var storeSeconds: Double
+        /// With processing: from the start until processing had every alert (it trails the
+        /// commits on its own thread, so this is the rate that holds for a steady stream).
+        public var processedSeconds: Double?
+    }
+
+    /// The processing step (enrich → correlate → respond → notify) for a run with processing
+    /// on: built by the caller from the history (the executable builds it as `ingest --config`
+    /// does), so this module needs nothing of the command's assembly.
+    public struct Processing {
+        /// The ingestor whose committed batches go on to processing.
+        public var ingestor: AlertIngestor
+        /// Waits until processing reached the given alert id and stops it; why not, if it did not.
+        public var finish: (_ newest: Int64) -> String?
+        public init(ingestor: AlertIngestor, finish: @escaping (_ newest: Int64) -> String?) {
+            self.ingestor = ingestor
+            self.finish = finish
+        }
     }
 
     /// Parses and commits every line into a new history at `path`, one thread, 5,000 alerts per
-    /// transaction, the full-text index deferred (as `tradsec ingest` of a file does).
+    /// transaction, the full-text index deferred (as `tradsec ingest` of a file does). The
+    /// queries then run over this history.
     public func commit(path: String) throws -> Commit {
         let store = try AlertStore(path: path)
         let ingestor = AlertIngestor(store: store, origin: "bench", batchSize: 5000)
         self.store = store
         self.ingestor = ingestor
+        return try commit(ingestor, processing: nil)
+    }
+
+    /// The same into another new history at `path` with the processing step on (built by
+    /// `processing` on that history), waiting until it has processed every alert.
+    public func commitProcessing(path: String, processing: (AlertStore) throws -> Processing) throws -> Commit {
+        let store = try AlertStore(path: path)
+        let step = try processing(store)
+        return try commit(step.ingestor, processing: step)
+    }
+
+    private func commit(_ ingestor: AlertIngestor, processing step: Processing?) throws -> Commit {
         let t0 = Monotonic.seconds()
         var storeSeconds = 0.0
         func flush() throws {
@@ -116,7 +146,12 @@ public final class IngestBenchmark {
         try flush()
         let seconds = Monotonic.seconds() - t0
         precondition(ingestor.report.stored == count, "not every alert was stored: \(ingestor.report.stored)")
-        return Commit(seconds: seconds, storeSeconds: storeSeconds)
+        var processedSeconds: Double?
+        if let step {
+            if let behind = step.finish(ingestor.newestStored) { throw BenchmarkError(.failed, "processing did not keep up: \(behind)") }
+            processedSeconds = Monotonic.seconds() - t0
+        }
+        return Commit(seconds: seconds, storeSeconds: storeSeconds, processedSeconds: processedSeconds)
     }
 
     /// Indexes the deferred full text after ``commit(path:)``: alerts indexed and seconds.

@@ -39,6 +39,7 @@ public enum FuzzTargets {
         RulesHarness.conditionTarget,
         RulesHarness.eventTarget,
         SSEHarness.target,
+        IncidentsFeedHarness.target,
         PrometheusHarness.target,
         EngineReplyHarness.target,
         ReceiverHarness.target,

@@ -19,6 +19,13 @@ extension ConsoleState {
     /// confirmation as its key (the engine resolves the container by id, then its name is
     /// typed). Audited via `response` with the incident's id, as `done` or `failed`.
     mutating func approveProposal() -> [Effect] {
+        // A processor's proposal is for a container on the processor's host: this console's
+        // engine is the wrong one, so approval happens there (where it is audited).
+        if case .incident(let id) = screen, let processor = incidentDetail?.processor, incidentDetail?.record.id == id {
+            setMessage("incident #\(id) is \(ProcessorSource.displayHost(String(processor.dropFirst("processor:".count))))'s: "
+                       + "approve its proposals on that host (tradsec console there)", error: true)
+            return []
+        }
         guard actionsReady(), let incident else { return [] }
         guard case .incident(let id) = screen, let detail = incidentDetail, detail.record.id == id else {
             setMessage("open an incident (i: incidents) to approve its proposals", error: true)

@@ -57,9 +57,13 @@ public struct IncidentDetailData: Equatable, Sendable {
     /// Every audit row naming the incident, oldest first: proposals, automatic actions,
     /// the operators' actions from its screen.
     public var responses: [AuditEntry]
+    /// The processor the incident was taken from (`processor:URL`), nil for this history's
+    /// own: its responses are the processor's, approved on the processor's host.
+    public var processor: String?
 
     public init(record: IncidentRecord, timeline: [TimelineEntry], processes: [SeenCount], files: [SeenCount],
-                connections: [SeenCount], users: [SeenCount], responses: [AuditEntry]) {
+                connections: [SeenCount], users: [SeenCount], responses: [AuditEntry], processor: String? = nil) {
+        self.processor = processor
         self.record = record
         self.timeline = timeline
         self.processes = processes

@@ -61,8 +61,13 @@ enum IncidentDetailScreen {
         lines += StyledLine.field("Updated", Formatting.dateTime(r.updated) + "  (\(Formatting.age(r.updated, now: now)) ago)", width: width)
         lines += StyledLine.field("Alerts", String(r.alertCount), width: width)
         lines += StyledLine.field("Rules", r.rules.joined(separator: ", "), width: width)
+        if let processor = d.processor {
+            lines += StyledLine.field("From", "processor \(ProcessorSource.displayHost(String(processor.dropFirst("processor:".count)))) "
+                                      + "(its correlation and responses; approve there)", width: width, role: .label)
+        }
         if pending > 0 {
-            lines += StyledLine.field("Proposals", "\(pending) waiting for approval (Y approves the selected one)", width: width, role: .warning)
+            let how = d.processor == nil ? "Y approves the selected one" : "approve them on the processor's host"
+            lines += StyledLine.field("Proposals", "\(pending) waiting for approval (\(how))", width: width, role: .warning)
         }
         return lines
     }

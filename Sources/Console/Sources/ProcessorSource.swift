@@ -17,6 +17,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     private let token: String?
     private let stopFlag = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
+    private let incidentsFinished = Atomic<Bool>(false)
     private let state = Mutex<SourceState>(.starting)
     private let received = Atomic<Int>(0)
     private let droppedEvents = Atomic<Int>(0)
@@ -55,13 +56,24 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
         t.name = "tradsec.source.processor"
         thread = t
         t.start()
+        let follower = ProcessorIncidents(url: url, token: token, store: store, origin: checkpointKey)
+        let m = Thread { [self] in
+            follower.run(shouldStop: { [self] in stopping })
+            incidentsFinished.store(true, ordering: .releasing)
+        }
+        m.name = "tradsec.source.processor.incidents"
+        incidents = follower
+        m.start()
     }
 
     public func stop() {
         stopFlag.store(true, ordering: .releasing)
         // The stream notices within a fraction of a second and commits what it holds.
-        for _ in 0..<150 where !finished.load(ordering: .acquiring) { usleep(20_000) }
+        for _ in 0..<150 where !(finished.load(ordering: .acquiring) && incidentsFinished.load(ordering: .acquiring)) { usleep(20_000) }
     }
+
+    /// The follower of the processor's incidents (GET /incidents/feed), once started.
+    private(set) var incidents: ProcessorIncidents?
 
     private var stopping: Bool { stopFlag.load(ordering: .acquiring) }
 
@@ -199,6 +211,8 @@ final class EventWriter: @unchecked Sendable {
     private var isClosed = false
     var closed: Bool { lock.withLock { isClosed } }
     private var alerts: [Alert] = []
+    /// The processor's id of each pending alert (its incidents name alerts by them).
+    private var remoteIDs: [Int64] = []
     private var pendingBytes = 0
     private var rejects: [AlertStore.RejectRecord] = []
     /// The id the next flush commits as the cursor (nil: nothing new to commit).
@@ -275,6 +289,7 @@ final class EventWriter: @unchecked Sendable {
             return
         }
         alerts.append(alert)
+        remoteIDs.append(id)
         pendingBytes &+= raw.utf8.count
         if alerts.count >= Self.flushAlerts || pendingBytes >= Self.flushBytes { flushLocked() }
     }
@@ -313,10 +328,13 @@ final class EventWriter: @unchecked Sendable {
         guard lastID != nil || !rejects.isEmpty else { return }
         let checkpoint = lastID.map { FollowCheckpoint(path: key, device: 0, inode: 0, offset: $0, lineNumber: $0) }
         do {
-            try store.commit(CommitPlan(alerts: alerts, origin: key, checkpoint: checkpoint, rejects: rejects))
+            var plan = CommitPlan(alerts: alerts, origin: key, checkpoint: checkpoint, rejects: rejects)
+            plan.remoteIDs = remoteIDs
+            try store.commit(plan)
             stored += alerts.count
             onStore(alerts.count)
             alerts.removeAll(keepingCapacity: alerts.capacity <= Self.flushAlerts)
+            remoteIDs.removeAll(keepingCapacity: remoteIDs.capacity <= Self.flushAlerts)
             pendingBytes = 0
             rejects.removeAll()
             self.lastID = nil

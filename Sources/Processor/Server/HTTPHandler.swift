@@ -161,6 +161,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             events(context: context, head: head, url: url)
         case (.GET, "/events/stream"):
             startStream(context: context, head: head, url: url)
+        case (.GET, "/incidents") where url.path == IncidentsFeed.path:
+            let store = app.store
+            read(context: context, head: head, route: "/incidents") {
+                (200, try IncidentsFeed.reply(IncidentsFeed.Request(url.query), store: store), "application/json")
+            }
         case (.GET, "/incidents"):
             incidents(context: context, head: head, url: url)
         case (_, "other"):

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Assembly
 import Benchmarks
 import Foundation
 import TradsecCore
@@ -16,6 +17,9 @@ struct BenchIngestCommand: ParsableCommand {
             Generates realistic Falco alerts (about 700 bytes, 10-16 output fields), parses them,
             stores them in a fresh history on one thread, then times the console's questions:
             the latest 100 of a priority, one container's latest 100, and a full-text search.
+            With --processing, parses and commits the same alerts a second time into another new
+            history with the processing step on (enrichment and correlation, as `ingest --config`
+            runs it, from a representative config) and prints both rates side by side.
             """
     )
 
@@ -31,6 +35,9 @@ struct BenchIngestCommand: ParsableCommand {
 
     @Flag(help: "Feed the alerts in a shuffled order, their times out of order over the whole span (the duplicate check's worst case).")
     var shuffled = false
+
+    @Flag(help: "Also parse and commit with the processing step on (roles, an exchange allowlist, a threat-intel list, correlation), and compare.")
+    var processing = false
 
     func run() throws {
         // It measures building a history from empty; an existing --db is never overwritten.
@@ -53,6 +60,14 @@ struct BenchIngestCommand: ParsableCommand {
         let commit = try bench.commit(path: history.path)
         print(String(format: "parse and commit:  %9.0f alerts/s  (%.2f s, %.2f s of it in the history's transactions; full-text index deferred)",
                      Double(count) / commit.seconds, commit.seconds, commit.storeSeconds))
+        if processing {
+            let on = try runProcessing(bench)
+            let offRate = Double(count) / commit.seconds
+            let onRate = Double(count) / (on.processedSeconds ?? on.seconds)
+            print(String(format: "parse and commit, processing on: %9.0f alerts/s  (%.2f s until every alert was processed; the commits took %.2f s)",
+                         onRate, on.processedSeconds ?? on.seconds, on.seconds))
+            print(String(format: "  processing off %.0f, on %.0f alerts/s: on/off %.2f", offRate, onRate, onRate / offRate))
+        }
         let (indexed, indexSeconds) = try bench.catchUpFullText()
         print(String(format: "full-text catch-up: %8.0f alerts/s  (%.2f s for %d alerts)", Double(indexed) / indexSeconds, indexSeconds, indexed))
         let size = try bench.size()
@@ -72,4 +87,63 @@ struct BenchIngestCommand: ParsableCommand {
                                                                 samples.percentile(50), samples.percentile(95), samples.last ?? 0, counted))
         }
     }
+
+    /// The parse-and-commit stage again, into its own scratch history, with the processing step
+    /// `ingest --config` builds, from ``processingConfig`` (its threat-intel list in a scratch
+    /// directory beside it).
+    private func runProcessing(_ bench: IngestBenchmark) throws -> IngestBenchmark.Commit {
+        let history = BenchHistory.scratch("ingest-processing")
+        let directory = history.path + ".config"
+        defer {
+            history.remove()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Self.threatIntel.write(toFile: directory + "/feodo-ips.txt", atomically: true, encoding: .utf8)
+        let config = TradsecConfig.decode(yaml: Self.processingConfig, file: directory + "/config.yaml", directory: directory)
+        print("parse and commit with processing (enrichment: \(Self.roleCount) roles, an exchange allowlist, a threat-intel list; correlation window 10m)…")
+        return try benchmarkErrors {
+            try bench.commitProcessing(path: history.path) { store in
+                let step = try ProcessingStep(history: store, config: config, deliver: false, command: "bench")
+                for warning in step.warnings { print("  " + warning) }
+                step.start()
+                let ingestor = step.ingestor(store: store, origin: "bench", batchSize: 5000)
+                return IngestBenchmark.Processing(ingestor: ingestor) { newest in
+                    switch step.finish(through: newest, timeout: 600) {
+                    case nil: return nil
+                    case .otherProcess?: return "another process holds the processing"
+                    case .failing(let error)?: return error
+                    }
+                }
+            }
+        }
+    }
+
+    static let roleCount = 3
+
+    /// What a trading host's config.yaml holds for the processing step, for the generated
+    /// alerts' containers (trading-N, images ghcr.io/acme/…, redis, postgres).
+    static let processingConfig = """
+        enrichment:
+          roles:
+            ai-trading-bot: [trading-1*, "image:ghcr.io/acme/ai-trading-bot*"]
+            bluefin-service: [trading-2*, "image:ghcr.io/acme/bluefin*"]
+            dashboard: ["image:*dashboard*", "image:*grafana*"]
+          exchanges:
+            binance: [api.binance.com, stream.binance.com, 52.84.0.0/16]
+            kraken: [api.kraken.com, 104.16.0.0/12]
+            coinbase: [api.coinbase.com, ws-feed.exchange.coinbase.com]
+          threat_intel: [feodo-ips.txt]
+        correlation:
+          window: 10m
+        """
+
+    /// A threat-intelligence list in the format feeds publish (an address a line, comments).
+    static let threatIntel: String = {
+        var lines = ["# generated for the benchmark: addresses in the documentation ranges"]
+        for i in 0..<500 { lines.append("203.0.\(i / 250).\(i % 250)") }
+        for i in 0..<500 { lines.append("198.51.\(100 + i / 250).\(i % 250)") }
+        lines.append("bad-domain.example")
+        return lines.joined(separator: "\n") + "\n"
+    }()
 }
