@@ -147,8 +147,18 @@ public struct JSONByteScanner {
 
     /// Validates and steps over any value; containers nested deeper than `maxDepth` (counting
     /// this value's as `depth + 1`) are an error.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func skipValue(depth: Int, maxDepth: Int) throws(JSONParseError) {
+        // Strings and numbers (most values) inline in the caller; the rest is a call.
+        switch current {
+        case UInt8(ascii: "\""): _ = try scanString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+        default: try skipOtherValue(depth: depth, maxDepth: maxDepth)
+        }
+    }
+
+    @inlinable @inline(never)
+    mutating func skipOtherValue(depth: Int, maxDepth: Int) throws(JSONParseError) {
         let c = try valueStart()
         switch c {
         case UInt8(ascii: "\""): _ = try scanString()
@@ -166,7 +176,7 @@ public struct JSONByteScanner {
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")
         case UInt8(ascii: "n"): try expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: throw failure(.unexpectedCharacter(c))
         }
     }
@@ -199,6 +209,18 @@ public struct JSONByteScanner {
     /// pairs, no raw control characters); UTF-8 is checked by ``decodedString(_:)``.
     @inlinable @inline(__always)
     public mutating func scanString() throws(JSONParseError) -> StringExtent {
+        // Most strings are plain ASCII: one search to the closing quote, inline in the caller.
+        let k = tradsec_first_special(base, position + 1, end)
+        if k < end && base[k] == UInt8(ascii: "\"") {
+            let extent = StringExtent(start: position + 1, end: k, hasEscapes: false, hasNonASCII: false)
+            position = k + 1
+            return extent
+        }
+        return try scanStringWithSpecialBytes()
+    }
+
+    @inlinable @inline(never)
+    mutating func scanStringWithSpecialBytes() throws(JSONParseError) -> StringExtent {
         let quote = position
         position += 1
         var escapes = false, nonASCII = false
@@ -389,6 +411,22 @@ public struct JSONByteScanner {
             skipDigits()
         }
         return NumberExtent(start: start, end: position, isInteger: isInteger)
+    }
+
+    /// Validates a number and steps over it; a plain integer without a call.
+    @inlinable @inline(__always)
+    public mutating func skipNumber() throws(JSONParseError) {
+        let start = position
+        _ = take(UInt8(ascii: "-"))
+        let digits = position
+        skipDigits()
+        let c = current
+        if position - digits == 1 || (position - digits > 1 && base[digits] != 0x30),
+           c != UInt8(ascii: "."), c != UInt8(ascii: "e"), c != UInt8(ascii: "E") {
+            return
+        }
+        position = start
+        _ = try scanNumber()
     }
 
     @inlinable @inline(__always)
