@@ -13,8 +13,9 @@ import Darwin
 /// record scanner (the history's indexed fields, `RecordScanner`) and the rule engine's event
 /// scanner (only the fields a rule reads). They decide what to keep; this decides what is JSON.
 ///
-/// A position in a byte buffer that the caller keeps alive; `@inlinable` so that the other
-/// modules' scanners inline the inner loops.
+/// A position in a byte buffer that the caller keeps alive. The small steps are
+/// `@_transparent`: the rule engine calls them from another module, where `@inline(__always)`
+/// left them as calls (`tradsec bench engine` showed it); the rest is `@inlinable`.
 public struct JSONByteScanner {
     public let base: UnsafePointer<UInt8>
     public let end: Int
@@ -59,7 +60,7 @@ public struct JSONByteScanner {
         JSONParseError(kind, at: offset ?? position)
     }
 
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func skipWhitespace() {
         while position < end {
             let c = base[position]
@@ -94,7 +95,7 @@ public struct JSONByteScanner {
 
     /// At `{` or `[` (of nesting `depth`, which must not exceed `maxDepth`): steps in and over
     /// whitespace; false when the container is empty (and then stepped over whole).
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func openContainer(depth: Int, maxDepth: Int) throws(JSONParseError) -> Bool {
         if depth > maxDepth { throw failure(.nestingTooDeep(limit: maxDepth)) }
         let closing = base[position] &+ 2   // `{` + 2 is `}`, `[` + 2 is `]`
@@ -106,7 +107,7 @@ public struct JSONByteScanner {
 
     /// An object member's key and its colon, whitespace around them skipped; the position is
     /// then at the member's value.
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func memberKey() throws(JSONParseError) -> StringExtent {
         let key = try scanKey()
         try expectColon()
@@ -114,7 +115,7 @@ public struct JSONByteScanner {
     }
 
     /// An object member's key (whitespace before it skipped).
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func scanKey() throws(JSONParseError) -> StringExtent {
         skipWhitespace()
         guard position < end else { throw failure(.truncated) }
@@ -123,7 +124,7 @@ public struct JSONByteScanner {
     }
 
     /// The colon after a key, and the whitespace around it.
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func expectColon() throws(JSONParseError) {
         skipWhitespace()
         guard position < end else { throw failure(.truncated) }
@@ -134,7 +135,7 @@ public struct JSONByteScanner {
 
     /// After a member or element: true at a comma (another follows; whitespace after it is
     /// skipped), false at `closing` (stepped over).
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func nextElement(closing: UInt8) throws(JSONParseError) -> Bool {
         skipWhitespace()
         guard position < end else { throw failure(.truncated) }
@@ -147,7 +148,7 @@ public struct JSONByteScanner {
 
     /// Validates and steps over any value; containers nested deeper than `maxDepth` (counting
     /// this value's as `depth + 1`) are an error.
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func skipValue(depth: Int, maxDepth: Int) throws(JSONParseError) {
         // Strings and numbers (most values) inline in the caller; the rest is a call.
         switch current {
@@ -207,7 +208,7 @@ public struct JSONByteScanner {
 
     /// At `"`: finds the closing quote and validates what is between (escapes, surrogate
     /// pairs, no raw control characters); UTF-8 is checked by ``decodedString(_:)``.
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func scanString() throws(JSONParseError) -> StringExtent {
         // Most strings are plain ASCII: one search to the closing quote, inline in the caller.
         let k = tradsec_first_special(base, position + 1, end)
@@ -414,7 +415,7 @@ public struct JSONByteScanner {
     }
 
     /// Validates a number and steps over it; a plain integer without a call.
-    @inlinable @inline(__always)
+    @_transparent
     public mutating func skipNumber() throws(JSONParseError) {
         let start = position
         _ = take(UInt8(ascii: "-"))
