@@ -9,7 +9,7 @@ enum FileOps {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
     static func makeDirectory(_ path: String) throws(ActionError) {
-        do { try Paths.makeDirectory(path) } catch { throw ActionError(error.message, kind: .config) }
+        do { try Paths.makeDirectory(path) } catch { throw ActionError(error.description, kind: .config) }
     }
 
     /// Creates the new file `path`, mode 0600 whatever the umask, and returns it open for

@@ -1,10 +1,10 @@
 #ifndef TRADSEC_BYTE_SCAN_H
 #define TRADSEC_BYTE_SCAN_H
 
-/* The JSON scanner's inner loop (RecordScanner.string() in TradsecCore): the first byte of a
+/* The JSON byte scanner's string loop (JSONByteScanner.scanString() in TradsecCore): the first byte of a
  * string body that is not plain printable ASCII, i.e. a quote, a backslash, a control byte
  * (< 0x20) or a non-ASCII byte (>= 0x80). Sixteen bytes a step with SSE2, which every
- * x86-64 CPU has; other CPUs get the eight-bytes-a-step word trick the scanner used before.
+ * x86-64 CPU has; other CPUs get an eight-bytes-a-step word trick.
  * Header-only and static inline, so that Swift inlines it into the scanner. */
 
 #include <stddef.h>

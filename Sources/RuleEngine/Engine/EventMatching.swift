@@ -4,10 +4,21 @@ import TradsecCore
 /// `tradsec rules match` and `tradsec filter` as library calls: the commands only print.
 public enum EventMatching {
     /// A bad events file: `path:line: reason`, escaped for a terminal (both come from input).
-    public struct InputError: Error, CustomStringConvertible {
-        public var description: String
-        init(path: String, line: Int, reason: String) {
-            description = TerminalSafe.escape(path) + ":\(line): " + TerminalSafe.escape(reason)
+    public enum InputError: Error, CustomStringConvertible {
+        /// A line the engine could not evaluate (its events file, its line number, why).
+        case badEvent(path: String, line: Int, reason: String)
+        /// A line that is not an event (malformed JSON, not the event shape).
+        case undecodable(path: String, line: Int, EventDecoder.DecodeError)
+
+        public var description: String {
+            switch self {
+            case .badEvent(let path, let line, let reason): return Self.located(path, line, reason)
+            case .undecodable(let path, let line, let error): return Self.located(path, line, "\(error)")
+            }
+        }
+
+        private static func located(_ path: String, _ line: Int, _ reason: String) -> String {
+            TerminalSafe.escape(path) + ":\(line): " + TerminalSafe.escape(reason)
         }
     }
 
@@ -32,7 +43,7 @@ public enum EventMatching {
             if let error = result.firstError {
                 // Line numbers count blank lines too: recover the file line of the failing range.
                 let fileLine = firstLine + buffer[..<lines[error.line].lowerBound].filter { $0 == 0x0A }.count
-                throw InputError(path: eventsPath, line: fileLine, reason: error.message)
+                throw InputError.badEvent(path: eventsPath, line: fileLine, reason: error.message)
             }
             events += lines.count
         }
@@ -51,7 +62,7 @@ public enum EventMatching {
                     if filter.predicate(event), let n = event.number { emit(n) }
                 }
             } catch let error as EventDecoder.DecodeError {
-                throw InputError(path: eventsPath, line: lineNumber, reason: "\(error)")
+                throw InputError.undecodable(path: eventsPath, line: lineNumber, error)
             }
             return true
         }

@@ -49,17 +49,26 @@ public enum Paths {
             current += "/" + part
             var st = stat()
             if stat(current, &st) == 0 {
-                if (st.st_mode & S_IFMT) != S_IFDIR { throw PathError(message: "\(current) exists and is not a directory") }
+                if (st.st_mode & S_IFMT) != S_IFDIR { throw .notADirectory(current) }
                 continue
             }
             if mkdir(current, 0o700) != 0 && errno != EEXIST {
-                throw PathError(message: "cannot create directory \(current): \(String(cString: strerror(errno)))")
+                throw .cannotCreate(current, reason: String(cString: strerror(errno)))
             }
         }
     }
 }
 
-public struct PathError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+public enum PathError: Error, CustomStringConvertible {
+    /// Something other than a directory is in the way.
+    case notADirectory(String)
+    /// `mkdir` failed (permissions, a read-only file system…).
+    case cannotCreate(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notADirectory(let path): return "\(path) exists and is not a directory"
+        case .cannotCreate(let path, let reason): return "cannot create directory \(path): \(reason)"
+        }
+    }
 }
