@@ -27,6 +27,8 @@ public final class FalcoOutputBenchmark {
     public struct Result: Sendable {
         public var serve: Figures
         public var baseline: Figures
+        /// A bare responder doing no work: the machine's floor for this pattern.
+        public var floor: Figures
         /// Alerts the history holds after serve stopped, and the rows the baseline holds.
         public var servedStored: Int
         public var baselineStored: Int
@@ -86,14 +88,17 @@ public final class FalcoOutputBenchmark {
                                        port: { text in Self.number(after: "listening ", in: text) })
         defer { baseline.stop() }
 
-        var serveFigures = Figures(), baselineFigures = Figures()
+        var serveFigures = Figures(), baselineFigures = Figures(), floorFigures = Figures()
         let perRound = (alerts + rounds - 1) / rounds
         for round in 0..<rounds {
             let slice = bodies[min(alerts, round * perRound)..<min(alerts, (round + 1) * perRound)]
             log("round \(round + 1) of \(rounds): \(slice.count) alerts to the baseline, then to serve…")
             Self.post(slice, port: baseline.port, into: &baselineFigures)
             Self.post(slice, port: serve.port, into: &serveFigures)
+            let floor = try LoopbackFloor()
+            Self.post(slice, port: floor.port, into: &floorFigures)
         }
+        floorFigures.latencies.sort()
         serveFigures.latencies.sort()
         baselineFigures.latencies.sort()
 
@@ -104,7 +109,7 @@ public final class FalcoOutputBenchmark {
         let servedStored = try store.totalCount()
         _ = baseline.stop()
         let baselineStored = Self.number(after: "rows ", in: baseline.output()) ?? 0
-        return Result(serve: serveFigures, baseline: baselineFigures, servedStored: servedStored, baselineStored: baselineStored)
+        return Result(serve: serveFigures, baseline: baselineFigures, floor: floorFigures, servedStored: servedStored, baselineStored: baselineStored)
     }
 
     /// Posts `bodies` one per request, each after the previous reply, on one connection.
