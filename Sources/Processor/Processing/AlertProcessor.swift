@@ -75,7 +75,29 @@ public final class AlertProcessor: @unchecked Sendable {
     public let batchLimit: Int
 
     private let condition = NSCondition()
+    /// The hand-over queue, in id order from `queueHead` (a head index, not removal from the
+    /// front: a processing commit would otherwise move every alert still queued).
     private var queue: [StoredAlert] = []
+    private var queueHead = 0
+    private var queuedCount: Int { queue.count - queueHead }
+
+    /// Drops the queued alerts up to `id` (under the lock).
+    private func dropQueued(through id: Int64) {
+        while queueHead < queue.count && queue[queueHead].id <= id { queueHead += 1 }
+        // Hand-overs from several threads may come out of id order: drop those too.
+        if queue[queueHead...].contains(where: { $0.id <= id }) {
+            queue.removeSubrange(0..<queueHead)
+            queue.removeAll { $0.id <= id }
+            queueHead = 0
+        }
+        if queueHead == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueHead = 0
+        } else if queueHead >= 4096 && queueHead * 2 >= queue.count {
+            queue.removeSubrange(0..<queueHead)
+            queueHead = 0
+        }
+    }
     private var running = false
     private var started = false
     private var finished = false
@@ -147,7 +169,7 @@ public final class AlertProcessor: @unchecked Sendable {
     public func submit(_ alerts: [StoredAlert]) {
         guard !alerts.isEmpty else { return }
         condition.withLock {
-            if queue.count + alerts.count > maxQueued {
+            if queuedCount + alerts.count > maxQueued {
                 // Read back from the history later: the cursor keeps nothing from being missed.
                 dropped += alerts.count
             } else {
@@ -161,7 +183,7 @@ public final class AlertProcessor: @unchecked Sendable {
     /// thread, only when the queue has room (bulk ingest decodes records, not whole alerts).
     public func submit(_ batch: AlertBatch, added: [InsertedAlert]) {
         guard !added.isEmpty else { return }
-        let room = condition.withLock { queue.count + added.count <= maxQueued }
+        let room = condition.withLock { queuedCount + added.count <= maxQueued }
         guard room else {
             condition.withLock { dropped += added.count; condition.signal() }
             return
@@ -195,7 +217,7 @@ public final class AlertProcessor: @unchecked Sendable {
     public var status: Status {
         condition.withLock {
             Status(cursor: cursor, holdsLease: holdsLease, claimed: claimed, owner: owner, lastError: lastError, openIncidents: openIncidents,
-                   processed: processedAlerts, queued: queue.count, droppedHandOvers: dropped)
+                   processed: processedAlerts, queued: queuedCount, droppedHandOvers: dropped)
         }
     }
 
@@ -239,10 +261,11 @@ public final class AlertProcessor: @unchecked Sendable {
                         if let from = claim {
                             cursor = from
                             holdsLease = true
-                            queue.removeAll { $0.id <= from }
+                            dropQueued(through: from)
                         } else {
                             holdsLease = false
                             queue.removeAll()
+                            queueHead = 0
                         }
                         condition.broadcast()
                     }
@@ -271,7 +294,7 @@ public final class AlertProcessor: @unchecked Sendable {
                 // Nothing new: wait for a hand-over, a poke, or look again shortly (alerts
                 // another process stored) and renew the lease in time.
                 condition.withLock {
-                    if queue.isEmpty && running { _ = condition.wait(until: min(renewAt, Date(timeIntervalSinceNow: 0.5))) }
+                    if queuedCount == 0 && running { _ = condition.wait(until: min(renewAt, Date(timeIntervalSinceNow: 0.5))) }
                 }
                 continue
             }
@@ -283,7 +306,7 @@ public final class AlertProcessor: @unchecked Sendable {
                     processedAlerts += report.alerts
                     openIncidents = working.openCount
                     lastError = nil
-                    queue.removeAll { $0.id <= report.through }
+                    dropQueued(through: report.through)
                     condition.broadcast()
                     return listeners
                 }
@@ -315,10 +338,10 @@ public final class AlertProcessor: @unchecked Sendable {
     /// the history waits for the next run rather than hold up a shutdown).
     private func nextChunk(after cursor: Int64, queuedOnly: Bool) throws -> [StoredAlert] {
         let queued: [StoredAlert] = condition.withLock {
-            guard let first = queue.first, first.id == cursor + 1 else { return [] }
+            guard queueHead < queue.count, queue[queueHead].id == cursor + 1 else { return [] }
             var run = 0
-            while run < queue.count, run < batchLimit, queue[run].id == cursor + 1 + Int64(run) { run += 1 }
-            return Array(queue.prefix(run))
+            while queueHead + run < queue.count, run < batchLimit, queue[queueHead + run].id == cursor + 1 + Int64(run) { run += 1 }
+            return Array(queue[queueHead..<queueHead + run])
         }
         if !queued.isEmpty || queuedOnly { return queued }
         return try store.alerts(after: cursor, matching: AlertQuery(limit: batchLimit))
