@@ -93,7 +93,7 @@ public struct ActionRunner: Sendable {
     /// The engine's container for a container action, and `request` pinned to its full id.
     public func resolveTarget(_ request: ActionRequest, match: TargetMatch) throws(ActionError) -> (container: EngineContainer, pinned: ActionRequest) {
         guard request.kind.needsContainer else {
-            throw ActionError("\(request.kind.rawValue) does not act on a container", kind: .badTarget)
+            throw ActionError.badTarget("\(request.kind.rawValue) does not act on a container")
         }
         let target = request.target ?? ""
         let container = match == .idOnly ? try engine.resolve(id: target) : try engine.resolve(target)
@@ -236,7 +236,7 @@ public struct ActionRunner: Sendable {
             let outcome = try bundle.create(container, incident: request.incident, who: who)
             return (outcome.message, outcome.detail)
         case .stopTrading, .backup:
-            throw ActionError("\(request.kind.rawValue) does not act on a container")
+            throw ActionError.failed("\(request.kind.rawValue) does not act on a container")
         }
     }
 }

@@ -30,10 +30,10 @@ public struct BackupArchive: Sendable {
 
     private func check() throws(ActionError) {
         guard !config.paths.isEmpty else {
-            throw ActionError("no backup paths configured (actions.backup.paths in the config file)", kind: .config)
+            throw ActionError.config("no backup paths configured (actions.backup.paths in the config file)")
         }
         for path in config.paths where !FileOps.exists(path) {
-            throw ActionError("backup path \(path) does not exist", kind: .config)
+            throw ActionError.config("backup path \(path) does not exist")
         }
     }
 
@@ -62,7 +62,7 @@ public struct BackupArchive: Sendable {
         // GNU tar: 1 = a file changed while it was read (a live log); the archive is complete
         // and the warning goes into the message. 2 = fatal.
         guard outcome.status == 0 || outcome.status == 1 else {
-            throw ActionError("tar failed (exit \(outcome.status)): \(outcome.stderr.trimmedLines)")
+            throw ActionError.failed("tar failed (exit \(outcome.status)): \(outcome.stderr.trimmedLines)")
         }
         try FileOps.fsyncPath(temporary)
         let digest = try SHA256Digest.ofFile(temporary)

@@ -126,7 +126,7 @@ public struct ContainerIsolation: Sendable {
             try store.saveIsolation(IsolationRecord(containerID: container.id, containerName: container.name, networks: encoded,
                                                     isolated: .now(), auditID: auditID))
         } catch {
-            throw ActionError("cannot record the networks of \(container.name) in the history, so nothing was disconnected: \(error)")
+            throw ActionError.history("cannot record the networks of \(container.name) in the history, so nothing was disconnected: \(error)")
         }
         var failures: [String] = []
         for endpoint in current {
@@ -136,7 +136,7 @@ public struct ContainerIsolation: Sendable {
         }
         let left = NetworkEndpoint.all(inInspect: try engine.inspect(container.id).value)
         guard failures.isEmpty, left.isEmpty else {
-            throw ActionError("isolation of \(container.name) incomplete; still connected to \(left.map(\.network).joined(separator: ", "))"
+            throw ActionError.failed("isolation of \(container.name) incomplete; still connected to \(left.map(\.network).joined(separator: ", "))"
                               + (failures.isEmpty ? "" : " (\(failures.joined(separator: "; ")))"))
         }
         return Outcome(message: "isolated \(container.name): disconnected from \(current.map(\.summary).joined(separator: "; "))",
@@ -169,17 +169,17 @@ public struct ContainerIsolation: Sendable {
                     try engine.connect(container: container.id, to: endpoint.network, endpoint: endpoint.endpointConfig(containerID: container.id, withAddresses: false))
                     notes.append("\(endpoint.network): old address refused (\(error.message)), reconnected with a new one")
                 } catch let second {
-                    throw ActionError("restore of \(container.name) failed on \(endpoint.network): \(second.message)")
+                    throw ActionError.failed("restore of \(container.name) failed on \(endpoint.network): \(second.message)")
                 }
             }
         }
         let now = NetworkEndpoint.all(inInspect: try engine.inspect(container.id).value)
         let missing = wanted.filter { w in !now.contains(where: { $0.network == w.network }) }
         guard missing.isEmpty else {
-            throw ActionError("restore of \(container.name) incomplete; not connected to \(missing.map(\.network).joined(separator: ", "))")
+            throw ActionError.failed("restore of \(container.name) incomplete; not connected to \(missing.map(\.network).joined(separator: ", "))")
         }
         do { try store.removeIsolation(containerID: container.id) } catch {
-            throw ActionError("\(container.name) is reconnected but the isolation record could not be removed: \(error)")
+            throw ActionError.history("\(container.name) is reconnected but the isolation record could not be removed: \(error)")
         }
         let message = "restored \(container.name): reconnected to \(now.map(\.summary).joined(separator: "; "))"
             + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")
@@ -188,7 +188,7 @@ public struct ContainerIsolation: Sendable {
 
     private func record(for container: EngineContainer) throws(ActionError) -> IsolationRecord? {
         do { return try store.isolation(containerID: container.id) } catch {
-            throw ActionError("cannot read the isolation records: \(error)")
+            throw ActionError.history("cannot read the isolation records: \(error)")
         }
     }
 }

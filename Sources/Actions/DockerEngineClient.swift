@@ -42,12 +42,11 @@ public struct DockerEngineClient: Sendable {
         }
         let response: HTTPResponse
         do { response = try CurlHTTP.send(request) } catch {
-            throw ActionError("cannot reach the container engine at \(socketPath): \(error)", kind: .unavailable)
+            throw ActionError.unreachable(endpoint: "the container engine at \(socketPath)", reason: "\(error)")
         }
         guard response.isSuccess else {
             let message = (try? JSONParser.parse(response.body))?["message"]?.stringValue ?? response.bodyText
-            throw ActionError("engine: \(method) \(path) answered \(response.status): \(message)",
-                              kind: response.status == 404 ? .badTarget : .failed)
+            throw ActionError.engineStatus(request: "\(method) \(path)", status: response.status, message: message)
         }
         return response
     }
@@ -55,14 +54,14 @@ public struct DockerEngineClient: Sendable {
     func json(_ method: String, _ path: String, body: JSONValue? = nil) throws(ActionError) -> JSONValue {
         let response = try send(method, path, body: body)
         do { return try JSONParser.parse(response.body) } catch {
-            throw ActionError("engine: \(path) did not answer JSON (\(error))")
+            throw ActionError.engineReply("\(path) did not answer JSON (\(error))")
         }
     }
 
     /// Every container, running or not.
     public func containers() throws(ActionError) -> [EngineContainer] {
         guard let items = try json("GET", "/containers/json?all=1").arrayValue else {
-            throw ActionError("engine: /containers/json is not a list")
+            throw ActionError.engineReply("/containers/json is not a list")
         }
         return items.compactMap { item in
             guard let id = item["Id"]?.stringValue else { return nil }
@@ -77,7 +76,7 @@ public struct DockerEngineClient: Sendable {
     /// target is never passed through unchecked.
     public func resolve(_ target: String) throws(ActionError) -> EngineContainer {
         let wanted = target.hasPrefix("/") ? String(target.dropFirst()) : target
-        guard !wanted.isEmpty else { throw ActionError("no target container given", kind: .badTarget) }
+        guard !wanted.isEmpty else { throw ActionError.badTarget("no target container given") }
         let all = try containers()
         if let exact = all.first(where: { $0.id == wanted }) { return exact }
         if let byName = all.first(where: { $0.names.contains(wanted) }) { return byName }
@@ -86,11 +85,11 @@ public struct DockerEngineClient: Sendable {
             let matches = all.filter { $0.id.hasPrefix(hex) }
             if matches.count == 1 { return matches[0] }
             if matches.count > 1 {
-                throw ActionError("'\(TerminalSafe.escape(target))' matches \(matches.count) containers (\(matches.map(\.name).joined(separator: ", "))); give more of the id or the name", kind: .badTarget)
+                throw ActionError.badTarget("'\(TerminalSafe.escape(target))' matches \(matches.count) containers (\(matches.map(\.name).joined(separator: ", "))); give more of the id or the name")
             }
         }
         let known = all.map(\.name).sorted()
-        throw ActionError("no container '\(TerminalSafe.escape(target))' on this engine; it lists: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))", kind: .badTarget)
+        throw ActionError.badTarget("no container '\(TerminalSafe.escape(target))' on this engine; it lists: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))")
     }
 
     /// The shortest id accepted by ``resolve(id:)``: Falco's `container.id` is the 12-digit short id.
@@ -104,13 +103,13 @@ public struct DockerEngineClient: Sendable {
     public func resolve(id: String) throws(ActionError) -> EngineContainer {
         let hex = id.lowercased()
         guard (Self.minimumIDDigits...64).contains(hex.utf8.count), hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-            throw ActionError("'\(TerminalSafe.escape(id))' is not a container id (\(Self.minimumIDDigits) to 64 hex digits, as Falco's container.id): refused, since a name could stand for another container", kind: .badTarget)
+            throw ActionError.badTarget("'\(TerminalSafe.escape(id))' is not a container id (\(Self.minimumIDDigits) to 64 hex digits, as Falco's container.id): refused, since a name could stand for another container")
         }
         let matches = try containers().filter { $0.id.hasPrefix(hex) }
         guard matches.count == 1 else {
-            throw ActionError(matches.isEmpty
+            throw ActionError.badTarget(matches.isEmpty
                 ? "no container with id \(hex) on this engine"
-                : "id \(hex) matches \(matches.count) containers; refused", kind: .badTarget)
+                : "id \(hex) matches \(matches.count) containers; refused")
         }
         return matches[0]
     }
@@ -118,7 +117,7 @@ public struct DockerEngineClient: Sendable {
     public func inspect(_ id: String) throws(ActionError) -> (value: JSONValue, raw: [UInt8]) {
         let response = try send("GET", "/containers/\(Self.escapePath(id))/json")
         do { return (try JSONParser.parse(response.body), response.body) } catch {
-            throw ActionError("engine: inspect of \(id) did not answer JSON (\(error))")
+            throw ActionError.engineReply("inspect of \(id) did not answer JSON (\(error))")
         }
     }
 

@@ -9,7 +9,7 @@ enum FileOps {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
     static func makeDirectory(_ path: String) throws(ActionError) {
-        do { try Paths.makeDirectory(path) } catch { throw ActionError(error.description, kind: .config) }
+        do { try Paths.makeDirectory(path) } catch { throw ActionError.config(error.description) }
     }
 
     /// Creates the new file `path`, mode 0600 whatever the umask, and returns it open for
@@ -18,11 +18,11 @@ enum FileOps {
     /// the descriptor then sets exactly 0600): no moment when another user could open it.
     static func create(_ path: String) throws(ActionError) -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ActionError("cannot create \(path): \(errorText())") }
+        guard fd >= 0 else { throw ActionError.io(operation: "create", path: path, reason: errorText()) }
         guard fchmod(fd, 0o600) == 0 else {
             let text = errorText()
             close(fd)
-            throw ActionError("cannot set the mode of \(path): \(text)")
+            throw ActionError.io(operation: "set the mode of", path: path, reason: text)
         }
         return fd
     }
@@ -31,8 +31,8 @@ enum FileOps {
     static func write(_ bytes: [UInt8], to path: String) throws(ActionError) {
         let fd = try create(path)
         defer { close(fd) }
-        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else { throw ActionError("cannot write \(path): \(errorText())") }
-        guard fsync(fd) == 0 else { throw ActionError("cannot fsync \(path): \(errorText())") }
+        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else { throw ActionError.io(operation: "write", path: path, reason: errorText()) }
+        guard fsync(fd) == 0 else { throw ActionError.io(operation: "fsync", path: path, reason: errorText()) }
     }
 
     /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); false with errno set on failure.
@@ -52,14 +52,14 @@ enum FileOps {
 
     static func fsyncPath(_ path: String, directory: Bool = false) throws(ActionError) {
         let fd = open(path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC)
-        guard fd >= 0 else { throw ActionError("cannot open \(path): \(errorText())") }
+        guard fd >= 0 else { throw ActionError.io(operation: "open", path: path, reason: errorText()) }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw ActionError("cannot fsync \(path): \(errorText())") }
+        guard fsync(fd) == 0 else { throw ActionError.io(operation: "fsync", path: path, reason: errorText()) }
     }
 
     /// Renames `from` to `to` (same directory) and makes the rename durable.
     static func commit(_ from: String, to: String) throws(ActionError) {
-        guard rename(from, to) == 0 else { throw ActionError("cannot rename \(from) to \(to): \(errorText())") }
+        guard rename(from, to) == 0 else { throw ActionError.io(operation: "rename \(from) to", path: to, reason: errorText()) }
         try fsyncPath(parent(of: to), directory: true)
     }
 
@@ -81,7 +81,7 @@ enum FileOps {
     static func makeTemporaryDirectory(prefix: String) throws(ActionError) -> String {
         var template = Array((prefix + "XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-        guard made else { throw ActionError("cannot create a temporary directory \(prefix)XXXXXX: \(errorText())") }
+        guard made else { throw ActionError.io(operation: "create a temporary directory", path: "\(prefix)XXXXXX", reason: errorText()) }
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 

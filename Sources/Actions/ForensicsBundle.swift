@@ -121,7 +121,7 @@ public struct ForensicsBundle: Sendable {
             let alerts = try store.incidentAlerts(id: id, limit: 100_000)
             return alerts.isEmpty ? nil : alerts
         } catch {
-            throw ActionError("cannot read the alerts of incident \(id): \(error)")
+            throw ActionError.history("cannot read the alerts of incident \(id): \(error)")
         }
     }
 
@@ -137,7 +137,7 @@ public struct ForensicsBundle: Sendable {
                 let others = try store.alerts(AlertQuery(since: Timestamp(nanoseconds: since), until: Timestamp(nanoseconds: until), limit: 100_000))
                 return others.filter { hosts.contains($0.alert.hostname) }.map(\.alert.time.nanoseconds).sorted()
             } catch {
-                failure = ActionError("cannot read the alert history: \(error)")
+                failure = ActionError.history("cannot read the alert history: \(error)")
                 return []
             }
         }, into: dir)
@@ -154,7 +154,7 @@ public struct ForensicsBundle: Sendable {
                 for stored in try store.alerts(AlertQuery(container: key, limit: 100_000)) { byID[stored.id] = stored }
             }
         } catch {
-            throw ActionError("cannot read the alert history: \(error)")
+            throw ActionError.history("cannot read the alert history: \(error)")
         }
         return byID.values.sorted(by: { ($0.alert.time, $0.id) < ($1.alert.time, $1.id) })
     }

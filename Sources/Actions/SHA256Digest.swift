@@ -45,7 +45,7 @@ public struct SHA256Digest {
     /// The digest of a file's contents, read in 1 MiB chunks.
     public static func ofFile(_ path: String) throws(ActionError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ActionError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ActionError.io(operation: "read", path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let d = SHA256Digest()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -54,7 +54,7 @@ public struct SHA256Digest {
             if n < 0 {
                 if errno == EINTR { continue }
                 _ = d.finish()
-                throw ActionError("cannot read \(path): \(String(cString: strerror(errno)))")
+                throw ActionError.io(operation: "read", path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
             buffer.withUnsafeBytes { d.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }

@@ -29,7 +29,7 @@ public struct StopTrading: Sendable {
         var headers: [(name: String, value: String)] = []
         if let variable = config.tokenEnvironment {
             guard let token = environment[variable], !token.isEmpty else {
-                throw ActionError("stop_trading.token_env names \(variable), which is not set", kind: .config)
+                throw ActionError.config("stop_trading.token_env names \(variable), which is not set")
             }
             headers.append(("Authorization", "Bearer " + token))
         }
@@ -40,17 +40,16 @@ public struct StopTrading: Sendable {
         let response: HTTPResponse
         do { response = try CurlHTTP.send(request) } catch let error as CurlError {
             if error.isTimeout {
-                throw ActionError("no answer from \(config.url) within \(Self.seconds(config.timeoutSeconds)) (timed out after \(Self.milliseconds(error.elapsed)))",
-                                  kind: .unavailable)
+                throw ActionError.noAnswer(endpoint: config.url, limit: Self.seconds(config.timeoutSeconds), elapsed: Self.milliseconds(error.elapsed))
             }
-            throw ActionError("cannot reach \(config.url): \(error.message)", kind: .unavailable)
+            throw ActionError.unreachable(endpoint: config.url, reason: error.message)
         } catch {
-            throw ActionError("cannot reach \(config.url): \(error)", kind: .unavailable)
+            throw ActionError.unreachable(endpoint: config.url, reason: "\(error)")
         }
         let latency = response.elapsed * 1000
         let excerpt = TerminalSafe.escape(String(response.bodyText.prefix(200)))
         guard response.isSuccess else {
-            throw ActionError("\(config.url) answered \(response.status) in \(Self.milliseconds(response.elapsed))" + (excerpt.isEmpty ? "" : ": \(excerpt)"))
+            throw ActionError.failed("\(config.url) answered \(response.status) in \(Self.milliseconds(response.elapsed))" + (excerpt.isEmpty ? "" : ": \(excerpt)"))
         }
         return Outcome(status: response.status, latencyMilliseconds: latency,
                        message: "trading bot answered \(response.status) in \(Self.milliseconds(response.elapsed))" + (excerpt.isEmpty ? "" : ": \(excerpt)"))

@@ -17,7 +17,7 @@ enum Subprocess {
         do {
             pid = try Spawn.start(argv, stdout: stdoutPath, stderr: stderrPath, environment: ["PATH=/usr/bin:/bin", "LC_ALL=C"])
         } catch {
-            throw ActionError("\(error)", kind: .unavailable)
+            throw ActionError.unavailable("\(error)")
         }
         let code = Spawn.wait(pid)
         let text = FileOps.tail(stderrPath, maxBytes: 4096).map { String(decoding: $0, as: UTF8.self) } ?? ""
