@@ -58,10 +58,36 @@ public struct HTTPResponse: Sendable {
 }
 
 /// A transfer that did not produce an HTTP reply: refused, timed out, TLS failure, too large.
-public struct CurlError: Error, CustomStringConvertible, Sendable {
-    public var code: Int
-    public var message: String
-    public var elapsed: Double
+public enum CurlError: Error, CustomStringConvertible, Sendable {
+    /// libcurl could not create an easy handle (out of memory): nothing was sent.
+    case noHandle
+    /// The reply went over the request's `maxResponseBytes`, so the transfer was cut.
+    case replyTooLarge(limit: Int, elapsed: Double)
+    /// libcurl failed the transfer; `code` is its CURLcode, `message` its error text.
+    case transfer(code: Int, message: String, elapsed: Double)
+
+    /// The CURLcode (-1 when there was no handle), which callers classify as retryable or not.
+    public var code: Int {
+        switch self {
+        case .noHandle: -1
+        case .replyTooLarge: Int(CURLE_WRITE_ERROR.rawValue)
+        case .transfer(let code, _, _): code
+        }
+    }
+    public var message: String {
+        switch self {
+        case .noHandle: "libcurl could not create a handle"
+        case .replyTooLarge(let limit, _): "reply larger than \(limit) bytes"
+        case .transfer(_, let message, _): message
+        }
+    }
+    /// Seconds from the start of the transfer to the failure.
+    public var elapsed: Double {
+        switch self {
+        case .noHandle: 0
+        case .replyTooLarge(_, let elapsed), .transfer(_, _, let elapsed): elapsed
+        }
+    }
     public var description: String { message }
     /// Timeouts are worth telling apart: the operator needs to know the peer is slow, not down.
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
@@ -90,7 +116,7 @@ public enum CurlHTTP {
     static func perform(_ request: HTTPRequest, sink: BodySink) throws -> HTTPResponse {
         CurlGlobal.ensureInitialised()
         guard let handle = curl_easy_init() else {
-            throw CurlError(code: -1, message: "libcurl could not create a handle", elapsed: 0)
+            throw CurlError.noHandle
         }
         defer { curl_easy_cleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -165,10 +191,9 @@ public enum CurlHTTP {
                 return HTTPResponse(status: status, headers: sink.headers, body: sink.body, elapsed: elapsed)
             }
             if code == CURLE_WRITE_ERROR && sink.overLimit {
-                throw CurlError(code: Int(code.rawValue),
-                                message: "reply larger than \(request.maxResponseBytes) bytes", elapsed: elapsed)
+                throw CurlError.replyTooLarge(limit: request.maxResponseBytes, elapsed: elapsed)
             }
-            throw CurlError(code: Int(code.rawValue), message: errorText, elapsed: elapsed)
+            throw CurlError.transfer(code: Int(code.rawValue), message: errorText, elapsed: elapsed)
         }
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body, elapsed: elapsed)
     }

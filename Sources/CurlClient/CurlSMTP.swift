@@ -34,7 +34,7 @@ public enum CurlSMTP {
     public static func send(_ mail: SMTPMessage) throws {
         CurlGlobal.ensureInitialised()
         guard let handle = curl_easy_init() else {
-            throw CurlError(code: -1, message: "libcurl could not create a handle", elapsed: 0)
+            throw CurlError.noHandle
         }
         defer { curl_easy_cleanup(handle) }
         var recipients: UnsafeMutablePointer<curl_slist>?
@@ -61,7 +61,7 @@ public enum CurlSMTP {
         ccurl_setopt_pointer(handle, CURLOPT_READDATA, context.toOpaque())
 
         let (code, errorText, elapsed) = CurlTransfer.perform(handle)
-        if code != CURLE_OK { throw CurlError(code: Int(code.rawValue), message: errorText, elapsed: elapsed) }
+        if code != CURLE_OK { throw CurlError.transfer(code: Int(code.rawValue), message: errorText, elapsed: elapsed) }
     }
 
     private static func angle(_ address: String) -> String {
