@@ -223,7 +223,7 @@ import TradsecCore
         let first = NotificationDispatcher(store: history.store, config: config, options: fastOptions())
         let second = NotificationDispatcher(store: history.store, config: config, options: fastOptions())
         try first.start()
-        #expect(throws: NotifyError("another dispatcher is already delivering notifications from \(history.path)")) { try second.start() }
+        #expect(throws: NotifyError.alreadyDispatching(store: history.path)) { try second.start() }
         // So is another process.
         writeFile(history.directory + "/c.yaml", "notifications:\n  channels:\n    - {name: hook, type: webhook, url: 'http://127.0.0.1:9/x'}\n")
         guard let child = ChildProcess.start([ChildProcess.tradsec, "notify", "run", "--db", history.path, "--config", history.directory + "/c.yaml"],

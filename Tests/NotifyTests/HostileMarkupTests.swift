@@ -44,7 +44,7 @@ import TradsecCore
 
     func body(_ channel: ChannelConfig, _ environment: [String: String] = [:]) throws -> JSONValue {
         guard case .http(let request) = try ChannelSender.request(for: Self.items, channel: channel, environment: environment) else {
-            throw NotifyError("\(channel.name) is HTTP")
+            throw NotifyError.channelConfig(channel: channel.name, problem: "is not sent over HTTP")
         }
         return try JSONParser.parse(request.body ?? [])
     }

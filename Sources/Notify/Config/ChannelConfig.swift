@@ -13,7 +13,7 @@ public enum Secret: Sendable, Equatable, CustomStringConvertible {
         case .inline(let value): return value
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw NotifyError("environment variable \(name) is not set")
+                throw NotifyError.missingSecret(variable: name)
             }
             return value
         }

@@ -55,10 +55,10 @@ public final class NotificationDispatcher: @unchecked Sendable {
         guard !started else { return }
         let path = store.path + "-notify.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw NotifyError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw NotifyError.cannotOpenLock(path: path, reason: String(cString: strerror(errno))) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw NotifyError("another dispatcher is already delivering notifications from \(store.path)")
+            throw NotifyError.alreadyDispatching(store: store.path)
         }
         lockFile = fd
         started = true

@@ -31,7 +31,7 @@ struct MessageContext {
     }
 
     func secret(_ s: Secret?, _ what: String) throws -> String {
-        guard let s else { throw NotifyError("channel '\(channel.name)' has no \(what)") }
+        guard let s else { throw NotifyError.channelConfig(channel: channel.name, problem: "has no \(what)") }
         return try s.resolve(environment)
     }
 

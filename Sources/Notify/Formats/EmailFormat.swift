@@ -15,7 +15,7 @@ enum EmailFormat {
 
     static func message(_ m: MessageContext) throws -> SMTPMessage {
         let url = try m.secret(m.channel.url, "url")
-        guard let from = m.channel.from, !m.channel.to.isEmpty else { throw NotifyError("channel '\(m.channel.name)' needs from and to") }
+        guard let from = m.channel.from, !m.channel.to.isEmpty else { throw NotifyError.channelConfig(channel: m.channel.name, problem: "needs from and to") }
         let host = headerToken(m.first.host)
         let headers = [
             "From: \(from)",

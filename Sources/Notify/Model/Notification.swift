@@ -99,13 +99,13 @@ public struct Notification: Sendable, Equatable {
 
     public init(json text: String) throws {
         let value: JSONValue
-        do { value = try JSONParser.parse(text) } catch { throw NotifyError("stored notification is not JSON: \(error)") }
+        do { value = try JSONParser.parse(text) } catch { throw NotifyError.badStoredNotification(problem: "is not JSON: \(error)") }
         func string(_ key: String) throws -> String {
-            guard let s = value[key]?.stringValue else { throw NotifyError("stored notification has no '\(key)'") }
+            guard let s = value[key]?.stringValue else { throw NotifyError.badStoredNotification(problem: "has no '\(key)'") }
             return s
         }
-        guard let kind = Kind(rawValue: try string("kind")) else { throw NotifyError("stored notification has an unknown kind") }
-        guard let priority = Priority(name: try string("priority")) else { throw NotifyError("stored notification has an unknown priority") }
+        guard let kind = Kind(rawValue: try string("kind")) else { throw NotifyError.badStoredNotification(problem: "has an unknown kind") }
+        guard let priority = Priority(name: try string("priority")) else { throw NotifyError.badStoredNotification(problem: "has an unknown priority") }
         let fields = (value["fields"]?.arrayValue ?? []).compactMap { pair -> Field? in
             guard let items = pair.arrayValue, items.count == 2, let n = items[0].stringValue, let v = items[1].stringValue else { return nil }
             return Field(n, v)
@@ -129,7 +129,25 @@ public struct QueuedNotification: Sendable, Equatable {
 }
 
 /// A notification error the operator reads (configuration, stored data, a refused send).
-public struct NotifyError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+public enum NotifyError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// A secret the channel names in the environment is missing or empty.
+    case missingSecret(variable: String)
+    /// A channel lacks something it needs to send (`problem` reads "has no chat_id"…).
+    case channelConfig(channel: String, problem: String)
+    /// A notification in the history cannot be read back (`problem` says what is wrong with it).
+    case badStoredNotification(problem: String)
+    /// The dispatcher's lock file cannot be opened.
+    case cannotOpenLock(path: String, reason: String)
+    /// Another dispatcher holds the lock on this history: two would send everything twice.
+    case alreadyDispatching(store: String)
+
+    public var description: String {
+        switch self {
+        case .missingSecret(let variable): "environment variable \(variable) is not set"
+        case .channelConfig(let channel, let problem): "channel '\(channel)' \(problem)"
+        case .badStoredNotification(let problem): "stored notification \(problem)"
+        case .cannotOpenLock(let path, let reason): "cannot open \(path): \(reason)"
+        case .alreadyDispatching(let store): "another dispatcher is already delivering notifications from \(store)"
+        }
+    }
 }
