@@ -146,7 +146,7 @@ public final class FileFollower {
                 pathMissingReported = true
                 return false
             }
-            throw FeedError("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw FeedError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         if pathMissingReported { report(.appeared) }
         pathMissingReported = false
@@ -194,7 +194,7 @@ public final class FileFollower {
             if ingestor.batchIsFull { try commit() }
         }
         if case .failed(let code) = status {
-            throw FeedError("reading \(path) failed: \(String(cString: strerror(code)))")
+            throw FeedError.readFailed(path: path, reason: String(cString: strerror(code)))
         }
     }
 
@@ -338,8 +338,35 @@ public struct FollowEvent: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public struct FeedError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+public enum FeedError: Error, CustomStringConvertible, Sendable {
+    /// The followed file exists but cannot be opened.
+    case cannotOpen(path: String, reason: String)
+    /// Reading the input failed (`path` is nil for a stream such as stdin).
+    case readFailed(path: String?, reason: String)
+    /// The alert socket cannot be set up at `path`.
+    case cannotListen(path: String, reason: String)
+    /// Something other than a socket sits where the socket should be: it is left alone.
+    case notASocket(path: String)
+    /// A live listener already answers on the socket.
+    case socketInUse(path: String)
+    /// The socket path does not fit in a sockaddr_un.
+    case socketPathTooLong(path: String, limit: Int)
+    /// A system call the listener needs failed.
+    case system(call: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
+        case .readFailed(let path?, let reason): "reading \(path) failed: \(reason)"
+        case .readFailed(nil, let reason): "read failed: \(reason)"
+        case .cannotListen(let path, let reason): "cannot listen on \(path): \(reason)"
+        case .notASocket(let path): "\(path) exists and is not a socket"
+        case .socketInUse(let path): "\(path) is in use by another listener"
+        case .socketPathTooLong(let path, let limit): "socket path is longer than \(limit) bytes: \(path)"
+        case .system(let call, let reason): "\(call): \(reason)"
+        }
+    }
+
+    /// The operator's message (the same text as `description`).
+    public var message: String { description }
 }

@@ -83,13 +83,13 @@ public final class SocketListener {
         // socket before it is renamed to `path`.
         var template = Array(((parent == "/" ? "" : parent) + "/.tradsec-sock-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw FeedError("cannot listen on \(path): cannot create a directory in \(parent): \(String(cString: strerror(errno)))")
+            throw FeedError.cannotListen(path: path, reason: "cannot create a directory in \(parent): \(String(cString: strerror(errno)))")
         }
         let directory = String(cString: made)
         let staging = directory + "/s"
         defer { unlink(staging); rmdir(directory) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw FeedError("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw FeedError.system(call: "socket", reason: String(cString: strerror(errno))) }
         do {
             // Linux gives the socket file the mode of the socket's inode (less the umask): 0600
             // from its creation, without chmod on a path.
@@ -97,17 +97,17 @@ public final class SocketListener {
             try bindStaging(fd, staging: staging, directory: directory)
             var st = stat()
             guard lstat(staging, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else {
-                throw FeedError("cannot listen on \(path): the new socket vanished")
+                throw FeedError.cannotListen(path: path, reason: "the new socket vanished")
             }
             guard st.st_mode & 0o077 == 0 else {
-                throw FeedError("cannot listen on \(path): the socket could not be made owner-only (mode \(String(st.st_mode & 0o777, radix: 8)))")
+                throw FeedError.cannotListen(path: path, reason: "the socket could not be made owner-only (mode \(String(st.st_mode & 0o777, radix: 8)))")
             }
-            guard listen(fd, 64) == 0 else { throw FeedError("listen on \(path): \(String(cString: strerror(errno)))") }
+            guard listen(fd, 64) == 0 else { throw FeedError.cannotListen(path: path, reason: String(cString: strerror(errno))) }
             // Checked again just before: rename replaces a dead socket in one step, but must
             // not replace anything else put there meanwhile.
             try checkReplaceable()
             guard rename(staging, path) == 0 else {
-                throw FeedError("cannot listen on \(path): \(String(cString: strerror(errno)))")
+                throw FeedError.cannotListen(path: path, reason: String(cString: strerror(errno)))
             }
             boundFile = (UInt64(st.st_dev), UInt64(st.st_ino))
         } catch {
@@ -121,8 +121,8 @@ public final class SocketListener {
     private func checkReplaceable() throws {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
-        guard (st.st_mode & S_IFMT) == S_IFSOCK else { throw FeedError("\(path) exists and is not a socket") }
-        if Self.isAlive(path) { throw FeedError("\(path) is in use by another listener") }
+        guard (st.st_mode & S_IFMT) == S_IFSOCK else { throw FeedError.notASocket(path: path) }
+        if Self.isAlive(path) { throw FeedError.socketInUse(path: path) }
     }
 
     /// Binds `fd` at `staging`; a path too long for a socket address goes through the
@@ -136,14 +136,14 @@ public final class SocketListener {
         } else {
             dirFD = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard dirFD >= 0, let viaDescriptor = try? Self.address("/proc/self/fd/\(dirFD)/s") else {
-                throw FeedError("cannot listen on \(path): the path is too long")
+                throw FeedError.cannotListen(path: path, reason: "the path is too long")
             }
             address = viaDescriptor
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0 else { throw FeedError("cannot listen on \(path): \(String(cString: strerror(errno)))") }
+        guard bound == 0 else { throw FeedError.cannotListen(path: path, reason: String(cString: strerror(errno))) }
     }
 
     /// Serves until `shouldStop` returns true; then commits everything received.
@@ -163,7 +163,7 @@ public final class SocketListener {
         var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
         for fd in clients.keys { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         let ready = Glibc.poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
-        if ready < 0 && errno != EINTR { throw FeedError("poll: \(String(cString: strerror(errno)))") }
+        if ready < 0 && errno != EINTR { throw FeedError.system(call: "poll", reason: String(cString: strerror(errno))) }
         if ready > 0 {
             for entry in fds where entry.revents != 0 {
                 if entry.fd == listenFD { try acceptAll() } else { try readClient(entry.fd) }
@@ -275,7 +275,7 @@ public final class SocketListener {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard bytes.count < capacity else { throw FeedError("socket path is longer than \(capacity - 1) bytes: \(path)") }
+        guard bytes.count < capacity else { throw FeedError.socketPathTooLong(path: path, limit: capacity - 1) }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (i, b) in bytes.enumerated() { raw[i] = b }
         }

@@ -18,7 +18,7 @@ public enum StreamIngest {
         }
         if case .failed(let code) = status {
             try ingestor.flush()
-            throw FeedError("read failed: \(String(cString: strerror(code)))")
+            throw FeedError.readFailed(path: nil, reason: String(cString: strerror(code)))
         }
         reader.finish { ingestor.take($0) }
         try ingestor.flush()
