@@ -55,7 +55,7 @@ public final class ActionsBenchmark {
         for _ in 0..<rounds {
             let i = runner.run(ActionRequest(kind: .isolate, target: target))
             let r = runner.run(ActionRequest(kind: .restore, target: target))
-            guard i.result == .ok, r.result == .ok else { throw BenchmarkError(.failed, "round failed: \(i.message) / \(r.message)") }
+            guard i.result == .ok, r.result == .ok else { throw BenchmarkError.failed("round failed: \(i.message) / \(r.message)") }
             isolate.append(i.latencyMilliseconds)
             restore.append(r.latencyMilliseconds)
         }

@@ -33,7 +33,7 @@ public enum ConsoleBenchmark {
         setenv("COLUMNS", String(width), 1)
         let output = "/tmp/tradsec-bench-console-\(getpid()).out"
         defer { unlink(output) }
-        guard let out = fopen(output, "w"), let inp = fopen("/dev/null", "r") else { throw BenchmarkError(.unavailable, "cannot open \(output)") }
+        guard let out = fopen(output, "w"), let inp = fopen("/dev/null", "r") else { throw BenchmarkError.unavailable("cannot open \(output)") }
         let environment = ["TERM": "xterm-256color", "COLORTERM": "truecolor"]
 
         // Start-up: open the history, query the overview, draw the first full frame (what the

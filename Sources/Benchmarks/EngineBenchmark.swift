@@ -62,7 +62,7 @@ public struct EngineBenchmark {
             for (text, path) in zip(texts, paths) {
                 let r = e.load(content: text, name: path)
                 if !r.successful {
-                    throw BenchmarkError(.failed, TerminalSafe.escape(path) + ":\(r.errors.first?.line ?? 0): "
+                    throw BenchmarkError.failed(TerminalSafe.escape(path) + ":\(r.errors.first?.line ?? 0): "
                                          + TerminalSafe.escape(r.errors.first?.message ?? "load failed"))
                 }
             }

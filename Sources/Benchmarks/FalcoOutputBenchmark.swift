@@ -103,7 +103,7 @@ public final class FalcoOutputBenchmark {
         baselineFigures.latencies.sort()
 
         guard serve.stop() == 0 else {
-            throw BenchmarkError(.software, "tradsec serve failed: \(serve.output())")
+            throw BenchmarkError.programMisbehaved("tradsec serve failed: \(serve.output())")
         }
         let store = try AlertStore(path: historyPath, readOnly: true)
         let servedStored = try store.totalCount()
@@ -161,7 +161,7 @@ private final class Child {
         do {
             pid = try Spawn.start(argv, stdout: output, stderr: nil, environment: environment)
         } catch {
-            throw BenchmarkError(.unavailable, "\(error)")
+            throw BenchmarkError.unavailable("\(error)")
         }
         let deadline = Monotonic.seconds() + 20
         while Monotonic.seconds() < deadline {
@@ -169,13 +169,13 @@ private final class Child {
             if let found = port(text) { return Child(pid: pid, port: found, outputPath: output) }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                throw BenchmarkError(.unavailable, "\(argv[0]) ended before listening: \(text)")
+                throw BenchmarkError.unavailable("\(argv[0]) ended before listening: \(text)")
             }
             usleep(20_000)
         }
         kill(pid, SIGKILL)
         _ = Spawn.wait(pid)
-        throw BenchmarkError(.unavailable, "\(argv[0]) did not say where it listens within 20 s")
+        throw BenchmarkError.unavailable("\(argv[0]) did not say where it listens within 20 s")
     }
 
     /// Asks the child to end (SIGTERM) and waits; its exit status. Once only: later calls

@@ -148,7 +148,7 @@ public final class IngestBenchmark {
         precondition(ingestor.report.stored == count, "not every alert was stored: \(ingestor.report.stored)")
         var processedSeconds: Double?
         if let step {
-            if let behind = step.finish(ingestor.newestStored) { throw BenchmarkError(.failed, "processing did not keep up: \(behind)") }
+            if let behind = step.finish(ingestor.newestStored) { throw BenchmarkError.failed("processing did not keep up: \(behind)") }
             processedSeconds = Monotonic.seconds() - t0
         }
         return Commit(seconds: seconds, storeSeconds: storeSeconds, processedSeconds: processedSeconds)

@@ -15,7 +15,7 @@ final class LoopbackFloor {
     init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
-        guard listener >= 0 else { throw BenchmarkError(.unavailable, "floor responder: socket: \(String(cString: strerror(errno)))") }
+        guard listener >= 0 else { throw BenchmarkError.unavailable("floor responder: socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
@@ -27,7 +27,7 @@ final class LoopbackFloor {
         }
         guard bound else {
             close(listener)
-            throw BenchmarkError(.unavailable, "floor responder: cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))")
+            throw BenchmarkError.unavailable("floor responder: cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))")
         }
         port = Int(UInt16(bigEndian: address.sin_port))
         Thread { Self.serve(listener) }.start()

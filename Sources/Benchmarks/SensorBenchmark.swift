@@ -93,10 +93,10 @@ public final class SensorBenchmark {
         let engine = try makeEngine()
         let sensor: HostSensor
         do { sensor = try HostSensor(engine: engine, options: options) } catch {
-            throw BenchmarkError(.unavailable, "the host sensor cannot start: \(error)")
+            throw BenchmarkError.unavailable("the host sensor cannot start: \(error)")
         }
         do { try sensor.start { _ in } } catch {
-            throw BenchmarkError(.unavailable, "the host sensor cannot start: \(error)")
+            throw BenchmarkError.unavailable("the host sensor cannot start: \(error)")
         }
         usleep(300_000)   // the /proc seed and the first drain
         defer { sensor.stop() }
@@ -151,7 +151,7 @@ public final class SensorBenchmark {
                                                  "--count", String(count), "--work", String(work)],
                                   stdout: output, stderr: nil, environment: ["PATH=/usr/bin:/bin"])
         } catch {
-            throw BenchmarkError(.unavailable, "\(error)")
+            throw BenchmarkError.unavailable("\(error)")
         }
         var status: Int32 = 0
         var usage = rusage()
@@ -160,7 +160,7 @@ public final class SensorBenchmark {
         let fields = text.split(separator: " ")
         guard status == 0, fields.count >= 2, let opens = Int(fields[0]), let elapsed = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)),
               elapsed.isFinite, elapsed > 0 else {
-            throw BenchmarkError(.software, "the load program failed (status \(status)): \(text)")
+            throw BenchmarkError.programMisbehaved("the load program failed (status \(status)): \(text)")
         }
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return LoadResult(opens: opens, seconds: elapsed, cpuSeconds: cpu)
