@@ -17,17 +17,30 @@ public struct DockerStats: Equatable, Sendable {
     public var memoryBytes: UInt64?
     public var memoryLimit: UInt64?
 
-    public struct ParseError: Error, CustomStringConvertible, Sendable { public var description: String }
+    /// Why an engine's stats reply was not read.
+    public enum ParseError: Error, CustomStringConvertible, Sendable {
+        case notJSON(String)
+        case notAnObject
+        case missingCPUStats
+
+        public var description: String {
+            switch self {
+            case .notJSON(let reason): "stats reply is not JSON: \(reason)"
+            case .notAnObject: "stats reply is not a JSON object"
+            case .missingCPUStats: "stats reply has no cpu_stats"
+            }
+        }
+    }
 
     /// The largest `online_cpus` believed (Linux's NR_CPUS is at most 8192).
     static let maxCPUs: UInt64 = 65_536
 
     public static func parse(_ body: [UInt8]) throws(ParseError) -> DockerStats {
         let json: JSONValue
-        do { json = try JSONParser.parse(body) } catch { throw ParseError(description: "stats reply is not JSON: \(error)") }
-        guard json.objectValue != nil else { throw ParseError(description: "stats reply is not a JSON object") }
+        do { json = try JSONParser.parse(body) } catch { throw ParseError.notJSON("\(error)") }
+        guard json.objectValue != nil else { throw ParseError.notAnObject }
         guard let cpu = json["cpu_stats"], cpu.objectValue != nil else {
-            throw ParseError(description: "stats reply has no cpu_stats")
+            throw ParseError.missingCPUStats
         }
         func u(_ v: JSONValue?) -> UInt64? {
             switch v {
