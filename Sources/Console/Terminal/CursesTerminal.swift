@@ -23,7 +23,7 @@ public final class CursesTerminal {
     /// Starts ncurses on the process's terminal.
     public static func onTerminal(theme: Theme, environment: [String: String]) throws -> CursesTerminal {
         guard let out = fdopen(dup(STDOUT_FILENO), "w"), let inp = fdopen(dup(STDIN_FILENO), "r") else {
-            throw TerminalError(description: "cannot open the terminal")
+            throw TerminalError.cannotOpen
         }
         return try CursesTerminal(terminalType: nil, output: out, input: inp, theme: theme, environment: environment)
     }
@@ -38,7 +38,7 @@ public final class CursesTerminal {
         guard let scr = newterm(terminalType, output, input) else {
             fclose(output)
             fclose(input)
-            throw TerminalError(description: "cannot start the terminal interface for TERM=\(environment["TERM"] ?? "?")")
+            throw TerminalError.cannotStart(term: environment["TERM"])
         }
         screen = scr
         guard cn_can_address_cursor() != 0 else {
@@ -47,7 +47,7 @@ public final class CursesTerminal {
             fclose(output)
             fclose(input)
             ended = true
-            throw TerminalError(description: "this terminal (TERM=\(environment["TERM"] ?? "unset")) cannot show a full-screen console; use 'tradsec query' or set TERM (e.g. xterm-256color)")
+            throw TerminalError.notFullScreen(term: environment["TERM"])
         }
         cbreak()
         noecho()
@@ -219,6 +219,21 @@ public final class CursesTerminal {
     }
 }
 
-public struct TerminalError: Error, CustomStringConvertible {
-    public var description: String
+/// Why the full-screen console could not start.
+public enum TerminalError: Error, CustomStringConvertible {
+    /// The controlling terminal cannot be opened (no tty, e.g. under cron).
+    case cannotOpen
+    /// ncurses refused the terminal type (`term` is $TERM, nil when unset).
+    case cannotStart(term: String?)
+    /// The terminal type cannot address the cursor, so a full-screen console is impossible.
+    case notFullScreen(term: String?)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen: "cannot open the terminal"
+        case .cannotStart(let term): "cannot start the terminal interface for TERM=\(term ?? "?")"
+        case .notFullScreen(let term):
+            "this terminal (TERM=\(term ?? "unset")) cannot show a full-screen console; use 'tradsec query' or set TERM (e.g. xterm-256color)"
+        }
+    }
 }
