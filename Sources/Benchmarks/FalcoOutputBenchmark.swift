@@ -79,13 +79,13 @@ public final class FalcoOutputBenchmark {
         let environment = ["PATH=/usr/bin:/bin", "HOME=\(directory)", "XDG_CONFIG_HOME=\(directory)/config",
                            "XDG_DATA_HOME=\(directory)/data", "LC_ALL=C.UTF-8"]
         let historyPath = directory + "/history.sqlite"
-        let serve = try Child.start([receivers.tradsec, "serve", "--listen", "127.0.0.1:0", "--db", historyPath],
+        let serve = try BenchChild.start([receivers.tradsec, "serve", "--listen", "127.0.0.1:0", "--db", historyPath],
                                     output: directory + "/serve.log", environment: environment,
-                                    port: { text in Self.number(after: "listening on http://127.0.0.1:", in: text) })
+                                    ready: { text in Self.number(after: "listening on http://127.0.0.1:", in: text) })
         defer { serve.stop() }
-        let baseline = try Child.start([receivers.python, receivers.baselineScript, "--db", directory + "/baseline.sqlite"],
+        let baseline = try BenchChild.start([receivers.python, receivers.baselineScript, "--db", directory + "/baseline.sqlite"],
                                        output: directory + "/baseline.log", environment: environment,
-                                       port: { text in Self.number(after: "listening ", in: text) })
+                                       ready: { text in Self.number(after: "listening ", in: text) })
         defer { baseline.stop() }
 
         var serveFigures = Figures(), baselineFigures = Figures(), floorFigures = Figures()
@@ -139,55 +139,4 @@ public final class FalcoOutputBenchmark {
         let digits = text[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
         return digits.count <= 9 ? Int(digits) : nil
     }
-}
-
-/// A receiver the benchmark started: its pid, the port it announced, its output file.
-private final class Child {
-    let pid: pid_t
-    let port: Int
-    let outputPath: String
-    private var status: Int32?
-
-    private init(pid: pid_t, port: Int, outputPath: String) {
-        self.pid = pid
-        self.port = port
-        self.outputPath = outputPath
-    }
-
-    /// Starts `argv` with standard output and error into `output`, and waits (up to 20 s) for
-    /// `port` to find the port it listens on there.
-    static func start(_ argv: [String], output: String, environment: [String], port: (String) -> Int?) throws -> Child {
-        let pid: pid_t
-        do {
-            pid = try Spawn.start(argv, stdout: output, stderr: nil, environment: environment)
-        } catch {
-            throw BenchmarkError.unavailable("\(error)")
-        }
-        let deadline = Monotonic.seconds() + 20
-        while Monotonic.seconds() < deadline {
-            let text = (try? TextFile.read(output, limit: 1 << 16)) ?? ""
-            if let found = port(text) { return Child(pid: pid, port: found, outputPath: output) }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                throw BenchmarkError.unavailable("\(argv[0]) ended before listening: \(text)")
-            }
-            usleep(20_000)
-        }
-        kill(pid, SIGKILL)
-        _ = Spawn.wait(pid)
-        throw BenchmarkError.unavailable("\(argv[0]) did not say where it listens within 20 s")
-    }
-
-    /// Asks the child to end (SIGTERM) and waits; its exit status. Once only: later calls
-    /// return the first status.
-    @discardableResult
-    func stop() -> Int32 {
-        if let status { return status }
-        kill(pid, SIGTERM)
-        let status = Spawn.wait(pid)
-        self.status = status
-        return status
-    }
-
-    func output() -> String { (try? TextFile.read(outputPath, limit: 1 << 16)) ?? "" }
 }

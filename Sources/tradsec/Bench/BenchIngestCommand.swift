@@ -39,7 +39,11 @@ struct BenchIngestCommand: ParsableCommand {
     @Flag(help: "Also parse and commit with the processing step on (roles, an exchange allowlist, a threat-intel list, correlation), and compare.")
     var processing = false
 
+    @Flag(help: "Falco's file_output into `ingest --follow` and program_output into `ingest --socket`, beside a batch `ingest FILE`.")
+    var falcoOutputs = false
+
     func run() throws {
+        if falcoOutputs { return try benchmarkErrors { try runFalcoOutputs() } }
         // It measures building a history from empty; an existing --db is never overwritten.
         if let db, access(db, F_OK) == 0 { throw ValidationError("--db \(db) exists; the benchmark builds a new history") }
         let history = db.map { BenchHistory(path: $0, scratch: false) } ?? BenchHistory.scratch("ingest")
@@ -85,6 +89,28 @@ struct BenchIngestCommand: ParsableCommand {
             let (samples, counted) = try bench.timeStats(query, runs: min(queryRuns, 5))
             print("  " + CellWidth.fit(name, to: 34) + String(format: "p50 %7.2f  p95 %7.2f  max %7.2f  (%d alerts)",
                                                                 samples.percentile(50), samples.percentile(95), samples.last ?? 0, counted))
+        }
+    }
+
+    /// Falco's streaming outputs into real `tradsec ingest` processes, beside the batch import.
+    private func runFalcoOutputs() throws {
+        let bench = FalcoStreamBenchmark(alerts: count)
+        print("generating \(bench.alerts) alerts…")
+        bench.prepare()
+        let result = try bench.run(tradsec: BundledFiles.executablePath) { print($0) }
+        print("Falco's streaming outputs, one write(2) per alert, \(bench.alerts) alerts each (first byte → all in the history):")
+        print("                                      alerts/s   seconds   writing s   stored")
+        for (name, figures) in [("file_output → ingest --follow", result.follow),
+                                ("program_output → ingest --socket", result.socket),
+                                ("batch: ingest FILE", result.batch)] {
+            print("  " + name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                  + String(format: " %10.0f %9.2f %11.2f %8d", figures.alertsPerSecond, figures.seconds, figures.writeSeconds, figures.stored))
+        }
+        let batch = result.batch.alertsPerSecond
+        print(String(format: "  follow / batch %.2f, socket / batch %.2f (goal: ≥ 50,000 alerts/s each)",
+                     batch > 0 ? result.follow.alertsPerSecond / batch : 0, batch > 0 ? result.socket.alertsPerSecond / batch : 0))
+        if result.follow.stored < bench.alerts || result.socket.stored < bench.alerts || result.batch.stored < bench.alerts {
+            throw CLIError("not every alert reached the history", exitCode: 1)
         }
     }
 

@@ -236,22 +236,7 @@ private final class FileAppender {
 private final class SocketWriter {
     let fd: Int32
     init(path: String, waitSeconds: Double) throws {
-        let deadline = Monotonic.seconds() + waitSeconds
-        while true {
-            let s = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                for (i, b) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = b }
-            }
-            let rc = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            if rc == 0 { fd = s; return }
-            close(s)
-            guard Monotonic.seconds() < deadline else { throw ValidationError("cannot connect to \(path)") }
-            usleep(50_000)
-        }
+        fd = try UnixSocketClient.connect(path, waitSeconds: waitSeconds)
     }
     deinit { close(fd) }
     func send(_ line: String) {
