@@ -98,13 +98,10 @@ enum FileOps {
 
     /// Empties the directory open as `fd` (and closes it), never following a link.
     private static func removeContents(of fd: Int32) {
-        guard let dir = fdopendir(fd) else { close(fd); return }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let e = readdir(dir) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
+        // Listed through a duplicate: the directory stays open as `fd` for the *at calls.
+        let listing = dup(fd)
+        defer { close(fd) }
+        guard listing >= 0, let names = DirectoryEntries.names(ofOpen: listing) else { return }
         for name in names {
             var st = stat()
             guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TradsecCore
 
 /// A file's identity (device, inode) and size: what tells rotation from growth.
 struct FileIdentity: Equatable {
@@ -33,13 +34,7 @@ struct FileIdentity: Equatable {
     /// Looks in `directory` for the file with this device and inode: where a rotated log
     /// went (`falco.log` renamed to `falco.log.1`) while the follower was not running.
     static func find(device: UInt64, inode: UInt64, in directory: String) -> String? {
-        guard let dir = opendir(directory) else { return nil }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        for name in DirectoryEntries.names(in: directory) ?? [] {
             let candidate = directory + "/" + name
             var st = stat()
             if lstat(candidate, &st) == 0, UInt64(st.st_dev) == device, UInt64(st.st_ino) == inode,
@@ -68,11 +63,9 @@ extension FileIdentity {
         guard !tail.isEmpty, let slash = path.lastIndex(of: "/") else { return nil }
         let directory = slash == path.startIndex ? "/" : String(path[..<slash])
         let base = String(path[path.index(after: slash)...])
-        guard let dir = opendir(directory) else { return nil }
-        defer { closedir(dir) }
+        guard let names = DirectoryEntries.names(in: directory) else { return nil }
         var candidates: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        for name in names {
             guard name != base, name.hasPrefix(base + ".") || name.hasPrefix(base + "-"), !name.hasSuffix(".gz") else { continue }
             candidates.append(directory + "/" + name)
         }

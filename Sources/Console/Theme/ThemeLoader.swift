@@ -66,11 +66,8 @@ public enum ThemeLoader {
     public static func available(searchPath: [String] = searchPath()) -> [String] {
         var names = Set(["default", "monochrome"])
         for dir in searchPath {
-            guard let d = opendir(dir) else { continue }
-            defer { closedir(d) }
-            while let entry = readdir(d) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name.hasSuffix(".yaml") { names.insert(String(name.dropLast(5))) }
+            for name in DirectoryEntries.names(in: dir) ?? [] where name.hasSuffix(".yaml") {
+                names.insert(String(name.dropLast(5)))
             }
         }
         return names.sorted()

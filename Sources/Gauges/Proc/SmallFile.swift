@@ -10,16 +10,7 @@ enum SmallFile {
     static func read(_ path: String, limit: Int = 1 << 20) -> String? { try? TextFile.read(path, limit: limit) }
 
     /// The names in a directory (without . and ..), or [] when it cannot be read.
-    static func list(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
+    static func list(_ path: String) -> [String] { DirectoryEntries.names(in: path) ?? [] }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 }

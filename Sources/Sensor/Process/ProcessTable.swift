@@ -78,16 +78,7 @@ final class ProcessTable {
 enum ProcFiles {
     static let ticksPerSecond = Int64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
 
-    static func list(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
+    static func list(_ path: String) -> [String] { DirectoryEntries.names(in: path) ?? [] }
 
     static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4097)
