@@ -77,7 +77,7 @@ public final class AlertProcessor: @unchecked Sendable {
     private let condition = NSCondition()
     /// The hand-over queue, in id order from `queueHead` (a head index, not removal from the
     /// front: a processing commit would otherwise move every alert still queued).
-    private var queue: [StoredAlert] = []
+    private var queue: [HandedOver] = []
     private var queueHead = 0
     private var queuedCount: Int { queue.count - queueHead }
 
@@ -167,34 +167,34 @@ public final class AlertProcessor: @unchecked Sendable {
 
     /// Hands over alerts this process just committed, in id order.
     public func submit(_ alerts: [StoredAlert]) {
-        guard !alerts.isEmpty else { return }
+        enqueue(alerts.count) { $0.append(contentsOf: alerts.lazy.map { HandedOver(id: $0.id, alert: $0.alert) }) }
+    }
+
+    /// Hands over a committed batch. Its lines are decoded into whole alerts on the processing
+    /// thread while it keeps up, so the committing thread (a follower, a socket listener) reads
+    /// on sooner; once processing falls behind, the caller decodes them itself and the two
+    /// share the work. Holding the batch keeps its buffer; the caller's next batch gets a new one.
+    public func submit(_ batch: AlertBatch, added: [InsertedAlert]) {
+        let behind = condition.withLock { queuedCount > 2 * batchLimit }
+        guard behind else {
+            enqueue(added.count) { $0.append(contentsOf: added.lazy.map { HandedOver(id: $0.id, batch: batch, index: $0.index) }) }
+            return
+        }
+        let decoded = added.compactMap { a in batch.alert(at: a.index).map { StoredAlert(id: a.id, alert: $0) } }
+        enqueue(decoded.count) { $0.append(contentsOf: decoded.lazy.map { HandedOver(id: $0.id, alert: $0.alert) }) }
+    }
+
+    private func enqueue(_ count: Int, _ append: (inout [HandedOver]) -> Void) {
+        guard count > 0 else { return }
         condition.withLock {
-            if queuedCount + alerts.count > maxQueued {
+            if queuedCount + count > maxQueued {
                 // Read back from the history later: the cursor keeps nothing from being missed.
-                dropped += alerts.count
+                dropped += count
             } else {
-                queue.append(contentsOf: alerts)
+                append(&queue)
             }
             condition.signal()
         }
-    }
-
-    /// Hands over a committed batch: each added alert's line is decoded here, on the caller's
-    /// thread, only when the queue has room (bulk ingest decodes records, not whole alerts).
-    public func submit(_ batch: AlertBatch, added: [InsertedAlert]) {
-        guard !added.isEmpty else { return }
-        let room = condition.withLock { queuedCount + added.count <= maxQueued }
-        guard room else {
-            condition.withLock { dropped += added.count; condition.signal() }
-            return
-        }
-        var alerts: [StoredAlert] = []
-        alerts.reserveCapacity(added.count)
-        for a in added {
-            guard let alert = batch.alert(at: a.index) else { continue }
-            alerts.append(StoredAlert(id: a.id, alert: alert))
-        }
-        submit(alerts)
     }
 
     /// Wakes the processor to look at the history (another process stored alerts).
@@ -337,11 +337,19 @@ public final class AlertProcessor: @unchecked Sendable {
     /// when it continues the cursor, else from the history (not while stopping: a backlog in
     /// the history waits for the next run rather than hold up a shutdown).
     private func nextChunk(after cursor: Int64, queuedOnly: Bool) throws -> [StoredAlert] {
-        let queued: [StoredAlert] = condition.withLock {
+        let run: [HandedOver] = condition.withLock {
             guard queueHead < queue.count, queue[queueHead].id == cursor + 1 else { return [] }
             var run = 0
             while queueHead + run < queue.count, run < batchLimit, queue[queueHead + run].id == cursor + 1 + Int64(run) { run += 1 }
             return Array(queue[queueHead..<queueHead + run])
+        }
+        // Decoded outside the lock; the run ends before a line that no longer decodes, which
+        // the history then answers for.
+        var queued: [StoredAlert] = []
+        queued.reserveCapacity(run.count)
+        for handed in run {
+            guard let alert = handed.decoded() else { break }
+            queued.append(StoredAlert(id: handed.id, alert: alert))
         }
         if !queued.isEmpty || queuedOnly { return queued }
         return try store.alerts(after: cursor, matching: AlertQuery(limit: batchLimit))
@@ -410,4 +418,28 @@ public final class AlertProcessor: @unchecked Sendable {
         return ProcessingReport(alerts: chunk.count, through: through, opened: opened, escalated: escalated, incidents: ordered,
                                 responses: decisions)
     }
+}
+
+/// An alert handed over for processing: decoded already, or a line of a committed batch.
+private struct HandedOver {
+    let id: Int64
+    private let alert: Alert?
+    private let batch: AlertBatch?
+    private let index: Int
+
+    init(id: Int64, alert: Alert) {
+        self.id = id
+        self.alert = alert
+        batch = nil
+        index = 0
+    }
+
+    init(id: Int64, batch: AlertBatch, index: Int) {
+        self.id = id
+        alert = nil
+        self.batch = batch
+        self.index = index
+    }
+
+    func decoded() -> Alert? { alert ?? batch?.alert(at: index) }
 }
