@@ -18,6 +18,7 @@ import TradsecCore
             """)
         #expect(errors.count == 1)
         #expect(errors.first?.line == 7)
+        #expect(errors.first?.problem == .unrecognised("not_an_entry!"))
         #expect(list.match(ip: "52.84.12.1") == .some("binance"))
         #expect(list.match(ip: "52.85.0.1") == nil)
         #expect(list.match(ip: "203.0.113.7") == .some(nil))
@@ -29,6 +30,14 @@ import TradsecCore
         #expect(list.match(domain: "api.coinbase.com") == .some("coinbase"))
         #expect(list.match(ip: "2001:db8:1::5") == .some("v6net"))
         #expect(list.match(ip: "2001:db9::5") == nil)
+    }
+
+    @Test func eachRefusedLineSaysWhatItIsNot() {
+        let (list, errors) = AddressList.parse("10.0.0.0/33\n*.-bad-\n1.2.3.4\nexample.com/8\n")
+        #expect(list.count == 1)
+        #expect(errors.map(\.line) == [1, 2, 4])
+        #expect(errors.map(\.problem) == [.notACIDRBlock("10.0.0.0/33"), .notADomain("*.-bad-"), .notACIDRBlock("example.com/8")])
+        #expect(errors[0].description == "line 1: '10.0.0.0/33' is not a CIDR block")
     }
 
     @Test func ipv6TextForms() {
