@@ -197,6 +197,12 @@ import TradsecCore
             let reply = try harness.get("/incidents?" + bad)
             #expect(reply.status == 400, "\(bad): \(reply.bodyText)")
         }
+        // An id that is not a number is the client's mistake, said so; an unknown number is not found.
+        for path in ["/incidents/abc", "/incidents?id=1x"] {
+            let reply = try harness.get(path)
+            #expect(reply.status == 400 && reply.bodyText.contains("incident id must be a number"), "\(path): \(reply.bodyText)")
+        }
+        #expect(try harness.get("/incidents/999999").status == 404)
     }
 }
 
