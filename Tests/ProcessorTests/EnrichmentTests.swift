@@ -229,4 +229,42 @@ import TradsecCore
         #expect(mixed.alerts.count == 1)
         #expect(mixed.rejects.map(\.line) == [2])
     }
+
+    /// Every step of ``JSONArrayItems`` over `text` (the array opens at its first byte).
+    func steps(_ text: String) -> [JSONArrayItems.Step] {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { raw in
+            var items = JSONArrayItems(UnsafeRawBufferPointer(raw), openingAt: 0)
+            var out: [JSONArrayItems.Step] = []
+            while true {
+                let step = items.next()
+                out.append(step)
+                if step == .end { out.append(items.next()); return out }
+                if case .broken = step { out.append(items.next()); return out }
+            }
+        }
+    }
+
+    @Test func arrayItemsAreCutByStructureOnly() {
+        // Brackets, commas and escaped quotes in strings (an escaped backslash right before the
+        // closing quote, non-ASCII and a raw control byte) do not cut; items are not judged here.
+        let item = #"{"a":"]},[\"x\\","b":"é\#u{01}[","c":[1,{"d":"}"}]}"#
+        let text = "[ \(item) ,\n\"s\\\"]\"\t, tru , [ ] ]  "
+        let first = 2, second = first + item.utf8.count + 3
+        #expect(steps(text) == [.item(first..<first + item.utf8.count), .item(second..<second + 6),
+                                .item(second + 9..<second + 12), .item(second + 15..<second + 18), .end, .end])
+        #expect(steps("[]") == [.end, .end])
+        // Where and why a broken array stops, said once.
+        #expect(steps("[1,,2]") == [.item(1..<2), .broken("missing array item", at: 3), .end])
+        #expect(steps("[1,]") == [.item(1..<2), .broken("trailing comma in array", at: 3), .end])
+        #expect(steps("[1 2]") == [.item(1..<2), .broken("expected ',' or ']' after an array item", at: 3), .end])
+        #expect(steps("[1] x") == [.item(1..<2), .broken("unexpected text after the array", at: 4), .end])
+        #expect(steps("[1, ") == [.item(1..<2), .broken("unterminated array (truncated JSON?)", at: 4), .end])
+        #expect(steps("[{\"a\":[1}") == [.broken("unterminated array item (truncated JSON?)", at: 1), .end])
+        #expect(steps("[{\"a\":\"]}") == [.broken("unterminated string (truncated JSON?)", at: 1), .end])
+        #expect(steps("[\"ab\\") == [.broken("unterminated string (truncated JSON?)", at: 1), .end])
+        // The memory estimate counts values outside strings only.
+        var bytes = Array(#"{"k":"[,{","l":[1,2]}"#.utf8)
+        #expect(bytes.withUnsafeMutableBytes { PayloadDecoder.estimatedCost(UnsafeRawBufferPointer($0)).values } == 5)
+    }
 }
