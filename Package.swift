@@ -112,7 +112,7 @@ let package = Package(
         ]),
         // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz build (header only).
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),
-        .executableTarget(name: "tradsec-fuzz", dependencies: ["FuzzHarness", "CFuzzDriver"], path: "Sources/FuzzDriver"),
+        .executableTarget(name: "tradsec-fuzz", dependencies: ["FuzzHarness", "CFuzzDriver", "TradsecCore"], path: "Sources/FuzzDriver"),
         .testTarget(name: "TradsecCoreTests", dependencies: ["TradsecCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TradsecCore", "TestSupport"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "TradsecCore"]),

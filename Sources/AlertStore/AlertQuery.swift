@@ -119,7 +119,7 @@ extension AlertStore {
         for (i, (id, line)) in zip(ids, lines).enumerated() {
             guard let line else {
                 let l = locations[i]
-                throw StoreError.damaged("alerts row \(id)", "its raw line (offset \(l.offset), \(l.length) bytes) is not in alert_chunks row \(l.chunk)")
+                throw StoreError.damaged(place: "alerts row \(id)", problem: "its raw line (offset \(l.offset), \(l.length) bytes) is not in alert_chunks row \(l.chunk)")
             }
             // What was stored was accepted by the same decoder, so this cannot fail unless the
             // line was edited; such a row is skipped rather than hiding every other alert.

@@ -26,7 +26,7 @@ enum AlertRows {
     /// Registers the `tradsec_alerts` module on one connection (every connection of the pool).
     static func register(on connection: OpaquePointer) throws {
         let rc = tradsec_register_alerts_module(connection)
-        guard rc == SQLITE_OK else { throw StoreError("history: cannot register the alerts table: \(String(cString: sqlite3_errstr(rc)))") }
+        guard rc == SQLITE_OK else { throw StoreError.sqlite(operation: "registering the alerts table", message: String(cString: sqlite3_errstr(rc))) }
     }
 
     static func createTables(_ db: Database) throws {
@@ -112,14 +112,14 @@ enum AlertRows {
     @inline(__always)
     static func id(first: Int64, _ record: UnsafeRawPointer) throws -> Int64 {
         let (id, overflow) = first.addingReportingOverflow(Int64(load32(record, TRADSEC_AR_ID_DELTA)))
-        guard !overflow else { throw StoreError.damaged("alert_rows row \(first)", "a record's id is past the largest id") }
+        guard !overflow else { throw StoreError.damaged(place: "alert_rows row \(first)", problem: "a record's id is past the largest id") }
         return id
     }
 
     /// How many records `bytes` of a packed row hold; an error when they are not whole.
     static func recordCount(_ bytes: Int, first: Int64) throws -> Int {
         guard bytes % recordSize == 0 else {
-            throw StoreError.damaged("alert_rows row \(first)", "records of \(bytes) bytes are not whole \(recordSize)-byte records")
+            throw StoreError.damaged(place: "alert_rows row \(first)", problem: "records of \(bytes) bytes are not whole \(recordSize)-byte records")
         }
         return bytes / recordSize
     }
@@ -214,7 +214,7 @@ struct SeenAlerts {
             while true {
                 let rc = sqlite3_step(statement)
                 if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw StoreError("history: duplicate check failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+                guard rc == SQLITE_ROW else { throw StoreError.sqlite(operation: "duplicate check", message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
                 let first = sqlite3_column_int64(statement, 0)
                 guard loaded.insert(first).inserted, let blob = sqlite3_column_blob(statement, 1) else { continue }
                 let n = try AlertRows.recordCount(Int(sqlite3_column_bytes(statement, 1)), first: first)
@@ -408,7 +408,7 @@ struct PackedRowWriter {
                 // `first` may come from the file (a row topped up): the delta must fit a record.
                 let (delta, overflow) = id.subtractingReportingOverflow(first)
                 guard !overflow, delta >= 0, delta <= Int64(UInt32.max) else {
-                    throw StoreError.damaged("alert_rows row \(first)", "alert \(id) cannot be packed into it")
+                    throw StoreError.damaged(place: "alert_rows row \(first)", problem: "alert \(id) cannot be packed into it")
                 }
                 AlertRows.store32(p, TRADSEC_AR_ID_DELTA, UInt32(delta))
             }
@@ -429,7 +429,7 @@ struct PackedRowWriter {
             sqlite3_reset(raise)
         }
         func failed(_ what: String) -> StoreError {
-            StoreError("history: text \(what) failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            StoreError.sqlite(operation: "text \(what)", message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         var ids: [UInt32] = []
         ids.reserveCapacity(texts.strings.count)
@@ -455,7 +455,7 @@ struct PackedRowWriter {
             default:
                 throw failed("lookup")
             }
-            guard id > 0, id <= Int64(UInt32.max) else { throw StoreError("history: text id \(id) out of range") }
+            guard id > 0, id <= Int64(UInt32.max) else { throw StoreError.textIDOutOfRange(id) }
             ids.append(UInt32(id))
         }
         return ids
@@ -467,7 +467,7 @@ extension AlertRows {
     /// empty); its last id, count and time range are read from them.
     static func put(first: Int64, records: [UInt8], db: Database) throws {
         let count = try recordCount(records.count, first: first)
-        guard count > 0 else { throw StoreError("history: an alert row must hold an alert") }
+        guard count > 0 else { throw StoreError.emptyAlertRow }
         var minTime = Int64.max, maxTime = Int64.min, last = first
         try records.withUnsafeBytes { buffer in
             for i in 0..<count {
@@ -492,7 +492,7 @@ extension AlertRows {
         }
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
-        guard rc == SQLITE_DONE else { throw StoreError("history: alert row write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+        guard rc == SQLITE_DONE else { throw StoreError.sqlite(operation: "alert row write", message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
     }
 
     /// Removes the alerts `ids` (ascending) from their packed rows; returns the records removed,

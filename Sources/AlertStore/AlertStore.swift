@@ -52,7 +52,7 @@ public final class AlertStore: Sendable {
                 guard errno == EINTR else {
                     let reason = String(cString: strerror(errno))
                     close(lock)
-                    throw StoreError("cannot lock \(lockPath): \(reason)")
+                    throw StoreError.cannotLock(path: lockPath, role: .lock, reason: reason)
                 }
             }
         }
@@ -62,7 +62,7 @@ public final class AlertStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError("cannot open history \(path): \(error)")
+            throw StoreError.cannotOpen(path: path, role: .history, reason: "\(error)")
         }
         if !readOnly {
             // The writer folds the WAL into the file every 16,000 pages (64 MiB). Each of those
@@ -158,8 +158,3 @@ func bindText(_ statement: OpaquePointer, _ index: Int32, _ text: String?) {
     }
 }
 
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

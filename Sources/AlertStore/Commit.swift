@@ -138,7 +138,7 @@ extension AlertStore {
             """) ?? 1
         // Read from the file: ids must stay positive and far from overflowing as batches add to them.
         guard nextID > 0, nextID < Int64.max - (1 << 40) else {
-            throw StoreError.damaged("alert_rows/alert_blocks", "the next alert id would be \(nextID)")
+            throw StoreError.damaged(place: "alert_rows/alert_blocks", problem: "the next alert id would be \(nextID)")
         }
         let originBytes = origin.map { Array($0.utf8) } ?? []
         try originBytes.withUnsafeBytes { originBytes in
@@ -179,7 +179,7 @@ extension AlertStore {
                     sqlite3_bind_int64(fts, 1, rowID)
                     bindText(fts, 2, text(alert.output)!)
                     guard sqlite3_step(fts) == SQLITE_DONE else {
-                        throw StoreError("full-text insert failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                        throw StoreError.sqlite(operation: "full-text insert", message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                     }
                 }
                 if slot >= containers.count { containers.append(contentsOf: repeatElement(nil, count: slot - containers.count + 1)) }

@@ -85,7 +85,7 @@ extension AlertStore {
                   let range = try Row.fetchOne(db, sql: "SELECT first_id, last_id FROM fts_pending ORDER BY first_id LIMIT 1") {
                 let first = try range.integer(0, "fts_pending"), last = try range.integer(1, "fts_pending row \(first)")
                 guard first > 0, first <= last, last < Int64.max - Int64(Int32.max) else {
-                    throw StoreError.damaged("fts_pending row \(first)", "\(first)...\(last) is not a range of alert ids")
+                    throw StoreError.damaged(place: "fts_pending row \(first)", problem: "\(first)...\(last) is not a range of alert ids")
                 }
                 let end = min(last, first + Int64(min(limit - done, Int(Int32.max))) - 1)
                 try db.execute(sql: """

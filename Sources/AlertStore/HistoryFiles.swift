@@ -24,7 +24,7 @@ enum HistoryFiles {
                 _ = fchmod(fd, 0o600)
                 close(fd)
             } else if errno != EEXIST {
-                throw StoreError("cannot create history \(path): \(String(cString: strerror(errno)))")
+                throw StoreError.cannotCreate(path: path, role: .history, reason: String(cString: strerror(errno)))
             }
         }
         if let notice = try tighten(path, followLink: true) { notices.append(notice) }
@@ -44,14 +44,14 @@ enum HistoryFiles {
         guard fd >= 0 else {
             switch errno {
             case ENOENT: return nil
-            case ELOOP: throw StoreError("\(path) is a symbolic link; the history's files must be regular files")
-            default: throw StoreError("cannot open \(path): \(String(cString: strerror(errno)))")
+            case ELOOP: throw StoreError.symbolicLink(path: path, role: .history)
+            default: throw StoreError.cannotOpen(path: path, role: .history, reason: String(cString: strerror(errno)))
             }
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError("cannot stat \(path): \(String(cString: strerror(errno)))") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw StoreError("\(path) is not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw StoreError.cannotStat(path: path, reason: String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw StoreError.notRegularFile(path: path, role: .history) }
         let mode = st.st_mode & 0o7777
         guard mode & 0o077 != 0 else { return nil }
         let tightened = mode & 0o700
@@ -66,13 +66,13 @@ enum HistoryFiles {
     static func openLock(_ path: String) throws -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            if errno == ELOOP { throw StoreError("\(path) is a symbolic link; refusing to use it as the history's lock") }
-            throw StoreError("cannot create \(path): \(String(cString: strerror(errno)))")
+            if errno == ELOOP { throw StoreError.symbolicLink(path: path, role: .lock) }
+            throw StoreError.cannotCreate(path: path, role: .lock, reason: String(cString: strerror(errno)))
         }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw StoreError("\(path) is not a regular file; refusing to use it as the history's lock")
+            throw StoreError.notRegularFile(path: path, role: .lock)
         }
         if st.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }
         return fd

@@ -68,7 +68,7 @@ public final class IntakeLog: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             close(fd)
-            throw StoreError("cannot stat \(path): \(String(cString: strerror(errno)))")
+            throw StoreError.cannotStat(path: path, reason: String(cString: strerror(errno)))
         }
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
@@ -86,7 +86,7 @@ public final class IntakeLog: @unchecked Sendable {
         if valid < size {
             guard ftruncate(fd, off_t(valid)) == 0 else {
                 close(fd)
-                throw StoreError("cannot cut the torn end of \(path): \(String(cString: strerror(errno)))")
+                throw StoreError.cannotCutTornEnd(path: path, reason: String(cString: strerror(errno)))
             }
         }
         if count > 0 { firstPendingUptime = 1 }   // left by an earlier run: due at once
@@ -97,22 +97,22 @@ public final class IntakeLog: @unchecked Sendable {
     private static func openFile(_ path: String) throws -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            if errno == ELOOP { throw StoreError("\(path) is a symbolic link; refusing to use it as the intake log") }
-            throw StoreError("cannot open the intake log \(path): \(String(cString: strerror(errno)))")
+            if errno == ELOOP { throw StoreError.symbolicLink(path: path, role: .intakeLog) }
+            throw StoreError.cannotOpen(path: path, role: .intakeLog, reason: String(cString: strerror(errno)))
         }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw StoreError("\(path) is not a regular file; refusing to use it as the intake log")
+            throw StoreError.notRegularFile(path: path, role: .intakeLog)
         }
         if st.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }
         // One process appends: a second `serve` on the same history would interleave records
         // it does not account for.
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let reason = errno == EWOULDBLOCK ? "another tradsec process is taking alerts into this history"
-                                              : String(cString: strerror(errno))
+            let error = errno == EWOULDBLOCK ? StoreError.intakeLogTaken(path: path)
+                                             : StoreError.cannotLock(path: path, role: .intakeLog, reason: String(cString: strerror(errno)))
             close(fd)
-            throw StoreError("cannot lock the intake log \(path): \(reason)")
+            throw error
         }
         return fd
     }
@@ -139,7 +139,7 @@ public final class IntakeLog: @unchecked Sendable {
         for alert in alerts {
             var raw = alert.raw
             guard raw.utf8.count <= Self.maxPayloadBytes else {
-                throw StoreError("an alert of \(raw.utf8.count) bytes is over the intake log's record limit")
+                throw StoreError.alertTooLongForIntake(bytes: raw.utf8.count)
             }
             let fingerprint = raw.withUTF8 { Fingerprint.hash(UnsafeRawBufferPointer($0)) }
             keys.append(RecentAlerts.Key(time: alert.time.nanoseconds, fingerprint: fingerprint))
@@ -192,7 +192,7 @@ public final class IntakeLog: @unchecked Sendable {
             if n < 0 && errno == EINTR { continue }
             let reason = n < 0 ? String(cString: strerror(errno)) : "no progress"
             _ = ftruncate(fd, off_t(end))
-            throw StoreError("the intake log \(path) could not be written: \(reason)")
+            throw StoreError.cannotWrite(path: path, role: .intakeLog, reason: reason)
         }
     }
 
@@ -269,7 +269,7 @@ public final class IntakeLog: @unchecked Sendable {
                 cursor += size
             }
             guard cursor > 0 else {
-                throw StoreError("the intake log \(path) is damaged at byte \(position): it cannot be moved")
+                throw StoreError.intakeLogDamaged(path: path, position: position)
             }
             position += Int64(cursor)
         }
@@ -371,7 +371,7 @@ public final class IntakeLog: @unchecked Sendable {
             if n > 0 { done += n; continue }
             if n == 0 { break }
             if errno == EINTR { continue }
-            throw StoreError("cannot read the intake log \(path): \(String(cString: strerror(errno)))")
+            throw StoreError.cannotRead(path: path, role: .intakeLog, reason: String(cString: strerror(errno)))
         }
         return done
     }

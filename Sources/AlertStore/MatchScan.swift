@@ -76,7 +76,7 @@ struct MatchScan {
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw StoreError("history: scan failed: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))") }
+            guard rc == SQLITE_ROW else { throw StoreError.sqlite(operation: "scan", message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))) }
             body(Row(time: sqlite3_column_int64(handle, 0), priority: Int(sqlite3_column_int64(handle, 1)),
                      rule: texts.slot(handle, 2), container: texts.slot(handle, 3), host: texts.slot(handle, 4)))
         }
@@ -212,7 +212,7 @@ struct PackedRecordReader {
         while true {
             let rc = sqlite3_step(scan)
             if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else { throw StoreError("history: scan failed: \(String(cString: sqlite3_errmsg(connection)))") }
+            guard rc == SQLITE_ROW else { throw StoreError.sqlite(operation: "scan", message: String(cString: sqlite3_errmsg(connection))) }
             let first = sqlite3_column_int64(scan, 0)
             guard let blob = sqlite3_column_blob(scan, 1) else { continue }
             let count = try AlertRows.recordCount(Int(sqlite3_column_bytes(scan, 1)), first: first)

@@ -49,7 +49,7 @@ enum OutputFromChunks {
             if let cache { Unmanaged<ChunkCache>.fromOpaque(cache).release() }
         })
         // On failure SQLite has already called the destructor above, which released the cache.
-        guard rc == SQLITE_OK else { throw StoreError("history: cannot register \(name)(): \(String(cString: sqlite3_errstr(rc)))") }
+        guard rc == SQLITE_OK else { throw StoreError.sqlite(operation: "registering \(name)()", message: String(cString: sqlite3_errstr(rc))) }
     }
 
     /// The last chunk one connection read. Chunk ids are never reused and a chunk only ever
@@ -74,18 +74,18 @@ enum OutputFromChunks {
             let place = "alert_chunks row \(chunk)"
             let (end, overflow) = offset.addingReportingOverflow(length)
             guard offset >= 0, length >= 0, !overflow else {
-                return .damaged(StoreError.damaged(place, "a line at offset \(offset), \(length) bytes, cannot be in it").message)
+                return .damaged(StoreError.damaged(place: place, problem: "a line at offset \(offset), \(length) bytes, cannot be in it").message)
             }
             guard let db else { return .notAnAlert }
             if chunk != id || end > bytes.count {
                 switch Self.read(chunk, db: db) {
                 case .success(let read?): (id, bytes) = (chunk, read)
-                case .success(nil): return .damaged(StoreError.damaged(place, "it is missing").message)
+                case .success(nil): return .damaged(StoreError.damaged(place: place, problem: "it is missing").message)
                 case .failure(let error): return .damaged(error.message)
                 }
             }
             guard end <= bytes.count else {
-                return .damaged(StoreError.damaged(place, "a line at offset \(offset), \(length) bytes, is past its \(bytes.count) bytes").message)
+                return .damaged(StoreError.damaged(place: place, problem: "a line at offset \(offset), \(length) bytes, is past its \(bytes.count) bytes").message)
             }
             decoded.removeAll()
             let accepted = bytes.withUnsafeBytes { all in
@@ -101,7 +101,7 @@ enum OutputFromChunks {
         private static func read(_ id: Int64, db: OpaquePointer) -> Result<[UInt8]?, StoreError> {
             var statement: OpaquePointer?
             guard sqlite3_prepare_v2(db, RawChunks.selectSQL, -1, &statement, nil) == SQLITE_OK, let statement else {
-                return .failure(StoreError("history: cannot read alert_chunks: \(String(cString: sqlite3_errmsg(db)))"))
+                return .failure(StoreError.sqlite(operation: "reading alert_chunks", message: String(cString: sqlite3_errmsg(db))))
             }
             defer { sqlite3_finalize(statement) }
             do {
@@ -109,7 +109,7 @@ enum OutputFromChunks {
             } catch let error as StoreError {
                 return .failure(error)
             } catch {
-                return .failure(StoreError("\(error)"))
+                return .failure(StoreError.sqlite(operation: "reading alert_chunks", message: "\(error)"))
             }
         }
     }

@@ -104,7 +104,7 @@ enum Postings {
                           minTime: try row.integer(3, place), maxTime: try row.integer(4, place), trimmed: try row.integer(5, place) != 0)
         let (span, overflow) = block.lastID.subtractingReportingOverflow(block.firstID)
         guard !overflow, span >= 0, span < maxBlockSpan else {
-            throw StoreError.damaged(place, "ids \(block.firstID)...\(block.lastID) are not a block")
+            throw StoreError.damaged(place: place, problem: "ids \(block.firstID)...\(block.lastID) are not a block")
         }
         return block
     }
@@ -140,7 +140,7 @@ enum Postings {
                 }
                 guard whole, outside < 0 else {
                     sqlite3_reset(handle)
-                    throw StoreError.damaged("alert_postings block \(block.id), term \(TerminalSafe.escape(String(term.prefix(80))))",
+                    throw StoreError.damaged(place: "alert_postings block \(block.id), term \(TerminalSafe.escape(String(term.prefix(80))))", problem:
                                              whole ? "offset \(outside) is outside the block's \(size) ids" : "the ids are not whole varints")
                 }
             }
@@ -169,7 +169,7 @@ enum Postings {
                     if Int64(offset) < size { out.append(block.firstID + Int64(offset)) } else { outside = true }
                 }
             }
-            guard whole, !outside else { throw StoreError.damaged("alert_postings block \(block.id)", "the ids of \(term) are not in the block") }
+            guard whole, !outside else { throw StoreError.damaged(place: "alert_postings block \(block.id)", problem: "the ids of \(term) are not in the block") }
         }
         return out
     }
@@ -182,7 +182,7 @@ enum Postings {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks
                 WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1
-                """, arguments: [ids[k]]) else { throw StoreError("history: no block holds alert \(ids[k])") }
+                """, arguments: [ids[k]]) else { throw StoreError.noBlockHolds(alert: ids[k]) }
             let block = try block(row)
             var bytes = try Data.fetchOne(db, sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?",
                                           arguments: [block.id, term]).map { [UInt8]($0) } ?? []
@@ -191,7 +191,7 @@ enum Postings {
                 appendVarint(Int(ids[k] - block.firstID), to: &bytes)
                 k += 1
             }
-            guard k > before else { throw StoreError("history: no block holds alert \(ids[k])") }
+            guard k > before else { throw StoreError.noBlockHolds(alert: ids[k]) }
             try db.execute(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)",
                            arguments: [block.id, term, Data(bytes)])
         }
@@ -264,7 +264,7 @@ struct PostingWriter {
                 reopened = true
                 return
             }
-            guard last.id < Int64.max else { throw StoreError.damaged("alert_blocks row \(last.id)", "no block id can follow it") }
+            guard last.id < Int64.max else { throw StoreError.damaged(place: "alert_blocks row \(last.id)", problem: "no block id can follow it") }
             next = last.id + 1
         }
         block = Postings.Block(id: next, firstID: id, lastID: id, minTime: time, maxTime: time, trimmed: false)
@@ -301,13 +301,13 @@ struct PostingWriter {
                 sqlite3_bind_blob(write, 3, b.baseAddress, Int32(b.count), sqliteTransient)
                 return sqlite3_step(write)
             }
-            guard rc == SQLITE_DONE else { throw StoreError("history: postings write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+            guard rc == SQLITE_DONE else { throw StoreError.sqlite(operation: "postings write", message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
             // Only rules are looked up by pattern; the other kinds are asked for exactly.
             guard term.hasPrefix("r:") else { continue }
             sqlite3_reset(termsStatement)
             bindText(termsStatement, 1, term)
             sqlite3_bind_int64(termsStatement, 2, terms.newest[s])
-            guard sqlite3_step(termsStatement) == SQLITE_DONE else { throw StoreError("history: terms write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+            guard sqlite3_step(termsStatement) == SQLITE_DONE else { throw StoreError.sqlite(operation: "terms write", message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
         }
         sqlite3_reset(write)
         sqlite3_reset(termsStatement)

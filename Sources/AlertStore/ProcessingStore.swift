@@ -118,15 +118,15 @@ enum ProcessingStore {
     static func write(_ processed: ProcessedRecords, db: Database) throws -> [Int64] {
         let state = try self.state(db)
         guard state.owner == processed.owner, state.cursor == processed.from else {
-            throw StoreError("processing moved on: another process (\(state.owner ?? "none")) holds the processing of this history")
+            throw StoreError.processingMovedOn(holder: state.owner)
         }
-        guard processed.through >= processed.from else { throw StoreError("processing cannot move its cursor back") }
+        guard processed.through >= processed.from else { throw StoreError.processingCursorBack }
         try writeEnrichment(processed.enrichment, db: db)
         for incident in processed.incidents {
             // A processor's incident taken into this history since the correlator counted its
             // ids: refused, so processing starts again from the history, past that id.
             if try Int64.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM mirrored_incidents WHERE local_id = ?"), arguments: [incident.id]) != nil {
-                throw StoreError("processing: incident \(incident.id) is a processor's; numbering again from the history")
+                throw StoreError.incidentIsMirrored(incident.id)
             }
             try save(incident, db: db)
         }
@@ -194,7 +194,7 @@ enum ProcessingStore {
                 bytes += record
                 end += 1
             }
-            guard end > start else { throw StoreError("processing: alert ids out of order at \(enriched[start].id)") }
+            guard end > start else { throw StoreError.processedOutOfOrder(at: enriched[start].id) }
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_processing (first_id, last_id, records) VALUES (?, ?, ?)")
                 .execute(arguments: [first, enriched[end - 1].id, Data(bytes)])
             start = end
@@ -225,7 +225,7 @@ enum ProcessingStore {
                 let first = try r.integer(0, "alert_processing")
                 let place = "alert_processing row \(first)"
                 let records = try r.blob(2, place)
-                guard records.count % recordSize == 0 else { throw StoreError.damaged(place, "its records are not whole") }
+                guard records.count % recordSize == 0 else { throw StoreError.damaged(place: place, problem: "its records are not whole") }
                 row = (first, try r.integer(1, place), records)
             }
             guard let current = row, id <= current.last else { continue }
@@ -261,7 +261,7 @@ enum ProcessingStore {
                                   arguments: [low, high]) {
             let first = try r.integer(0, "alert_processing")
             let records = try r.blob(2, "alert_processing row \(first)")
-            guard records.count % recordSize == 0 else { throw StoreError.damaged("alert_processing row \(first)", "its records are not whole") }
+            guard records.count % recordSize == 0 else { throw StoreError.damaged(place: "alert_processing row \(first)", problem: "its records are not whole") }
             var kept: [UInt8] = []
             var lastKept: Int64?
             records.withUnsafeBytes { p in
@@ -296,7 +296,7 @@ enum TextIDs {
             try db.cachedStatement(sql: "INSERT INTO alert_texts (text, newest_id) VALUES (?, ?)").execute(arguments: [text, newestAlert])
             id = db.lastInsertedRowID
         }
-        guard id > 0, id <= Int64(UInt32.max) else { throw StoreError("history: text id \(id) out of range") }
+        guard id > 0, id <= Int64(UInt32.max) else { throw StoreError.textIDOutOfRange(id) }
         return UInt32(id)
     }
 }

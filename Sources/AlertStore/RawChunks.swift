@@ -53,19 +53,20 @@ enum RawChunks {
     /// A chunk's size as read from the file is checked against what its data can hold
     /// (stored: exactly; LZ4: at most 255 bytes per compressed byte, the format's limit) before
     /// anything is allocated for it; liblz4 takes sizes as `Int32`.
-    static func decompress(codec: Int, size: Int, data: UnsafeRawBufferPointer, prefix: Int? = nil) throws -> [UInt8] {
-        guard size >= 0, size <= Int(Int32.max) else { throw StoreError("its size \(size) is impossible") }
+    static func decompress(chunk id: Int64, codec: Int, size: Int, data: UnsafeRawBufferPointer, prefix: Int? = nil) throws(StoreError) -> [UInt8] {
+        func damaged(_ problem: String) -> StoreError { .damaged(place: "alert_chunks row \(id)", problem: problem) }
+        guard size >= 0, size <= Int(Int32.max) else { throw damaged("its size \(size) is impossible") }
         switch Codec(rawValue: codec) {
         case .stored?:
-            guard size == data.count else { throw StoreError("its size \(size) is not its \(data.count) stored bytes") }
+            guard size == data.count else { throw damaged("its size \(size) is not its \(data.count) stored bytes") }
             return Array(data.bindMemory(to: UInt8.self))
         case .lz4?:
             guard size <= data.count * 255 + 16 else {
-                throw StoreError("its size \(size) is more than \(data.count) compressed bytes can hold")
+                throw damaged("its size \(size) is more than \(data.count) compressed bytes can hold")
             }
             let want = min(size, max(0, prefix ?? size))
             guard want > 0 else { return [] }
-            guard let source = data.baseAddress else { throw StoreError("it has no data for its size \(size)") }
+            guard let source = data.baseAddress else { throw damaged("it has no data for its size \(size)") }
             // liblz4 ≥ 1.9 stops at `want` with a buffer of just that size.
             var out = [UInt8](repeating: 0, count: want)
             let n = out.withUnsafeMutableBufferPointer { dst in
@@ -73,10 +74,10 @@ enum RawChunks {
                                             UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
                                             Int32(data.count), Int32(want), Int32(want))
             }
-            guard Int(n) == want else { throw StoreError("it does not decompress (\(n) of \(want) bytes)") }
+            guard Int(n) == want else { throw damaged("it does not decompress (\(n) of \(want) bytes)") }
             return out
         case nil:
-            throw StoreError("its format \(codec) is unknown")
+            throw damaged("its format \(codec) is unknown")
         }
     }
 
@@ -94,17 +95,14 @@ enum RawChunks {
         defer { sqlite3_reset(handle) }
         guard sqlite3_step(handle) == SQLITE_ROW else { return nil }
         guard sqlite3_column_type(handle, 0) == SQLITE_INTEGER, sqlite3_column_type(handle, 1) == SQLITE_INTEGER else {
-            throw StoreError.damaged("alert_chunks row \(id)", "codec or size is not an integer")
+            throw StoreError.damaged(place: "alert_chunks row \(id)", problem: "codec or size is not an integer")
         }
         let codec = Int(sqlite3_column_int64(handle, 0))
         let size = Int(sqlite3_column_int64(handle, 1))
         let count = Int(sqlite3_column_bytes(handle, 2))
         let blob = sqlite3_column_blob(handle, 2)
-        do {
-            return try decompress(codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: blob == nil ? 0 : count), prefix: prefix)
-        } catch let error as StoreError {
-            throw StoreError.damaged("alert_chunks row \(id)", error.message)
-        }
+        return try decompress(chunk: id, codec: codec, size: size, data: UnsafeRawBufferPointer(start: blob, count: blob == nil ? 0 : count),
+                              prefix: prefix)
     }
 
     /// Where one alert's line is.
@@ -158,7 +156,7 @@ struct RawChunkWriter {
             let id = try row.integer(0, "alert_chunks"), size = try row.int(1, "alert_chunks row \(id)")
             guard size >= 0, id < Int64(UInt32.max) else {
                 // Records keep chunk ids in 32 bits.
-                throw StoreError.damaged("alert_chunks row \(id)", size < 0 ? "its size \(size) is negative" : "no chunk id can follow it")
+                throw StoreError.damaged(place: "alert_chunks row \(id)", problem: size < 0 ? "its size \(size) is negative" : "no chunk id can follow it")
             }
             (chunkID, kept) = size < RawChunks.targetSize ? (id, size) : (id + 1, 0)
         } else {
@@ -183,7 +181,7 @@ struct RawChunkWriter {
         var bytes = buffer
         if kept > 0 {
             guard let old = try RawChunks.read(chunkID, db: db), old.count == kept else {
-                throw StoreError("history: raw chunk \(chunkID) changed while it was open")
+                throw StoreError.chunkChanged(chunkID)
             }
             bytes = old + buffer
         }
@@ -199,7 +197,7 @@ struct RawChunkWriter {
             return sqlite3_step(handle)
         }
         sqlite3_reset(handle)
-        guard rc == SQLITE_DONE else { throw StoreError("history: raw chunk write failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))") }
+        guard rc == SQLITE_DONE else { throw StoreError.sqlite(operation: "raw chunk write", message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
         buffer.removeAll(keepingCapacity: true)
         if bytes.count >= RawChunks.targetSize {
             chunkID += 1

@@ -63,7 +63,7 @@ extension AlertStore {
             let first = try row.integer(0, "alert_rows")
             let count = try row.int(1, "alert_rows row \(first)")
             guard count >= 0, count <= AlertRows.rowTarget else {
-                throw StoreError.damaged("alert_rows row \(first)", "its count \(count) is not what a row holds")
+                throw StoreError.damaged(place: "alert_rows row \(first)", problem: "its count \(count) is not what a row holds")
             }
             if newer + count > keep {
                 // This row's newest (keep - newer) alerts stay; the one below them is the boundary.
@@ -88,7 +88,7 @@ extension AlertStore {
         let ranges = try Row.fetchAll(db, sql: "SELECT first_id, last_id FROM fts_pending WHERE last_id >= ? AND first_id <= ?",
                                       arguments: [removed.first!.id, removed.last!.id]).map { row -> ClosedRange<Int64> in
             let first = try row.integer(0, "fts_pending"), last = try row.integer(1, "fts_pending")
-            guard first <= last else { throw StoreError.damaged("fts_pending", "the range \(first)...\(last) is empty") }
+            guard first <= last else { throw StoreError.damaged(place: "fts_pending", problem: "the range \(first)...\(last) is empty") }
             return first...last
         }
         let unindex = try db.cachedStatement(sql: """

@@ -5,19 +5,12 @@ import GRDB
 /// hand edit, a hostile copy): every value read is checked before it is used as a size, an
 /// offset or an id, and a value that cannot be right is an error that names where it is,
 /// never a trap (GRDB's subscripts stop the process on a value of the wrong type).
-extension StoreError {
-    /// The history holds something it cannot have written: `place` names the table and row.
-    static func damaged(_ place: String, _ problem: String) -> StoreError {
-        StoreError("\(damagePrefix) (\(place)): \(problem)")
-    }
-}
-
 extension Row {
     /// Integer column `index` of a row from `place` (a table and row, for the message).
     func integer(_ index: Int, _ place: @autoclosure () -> String) throws -> Int64 {
         let value = self[index] as DatabaseValue
         guard case .int64(let v) = value.storage else {
-            throw StoreError.damaged(place(), "\(Array(columnNames)[index]) is \(value.kind), not an integer")
+            throw StoreError.damaged(place: place(), problem: "\(Array(columnNames)[index]) is \(value.kind), not an integer")
         }
         return v
     }
@@ -32,7 +25,7 @@ extension Row {
         let value = self[index] as DatabaseValue
         switch value.storage {
         case .blob(let data): return [UInt8](data)
-        default: throw StoreError.damaged(place(), "\(Array(columnNames)[index]) is \(value.kind), not a blob")
+        default: throw StoreError.damaged(place: place(), problem: "\(Array(columnNames)[index]) is \(value.kind), not a blob")
         }
     }
 }
@@ -65,14 +58,12 @@ extension AlertStore {
 }
 
 extension StoreError {
-    static let damagePrefix = "history is damaged"
-
     static func fromDamage<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {
-            guard let message = error.message, message.hasPrefix(damagePrefix) else { throw error }
-            throw StoreError(message)
+            guard let message = error.message, let damage = damage(reported: message) else { throw error }
+            throw damage
         }
     }
 }

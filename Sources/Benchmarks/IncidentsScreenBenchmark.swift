@@ -65,7 +65,7 @@ public enum IncidentsScreenBenchmark {
                 reason: i % 3 == 0 ? "shell, key read, outbound connection" : nil))
         }
         guard let from = try store.claimProcessing(owner: "bench", lease: 600_000_000_000) else {
-            throw StoreError("another process holds the processing of \(store.path)")
+            throw BenchmarkError.unavailable("another process holds the processing of \(store.path)")
         }
         try store.commit(CommitPlan(processed: ProcessedRecords(owner: "bench", from: from, through: from, incidents: records)))
         try store.releaseProcessing(owner: "bench")

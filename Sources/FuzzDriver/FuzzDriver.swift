@@ -5,6 +5,7 @@ import Glibc
 import CFuzzDriver
 #endif
 import FuzzHarness
+import TradsecCore
 
 // `tradsec-fuzz`: the fuzz targets as one program.
 //
@@ -26,7 +27,7 @@ public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: Unsafe
     guard let target = FuzzTargets.named(name) else {
         let names = FuzzTargets.all.map(\.name).joined(separator: " ")
         printError("tradsec-fuzz: set TRADSEC_FUZZ_TARGET to one of: \(names)\n")
-        exit(64)
+        exit(ExitStatus.usage)
     }
     selected = target
     // The target's own -max_len and -dict, unless given: libFuzzer reads its flags after this.
@@ -73,16 +74,18 @@ struct FuzzDriver {
         case "replay" where args.count >= 2:
             guard let target = FuzzTargets.named(args[1]) else {
                 printError("tradsec-fuzz: no target '\(args[1])'\n\(usage)\n")
-                exit(64)
+                exit(ExitStatus.usage)
             }
             // What libFuzzer reports as out-of-memory or a timeout fails a replay too, and
             // quickly: 2 GiB of data (an allocation beyond it traps) and 30 s per input.
             var limit = rlimit(rlim_cur: 2 << 30, rlim_max: 2 << 30)
             setrlimit(Int32(RLIMIT_DATA.rawValue), &limit)
+            // Read once here, so the handler only loads an initialised constant.
+            _ = ExitStatus.software
             signal(SIGALRM) { _ in
                 let message = "tradsec-fuzz: timeout: the input ran for more than 30 s\n"
                 _ = message.withCString { write(2, $0, strlen($0)) }
-                _exit(70)
+                _exit(ExitStatus.software)
             }
             var count = 0
             for path in args.dropFirst(2) {
@@ -91,7 +94,7 @@ struct FuzzDriver {
                     printError("\(target.name) \(file)\n")
                     guard let bytes = read(file) else {
                         printError("tradsec-fuzz: cannot read \(file)\n")
-                        exit(66)
+                        exit(ExitStatus.noInput)
                     }
                     alarm(30)
                     bytes.withUnsafeBytes { target.run($0) }
@@ -102,7 +105,7 @@ struct FuzzDriver {
             print("\(target.name): \(count) input(s) replayed, all invariants held")
         default:
             printError(usage + "\n")
-            exit(64)
+            exit(ExitStatus.usage)
         }
         #endif
     }

@@ -65,13 +65,22 @@ import TradsecCore
         writeFile(dir + "/victim", Array("precious".utf8))
         chmod(dir + "/victim", 0o644)
         symlink(dir + "/victim", dir + "/history.sqlite.open-lock")
-        #expect { try AlertStore(path: dir + "/history.sqlite") } throws: { "\($0)".contains("symbolic link") }
+        #expect { try AlertStore(path: dir + "/history.sqlite") } throws: {
+            guard case .symbolicLink(let path, .lock)? = $0 as? StoreError else { return false }
+            return path == dir + "/history.sqlite.open-lock" && "\($0)".contains("symbolic link; refusing to use it as the history's lock")
+        }
         unlink(dir + "/history.sqlite.open-lock")
         mkfifo(dir + "/history.sqlite.open-lock", 0o600)
-        #expect { try AlertStore(path: dir + "/history.sqlite") } throws: { "\($0)".contains("not a regular file") }
+        #expect { try AlertStore(path: dir + "/history.sqlite") } throws: {
+            guard case .notRegularFile(_, .lock)? = $0 as? StoreError else { return false }
+            return "\($0)".contains("not a regular file")
+        }
         unlink(dir + "/history.sqlite.open-lock")
         symlink(dir + "/victim", dir + "/history.sqlite-wal")
-        #expect { try AlertStore(path: dir + "/history.sqlite") } throws: { "\($0)".contains("history.sqlite-wal is a symbolic link") }
+        #expect { try AlertStore(path: dir + "/history.sqlite") } throws: {
+            guard case .symbolicLink(_, .history)? = $0 as? StoreError else { return false }
+            return "\($0)".contains("history.sqlite-wal is a symbolic link; the history's files must be regular files")
+        }
         // Neither followed nor changed.
         #expect(mode(dir + "/victim") == 0o644)
         var buffer = [UInt8](repeating: 0, count: 32)

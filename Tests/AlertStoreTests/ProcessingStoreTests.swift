@@ -19,12 +19,14 @@ import TradsecCore
         #expect(try t.store.claimProcessing(owner: "a", lease: 60_000_000_000) == 0)
         // Another process does not get a live lease, and cannot commit under it.
         #expect(try t.store.claimProcessing(owner: "b", lease: 60_000_000_000) == nil)
-        #expect(throws: StoreError.self) {
-            try t.store.commit(CommitPlan(processed: ProcessedRecords(owner: "b", from: 0, through: added[2].id)))
+        #expect { try t.store.commit(CommitPlan(processed: ProcessedRecords(owner: "b", from: 0, through: added[2].id))) } throws: {
+            guard case .processingMovedOn(holder: "a")? = $0 as? StoreError else { return false }
+            return "\($0)" == "processing moved on: another process (a) holds the processing of this history"
         }
         // The holder must start from the cursor as it stands.
-        #expect(throws: StoreError.self) {
-            try t.store.commit(CommitPlan(processed: ProcessedRecords(owner: "a", from: 1, through: added[2].id)))
+        #expect { try t.store.commit(CommitPlan(processed: ProcessedRecords(owner: "a", from: 1, through: added[2].id))) } throws: {
+            guard case .processingMovedOn(holder: "a")? = $0 as? StoreError else { return false }
+            return true
         }
         try t.store.commit(CommitPlan(processed: ProcessedRecords(owner: "a", from: 0, through: added[2].id)))
         #expect(try t.store.processingState().cursor == added[2].id)

@@ -129,6 +129,7 @@ import TradsecCore
         let parsed = PrometheusText.parse(many)
         #expect(parsed.samples.count == PrometheusText.maxSamples)
         #expect(parsed.problemCount == 1)
+        #expect(parsed.problems.first?.kind == .tooManySamples)
         #expect(parsed.problems.first?.reason.contains("the rest of the page is not read") == true)
         let broken = PrometheusText.parse(String(repeating: "x{\n", count: 10_000))
         #expect(broken.problemCount == 10_000)

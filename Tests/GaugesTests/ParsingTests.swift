@@ -247,22 +247,31 @@ import TradsecCore
         #expect(text.sum("absent") == nil)
     }
 
-    @Test(arguments: [
-        ("ok 1\nbroken{a=\"x} 1\n", 2, "unexpected end of label value"),
-        ("x{a=b} 1", 1, "must be quoted"),
-        ("x 1 2 3", 1, "unexpected text"),
-        ("x abc", 1, "is not a number"),
-        ("x{a=\"1\",a=\"2\"} 1", 1, "given twice"),
-        ("# TYPE x counter\n# TYPE x gauge\n", 2, "declared counter and then gauge"),
-        ("# TYPE x countr\n", 1, "unknown metric type"),
-        ("{a=\"1\"} 1", 1, "expected a metric name"),
-        ("x", 1, "has no value"),
-    ])
-    func malformedExpositionIsRefusedWithItsLine(input: String, line: Int, reason: String) {
+    static let malformed: [(String, Int, PrometheusText.Kind, String)] = [
+        ("ok 1\nbroken{a=\"x} 1\n", 2, .unterminatedLabelValue, "unexpected end of label value"),
+        ("x{a=b} 1", 1, .unquotedLabelValue(label: "'a'"), "label value of 'a' must be quoted"),
+        ("x 1 2 3", 1, .textAfterValue, "unexpected text after the sample's value"),
+        ("x abc", 1, .notANumber("'abc'"), "'abc' is not a number"),
+        ("x 1 soon", 1, .notATimestamp("'soon'"), "'soon' is not a timestamp (milliseconds)"),
+        ("x{a=\"1\",a=\"2\"} 1", 1, .duplicateLabel("'a'"), "label 'a' given twice"),
+        ("x{a=\"1\" b=\"2\"} 1", 1, .missingLabelSeparator, "expected ',' or '}' in label set"),
+        ("x{a \"1\"} 1", 1, .missingEquals(label: "'a'"), "expected '=' after label 'a'"),
+        ("x{=\"1\"} 1", 1, .missingLabelName, "expected a label name"),
+        ("x{a=\"1\",", 1, .unterminatedLabelSet, "unterminated label set"),
+        ("# TYPE x counter\n# TYPE x gauge\n", 2, .conflictingType("'x'", first: "counter", then: "gauge"), "'x' declared counter and then gauge"),
+        ("# TYPE x countr\n", 1, .unknownMetricType("'countr'"), "unknown metric type 'countr'"),
+        ("# HELP 9x text\n", 1, .invalidMetricName("'9x'"), "invalid metric name '9x'"),
+        ("{a=\"1\"} 1", 1, .missingMetricName, "expected a metric name"),
+        ("x", 1, .missingValue(metric: "'x'"), "sample 'x' has no value"),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedExpositionIsRefusedWithItsLine(input: String, line: Int, kind: PrometheusText.Kind, reason: String) {
         // Skipped and named with its line; the rest of the text is still read.
         let text = PrometheusText.parse(input)
         #expect(text.problems.count == 1)
-        #expect(text.problems.first?.line == line && text.problems.first?.reason.contains(reason) == true, "\(text.problems)")
+        #expect(text.problems.first == PrometheusText.ParseError(line: line, kind: kind), "\(text.problems)")
+        #expect(text.problems.first?.reason == reason)
     }
 }
 

@@ -18,6 +18,7 @@ import TradsecCore
             """)
         #expect(errors.count == 1)
         #expect(errors.first?.line == 7)
+        #expect(errors.first?.problem == .unrecognised("not_an_entry!"))
         #expect(list.match(ip: "52.84.12.1") == .some("binance"))
         #expect(list.match(ip: "52.85.0.1") == nil)
         #expect(list.match(ip: "203.0.113.7") == .some(nil))
@@ -29,6 +30,14 @@ import TradsecCore
         #expect(list.match(domain: "api.coinbase.com") == .some("coinbase"))
         #expect(list.match(ip: "2001:db8:1::5") == .some("v6net"))
         #expect(list.match(ip: "2001:db9::5") == nil)
+    }
+
+    @Test func eachRefusedLineSaysWhatItIsNot() {
+        let (list, errors) = AddressList.parse("10.0.0.0/33\n*.-bad-\n1.2.3.4\nexample.com/8\n")
+        #expect(list.count == 1)
+        #expect(errors.map(\.line) == [1, 2, 4])
+        #expect(errors.map(\.problem) == [.notACIDRBlock("10.0.0.0/33"), .notADomain("*.-bad-"), .notACIDRBlock("example.com/8")])
+        #expect(errors[0].description == "line 1: '10.0.0.0/33' is not a CIDR block")
     }
 
     @Test func ipv6TextForms() {
@@ -188,6 +197,12 @@ import TradsecCore
             let reply = try harness.get("/incidents?" + bad)
             #expect(reply.status == 400, "\(bad): \(reply.bodyText)")
         }
+        // An id that is not a number is the client's mistake, said so; an unknown number is not found.
+        for path in ["/incidents/abc", "/incidents?id=1x"] {
+            let reply = try harness.get(path)
+            #expect(reply.status == 400 && reply.bodyText.contains("incident id must be a number"), "\(path): \(reply.bodyText)")
+        }
+        #expect(try harness.get("/incidents/999999").status == 404)
     }
 }
 
@@ -213,5 +228,43 @@ import TradsecCore
         let mixed = decode("\(falcoAlert())\n[]\n")
         #expect(mixed.alerts.count == 1)
         #expect(mixed.rejects.map(\.line) == [2])
+    }
+
+    /// Every step of ``JSONArrayItems`` over `text` (the array opens at its first byte).
+    func steps(_ text: String) -> [JSONArrayItems.Step] {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { raw in
+            var items = JSONArrayItems(UnsafeRawBufferPointer(raw), openingAt: 0)
+            var out: [JSONArrayItems.Step] = []
+            while true {
+                let step = items.next()
+                out.append(step)
+                if step == .end { out.append(items.next()); return out }
+                if case .broken = step { out.append(items.next()); return out }
+            }
+        }
+    }
+
+    @Test func arrayItemsAreCutByStructureOnly() {
+        // Brackets, commas and escaped quotes in strings (an escaped backslash right before the
+        // closing quote, non-ASCII and a raw control byte) do not cut; items are not judged here.
+        let item = #"{"a":"]},[\"x\\","b":"é\#u{01}[","c":[1,{"d":"}"}]}"#
+        let text = "[ \(item) ,\n\"s\\\"]\"\t, tru , [ ] ]  "
+        let first = 2, second = first + item.utf8.count + 3
+        #expect(steps(text) == [.item(first..<first + item.utf8.count), .item(second..<second + 6),
+                                .item(second + 9..<second + 12), .item(second + 15..<second + 18), .end, .end])
+        #expect(steps("[]") == [.end, .end])
+        // Where and why a broken array stops, said once.
+        #expect(steps("[1,,2]") == [.item(1..<2), .broken("missing array item", at: 3), .end])
+        #expect(steps("[1,]") == [.item(1..<2), .broken("trailing comma in array", at: 3), .end])
+        #expect(steps("[1 2]") == [.item(1..<2), .broken("expected ',' or ']' after an array item", at: 3), .end])
+        #expect(steps("[1] x") == [.item(1..<2), .broken("unexpected text after the array", at: 4), .end])
+        #expect(steps("[1, ") == [.item(1..<2), .broken("unterminated array (truncated JSON?)", at: 4), .end])
+        #expect(steps("[{\"a\":[1}") == [.broken("unterminated array item (truncated JSON?)", at: 1), .end])
+        #expect(steps("[{\"a\":\"]}") == [.broken("unterminated string (truncated JSON?)", at: 1), .end])
+        #expect(steps("[\"ab\\") == [.broken("unterminated string (truncated JSON?)", at: 1), .end])
+        // The memory estimate counts values outside strings only.
+        var bytes = Array(#"{"k":"[,{","l":[1,2]}"#.utf8)
+        #expect(bytes.withUnsafeMutableBytes { PayloadDecoder.estimatedCost(UnsafeRawBufferPointer($0)).values } == 5)
     }
 }

@@ -491,7 +491,10 @@ final class AnswerBox: @unchecked Sendable {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         guard limit.rlim_max < rlim_t(Int.max / 2) else { return }   // unlimited: nothing to refuse
-        #expect(throws: ProcessorServer.ListenError.self) { try ProcessorServer.ensureDescriptors(for: Int(limit.rlim_max)) }
+        #expect { try ProcessorServer.ensureDescriptors(for: Int(limit.rlim_max)) } throws: { error in
+            guard case .descriptorLimitTooLow(_, _, let hard)? = error as? ProcessorServer.ListenError else { return false }
+            return hard == UInt64(limit.rlim_max)
+        }
         #expect(throws: Never.self) { try ProcessorServer.ensureDescriptors(for: 512) }
     }
 }

@@ -33,6 +33,30 @@ import Testing
         #expect(throws: CompileError.self) { try FilterExpression.compile(#"proc.name regex "\d+""#) }
     }
 
+    @Test func eachSyntaxErrorSaysWhatIsWrongInRE2sWords() {
+        let cases: [(String, RegexMatcher.SyntaxError, String)] = [
+            ("(", .missingParen, "missing )"), ("a)", .unexpectedParen, "unexpected )"), ("[a", .missingBracket, "missing ]"),
+            ("*a", .missingRepetitionArgument("*"), "missing argument to repetition operator: *"),
+            ("(?i)a", .missingRepetitionArgument("?"), "missing argument to repetition operator: ?"),
+            ("a**", .badRepetition("*"), "bad repetition operator: *"),
+            ("a{3,2}", .badRepetition("{3,2}"), "bad repetition operator: {3,2}"),
+            ("\\d", .badEscape("\\d"), "invalid escape sequence: \\d"), ("\\x{zz}", .badEscape("\\xzz"), "invalid escape sequence: \\xzz"),
+            ("a\\", .trailingBackslash, "trailing \\"), ("[z-a]", .badCharacterRange(posixClass: nil), "invalid character class range"),
+            ("[[:nope:]]", .badCharacterRange(posixClass: "nope"), "invalid character class range: [:nope:]"),
+            ("((((((((((a{1000}){1000})))))))))", .patternTooLarge, "pattern too large - compile failed"),
+            (String(repeating: "(", count: 300), .nestingTooDeep, "nesting too deep"),
+        ]
+        for (pattern, error, text) in cases {
+            #expect(error.description == text)
+            do {
+                _ = try RegexMatcher(pattern: pattern)
+                Issue.record("\(pattern) compiled")
+            } catch {
+                #expect(error.message == "invalid regex pattern: \(pattern) (\(text))", "\(pattern)")
+            }
+        }
+    }
+
     @Test func backtrackingPatternsStayLinear() throws {
         // Each of these takes exponential time in a backtracking engine on this value.
         let value = Array(repeating: UInt8(ascii: "a"), count: 20_000) + [UInt8(ascii: "!")]

@@ -50,7 +50,6 @@ public enum ConsoleLauncher {
             case .noTerminal(let why): return why
             }
         }
-        public var exitCode: Int32 { 2 }
     }
 
     /// Refuses (exit 2) when stdin or stdout is not a terminal: checked before the history is

@@ -68,7 +68,17 @@ final class ProcessorIncidents: @unchecked Sendable {
         }
     }
 
-    struct Problem: Error, CustomStringConvertible { var description: String }
+    /// Why a page of the incidents feed was not taken (the next poll tries again).
+    enum Problem: Error, CustomStringConvertible {
+        /// GET /incidents/feed answered with a status other than 2xx.
+        case answered(status: Int)
+
+        var description: String {
+            switch self {
+            case .answered(let status): "GET \(IncidentsFeed.path) answered \(status)"
+            }
+        }
+    }
 
     /// One page: fetched, decoded and committed. True when the page was full (more waits).
     @discardableResult
@@ -89,7 +99,7 @@ final class ProcessorIncidents: @unchecked Sendable {
         var headers: [(name: String, value: String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         let response = try CurlHTTP.send(HTTPRequest(url: url + query, headers: headers, timeout: 15, maxResponseBytes: Self.maxReplyBytes))
-        guard response.isSuccess else { throw Problem(description: "GET \(IncidentsFeed.path) answered \(response.status)") }
+        guard response.isSuccess else { throw Problem.answered(status: response.status) }
         let page = try IncidentsFeed.decode(response.body, after: after)
         guard page.through > after || !page.incidents.isEmpty || page.dropped > 0 else { return false }
         let through = min(page.through, max(after, until))

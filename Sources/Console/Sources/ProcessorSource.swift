@@ -156,9 +156,9 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
         var headers: [(name: String, value: String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         let response = try CurlHTTP.send(HTTPRequest(url: url + "/events?limit=\(Self.backfillLimit)", headers: headers, timeout: 15))
-        guard response.isSuccess else { throw FeedError(description: "processor answered \(response.status)") }
+        guard response.isSuccess else { throw FeedError.answered(status: response.status) }
         let page = try JSONParser.parse(response.bodyText)
-        guard let next = page["next_since"]?.int64Value else { throw FeedError(description: "not a tradsec processor") }
+        guard let next = page["next_since"]?.int64Value else { throw FeedError.notAProcessor }
         for event in page["events"]?.arrayValue ?? [] {
             if let id = event["id"]?.int64Value {
                 writer.add(id: id, event: event)
@@ -166,7 +166,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
             }
         }
         guard next == 0 || EventStreamParser.isPlausible(next) else {
-            throw FeedError(description: "the processor's next_since \(next) is not an event id")
+            throw FeedError.implausibleCursor(next)
         }
         writer.flush(cursor: next)
         return writer.cursor
@@ -174,7 +174,23 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
 
     static let backfillLimit = 1000
 
-    struct FeedError: Error, CustomStringConvertible { var description: String }
+    /// Why the backfill from a processor failed (the source reconnects after it).
+    enum FeedError: Error, CustomStringConvertible {
+        /// GET /events answered with a status other than 2xx.
+        case answered(status: Int)
+        /// The reply has no `next_since`: whatever answered is not a tradsec processor.
+        case notAProcessor
+        /// `next_since` is not something an event id can be.
+        case implausibleCursor(Int64)
+
+        var description: String {
+            switch self {
+            case .answered(let status): "processor answered \(status)"
+            case .notAProcessor: "not a tradsec processor"
+            case .implausibleCursor(let next): "the processor's next_since \(next) is not an event id"
+            }
+        }
+    }
 
     private func wait(seconds: Double) {
         let end = Date().addingTimeInterval(seconds)

@@ -27,10 +27,56 @@ public struct PrometheusText: Sendable {
     public static let maxSamples = 50_000
     public static let maxProblemsKept = 100
 
+    /// A line that was skipped, and why.
     public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         public var line: Int
-        public var reason: String
+        public var kind: Kind
+        public var reason: String { kind.description }
         public var description: String { "metrics line \(line): \(reason)" }
+    }
+
+    /// What was wrong with a line. Text from the page is carried as ``quoted(_:)`` made it:
+    /// quoted and cut short.
+    public enum Kind: Equatable, Sendable, CustomStringConvertible {
+        /// The page has more than `maxSamples` samples; this line and the rest are not read.
+        case tooManySamples
+        case invalidMetricName(String)
+        case unknownMetricType(String)
+        /// A second `# TYPE` for a name with another type (name, first type, second type).
+        case conflictingType(String, first: String, then: String)
+        case missingMetricName
+        case unterminatedLabelSet
+        case missingLabelName
+        case missingEquals(label: String)
+        case unquotedLabelValue(label: String)
+        case unterminatedLabelValue
+        case duplicateLabel(String)
+        case missingLabelSeparator
+        case missingValue(metric: String)
+        case textAfterValue
+        case notANumber(String)
+        case notATimestamp(String)
+
+        public var description: String {
+            switch self {
+            case .tooManySamples: "more than \(PrometheusText.maxSamples) samples: the rest of the page is not read"
+            case .invalidMetricName(let name): "invalid metric name \(name)"
+            case .unknownMetricType(let type): "unknown metric type \(type)"
+            case .conflictingType(let name, let first, let then): "\(name) declared \(first) and then \(then)"
+            case .missingMetricName: "expected a metric name"
+            case .unterminatedLabelSet: "unterminated label set"
+            case .missingLabelName: "expected a label name"
+            case .missingEquals(let label): "expected '=' after label \(label)"
+            case .unquotedLabelValue(let label): "label value of \(label) must be quoted"
+            case .unterminatedLabelValue: "unexpected end of label value"
+            case .duplicateLabel(let label): "label \(label) given twice"
+            case .missingLabelSeparator: "expected ',' or '}' in label set"
+            case .missingValue(let metric): "sample \(metric) has no value"
+            case .textAfterValue: "unexpected text after the sample's value"
+            case .notANumber(let text): "\(text) is not a number"
+            case .notATimestamp(let text): "\(text) is not a timestamp (milliseconds)"
+            }
+        }
     }
 
     public init() {}
@@ -47,7 +93,7 @@ public struct PrometheusText: Sendable {
             let content = line.drop { $0 == " " || $0 == "\t" }
             if content.isEmpty { continue }
             if out.samples.count == maxSamples {
-                out.skip(ParseError(line: lineNumber, reason: "more than \(maxSamples) samples: the rest of the page is not read"))
+                out.skip(ParseError(line: lineNumber, kind: .tooManySamples))
                 break
             }
             do throws(ParseError) {
@@ -78,14 +124,14 @@ public struct PrometheusText: Sendable {
         let words = content.dropFirst().split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
         guard words.count >= 2, words[0] == "HELP" || words[0] == "TYPE" else { return }   // a plain comment
         let name = String(words[1])
-        guard Self.isMetricName(name) else { throw ParseError(line: line, reason: "invalid metric name \(Self.quoted(name))") }
+        guard Self.isMetricName(name) else { throw ParseError(line: line, kind: .invalidMetricName(Self.quoted(name))) }
         let rest = words.count > 2 ? String(words[2]) : ""
         if words[0] == "TYPE" {
             guard ["counter", "gauge", "histogram", "summary", "untyped"].contains(rest) else {
-                throw ParseError(line: line, reason: "unknown metric type \(Self.quoted(rest))")
+                throw ParseError(line: line, kind: .unknownMetricType(Self.quoted(rest)))
             }
             if let earlier = types[name], earlier != rest {
-                throw ParseError(line: line, reason: "\(Self.quoted(name)) declared \(earlier) and then \(rest)")
+                throw ParseError(line: line, kind: .conflictingType(Self.quoted(name), first: earlier, then: rest))
             }
             types[name] = rest
         } else {
@@ -95,26 +141,26 @@ public struct PrometheusText: Sendable {
 
     private static func parseSample(_ b: [UInt8], line: Int) throws(ParseError) -> Sample {
         var i = 0
-        func fail(_ reason: String) -> ParseError { ParseError(line: line, reason: reason) }
+        func fail(_ kind: Kind) -> ParseError { ParseError(line: line, kind: kind) }
         while i < b.count, isNameByte(b[i], first: i == 0) { i += 1 }
         let name = String(decoding: b[0..<i], as: UTF8.self)
-        guard !name.isEmpty else { throw fail("expected a metric name") }
+        guard !name.isEmpty else { throw fail(.missingMetricName) }
         var labels: [String: String] = [:]
         if i < b.count, b[i] == UInt8(ascii: "{") {
             i += 1
             while true {
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
-                guard i < b.count else { throw fail("unterminated label set") }
+                guard i < b.count else { throw fail(.unterminatedLabelSet) }
                 if b[i] == UInt8(ascii: "}") { i += 1; break }
                 let start = i
                 while i < b.count, isLabelByte(b[i], first: i == start) { i += 1 }
                 let label = String(decoding: b[start..<i], as: UTF8.self)
-                guard !label.isEmpty else { throw fail("expected a label name") }
+                guard !label.isEmpty else { throw fail(.missingLabelName) }
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
-                guard i < b.count, b[i] == UInt8(ascii: "=") else { throw fail("expected '=' after label \(quoted(label))") }
+                guard i < b.count, b[i] == UInt8(ascii: "=") else { throw fail(.missingEquals(label: quoted(label))) }
                 i += 1
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
-                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("label value of \(quoted(label)) must be quoted") }
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail(.unquotedLabelValue(label: quoted(label))) }
                 i += 1
                 var value: [UInt8] = []
                 var closed = false
@@ -135,23 +181,23 @@ public struct PrometheusText: Sendable {
                     value.append(c)
                     i += 1
                 }
-                guard closed else { throw fail("unexpected end of label value") }
-                guard labels[label] == nil else { throw fail("label \(quoted(label)) given twice") }
+                guard closed else { throw fail(.unterminatedLabelValue) }
+                guard labels[label] == nil else { throw fail(.duplicateLabel(quoted(label))) }
                 labels[label] = String(decoding: value, as: UTF8.self)
                 while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
                 if i < b.count, b[i] == UInt8(ascii: ",") { i += 1; continue }
-                guard i < b.count, b[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in label set") }
+                guard i < b.count, b[i] == UInt8(ascii: "}") else { throw fail(.missingLabelSeparator) }
                 i += 1
                 break
             }
         }
         let rest = String(decoding: b[i...], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard !rest.isEmpty else { throw fail("sample \(quoted(name)) has no value") }
-        guard rest.count <= 2 else { throw fail("unexpected text after the sample's value") }
-        guard let value = parseValue(rest[0]) else { throw fail("\(quoted(rest[0])) is not a number") }
+        guard !rest.isEmpty else { throw fail(.missingValue(metric: quoted(name))) }
+        guard rest.count <= 2 else { throw fail(.textAfterValue) }
+        guard let value = parseValue(rest[0]) else { throw fail(.notANumber(quoted(rest[0]))) }
         var timestamp: Int64?
         if rest.count == 2 {
-            guard let t = Int64(rest[1]) else { throw fail("\(quoted(rest[1])) is not a timestamp (milliseconds)") }
+            guard let t = Int64(rest[1]) else { throw fail(.notATimestamp(quoted(rest[1]))) }
             timestamp = t
         }
         return Sample(name: name, labels: labels, value: value, timestamp: timestamp)

@@ -170,7 +170,7 @@ extension EnrichmentConfig: ConfigSection {
                 let list = try entry.value.strings()
                 var probe = AddressList()
                 for item in list {
-                    if let problem = probe.add(item) { throw entry.value.invalid(problem) }
+                    if let problem = probe.add(item) { throw entry.value.invalid(problem.description) }
                 }
                 inlineExchanges.append((entry.key, list))
             }

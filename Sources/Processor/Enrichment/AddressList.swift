@@ -17,10 +17,29 @@ public struct AddressList: Sendable {
 
     public init() {}
 
+    /// Why an entry was refused (the entry as written).
+    public enum Problem: CustomStringConvertible, Sendable, Equatable {
+        /// Has a `/` but is not ADDRESS/PREFIX with a prefix the address can hold.
+        case notACIDRBlock(String)
+        /// `*.` followed by something that is not a domain.
+        case notADomain(String)
+        /// Neither an address, a CIDR block nor a domain.
+        case unrecognised(String)
+
+        public var description: String {
+            switch self {
+            case .notACIDRBlock(let entry): "'\(TerminalSafe.escape(entry))' is not a CIDR block"
+            case .notADomain(let entry): "'\(TerminalSafe.escape(entry))' is not a domain"
+            case .unrecognised(let entry): "'\(TerminalSafe.escape(entry))' is not an address, CIDR block or domain"
+            }
+        }
+    }
+
+    /// A refused line of a list file.
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
+        public var problem: Problem
+        public var description: String { "line \(line): \(problem)" }
     }
 
     /// One entry per line: `ADDRESS|CIDR|DOMAIN [LABEL]`; `#` starts a comment. Bad lines are
@@ -35,7 +54,7 @@ public struct AddressList: Sendable {
             guard let first = words.first else { continue }
             let label = words.count > 1 ? String(words[1]) : defaultLabel
             if let error = list.add(String(first), label: label) {
-                errors.append(ParseError(line: number + 1, message: error))
+                errors.append(ParseError(line: number + 1, problem: error))
             }
         }
         return (list, errors)
@@ -43,22 +62,22 @@ public struct AddressList: Sendable {
 
     /// Adds one entry; returns why it was refused, if it was.
     @discardableResult
-    public mutating func add(_ entry: String, label: String? = nil) -> String? {
+    public mutating func add(_ entry: String, label: String? = nil) -> Problem? {
         let text = entry.lowercased()
         if let slash = text.firstIndex(of: "/") {
             guard let bytes = IPAddress.parse(String(text[..<slash])),
                   let prefix = Int(text[text.index(after: slash)...]), prefix >= 0, prefix <= bytes.count * 8 else {
-                return "'\(TerminalSafe.escape(entry))' is not a CIDR block"
+                return .notACIDRBlock(entry)
             }
             networks.append(Network(bytes: bytes, prefix: prefix, label: label))
         } else if let bytes = IPAddress.parse(text) {
             networks.append(Network(bytes: bytes, prefix: bytes.count * 8, label: label))
         } else if text.hasPrefix("*.") {
             let suffix = String(text.dropFirst(1))   // ".example.com"
-            guard Self.isDomain(String(suffix.dropFirst())) else { return "'\(TerminalSafe.escape(entry))' is not a domain" }
+            guard Self.isDomain(String(suffix.dropFirst())) else { return .notADomain(entry) }
             suffixDomains.append((suffix, label))
         } else {
-            guard Self.isDomain(text) else { return "'\(TerminalSafe.escape(entry))' is not an address, CIDR block or domain" }
+            guard Self.isDomain(text) else { return .unrecognised(entry) }
             exactDomains[text] = label
             suffixDomains.append(("." + text, label))
         }

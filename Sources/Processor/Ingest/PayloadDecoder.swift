@@ -148,21 +148,21 @@ public enum PayloadDecoder {
     /// key) per JSON value, counted by the separators and brackets outside strings.
     static func estimatedCost(_ item: UnsafeRawBufferPointer) -> (bytes: Int, values: Int) {
         var values = 1
-        var i = 0
-        let n = item.count
-        while i < n {
-            switch item[i] {
+        var scanner = JSONByteScanner(item)
+        while !scanner.isAtEnd {
+            switch scanner.current {
             case UInt8(ascii: "\""):
-                i += 1
-                while i < n, item[i] != UInt8(ascii: "\"") { i += item[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                // Past the closing quote, or to the end of an unterminated string.
+                try? scanner.skipStringStructure()
+                continue
             case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"):
                 values += 1
             default:
                 break
             }
-            i += 1
+            scanner.position += 1
         }
-        return (n &* 2 &+ values &* slotBytes, values)
+        return (item.count &* 2 &+ values &* slotBytes, values)
     }
 
     /// A parsed value (24 bytes) and its key (16), as ``JSONObject`` stores them.
@@ -189,9 +189,10 @@ public enum PayloadDecoder {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 }
 
-/// The items of a top-level JSON array, found by structure alone: brackets counted outside
-/// strings. Each item is then parsed strictly on its own (``AlertDecoder``), so an item this
-/// scanner cuts wrongly can only be one that is not valid JSON, and is refused as such.
+/// The items of a top-level JSON array, found by structure alone (``JSONByteScanner``'s
+/// structure-only steps: brackets counted outside strings). Each item is then parsed strictly on
+/// its own (``AlertDecoder``), so an item this scanner cuts wrongly can only be one that is not
+/// valid JSON, and is refused as such.
 struct JSONArrayItems {
     enum Step: Equatable {
         case item(Range<Int>)
@@ -199,103 +200,70 @@ struct JSONArrayItems {
         case broken(String, at: Int)
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var i: Int
+    private var scanner: JSONByteScanner
     private var first = true
     private var done = false
 
     init(_ bytes: UnsafeRawBufferPointer, openingAt start: Int) {
-        self.bytes = bytes
-        i = start + 1
+        scanner = JSONByteScanner(bytes)
+        scanner.position = start + 1
     }
 
     mutating func next() -> Step {
         guard !done else { return .end }
-        skipSpace()
-        guard i < bytes.count else { return stop("unterminated array (truncated JSON?)") }
+        scanner.skipWhitespace()
+        guard !scanner.isAtEnd else { return stop("unterminated array (truncated JSON?)") }
         if first {
             first = false
-            if bytes[i] == UInt8(ascii: "]") { return close() }
+            if scanner.take(UInt8(ascii: "]")) { return close() }
+        } else if scanner.take(UInt8(ascii: "]")) {
+            return close()
+        } else if scanner.take(UInt8(ascii: ",")) {
+            scanner.skipWhitespace()
+            guard !scanner.isAtEnd else { return stop("unterminated array (truncated JSON?)") }
+            if scanner.current == UInt8(ascii: "]") { return stop("trailing comma in array") }
         } else {
-            switch bytes[i] {
-            case UInt8(ascii: "]"):
-                return close()
-            case UInt8(ascii: ","):
-                i += 1
-                skipSpace()
-                guard i < bytes.count else { return stop("unterminated array (truncated JSON?)") }
-                if bytes[i] == UInt8(ascii: "]") { return stop("trailing comma in array") }
-            default:
-                return stop("expected ',' or ']' after an array item")
-            }
+            return stop("expected ',' or ']' after an array item")
         }
         return item()
     }
 
     private mutating func item() -> Step {
-        let start = i
-        switch bytes[i] {
+        let start = scanner.position
+        switch scanner.current {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            while i < bytes.count {
-                switch bytes[i] {
-                case UInt8(ascii: "\""):
-                    guard skipString() else { return stop("unterminated string (truncated JSON?)", at: start) }
-                    continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 {
-                        i += 1
-                        return .item(start..<i)
-                    }
-                default:
-                    break
-                }
-                i += 1
+            do throws(JSONParseError) {
+                try scanner.skipContainerStructure()
+            } catch {
+                return stop(error.kind == .unterminatedString ? "unterminated string (truncated JSON?)"
+                                                              : "unterminated array item (truncated JSON?)", at: start)
             }
-            return stop("unterminated array item (truncated JSON?)", at: start)
         case UInt8(ascii: "\""):
-            guard skipString() else { return stop("unterminated string (truncated JSON?)", at: start) }
-            return .item(start..<i)
+            do throws(JSONParseError) {
+                try scanner.skipStringStructure()
+            } catch {
+                return stop("unterminated string (truncated JSON?)", at: start)
+            }
         case UInt8(ascii: ","):
             return stop("missing array item")
         default:
             // A number or a literal: up to the next separator (refused as an alert anyway).
-            while i < bytes.count, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "]"), !PayloadDecoder.isSpace(bytes[i]) {
-                i += 1
-            }
-            return .item(start..<i)
-        }
-    }
-
-    /// From an opening quote past its closing one; false when the input ends first.
-    private mutating func skipString() -> Bool {
-        i += 1
-        while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\\"): i += 2
-            case UInt8(ascii: "\""): i += 1; return true
-            default: i += 1
+            while !scanner.isAtEnd, scanner.current != UInt8(ascii: ","), scanner.current != UInt8(ascii: "]"),
+                  !PayloadDecoder.isSpace(scanner.current) {
+                scanner.position += 1
             }
         }
-        return false
+        return .item(start..<scanner.position)
     }
 
     private mutating func close() -> Step {
-        i += 1
-        skipSpace()
-        return i == bytes.count ? stop(nil) : stop("unexpected text after the array")
+        scanner.skipWhitespace()
+        return scanner.isAtEnd ? stop(nil) : stop("unexpected text after the array")
     }
 
     private mutating func stop(_ reason: String?, at offset: Int? = nil) -> Step {
         done = true
         guard let reason else { return .end }
-        return .broken(reason, at: offset ?? i)
-    }
-
-    private mutating func skipSpace() {
-        while i < bytes.count, PayloadDecoder.isSpace(bytes[i]) { i += 1 }
+        return .broken(reason, at: offset ?? scanner.position)
     }
 }

@@ -369,7 +369,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .success(let (status, bytes, type)):
                 handler.respond(context, head, route: route, status: status, bytes: bytes, contentType: type)
             case .failure(let failure as RequestError):
-                handler.respond(context, head, route: route, status: 400, json: handler.error(failure.message))
+                handler.respond(context, head, route: route, status: 400, json: handler.error(failure.description))
             case .failure(let failure as EventsRequest.Invalid):
                 handler.respond(context, head, route: route, status: 400, json: handler.error(failure.description))
             case .failure(let failure):
@@ -425,7 +425,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let request = try IncidentsRequest(url.query)
             let idText = url.path.hasPrefix("/incidents/") ? String(url.path.dropFirst("/incidents/".count)) : request.id
             if let idText {
-                guard let id = Int64(idText) else { throw RequestError(message: "incident id must be a number") }
+                guard let id = Int64(idText) else { throw RequestError.incidentIDNotANumber }
                 guard let record = try app.store.incident(id: id) else {
                     return (404, Array(#"{"error":"no such incident"}"#.utf8), "application/json")
                 }
@@ -481,7 +481,16 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: - Replies
 
-    struct RequestError: Error { var message: String }
+    /// A request the client must fix (answered 400).
+    enum RequestError: Error, CustomStringConvertible {
+        case incidentIDNotANumber
+
+        var description: String {
+            switch self {
+            case .incidentIDNotANumber: "incident id must be a number"
+            }
+        }
+    }
 
     func error(_ message: String) -> JSONValue {
         .object(JSONObject([("error", .string(message))]))

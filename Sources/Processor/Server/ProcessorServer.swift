@@ -16,7 +16,33 @@ public final class ProcessorServer: Sendable {
     public let boundPort: Int
     public let boundHost: String
 
-    public struct ListenError: Error, CustomStringConvertible { public var description: String }
+    /// Why the server cannot listen.
+    public enum ListenError: Error, CustomStringConvertible {
+        /// `--listen` (or serve.listen) is not HOST:PORT.
+        case badAddress(String)
+        /// A non-loopback address with no token configured.
+        case openWithoutToken(host: String)
+        case cannotBind(host: String, port: Int, reason: String)
+        /// `maxConnections` needs more descriptors than the hard limit allows.
+        case descriptorLimitTooLow(maxConnections: Int, needed: Int, hardLimit: UInt64)
+        /// The soft limit could not be raised to what `maxConnections` needs.
+        case cannotRaiseDescriptorLimit(maxConnections: Int, needed: Int)
+
+        public var description: String {
+            switch self {
+            case .badAddress(let text):
+                "--listen '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080"
+            case .openWithoutToken(let host):
+                "refusing to listen on \(host) without a token: set serve.auth_token_env or serve.auth_token_file, or listen on 127.0.0.1"
+            case .cannotBind(let host, let port, let reason):
+                "cannot listen on \(host):\(port): \(reason)"
+            case .descriptorLimitTooLow(let maxConnections, let needed, let hardLimit):
+                "serve.max_connections \(maxConnections) needs \(needed) file descriptors; the limit is \(hardLimit) (ulimit -n): lower serve.max_connections"
+            case .cannotRaiseDescriptorLimit(let maxConnections, let needed):
+                "serve.max_connections \(maxConnections) needs \(needed) file descriptors and the limit could not be raised: lower serve.max_connections"
+            }
+        }
+    }
 
     /// Parses `HOST:PORT` (`[::1]:8080` for IPv6).
     public static func parseListen(_ text: String) throws -> (host: String, port: Int) {
@@ -28,10 +54,10 @@ public final class ProcessorServer: Sendable {
             host = text[..<colon]
             port = text[text.index(after: colon)...]
         } else {
-            throw ListenError(description: "--listen '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080")
+            throw ListenError.badAddress(text)
         }
         guard let p = Int(port), (0...65535).contains(p), !host.isEmpty else {
-            throw ListenError(description: "--listen '\(text)': expected HOST:PORT, e.g. 127.0.0.1:8080")
+            throw ListenError.badAddress(text)
         }
         return (String(host), p)
     }
@@ -52,7 +78,7 @@ public final class ProcessorServer: Sendable {
         // Off loopback, every request must carry the token: an alert intake open to the
         // network would let anyone forge or flood the history.
         if !Self.isLoopback(host) && app.settings.authToken == nil {
-            throw ListenError(description: "refusing to listen on \(host) without a token: set serve.auth_token_env or serve.auth_token_file, or listen on 127.0.0.1")
+            throw ListenError.openWithoutToken(host: host)
         }
         try Self.ensureDescriptors(for: app.settings.maxConnections)
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -81,7 +107,7 @@ public final class ProcessorServer: Sendable {
             channel = try bootstrap.bind(host: host, port: port).wait()
         } catch {
             try? group.syncShutdownGracefully()
-            throw ListenError(description: "cannot listen on \(host):\(port): \(error)")
+            throw ListenError.cannotBind(host: host, port: port, reason: "\(error)")
         }
         boundPort = channel.localAddress?.port ?? port
         boundHost = host
@@ -104,12 +130,13 @@ public final class ProcessorServer: Sendable {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
         guard !needed.overflow, rlim_t(needed.partialValue) <= limit.rlim_max else {
-            throw ListenError(description: "serve.max_connections \(maxConnections) needs \(maxConnections &+ spareDescriptors) file descriptors; the limit is \(limit.rlim_max) (ulimit -n): lower serve.max_connections")
+            throw ListenError.descriptorLimitTooLow(maxConnections: maxConnections, needed: maxConnections &+ spareDescriptors,
+                                                   hardLimit: UInt64(limit.rlim_max))
         }
         if rlim_t(needed.partialValue) > limit.rlim_cur {
             limit.rlim_cur = rlim_t(needed.partialValue)
             guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else {
-                throw ListenError(description: "serve.max_connections \(maxConnections) needs \(needed.partialValue) file descriptors and the limit could not be raised: lower serve.max_connections")
+                throw ListenError.cannotRaiseDescriptorLimit(maxConnections: maxConnections, needed: needed.partialValue)
             }
         }
     }

@@ -21,7 +21,7 @@ final class RegexMatcher: Sendable {
             compiler.program.append(.match)
             program = compiler.program
         } catch {
-            throw CompileError("invalid regex pattern: \(pattern) (\(error.reason))")
+            throw CompileError("invalid regex pattern: \(pattern) (\(error))")
         }
     }
 
@@ -126,7 +126,39 @@ final class RegexMatcher: Sendable {
 
     // MARK: - Syntax
 
-    struct SyntaxError: Error { var reason: String }
+    /// Why a pattern does not parse, in RE2's words (the text after the pattern in Falco's error).
+    enum SyntaxError: Error, CustomStringConvertible {
+        case unexpectedParen
+        case missingParen
+        case nestingTooDeep
+        /// A repetition of a repetition, or a count that is too large or backwards (the operator).
+        case badRepetition(String)
+        /// A repetition with nothing to repeat (the operator).
+        case missingRepetitionArgument(String)
+        case trailingBackslash
+        /// The escape as written, backslash included.
+        case badEscape(String)
+        case missingBracket
+        /// A range whose end comes before its start (nil), or an unknown `[:name:]` class.
+        case badCharacterRange(posixClass: String?)
+        case patternTooLarge
+
+        var description: String {
+            switch self {
+            case .unexpectedParen: "unexpected )"
+            case .missingParen: "missing )"
+            case .nestingTooDeep: "nesting too deep"
+            case .badRepetition(let op): "bad repetition operator: \(op)"
+            case .missingRepetitionArgument(let op): "missing argument to repetition operator: \(op)"
+            case .trailingBackslash: "trailing \\"
+            case .badEscape(let escape): "invalid escape sequence: \(escape)"
+            case .missingBracket: "missing ]"
+            case .badCharacterRange(nil): "invalid character class range"
+            case .badCharacterRange(let name?): "invalid character class range: [:\(name):]"
+            case .patternTooLarge: "pattern too large - compile failed"
+            }
+        }
+    }
 
     /// Scalar ranges, possibly negated.
     struct CharSet: Equatable, Sendable {
@@ -172,7 +204,7 @@ final class RegexMatcher: Sendable {
 
         mutating func parseAll() throws(SyntaxError) -> Node {
             let node = try alternation()
-            if !atEnd { throw SyntaxError(reason: "unexpected )") }
+            if !atEnd { throw SyntaxError.unexpectedParen }
             return node
         }
 
@@ -180,7 +212,7 @@ final class RegexMatcher: Sendable {
             depth += 1
             defer { depth -= 1 }
             // Patterns are short (constants are at most 255 bytes); this keeps it so.
-            guard depth < 256 else { throw SyntaxError(reason: "nesting too deep") }
+            guard depth < 256 else { throw SyntaxError.nestingTooDeep }
             var branches = [try concatenation()]
             while peek == "|" { i += 1; branches.append(try concatenation()) }
             return branches.count == 1 ? branches[0] : .alternation(branches)
@@ -191,8 +223,8 @@ final class RegexMatcher: Sendable {
             while let c = peek, c != "|", c != ")" {
                 var atom = try self.atom()
                 while let op = peek, let (min, max) = try repetition() {
-                    if case .repeated = atom { throw SyntaxError(reason: "bad repetition operator: \(op)") }
-                    if case .lineStart = atom { throw SyntaxError(reason: "missing argument to repetition operator: \(op)") }
+                    if case .repeated = atom { throw SyntaxError.badRepetition(String(op)) }
+                    if case .lineStart = atom { throw SyntaxError.missingRepetitionArgument(String(op)) }
                     atom = .repeated(atom, min: min, max: max)
                 }
                 items.append(atom)
@@ -224,7 +256,7 @@ final class RegexMatcher: Sendable {
                 }
                 guard k < p.count, p[k] == "}" else { return nil }
                 if low > RegexMatcher.maxRepeat || (high ?? 0) > RegexMatcher.maxRepeat || (high.map { $0 < low } ?? false) {
-                    throw SyntaxError(reason: "bad repetition operator: " + String(String.UnicodeScalarView(p[i...k])))
+                    throw SyntaxError.badRepetition(String(String.UnicodeScalarView(p[i...k])))
                 }
                 i = k + 1
                 return (low, high)
@@ -238,9 +270,9 @@ final class RegexMatcher: Sendable {
             i += 1
             switch c {
             case "(":
-                if peek == "?" { throw SyntaxError(reason: "missing argument to repetition operator: ?") }
+                if peek == "?" { throw SyntaxError.missingRepetitionArgument("?") }
                 let inner = try alternation()
-                guard peek == ")" else { throw SyntaxError(reason: "missing )") }
+                guard peek == ")" else { throw SyntaxError.missingParen }
                 i += 1
                 // A group of one: `(a*)*` repeats a group, which is allowed (`a**` is not).
                 return .concat([inner])
@@ -251,14 +283,14 @@ final class RegexMatcher: Sendable {
             case "\\":
                 let scalar = try escape()
                 return .set(CharSet(ranges: [scalar...scalar]))
-            case "*", "+", "?": throw SyntaxError(reason: "missing argument to repetition operator: \(c)")
+            case "*", "+", "?": throw SyntaxError.missingRepetitionArgument(String(c))
             default: return .set(CharSet(ranges: [c.value...c.value]))
             }
         }
 
         /// The scalar an escape stands for (the backslash is consumed).
         mutating func escape() throws(SyntaxError) -> UInt32 {
-            guard let e = peek else { throw SyntaxError(reason: "trailing \\") }
+            guard let e = peek else { throw SyntaxError.trailingBackslash }
             i += 1
             switch e {
             case "a": return 0x07
@@ -272,13 +304,13 @@ final class RegexMatcher: Sendable {
                 if peek == "{" {
                     i += 1
                     while let h = peek, h != "}" { hex.unicodeScalars.append(h); i += 1 }
-                    guard peek == "}" else { throw SyntaxError(reason: "invalid escape sequence: \\x") }
+                    guard peek == "}" else { throw SyntaxError.badEscape("\\x") }
                     i += 1
                 } else {
                     for _ in 0..<2 { if let h = peek { hex.unicodeScalars.append(h); i += 1 } }
                 }
                 guard !hex.isEmpty, hex.count <= 8, let v = UInt32(hex, radix: 16), v <= 0x10FFFF else {
-                    throw SyntaxError(reason: "invalid escape sequence: \\x" + hex)
+                    throw SyntaxError.badEscape("\\x" + hex)
                 }
                 return v
             default:
@@ -286,7 +318,7 @@ final class RegexMatcher: Sendable {
                 // back-references or assertions, which POSIX syntax does not have.
                 if e.isASCII && !(e.properties.isAlphabetic || ("0"..."9").contains(e)) { return e.value }
                 if !e.isASCII { return e.value }
-                throw SyntaxError(reason: "invalid escape sequence: \\\(e)")
+                throw SyntaxError.badEscape("\\\(e)")
             }
         }
 
@@ -305,14 +337,14 @@ final class RegexMatcher: Sendable {
             if peek == "^" { set.negated = true; i += 1 }
             var first = true
             while true {
-                guard let c = peek else { throw SyntaxError(reason: "missing ]") }
+                guard let c = peek else { throw SyntaxError.missingBracket }
                 if c == "]" && !first { i += 1; break }
                 first = false
                 if c == "[", i + 1 < p.count, p[i + 1] == ":" {
                     var k = i + 2, name = ""
                     while k + 1 < p.count, !(p[k] == ":" && p[k + 1] == "]") { name.unicodeScalars.append(p[k]); k += 1 }
                     guard k + 1 < p.count, let ranges = Self.posixClasses[name] else {
-                        throw SyntaxError(reason: "invalid character class range: [:\(name):]")
+                        throw SyntaxError.badCharacterRange(posixClass: name)
                     }
                     set.ranges += ranges
                     i = k + 2
@@ -322,7 +354,7 @@ final class RegexMatcher: Sendable {
                 if peek == "-", i + 1 < p.count, p[i + 1] != "]" {
                     i += 1
                     let high = try classScalar()
-                    guard low <= high else { throw SyntaxError(reason: "invalid character class range") }
+                    guard low <= high else { throw SyntaxError.badCharacterRange(posixClass: nil) }
                     set.ranges.append(low...high)
                 } else {
                     set.ranges.append(low...low)
@@ -343,7 +375,7 @@ final class RegexMatcher: Sendable {
         var program: [Instruction] = []
 
         mutating func append(_ instruction: Instruction) throws(SyntaxError) {
-            guard program.count < RegexMatcher.maxProgram else { throw SyntaxError(reason: "pattern too large - compile failed") }
+            guard program.count < RegexMatcher.maxProgram else { throw SyntaxError.patternTooLarge }
             program.append(instruction)
         }
 

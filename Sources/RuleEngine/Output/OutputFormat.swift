@@ -20,9 +20,47 @@ public struct OutputFormat: @unchecked Sendable {
     let segments: [Segment]
     let references: [Reference]
 
-    public struct FormatError: Error, Sendable {
-        public var message: String
-        public var unknownField: Bool
+    /// Why an output format does not compile; `unknownField` marks what `skip-if-unknown-filter` downgrades.
+    public enum FormatError: Error, Sendable, CustomStringConvertible {
+        case tooLong(bytes: Int)
+        case endsWithPercent
+        case widthTooLarge
+        /// `%(` whose reference is not followed by `)`.
+        case missingCloseParen(reference: String)
+        /// A field or transformer reference longer than `maxReferenceLength` (its first bytes).
+        case referenceTooLong(start: String)
+        /// A transformer call that does not parse.
+        case badTransformer(String)
+        /// A transformer whose argument does not compile.
+        case transformerArgument(String, CompileError)
+        case filterOnly(String)
+        /// No prefix of the reference is a field; the first field's error, if one was tried.
+        case unknownReference(String, CompileError?)
+
+        public var message: String {
+            switch self {
+            case .tooLong(let bytes): "output is \(bytes) bytes long, more than the \(OutputFormat.maxFormatLength) allowed"
+            case .endsWithPercent: "invalid formatting syntax: formatting cannot end with a %"
+            case .widthTooLarge: "invalid formatting width: more than \(OutputFormat.maxWidth)"
+            case .missingCloseParen(let reference): "invalid formatting token: missing ')' after %(\(reference)"
+            case .referenceTooLong(let start): "unknown filter: field reference longer than \(OutputFormat.maxReferenceLength) bytes: \(start)..."
+            case .badTransformer(let text): "unknown filter: \(text)"
+            case .transformerArgument(let text, let error): "unknown filter: \(text): \(error.message)"
+            case .filterOnly(let text): "\(text) is filter only and cannot be used as a display field"
+            case .unknownReference(let text, let error): "unknown filter: \(text)" + (error.map { " (\($0.message))" } ?? "")
+            }
+        }
+
+        public var unknownField: Bool {
+            switch self {
+            case .transformerArgument(_, let error): error.isUnknownFilter
+            case .unknownReference(_, let error): error?.isUnknownFilter ?? true
+            default: false
+            }
+        }
+
+        /// The message, escaped for a terminal (it quotes the rule's output, which is input).
+        public var description: String { TerminalSafe.escape(message) }
     }
 
     /// Longest output format a rule may have: outputs are a line or two; each alert repeats it.
@@ -40,7 +78,7 @@ public struct OutputFormat: @unchecked Sendable {
     static func compile(_ format: String, access: FieldAccessBuilder) throws(FormatError) -> OutputFormat {
         let bytes = Array(format.utf8)
         guard bytes.count <= maxFormatLength else {
-            throw FormatError(message: "output is \(bytes.count) bytes long, more than the \(maxFormatLength) allowed", unknownField: false)
+            throw FormatError.tooLong(bytes: bytes.count)
         }
         var segments: [Segment] = []
         var references: [Reference] = []
@@ -54,14 +92,14 @@ public struct OutputFormat: @unchecked Sendable {
             guard c == UInt8(ascii: "%") else { literal.append(c); i += 1; continue }
             i += 1
             guard i < bytes.count else {
-                throw FormatError(message: "invalid formatting syntax: formatting cannot end with a %", unknownField: false)
+                throw FormatError.endsWithPercent
             }
             var width: Int?
             var digits = 0
             while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
                 digits = digits * 10 + Int(bytes[i] - 0x30)
                 guard digits <= maxWidth else {
-                    throw FormatError(message: "invalid formatting width: more than \(maxWidth)", unknownField: false)
+                    throw FormatError.widthTooLarge
                 }
                 i += 1; width = digits
             }
@@ -72,7 +110,7 @@ public struct OutputFormat: @unchecked Sendable {
             i = end
             if parenthesised {
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ")") else {
-                    throw FormatError(message: "invalid formatting token: missing ')' after %(\(reference.text)", unknownField: false)
+                    throw FormatError.missingCloseParen(reference: reference.text)
                 }
                 i += 1
             }
@@ -100,11 +138,11 @@ public struct OutputFormat: @unchecked Sendable {
                 e += 1
             }
             if depth > 0 && e == start + maxReferenceLength {
-                throw FormatError(message: "unknown filter: field reference longer than \(maxReferenceLength) bytes: \(String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self))...", unknownField: false)
+                throw FormatError.referenceTooLong(start: String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self))
             }
             let text = String(decoding: bytes[start..<e], as: UTF8.self)
             guard let ast = try? ConditionParser.parse(text + " exists"), case .unaryCheck(let expr, _, _) = ast else {
-                throw FormatError(message: "unknown filter: \(text)", unknownField: false)
+                throw FormatError.badTransformer(text)
             }
             do throws(CompileError) {
                 let operand = try access.operand(expr, forOutput: true)
@@ -114,7 +152,7 @@ public struct OutputFormat: @unchecked Sendable {
                 let underlyingOperand = try? access.operand(underlying, forOutput: true)
                 return (Reference(text: text, operand: operand, outputFieldKey: key, outputFieldOperand: underlyingOperand), e)
             } catch {
-                throw FormatError(message: "unknown filter: \(text): \(error.message)", unknownField: error.isUnknownFilter)
+                throw FormatError.transformerArgument(text, error)
             }
         }
         var end = start
@@ -128,7 +166,7 @@ public struct OutputFormat: @unchecked Sendable {
             break
         }
         guard end - start <= maxReferenceLength else {
-            throw FormatError(message: "unknown filter: field reference longer than \(maxReferenceLength) bytes: \(String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self))...", unknownField: false)
+            throw FormatError.referenceTooLong(start: String(decoding: bytes[start..<min(bytes.count, start + 20)], as: UTF8.self))
         }
         let fullText = String(decoding: bytes[start..<end], as: UTF8.self)
         var candidateEnd = end
@@ -149,7 +187,7 @@ public struct OutputFormat: @unchecked Sendable {
                 switch resolved {
                 case .success(let operand):
                     if operand.info.filterOnly {
-                        throw FormatError(message: "\(text) is filter only and cannot be used as a display field", unknownField: false)
+                        throw FormatError.filterOnly(text)
                     }
                     return (Reference(text: text, operand: operand, outputFieldKey: text, outputFieldOperand: operand), candidateEnd)
                 case .failure(let error):
@@ -158,9 +196,7 @@ public struct OutputFormat: @unchecked Sendable {
             }
             candidateEnd -= 1
         }
-        let unknown = lastError?.isUnknownFilter ?? true
-        throw FormatError(message: "unknown filter: \(fullText.isEmpty ? String(decoding: bytes[start...].prefix(20), as: UTF8.self) : fullText)"
-                          + (lastError.map { " (\($0.message))" } ?? ""), unknownField: unknown)
+        throw FormatError.unknownReference(fullText.isEmpty ? String(decoding: bytes[start...].prefix(20), as: UTF8.self) : fullText, lastError)
     }
 
     /// Renders the message; missing values print `<NA>`. A message longer than

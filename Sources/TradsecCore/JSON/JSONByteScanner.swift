@@ -10,8 +10,9 @@ import Darwin
 /// ``JSONParser`` needs and failing with a ``JSONParseError`` that says where.
 ///
 /// The specialised readers are built on it: ``JSONParser`` (a ``JSONValue`` tree), the alert
-/// record scanner (the history's indexed fields, `RecordScanner`) and the rule engine's event
-/// scanner (only the fields a rule reads). They decide what to keep; this decides what is JSON.
+/// record scanner (the history's indexed fields, `RecordScanner`), the rule engine's event
+/// scanner (only the fields a rule reads) and the cutting of a request body's array into its
+/// alerts (`JSONArrayItems`). They decide what to keep; this decides what is JSON.
 ///
 /// A position in a byte buffer that the caller keeps alive. The small steps are
 /// `@_transparent`: the rule engine calls them from another module, where `@inline(__always)`
@@ -180,6 +181,55 @@ public struct JSONByteScanner {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: throw failure(.unexpectedCharacter(c))
         }
+    }
+
+    // MARK: - Structure only
+
+    // For cutting text into values that are then parsed strictly one by one (the items of a
+    // request's array of alerts): a bad value must not hide the good ones after it, so only
+    // strings and brackets are followed and nothing else is checked.
+
+    /// At `"`: steps past the closing quote, a backslash taking the byte after it; nothing
+    /// else is checked. At the end of the text when it ends first (an `unterminatedString`
+    /// at the opening quote).
+    @inlinable
+    public mutating func skipStringStructure() throws(JSONParseError) {
+        let quote = position
+        position += 1
+        while true {
+            position = tradsec_first_special(base, position, end)
+            guard position < end else { position = end; throw failure(.unterminatedString, at: quote) }
+            switch base[position] {
+            case UInt8(ascii: "\""): position += 1; return
+            case UInt8(ascii: "\\"): position += 2
+            default: position += 1   // a control or non-ASCII byte: not judged here
+            }
+        }
+    }
+
+    /// At `{` or `[`: steps past the bracket that closes it, brackets counted outside strings
+    /// (any closing bracket closes any opening one, and the depth is not limited: the value is
+    /// parsed strictly afterwards). At the end of the text when it ends first: an
+    /// `unterminatedString` at the quote of the string it ended in, or `truncated`.
+    @inlinable
+    public mutating func skipContainerStructure() throws(JSONParseError) {
+        var depth = 0
+        while position < end {
+            switch base[position] {
+            case UInt8(ascii: "\""):
+                try skipStringStructure()
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { position += 1; return }
+            default:
+                break
+            }
+            position += 1
+        }
+        throw failure(.truncated)
     }
 
     // MARK: - Strings

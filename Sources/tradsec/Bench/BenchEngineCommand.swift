@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
 import Benchmarks
+import Foundation
+import TradsecCore
 
 /// `tradsec bench engine`: rule engine throughput on the official rules and captured events.
 struct BenchEngineCommand: ParsableCommand {
@@ -19,7 +20,7 @@ struct BenchEngineCommand: ParsableCommand {
             r = try bench.run { Terminal.printError("bench: " + $0) }
         } catch {
             Terminal.printError("tradsec: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         // A pass too fast for the clock gives an infinite rate: print it, never convert it.
         func rate(_ v: Double) -> String { v.isFinite && abs(v) < 1e18 ? Self.grouped(Int(v.rounded())) : "\(v)" }

@@ -6,9 +6,9 @@ func benchmarkErrors<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as BenchmarkError {
         switch error.kind {
-        case .failed: throw CLIError(error.message, exitCode: 1)
-        case .unavailable: throw CLIError(error.message, exitCode: 69)
-        case .software: throw CLIError(error.message, exitCode: 70)
+        case .failed: throw CLIError.failed(error.message)
+        case .unavailable: throw CLIError.unavailable(error.message)
+        case .software: throw CLIError.software(error.message)
         }
     }
 }

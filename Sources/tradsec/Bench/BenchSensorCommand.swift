@@ -33,14 +33,14 @@ struct BenchSensorCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard let ringBytes = ByteSize.parse(ringBuffer, bare: 1), ringBytes <= 1 << 30 else {
-                throw CLIError("--ring-buffer must be a size like 8MB", exitCode: 64)
+                throw CLIError.usage("--ring-buffer must be a size like 8MB")
             }
             let rates = ladder.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
-            guard seconds > 0, seconds <= 600, rate > 0, !rates.isEmpty else { throw CLIError("bad --seconds, --rate or --ladder", exitCode: 64) }
+            guard seconds > 0, seconds <= 600, rate > 0, !rates.isEmpty else { throw CLIError.usage("bad --seconds, --rate or --ladder") }
             let rulePaths = rules.isEmpty ? [try BundledFiles.tradingRulePack()] : rules
             let bench = SensorBenchmark(loadCommand: [BundledFiles.executablePath, "bench", "sensor-load"], seconds: seconds, ringBufferBytes: Int(ringBytes)) {
                 let (engine, results) = RulesReport.load(rulePaths)
-                guard engine.isValid else { throw CLIError(RulesReport.validationText(results: results), exitCode: 78) }
+                guard engine.isValid else { throw CLIError.config(RulesReport.validationText(results: results)) }
                 return engine
             }
             defer { bench.cleanUp() }
@@ -105,14 +105,14 @@ struct BenchSensorLoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Computing steps after each open/close (a program that does more than syscalls).", valueName: "n")) var work = 0
 
     func run() throws {
-        guard seconds > 0, seconds <= 3600, rate >= 0, count >= 0, work >= 0 else { throw ExitCode(64) }
+        guard seconds > 0, seconds <= 3600, rate >= 0, count >= 0, work >= 0 else { throw ExitCode(ExitStatus.usage) }
         do {
             let (opens, elapsed, state) = try SensorLoad.run(path: path, seconds: seconds, rate: rate, count: count, work: work)
             // The state is printed so the computing is not optimized away.
             Terminal.write("\(opens) \(elapsed) \(state & 1)\n")
         } catch .cannotOpen(let path, let code) {
             Terminal.printError("cannot open \(path): \(String(cString: strerror(code)))")
-            throw ExitCode(66)
+            throw ExitCode(ExitStatus.noInput)
         }
     }
 }

@@ -70,7 +70,7 @@ struct BenchServeCommand: ParsableCommand {
         defer { history.remove() }
         let host: String, port: Int
         if let url {
-            guard let parsed = URLComponents(string: url), let h = parsed.host else { throw CLIError("--url: expected http://HOST:PORT") }
+            guard let parsed = URLComponents(string: url), let h = parsed.host else { throw CLIError.usage("--url: expected http://HOST:PORT") }
             host = h
             port = parsed.port ?? 80
         } else {
@@ -93,14 +93,14 @@ struct BenchServeCommand: ParsableCommand {
         }
         if let stored = try bench.stopAndCountStored() {
             print("stored:     \(stored) alerts; acknowledged and missing: \(max(0, load.acknowledged - stored))")
-            if stored < load.acknowledged { throw CLIError("alerts acknowledged but not stored", exitCode: 1) }
+            if stored < load.acknowledged { throw CLIError.failed("alerts acknowledged but not stored") }
         }
     }
 
     /// Falco's pattern on serve and on the baseline receiver, side by side.
     private func runFalcoPattern() throws {
         guard let script = baselineScript ?? BundledFiles.benchFile("baseline_receiver.py") else {
-            throw CLIError("cannot find bench/baseline_receiver.py; pass --baseline-script", exitCode: 66)
+            throw CLIError.noInput("cannot find bench/baseline_receiver.py; pass --baseline-script")
         }
         let bench = FalcoOutputBenchmark(alerts: alerts, rounds: rounds)
         print("generating \(bench.alerts) alerts…")
@@ -120,10 +120,10 @@ struct BenchServeCommand: ParsableCommand {
         print("  (floor: a bare responder in this process answering each request with an empty 200, nothing parsed or stored:")
         print("   one request after another, the rate is the machine's round trip, whatever the receiver does)")
         if result.servedStored < result.serve.acknowledged {
-            throw CLIError("serve acknowledged \(result.serve.acknowledged) alerts but stored \(result.servedStored)", exitCode: 1)
+            throw CLIError.failed("serve acknowledged \(result.serve.acknowledged) alerts but stored \(result.servedStored)")
         }
         if result.serve.failedRequests > 0 || result.baseline.failedRequests > 0 {
-            throw CLIError("requests failed (serve \(result.serve.failedRequests), baseline \(result.baseline.failedRequests))", exitCode: 1)
+            throw CLIError.failed("requests failed (serve \(result.serve.failedRequests), baseline \(result.baseline.failedRequests))")
         }
     }
 }

@@ -90,22 +90,21 @@ struct ActionCommand: ParsableCommand {
     private func confirm(_ request: ActionRequest, runner: ActionRunner) throws -> ActionRequest {
         guard isatty(STDIN_FILENO) == 1 else {
             let report = runner.refuse(request, reason: "not confirmed: no terminal to ask on and no --yes")
-            throw CLIError("\(request.kind.rawValue) is destructive: run it on a terminal to confirm, or pass --yes (audit #\(report.auditID ?? 0))",
-                           exitCode: 2)
+            throw CLIError.notRun("\(request.kind.rawValue) is destructive: run it on a terminal to confirm, or pass --yes (audit #\(report.auditID ?? 0))")
         }
         let name: String
         let pinned: ActionRequest
         do { (name, pinned) = try runner.confirmation(for: request) } catch {
             runner.refuse(request, reason: error.message, failure: error.kind)
             // Engine text (container names, its messages) is not ours: escaped for the terminal.
-            throw CLIError(TerminalSafe.escape(error.message), exitCode: ActionsCommandSupport.exitCode(for: error.kind))
+            throw ActionsCommandSupport.error(TerminalSafe.escape(error.message), kind: error.kind)
         }
         Terminal.printError("\(request.kind.summary).")
         Terminal.printError("Type \(TerminalSafe.escape(name)) to \(request.kind.rawValue) it (anything else cancels): ", newline: false)
         let typed = readLine(strippingNewline: true) ?? ""
         guard typed == name else {
             let report = runner.refuse(request, reason: "not confirmed: typed '\(typed)', expected '\(name)'")
-            throw CLIError("not confirmed; nothing done (audit #\(report.auditID ?? 0))", exitCode: 2)
+            throw CLIError.notRun("not confirmed; nothing done (audit #\(report.auditID ?? 0))")
         }
         return pinned
     }
@@ -125,17 +124,18 @@ enum ActionsCommandSupport {
     static func exitCode(_ report: ActionReport) -> Int32 {
         switch report.result {
         case .ok, .done, .dryRun, .proposed: return 0
-        case .refused: return report.failure.map(exitCode(for:)) ?? 2
-        case .failed, .started: return report.failure.map(exitCode(for:)) ?? 1
+        case .refused: return report.failure.map { error("", kind: $0).exitCode } ?? ExitStatus.notRun
+        case .failed, .started: return report.failure.map { error("", kind: $0).exitCode } ?? ExitStatus.failure
         }
     }
 
-    static func exitCode(for kind: ActionError.Kind) -> Int32 {
+    /// An action's failure as the command reports it, classed by its kind.
+    static func error(_ message: String, kind: ActionError.Kind) -> CLIError {
         switch kind {
-        case .failed: return 1
-        case .badTarget: return ExitStatus.data
-        case .unavailable: return ExitStatus.unavailable
-        case .config: return ExitStatus.config
+        case .failed: .failed(message)
+        case .badTarget: .badData(message)
+        case .unavailable: .unavailable(message)
+        case .config: .config(message)
         }
     }
 }

@@ -41,7 +41,7 @@ struct AuditCommand: ParsableCommand {
             let entries: [AuditEntry]
             do { entries = try store.open().auditEntries(since: since.flatMap { TimeSpec.parse($0) }, limit: limit) } catch let e as AssemblyError {
                 throw e
-            } catch { throw CLIError(TerminalSafe.escape("\(error)"), exitCode: ExitStatus.ioError) }
+            } catch { throw CLIError.ioError(TerminalSafe.escape("\(error)")) }
             switch format {
             case .json:
                 // Targets and messages hold engine and alert text: on a terminal, what JSON lets

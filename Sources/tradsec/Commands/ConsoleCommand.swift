@@ -64,10 +64,10 @@ struct ConsoleCommand: ParsableCommand {
 /// the console on them.
 func runConsole(_ build: () throws(AssemblyError) -> ConsoleServices) throws {
     do { try ConsoleLauncher.requireTerminal() } catch {
-        throw CLIError("console: \(error.description)", exitCode: error.exitCode)
+        throw CLIError.notRun("console: \(error.description)")
     }
     let services = try build()
     do { try ConsoleLauncher.run(services) } catch {
-        throw CLIError("console: \(error.description)", exitCode: error.exitCode)
+        throw CLIError.notRun("console: \(error.description)")
     }
 }

@@ -18,7 +18,7 @@ struct FilterCommand: ParsableCommand {
         } catch {
             let where_ = error.position.map { " (at line \($0.line), column \($0.column))" } ?? ""
             Terminal.printError("tradsec: invalid filter\(where_): \(error)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.notRun)
         }
         var out = EngineOutputBuffer()
         do {
@@ -26,7 +26,7 @@ struct FilterCommand: ParsableCommand {
         } catch {
             out.flush()
             Terminal.printError("tradsec: " + TerminalSafe.escape("\(error)"))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         out.flush()
     }

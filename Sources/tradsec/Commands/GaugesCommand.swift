@@ -45,7 +45,7 @@ struct GaugesCommand: ParsableCommand {
             // A bad flag is a usage error whatever the config holds.
             let seconds = try interval.map { interval in
                 guard let ns = Duration.parse(interval), ns >= 100_000_000 else {
-                    throw CLIError("--interval: '\(interval)' is not a duration of at least 100ms (500ms, 2s, 1m)", exitCode: ExitStatus.usage)
+                    throw CLIError.usage("--interval: '\(interval)' is not a duration of at least 100ms (500ms, 2s, 1m)")
                 }
                 return Double(ns) / 1e9
             }

@@ -44,7 +44,7 @@ struct IncidentsCommand: ParsableCommand {
             do {
                 incidents = try history.incidents(since: since.flatMap { TimeSpec.parse($0) }, limit: limit)
             } catch {
-                throw CLIError(TerminalSafe.escape("\(error)"), exitCode: ExitStatus.ioError)
+                throw CLIError.ioError(TerminalSafe.escape("\(error)"))
             }
             switch format {
             case .json:

@@ -92,7 +92,7 @@ struct IngestCommand: ParsableCommand {
             }
             let source = file ?? "-"
             let fd: Int32 = source == "-" ? STDIN_FILENO : open(source, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw CLIError("cannot open \(source): \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
+            guard fd >= 0 else { throw CLIError.noInput("cannot open \(source): \(String(cString: strerror(errno)))") }
             defer { if fd != STDIN_FILENO { close(fd) } }
             let ingestor = processing.ingestor(store: history, origin: source == "-" ? "stdin" : "file:" + source, batchSize: batchSize)
             defer { processing.finish(through: ingestor.newestStored, command: "ingest") }
@@ -100,10 +100,10 @@ struct IngestCommand: ParsableCommand {
                 try StreamIngest.run(fd: fd, ingestor: ingestor)
             } catch let error as FeedError {
                 printReport(ingestor.report, source: source)
-                throw CLIError(error.message, exitCode: ExitStatus.ioError)
+                throw CLIError.ioError(error.message)
             } catch {
                 printReport(ingestor.report, source: source)
-                throw CLIError("cannot store alerts: \(error)", exitCode: ExitStatus.ioError)
+                throw CLIError.ioError("cannot store alerts: \(error)")
             }
             // Retention first: no point indexing what it deletes. A backlog left by a failed
             // run is picked up by the next ingestor (and searched meanwhile).
@@ -133,7 +133,7 @@ struct IngestCommand: ParsableCommand {
             })
         } catch {
             printReport(ingestor.report, source: path)
-            throw CLIError("\(error)", exitCode: ExitStatus.ioError)
+            throw CLIError.ioError("\(error)")
         }
         printReport(ingestor.report, source: path)
     }
@@ -145,7 +145,7 @@ struct IngestCommand: ParsableCommand {
         do {
             try listener.open()
         } catch {
-            throw CLIError("\(error)", exitCode: ExitStatus.unavailable)
+            throw CLIError.unavailable("\(error)")
         }
         Terminal.printError("tradsec: listening on \(path)")
         let stop = StopSignal.install()
@@ -156,7 +156,7 @@ struct IngestCommand: ParsableCommand {
             try listener.run(shouldStop: { stop.isSet })
         } catch {
             printReport(ingestor.report, source: path, writers: writers())
-            throw CLIError("\(error)", exitCode: ExitStatus.ioError)
+            throw CLIError.ioError("\(error)")
         }
         printReport(ingestor.report, source: path, writers: writers())
     }

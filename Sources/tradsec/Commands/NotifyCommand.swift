@@ -45,7 +45,7 @@ struct NotifyTestCommand: ParsableCommand {
             let config = try options.load()
             guard let channel = config.channel(named: channel) else {
                 let names = config.channels.map(\.name)
-                throw CLIError("no channel named '\(self.channel)' (configured: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", exitCode: ExitStatus.usage)
+                throw CLIError.usage("no channel named '\(self.channel)' (configured: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
             }
             let host = hostName()
             let notification = Notification(kind: .test, priority: max(channel.minPriority, .warning), rule: "tradsec test",
@@ -59,9 +59,9 @@ struct NotifyTestCommand: ParsableCommand {
             case .delivered(let status):
                 Terminal.write("\(channel.name): delivered (\(channel.kind == .email ? "mail accepted" : "HTTP \(status)")) in \(ms) ms\n")
             case .retry(let reason, _):
-                throw CLIError("\(channel.name): not delivered, would be retried: \(TerminalSafe.escape(reason))", exitCode: ExitStatus.unavailable)
+                throw CLIError.unavailable("\(channel.name): not delivered, would be retried: \(TerminalSafe.escape(reason))")
             case .permanent(let reason):
-                throw CLIError("\(channel.name): refused: \(TerminalSafe.escape(reason))", exitCode: ExitStatus.unavailable)
+                throw CLIError.unavailable("\(channel.name): refused: \(TerminalSafe.escape(reason))")
             }
         }
     }

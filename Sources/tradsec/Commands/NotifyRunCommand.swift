@@ -27,14 +27,14 @@ struct NotifyRunCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let config = try options.load()
-            guard !config.channels.isEmpty else { throw CLIError("no notification channels configured", exitCode: ExitStatus.config) }
+            guard !config.channels.isEmpty else { throw CLIError.config("no notification channels configured") }
             let history = try store.open()
             var dispatcherOptions = NotificationDispatcher.Options()
             dispatcherOptions.pollInterval = poll
             dispatcherOptions.log = { Terminal.printError(TerminalSafe.escape($0)) }
             let dispatcher = NotificationDispatcher(store: history, config: config, options: dispatcherOptions)
             let stop = StopSignal.install()
-            do { try dispatcher.start() } catch { throw CLIError("\(error)", exitCode: ExitStatus.tempFail) }
+            do { try dispatcher.start() } catch { throw CLIError.tempFail("\(error)") }
             let started = Timestamp.now()
             while !stop.isSet {
                 usleep(100_000)

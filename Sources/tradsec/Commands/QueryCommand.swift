@@ -96,6 +96,6 @@ func readingHistory<T>(_ body: () throws -> T) throws -> T {
     } catch let error as CLIError {
         throw error
     } catch {
-        throw CLIError("cannot read the history: \(TerminalSafe.escape(String(describing: error)))", exitCode: ExitStatus.ioError)
+        throw CLIError.ioError("cannot read the history: \(TerminalSafe.escape(String(describing: error)))")
     }
 }

@@ -24,7 +24,7 @@ struct RulesCommand: ParsableCommand {
             } else {
                 Terminal.write(RulesReport.validationText(results: results) + "\n")
             }
-            if !engine.isValid { throw ExitCode(1) }
+            if !engine.isValid { throw ExitCode(ExitStatus.failure) }
         }
     }
 
@@ -38,7 +38,7 @@ struct RulesCommand: ParsableCommand {
             let (engine, results) = RulesReport.load(files)
             guard engine.isValid else {
                 Terminal.printError(RulesReport.validationText(results: results))
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure)
             }
             Terminal.write(RulesReport.listText(engine: engine) + "\n")
         }
@@ -57,7 +57,7 @@ struct RulesCommand: ParsableCommand {
             let (engine, results) = RulesReport.load(rules)
             guard engine.isValid else {
                 Terminal.printError(RulesReport.validationText(results: results))
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure)
             }
             var out = EngineOutputBuffer()
             let result: (counts: [String: Int], order: [String], events: Int)
@@ -69,7 +69,7 @@ struct RulesCommand: ParsableCommand {
             } catch {
                 out.flush()
                 Terminal.printError("tradsec: " + TerminalSafe.escape("\(error)"))
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure)
             }
             if summary {
                 for name in result.order { out.writeLine("\(result.counts[name]!)\t\(TerminalSafe.escape(name))") }

@@ -68,7 +68,7 @@ struct SenseCommand: ParsableCommand {
                     failures += done.refused
                     newest = max(newest, done.newest)
                 } catch {
-                    throw CLIError("cannot write the history: \(error)", exitCode: ExitStatus.ioError)
+                    throw CLIError.ioError("cannot write the history: \(error)")
                 }
             }
             while !stop.isSet {

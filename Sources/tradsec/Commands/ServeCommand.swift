@@ -56,7 +56,7 @@ struct ServeCommand: ParsableCommand {
             } catch {
                 pipeline.stop()
                 processing.finish(through: 0)
-                throw CLIError("\(error)", exitCode: ExitStatus.unavailable)
+                throw CLIError.unavailable("\(error)")
             }
             let shown = server.boundHost.contains(":") ? "[\(server.boundHost)]" : server.boundHost
             Terminal.printError("tradsec serve: listening on http://\(shown):\(server.boundPort) (history \(history.path))")

@@ -70,7 +70,7 @@ struct SqlCommand: ParsableCommand {
                                          write: Terminal.write)
             if let statement {
                 if let failure = execute(statement, on: history, writer: &writer, cancelled: nil) {
-                    throw CLIError(Self.message(failure), exitCode: Self.exitCode(failure))
+                    throw Self.error(failure)
                 }
                 return
             }
@@ -84,7 +84,7 @@ struct SqlCommand: ParsableCommand {
         do {
             return try HistorySQL(path: store.path)
         } catch {
-            throw CLIError(Self.message(error), exitCode: Self.exitCode(error))
+            throw Self.error(error)
         }
     }
 
@@ -112,14 +112,16 @@ struct SqlCommand: ParsableCommand {
         }
     }
 
-    static func exitCode(_ failure: SQLFailure) -> Int32 {
+    /// The failure as the command reports it: its message and its exit status.
+    static func error(_ failure: SQLFailure) -> CLIError {
+        let text = message(failure)
         switch failure {
-        case .invalid: return ExitStatus.usage
-        case .refused: return ExitStatus.data
-        case .noHistory: return ExitStatus.noInput
-        case .unreadable: return ExitStatus.ioError
-        case .timedOut: return 75
-        case .cancelled: return 130
+        case .invalid: return .usage(text)
+        case .refused: return .badData(text)
+        case .noHistory: return .noInput(text)
+        case .unreadable: return .ioError(text)
+        case .timedOut: return .tempFail(text)
+        case .cancelled: return .interrupted(text)
         }
     }
 
@@ -172,11 +174,11 @@ struct SqlSession {
         func prompt() { if interactive { Terminal.printError(pending.isEmpty ? "sql> " : "...> ", newline: false) } }
         func fail(_ failure: SQLFailure) {
             Terminal.printError("tradsec: " + SqlCommand.message(failure))
-            if status == 0 { status = SqlCommand.exitCode(failure) }
+            if status == 0 { status = SqlCommand.error(failure).exitCode }
         }
         func usage(_ message: String) {
             Terminal.printError("tradsec: " + TerminalSafe.escape(message))
-            if status == 0 { status = 64 }
+            if status == 0 { status = ExitStatus.usage }
         }
         func runPending() {
             let sql = pending
@@ -223,7 +225,7 @@ struct SqlSession {
         } catch {}
         if case .failed(let code) = result {
             Terminal.printError("tradsec: cannot read standard input: \(String(cString: strerror(code)))")
-            if status == 0 { status = 66 }
+            if status == 0 { status = ExitStatus.noInput }
         }
         // A last statement without its ';' still runs.
         if !quit { runPending() }
@@ -303,7 +305,7 @@ final class StatementInterrupt: Sendable {
                 interrupt.cancelled.store(true, ordering: .releasing)
             } else {
                 Terminal.printError("")
-                _exit(130)
+                _exit(ExitStatus.interrupted)
             }
         }
         source.resume()

@@ -70,7 +70,7 @@ struct DemoCommand: ParsableCommand {
             if let made = mkdtemp(&template) { return String(cString: made) + "/history.sqlite" }
             failure = "cannot create a directory in \(base): \(String(cString: strerror(errno)))"
         }
-        throw CLIError(failure, exitCode: ExitStatus.ioError)
+        throw CLIError.ioError(failure)
     }
 
     /// Prints each alert as it is raised (pipelines, CI, `--print`); the alerts go through
