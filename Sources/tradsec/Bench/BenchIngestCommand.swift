@@ -110,7 +110,7 @@ struct BenchIngestCommand: ParsableCommand {
         print(String(format: "  follow / batch %.2f, socket / batch %.2f (goal: ≥ 50,000 alerts/s each)",
                      batch > 0 ? result.follow.alertsPerSecond / batch : 0, batch > 0 ? result.socket.alertsPerSecond / batch : 0))
         if result.follow.stored < bench.alerts || result.socket.stored < bench.alerts || result.batch.stored < bench.alerts {
-            throw CLIError("not every alert reached the history", exitCode: 1)
+            throw CLIError.failed("not every alert reached the history")
         }
     }
 
