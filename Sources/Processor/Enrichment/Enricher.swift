@@ -10,6 +10,11 @@ public final class Enricher: @unchecked Sendable {
     private var inlineExchanges = AddressList()
     private let threatLists: [WatchedList]
     private var lastRefresh: Int64 = 0
+    /// Each container's role, once worked out: the patterns are globs over its name, id and
+    /// image, the same for every alert of the container. Bounded: an attacker can make up
+    /// container names, so the memo starts over when full.
+    private var roles: [ContainerRef: String?] = [:]
+    private static let rolesRemembered = 4096
 
     public init(config: EnrichmentConfig) {
         self.config = config
@@ -47,7 +52,7 @@ public final class Enricher: @unchecked Sendable {
 
     public func enrich(_ alert: Alert, container: ContainerRef) -> AlertEnrichment {
         var tags: [String] = []
-        let role = config.roles.isEmpty ? nil : config.role(for: container)
+        let role = config.roles.isEmpty ? nil : role(for: container)
         // Without an allowlist or a threat list there is nothing to tag a destination with.
         guard hasLists else { return AlertEnrichment(role: role, tags: [], incidentID: nil) }
         let destinations = Self.remoteAddresses(of: alert)
@@ -76,6 +81,14 @@ public final class Enricher: @unchecked Sendable {
         return AlertEnrichment(role: role, tags: tags, incidentID: nil)
     }
 
+    private func role(for container: ContainerRef) -> String? {
+        if let known = roles[container] { return known }
+        let role = config.role(for: container)
+        if roles.count >= Self.rolesRemembered { roles.removeAll(keepingCapacity: true) }
+        roles[container] = role
+        return role
+    }
+
     private func matchExchange(ip: String) -> String?? {
         if let hit = inlineExchanges.match(ip: ip) { return hit }
         for list in exchanges { if let hit = list.list.match(ip: ip) { return hit } }
@@ -101,15 +114,28 @@ public final class Enricher: @unchecked Sendable {
         for key in ["fd.rip.name", "fd.sip.name", "fd.cip.name", "evt.arg.name"] {
             if let name = text(key), AddressList.isDomain(name.lowercased()), IPAddress.parse(name) == nil { domains.append(name) }
         }
-        if let tuple = text("fd.name"), let arrow = tuple.range(of: "->") {
+        if let tuple = text("fd.name"), let remote = Self.afterArrow(tuple) {
             // "10.0.0.5:41234->52.84.1.2:443" or "[::1]:5->[2001:db8::1]:443": the part after the arrow.
-            let remote = String(tuple[arrow.upperBound...])
             if let host = Self.host(ofEndpoint: remote) {
                 if IPAddress.parse(host) != nil { ips.append(host) } else if AddressList.isDomain(host.lowercased()) { domains.append(host) }
             }
         }
         var seen = Set<String>()
         return (ips.filter { seen.insert($0).inserted }, domains.filter { seen.insert($0).inserted })
+    }
+
+    /// What follows the first "->" in `tuple` (a byte search: this runs for every alert).
+    private static func afterArrow(_ tuple: String) -> String? {
+        let bytes = tuple.utf8
+        var previous: UInt8 = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if previous == UInt8(ascii: "-") && byte == UInt8(ascii: ">") {
+                return String(tuple[bytes.index(after: index)...])
+            }
+            previous = byte
+        }
+        return nil
     }
 
     static func host(ofEndpoint endpoint: String) -> String? {
