@@ -46,7 +46,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     }
 
     /// The key its resume point is stored under (in the follow-checkpoint table).
-    var checkpointKey: String { "processor:\(url)" }
+    var checkpointKey: String { MirroredProcessing.origin(url: url) }
 
     public func start(store: AlertStore) {
         let t = Thread { [self] in
