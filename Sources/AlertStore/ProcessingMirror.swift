@@ -30,7 +30,7 @@ public struct MirroredProcessing: Sendable {
 
     /// What the alerts a processor's feed stored are kept under: `processor:URL`.
     public static func origin(url: String) -> String { originPrefix + url }
-    static let originPrefix = "processor:"
+    public static let originPrefix = "processor:"
 
     /// The follow-checkpoint key of the mirror's cursor for `origin`.
     public static func checkpointKey(origin: String) -> String { "incidents:" + origin }
@@ -167,9 +167,14 @@ enum ProcessingMirror {
 
 extension AlertStore {
     /// The processor an incident was taken from (`processor:URL`), nil for this history's own.
-    public func incidentOrigin(id: Int64) throws -> String? {
+    public func incidentOrigin(id: Int64) throws -> String? { try mirroredIncident(id: id)?.origin }
+
+    /// The processor an incident was taken from, and the incident's id there; nil for this
+    /// history's own.
+    public func mirroredIncident(id: Int64) throws -> (origin: String, remoteID: Int64)? {
         try readHistory { db in
-            try String.fetchOne(db, sql: "SELECT origin FROM mirrored_incidents WHERE local_id = ?", arguments: [id])
+            try Row.fetchOne(db, sql: "SELECT origin, remote_id FROM mirrored_incidents WHERE local_id = ?", arguments: [id])
+                .map { ($0[0], $0[1]) }
         }
     }
 

@@ -125,10 +125,11 @@ struct ProcessorIncidentsTests {
         #expect(text.contains("Stages         execution → credential-access → exfiltration"))
         #expect(text.contains("Timeline (3 alerts)") && text.contains("bash") && text.contains("curl"))
         #expect(text.contains("From") && text.contains("processor 127.0.0.1:"))
-        #expect(text.contains("isolate") && text.contains("approve them on the processor's host"))
-        // Approval is the processor host's: Y says so and starts nothing.
+        #expect(text.contains("isolate") && text.contains("approve them in a console on the processor's history"))
+        // Approval is for a console on the processor's history: Y says so and starts nothing
+        // (ProcessorIncidentKeysTests has every key).
         let effects = h.press(.character("Y"))
-        #expect(h.state.message?.contains("approve its proposals on that host") == true, "\(h.state.message ?? "")")
+        #expect(h.state.message?.contains("approve its proposals in a console on serve's history") == true, "\(h.state.message ?? "")")
         #expect(!effects.contains { if case .load = $0 { return false } else { return true } })
         source.stop()
 
