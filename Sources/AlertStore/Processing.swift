@@ -96,9 +96,12 @@ public struct AlertEnrichment: Sendable, Equatable {
 
 extension AlertStore {
     /// Incidents updated most recently first; `since` limits to those updated after it.
-    public func incidents(since: Timestamp? = nil, limit: Int = 100) throws -> [IncidentRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM incidents WHERE updated_ns >= ? ORDER BY updated_ns DESC, id DESC LIMIT ?",
+    /// `mirrored: false` leaves out the incidents taken from processors (this history's own
+    /// processing resumes only its own).
+    public func incidents(since: Timestamp? = nil, limit: Int = 100, mirrored: Bool = true) throws -> [IncidentRecord] {
+        let own = mirrored ? "" : " AND id NOT IN (SELECT local_id FROM mirrored_incidents)"
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM incidents WHERE updated_ns >= ?\(own) ORDER BY updated_ns DESC, id DESC LIMIT ?",
                              arguments: [since?.nanoseconds ?? Int64.min, limit]).map(Self.incident)
         }
     }

@@ -28,6 +28,10 @@ public struct MirroredProcessing: Sendable {
         self.incidents = incidents
     }
 
+    /// What the alerts a processor's feed stored are kept under: `processor:URL`.
+    public static func origin(url: String) -> String { originPrefix + url }
+    public static let originPrefix = "processor:"
+
     /// The follow-checkpoint key of the mirror's cursor for `origin`.
     public static func checkpointKey(origin: String) -> String { "incidents:" + origin }
 }
@@ -163,9 +167,30 @@ enum ProcessingMirror {
 
 extension AlertStore {
     /// The processor an incident was taken from (`processor:URL`), nil for this history's own.
-    public func incidentOrigin(id: Int64) throws -> String? {
+    public func incidentOrigin(id: Int64) throws -> String? { try mirroredIncident(id: id)?.origin }
+
+    /// The processor an incident was taken from, and the incident's id there; nil for this
+    /// history's own.
+    public func mirroredIncident(id: Int64) throws -> (origin: String, remoteID: Int64)? {
         try readHistory { db in
-            try String.fetchOne(db, sql: "SELECT origin FROM mirrored_incidents WHERE local_id = ?", arguments: [id])
+            try Row.fetchOne(db, sql: "SELECT origin, remote_id FROM mirrored_incidents WHERE local_id = ?", arguments: [id])
+                .map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// The alerts in `(after, through]` stored from a processor's feed. Their enrichment and
+    /// incidents are the processor's (the mirror takes them), so this history's processing
+    /// step passes them by: an alert is processed once, where it first arrived.
+    public func alertsFromProcessors(after: Int64, through: Int64) throws -> Set<Int64> {
+        guard through > after else { return [] }
+        // ';' follows ':': the range holds exactly the texts that start with the prefix.
+        let low = MirroredProcessing.originPrefix, high = String(low.dropLast()) + ";"
+        return try readHistory { db in
+            // A history that never followed a processor has no such origin: nothing is scanned.
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM alert_texts WHERE text >= ? AND text < ?)",
+                                    arguments: [low, high]) == true else { return [] }
+            return Set(try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE id > ? AND id <= ? AND origin >= ? AND origin < ?",
+                                          arguments: [after, through, low, high]))
         }
     }
 

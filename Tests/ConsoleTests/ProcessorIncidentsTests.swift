@@ -65,9 +65,17 @@ struct ProcessorIncidentsTests {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    static func line(_ secondsAgo: Int, _ rule: String, _ tag: String, priority: String, process: String) -> String {
+    static func line(_ secondsAgo: Int, _ rule: String, _ tag: String, priority: String, process: String,
+                     container: (id: String, name: String) = ("3ad7b26ded6d", "ai-trading-bot")) -> String {
         let t = Timestamp.now().adding(nanoseconds: -Int64(secondsAgo) * 1_000_000_000).rfc3339()
-        return #"{"time":"\#(t)","rule":"\#(rule)","priority":"\#(priority)","output":"\#(rule) (process=\#(process))","output_fields":{"container.id":"3ad7b26ded6d","container.name":"ai-trading-bot","proc.name":"\#(process)","user.name":"root"},"hostname":"trade-host-1","source":"syscall","tags":["\#(tag)"]}"#
+        return #"{"time":"\#(t)","rule":"\#(rule)","priority":"\#(priority)","output":"\#(rule) (process=\#(process))","output_fields":{"container.id":"\#(container.id)","container.name":"\#(container.name)","proc.name":"\#(process)","user.name":"root"},"hostname":"trade-host-1","source":"syscall","tags":["\#(tag)"]}"#
+    }
+
+    /// Shell, key read, outbound connection: the sequence that escalates to Alert.
+    static func intrusion(secondsAgo: Int = 50, container: (id: String, name: String) = ("3ad7b26ded6d", "ai-trading-bot")) -> [String] {
+        [line(secondsAgo, "Terminal shell in container", "mitre_execution", priority: "Notice", process: "bash", container: container),
+         line(secondsAgo - 10, "Read trading API key", "mitre_credential_access", priority: "Warning", process: "cat", container: container),
+         line(secondsAgo - 20, "Outbound connection to unknown host", "mitre_exfiltration", priority: "Notice", process: "curl", container: container)]
     }
 
     func waitFor(_ timeout: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
@@ -88,11 +96,7 @@ struct ProcessorIncidentsTests {
         let h = try Harness()
         let serve = try Serve(directory: h.directory)
         defer { serve.stop() }
-        for line in [Self.line(50, "Terminal shell in container", "mitre_execution", priority: "Notice", process: "bash"),
-                     Self.line(40, "Read trading API key", "mitre_credential_access", priority: "Warning", process: "cat"),
-                     Self.line(30, "Outbound connection to unknown host", "mitre_exfiltration", priority: "Notice", process: "curl")] {
-            try serve.post(line)
-        }
+        for line in Self.intrusion() { try serve.post(line) }
 
         let source = ProcessorSource(url: serve.base, token: nil)
         source.start(store: h.store)
@@ -121,10 +125,11 @@ struct ProcessorIncidentsTests {
         #expect(text.contains("Stages         execution → credential-access → exfiltration"))
         #expect(text.contains("Timeline (3 alerts)") && text.contains("bash") && text.contains("curl"))
         #expect(text.contains("From") && text.contains("processor 127.0.0.1:"))
-        #expect(text.contains("isolate") && text.contains("approve them on the processor's host"))
-        // Approval is the processor host's: Y says so and starts nothing.
+        #expect(text.contains("isolate") && text.contains("approve them in a console on the processor's history"))
+        // Approval is for a console on the processor's history: Y says so and starts nothing
+        // (ProcessorIncidentKeysTests has every key).
         let effects = h.press(.character("Y"))
-        #expect(h.state.message?.contains("approve its proposals on that host") == true, "\(h.state.message ?? "")")
+        #expect(h.state.message?.contains("approve its proposals in a console on serve's history") == true, "\(h.state.message ?? "")")
         #expect(!effects.contains { if case .load = $0 { return false } else { return true } })
         source.stop()
 

@@ -19,11 +19,14 @@ extension ConsoleState {
     /// confirmation as its key (the engine resolves the container by id, then its name is
     /// typed). Audited via `response` with the incident's id, as `done` or `failed`.
     mutating func approveProposal() -> [Effect] {
-        // A processor's proposal is for a container on the processor's host: this console's
-        // engine is the wrong one, so approval happens there (where it is audited).
+        // A processor's proposal lives in the processor's history, which `serve` offers no way
+        // to approve through (its rules' decisions, cooldowns and audit are there): approval
+        // happens in a console on that history. On this host the keys still act on the incident.
         if case .incident(let id) = screen, let processor = incidentDetail?.processor, incidentDetail?.record.id == id {
-            setMessage("incident #\(id) is \(ProcessorSource.displayHost(String(processor.dropFirst("processor:".count))))'s: "
-                       + "approve its proposals on that host (tradsec console there)", error: true)
+            let keys = [Action.isolate, .restore, .forensics, .stopTrading, .backup].compactMap { keyMap.keys(for: $0).first?.label }.joined(separator: "/")
+            setMessage("incident #\(id) is \(processor.label): approve its proposals in a console on serve's history "
+                       + (processor.isOnThisHost ? "(tradsec console --db SERVE-HISTORY); \(keys) act on it from here"
+                                                 : "on that host (tradsec console --db SERVE-HISTORY there)"), error: true)
             return []
         }
         guard actionsReady(), let incident else { return [] }

@@ -57,13 +57,17 @@ public struct IncidentDetailData: Equatable, Sendable {
     /// Every audit row naming the incident, oldest first: proposals, automatic actions,
     /// the operators' actions from its screen.
     public var responses: [AuditEntry]
-    /// The processor the incident was taken from (`processor:URL`), nil for this history's
-    /// own: its responses are the processor's, approved on the processor's host.
-    public var processor: String?
+    /// The processor the incident was taken from, nil for this history's own: its responses
+    /// are the processor's, approved where the processor's history is.
+    public var processor: MirroredIncidentSource?
+    /// A processor's incident: what this console's operators did about it (its own audit log).
+    public var actionsHere: [AuditEntry]
 
     public init(record: IncidentRecord, timeline: [TimelineEntry], processes: [SeenCount], files: [SeenCount],
-                connections: [SeenCount], users: [SeenCount], responses: [AuditEntry], processor: String? = nil) {
+                connections: [SeenCount], users: [SeenCount], responses: [AuditEntry], processor: MirroredIncidentSource? = nil,
+                actionsHere: [AuditEntry] = []) {
         self.processor = processor
+        self.actionsHere = actionsHere
         self.record = record
         self.timeline = timeline
         self.processes = processes
@@ -85,4 +89,27 @@ public struct IncidentDetailData: Equatable, Sendable {
                 && !rows.contains { $0.id > p.id && $0.action == p.action && [.started, .ok, .done].contains($0.result) }
         }
     }
+}
+
+/// Where a processor's incident came from, and whether the console may act on it: a processor
+/// reached over loopback runs on this host, so its incident's container is this engine's and
+/// its bot this config's. Any other address is another host, whose engine and bot are not
+/// the ones this console's actions reach.
+public struct MirroredIncidentSource: Equatable, Sendable {
+    /// `processor:URL`, the key of its alerts in the history.
+    public var origin: String
+    /// The incident's id on the processor (its audit log names that one).
+    public var remoteID: Int64
+
+    public init(origin: String, remoteID: Int64) {
+        self.origin = origin
+        self.remoteID = remoteID
+    }
+
+    public var url: String { String(origin.dropFirst(MirroredProcessing.originPrefix.count)) }
+    /// `HOST:PORT`, for messages.
+    public var host: String { ProcessorSource.displayHost(url) }
+    public var isOnThisHost: Bool { ProcessorSource.isOnThisHost(url) }
+    /// `incident #12 of processor 127.0.0.1:8080`.
+    public var label: String { "incident #\(remoteID) of processor \(host)" }
 }

@@ -70,8 +70,9 @@ enum IncidentDetailQuery {
 
     static func load(_ store: AlertStore, id: Int64) throws -> IncidentDetailData? {
         guard let record = try store.incident(id: id) else { return nil }
-        // A processor's incident: its responses are the processor's audit rows.
-        let origin = try store.incidentOrigin(id: id)
+        // A processor's incident: its responses are the processor's audit rows; this
+        // console's own actions on it are in its audit log.
+        let mirror = try store.mirroredIncident(id: id)
         let alerts = try store.incidentAlerts(id: id, limit: timelineLimit)
         let enrichment = try store.enrichment(for: alerts.map(\.id))
         let timeline = alerts.map { stored in
@@ -85,8 +86,9 @@ enum IncidentDetailQuery {
             files: ContainerDetailData.tally(alerts, limit: seenLimit) { $0.fileName },
             connections: ContainerDetailData.tally(alerts, limit: seenLimit) { $0.connection },
             users: ContainerDetailData.tally(alerts, limit: seenLimit) { $0.userName },
-            responses: origin == nil ? try store.auditEntries(incident: id, limit: responsesLimit)
+            responses: mirror == nil ? try store.auditEntries(incident: id, limit: responsesLimit)
                 : try store.mirroredResponses(incident: id, limit: responsesLimit),
-            processor: origin)
+            processor: mirror.map { MirroredIncidentSource(origin: $0.origin, remoteID: $0.remoteID) },
+            actionsHere: mirror == nil ? [] : try store.auditEntries(incident: id, limit: responsesLimit))
     }
 }

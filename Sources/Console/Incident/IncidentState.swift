@@ -146,11 +146,27 @@ extension ConsoleState {
         guard let kind = ActionKind(action) else { return [] }
         var request = ActionRequest(kind: kind, dryRun: incident.dryRun, via: "console")
         // Acting from an incident's screen: the audit row names the incident.
-        if case .incident(let id) = screen { request.incident = String(id) }
+        if case .incident(let id) = screen {
+            request.incident = String(id)
+            if let processor = incidentDetail?.processor, incidentDetail?.record.id == id {
+                // Another host's engine and bot are out of this console's reach: acting here would
+                // hit this host's (a container id from there names nothing here).
+                guard processor.isOnThisHost else {
+                    setMessage("incident #\(id) is \(processor.label), on another host: its container and bot are there; "
+                               + "act in a console on that host", error: true)
+                    return []
+                }
+                request.reason = "on \(processor.label)"
+            }
+        }
         var container: ContainerRef?
         if kind.needsContainer {
             guard let selected = selectedContainer else {
-                setMessage("select a container first (c: containers screen, or an alert of that container)", error: true)
+                if case .incident(let id) = screen, incidentDetail?.record.containerID == ContainerRef.hostID {
+                    setMessage("incident #\(id) is the host's, not a container's: nothing to \(kind.rawValue)", error: true)
+                } else {
+                    setMessage("select a container first (c: containers screen, or an alert of that container)", error: true)
+                }
                 return []
             }
             container = selected

@@ -62,11 +62,13 @@ enum IncidentDetailScreen {
         lines += StyledLine.field("Alerts", String(r.alertCount), width: width)
         lines += StyledLine.field("Rules", r.rules.joined(separator: ", "), width: width)
         if let processor = d.processor {
-            lines += StyledLine.field("From", "processor \(ProcessorSource.displayHost(String(processor.dropFirst("processor:".count)))) "
-                                      + "(its correlation and responses; approve there)", width: width, role: .label)
+            let reach = processor.isOnThisHost ? "on this host: the action keys act on its container here"
+                : "another host: act there"
+            lines += StyledLine.field("From", "processor \(processor.host), its incident #\(processor.remoteID) "
+                                      + "(its correlation and responses; \(reach))", width: width, role: .label)
         }
         if pending > 0 {
-            let how = d.processor == nil ? "Y approves the selected one" : "approve them on the processor's host"
+            let how = d.processor == nil ? "Y approves the selected one" : "approve them in a console on the processor's history"
             lines += StyledLine.field("Proposals", "\(pending) waiting for approval (\(how))", width: width, role: .warning)
         }
         return lines
@@ -75,10 +77,12 @@ enum IncidentDetailScreen {
     /// Every audit row naming the incident; the pending proposals first in the cursor's order.
     static func responses(_ d: IncidentDetailData, pending: [AuditEntry], selection: Int, now: Timestamp, width: Int,
                           selectedLine: inout Int, offset: Int) -> [StyledLine] {
-        var lines = [StyledLine(""), StyledLine("Responses (\(d.responses.count))", .title)]
-        if d.responses.isEmpty { lines.append(StyledLine("  none proposed or taken", .dim)) }
-        for e in d.responses {
-            let index = pending.firstIndex { $0.id == e.id }
+        var lines = [StyledLine(""), StyledLine("Responses (\(d.responses.count + d.actionsHere.count))", .title)]
+        if d.responses.isEmpty && d.actionsHere.isEmpty { lines.append(StyledLine("  none proposed or taken", .dim)) }
+        // A processor's incident: its responses, then what was done about it from this console.
+        for e in d.responses + d.actionsHere {
+            // Only the processor's rows can be pending (ids of the two logs are not comparable).
+            let index = pending.firstIndex { $0 == e }
             let selected = index != nil && index == selection
             if selected { selectedLine = offset + lines.count }
             let role: StyleRole = switch e.result {
@@ -87,7 +91,8 @@ enum IncidentDetailScreen {
             case .dryRun, .started, .proposed: .warning
             }
             let state = index != nil ? "PROPOSED" : e.result.rawValue
-            let text = "\(selected ? "▸" : index != nil ? "◆" : " ") \(Formatting.clock(e.started)) \(e.action) \(e.target ?? "") · \(state) · \(e.who.summary) via \(e.via)"
+            let here = d.processor != nil && d.actionsHere.contains(e) ? " (this console)" : ""
+            let text = "\(selected ? "▸" : index != nil ? "◆" : " ") \(Formatting.clock(e.started)) \(e.action) \(e.target ?? "") · \(state) · \(e.who.summary) via \(e.via)\(here)"
             lines.append(StyledLine(segments: [(CellWidth.truncate(TerminalSafe.escape(text), to: width), role)], highlight: selected ? .selection : nil))
             if let message = e.message, !message.isEmpty {
                 lines += Formatting.wrap(message, width: max(8, width - 4)).prefix(2).map { StyledLine("    " + $0, .dim) }

@@ -4,6 +4,7 @@ import Glibc
 import AlertStore
 import CurlClient
 import Foundation
+import Processor
 import Synchronization
 import TradsecCore
 
@@ -46,7 +47,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
     }
 
     /// The key its resume point is stored under (in the follow-checkpoint table).
-    var checkpointKey: String { "processor:\(url)" }
+    var checkpointKey: String { MirroredProcessing.origin(url: url) }
 
     public func start(store: AlertStore) {
         let t = Thread { [self] in
@@ -199,6 +200,14 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
 
     static func displayHost(_ url: String) -> String {
         URLComponents(string: url).map { c in c.host.map { h in c.port.map { "\(h):\($0)" } ?? h } ?? url } ?? url
+    }
+
+    /// The processor at `url` runs on this host: a literal loopback address or `localhost`
+    /// (a name that could resolve elsewhere does not count).
+    static func isOnThisHost(_ url: String) -> Bool {
+        guard var host = URLComponents(string: url)?.host else { return false }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return ProcessorServer.isLoopback(host)
     }
 }
 

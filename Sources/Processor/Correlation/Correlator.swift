@@ -37,9 +37,11 @@ public struct Correlator: Sendable {
         }
     }
 
-    /// Continues from the history after a restart: numbering, and incidents still inside the window.
+    /// Continues from the history after a restart: numbering (past every incident, a
+    /// processor's too), and its own incidents still inside the window (a processor's incident
+    /// grows only with the processor's alerts).
     public static func resume(store: AlertStore, config: CorrelationConfig, now: Timestamp = .now()) throws -> Correlator {
-        let recent = try store.incidents(since: Timestamp(nanoseconds: now.nanoseconds - config.window), limit: 10_000)
+        let recent = try store.incidents(since: Timestamp(nanoseconds: now.nanoseconds - config.window), limit: 10_000, mirrored: false)
         return Correlator(config: config, lastIncidentID: try store.newestIncidentID(), recent: recent)
     }
 

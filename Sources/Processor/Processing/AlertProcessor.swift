@@ -53,6 +53,8 @@ public struct ProcessingReport: Sendable {
 /// kept in the history: its outputs and the new cursor commit together, so after a crash it
 /// resumes exactly where it stopped, and nothing is processed twice. One process at a time
 /// processes a history (a lease in the history decides which); the others only store alerts.
+/// Alerts stored from a processor's feed (`processor=URL`) are passed by: that processor
+/// processed them, and the console's mirror takes its enrichment and incidents.
 ///
 /// Alerts committed by this process are handed over in memory (``submit(_:)``); anything else
 /// (alerts another process stored, a hand-over dropped because the queue was full, a restart)
@@ -371,7 +373,9 @@ public final class AlertProcessor: @unchecked Sendable {
         enriched.reserveCapacity(chunk.count)
         var incidents: [Int64: IncidentEvent] = [:]
         var opened = 0, escalated = 0
-        for stored in chunk {
+        // A processor's alerts (a console following one) carry the processor's processing.
+        let fromProcessors = try store.alertsFromProcessors(after: from, through: chunk.last!.id)
+        for stored in chunk where !fromProcessors.contains(stored.id) {
             let alert = stored.alert
             let container = alert.container
             var enrichment = enricher.enrich(alert, container: container)
@@ -415,7 +419,7 @@ public final class AlertProcessor: @unchecked Sendable {
                 executor.execute(decision, auditID: auditID)
             }
         }
-        return ProcessingReport(alerts: chunk.count, through: through, opened: opened, escalated: escalated, incidents: ordered,
+        return ProcessingReport(alerts: processed.count, through: through, opened: opened, escalated: escalated, incidents: ordered,
                                 responses: decisions)
     }
 }
