@@ -24,14 +24,6 @@ struct MixedSourcesIncidentsTests {
         return try ConsoleAssembly.services(try ConsoleAssembly.plan(flags, config: TradsecConfig.load(flag: config), environment: [:]))
     }
 
-    func waitFor(_ timeout: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(50_000)
-        }
-        return try condition()
-    }
 
     /// Every alert of the history is in one incident: the incidents' counts add up to the
     /// alerts, their timelines do not overlap and cover every alert, and each alert's
@@ -78,9 +70,9 @@ struct MixedSourcesIncidentsTests {
         let store = first.store
 
         // Both incidents arrive: the local one from the file, the processor's through its feed.
-        #expect(try waitFor { try store.totalCount() == 6 && processedEverything(first) })
-        #expect(try waitFor { try store.incidents().contains { (try store.incidentOrigin(id: $0.id)) != nil && $0.alertCount == 3 } })
-        let settled = try waitFor { try store.incidents().count == 2 && store.incidents().allSatisfy { try store.incidentAlerts(id: $0.id).count == 3 } }
+        #expect(try waitFor(30) { try store.totalCount() == 6 && processedEverything(first) })
+        #expect(try waitFor(30) { try store.incidents().contains { (try store.incidentOrigin(id: $0.id)) != nil && $0.alertCount == 3 } })
+        let settled = try waitFor(30) { try store.incidents().count == 2 && store.incidents().allSatisfy { try store.incidentAlerts(id: $0.id).count == 3 } }
         let seen = try store.incidents().map { ($0.id, $0.containerName ?? "", $0.alertCount) }
         #expect(settled, "\(seen)")
         usleep(1_500_000)   // more polls of the feed and the processing step: nothing counted again
@@ -105,10 +97,10 @@ struct MixedSourcesIncidentsTests {
         let again = try services(specs, db: dir + "/console.sqlite", config: dir + "/console.yaml")
         for source in again.sources { source.start(store: again.store) }
         defer { for source in again.sources { source.stop() } }
-        #expect(try waitFor { try again.store.totalCount() == 8 && processedEverything(again) },
+        #expect(try waitFor(30) { try again.store.totalCount() == 8 && processedEverything(again) },
                 "processing: \(again.sources.first { $0.name == "processing" }?.status.state as Any)")
-        #expect(try waitFor { try again.store.incident(id: mirrored.id)?.alertCount == 4 && again.store.incidentAlerts(id: mirrored.id).count == 4 })
-        #expect(try waitFor { try again.store.incidents().count == 3 })
+        #expect(try waitFor(30) { try again.store.incident(id: mirrored.id)?.alertCount == 4 && again.store.incidentAlerts(id: mirrored.id).count == 4 })
+        #expect(try waitFor(30) { try again.store.incidents().count == 3 })
         usleep(1_500_000)
         let newest = try #require(try again.store.incidents().first { $0.id != mirrored.id && $0.id != local.id })
         #expect(try again.store.incidentOrigin(id: newest.id) == nil)

@@ -23,14 +23,6 @@ struct ProcessorIncidentKeysTests {
         return (0..<grid.height).map { grid.row($0) }.joined(separator: "\n")
     }
 
-    func waitFor(_ timeout: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(50_000)
-        }
-        return try condition()
-    }
 
     /// Incident actions through a real worker and runner: the engine `engine`, the bot's
     /// emergency endpoint `bot`, backups of one file.

@@ -78,14 +78,6 @@ struct ProcessorIncidentsTests {
          line(secondsAgo - 20, "Outbound connection to unknown host", "mitre_exfiltration", priority: "Notice", process: "curl", container: container)]
     }
 
-    func waitFor(_ timeout: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(50_000)
-        }
-        return try condition()
-    }
 
     func screenText(_ h: Harness, width: Int = 160, height: Int = 50) -> String {
         let grid = h.render(width: width, height: height)
