@@ -109,6 +109,9 @@ let package = Package(
             "TradsecCore", "RuleEngine", "AlertStore", "Processor", "Console", "Gauges", "Actions", "Notify", "CurlClient",
             "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // libFuzzer's LLVMFuzzerRunDriver, declared for the fuzz build (header only).
         .target(name: "CFuzzDriver", path: "Sources/CFuzzDriver"),

@@ -115,6 +115,19 @@ for r in [
 ]:
     put("http", r)
 
+# --- heads serve's fast path takes (or must leave to NIO's parser) ----------------------------
+falco_head = b"POST /falco HTTP/1.1\r\nHost: 127.0.0.1:8765\r\nUser-Agent: falcosecurity/falco\r\nAccept: */*\r\nContent-Type: application/json\r\n"
+for r in [
+    falco_head + b"Content-Length: %d\r\n\r\n" % len(sample_alerts[0]) + sample_alerts[0],
+    b"POST / HTTP/1.1\r\ncontent-length: 007\r\nAuthorization: Bearer t\tu\r\nOrigin: null\r\nSec-Fetch-Site: none\r\n\r\n{}",
+    falco_head + b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+    falco_head + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    falco_head + b"Content-Length: 2\r\n folded: x\r\n\r\n{}",
+    falco_head + b"Content-Length: 2 \r\n\r\n{}",
+    b"POST /falco HTTP/1.1\nContent-Length: 2\n\n{}",
+]:
+    put("post-head", r)
+
 # --- rules files -----------------------------------------------------------------------------
 with open(os.path.join(ROOT, "rules", "trading_rules.yaml"), "rb") as f:
     pack = f.read()

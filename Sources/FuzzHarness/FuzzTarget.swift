@@ -35,6 +35,7 @@ public enum FuzzTargets {
         TimeHarness.target,
         PayloadHarness.target,
         HTTPHarness.target,
+        PostHeadHarness.target,
         RulesHarness.rulesTarget,
         RulesHarness.conditionTarget,
         RulesHarness.eventTarget,

@@ -80,12 +80,16 @@ public final class ProcessorMetrics: Sendable {
 
     /// HTTP requests by route and status class; both label sets are bounded.
     func request(route: String, status: Int) {
-        let counter = labelled.counter("http \(route) \(status)") {
+        requests(route: route, status: status).increment()
+    }
+
+    /// The counter ``request(route:status:)`` increments, for a caller that keeps it.
+    func requests(route: String, status: Int) -> Counter {
+        labelled.counter("http \(route) \(status)") {
             registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "tradsec", metricName: "http_requests", unitName: "total",
                                                                   helpText: "HTTP requests answered, by route and status code."),
                                  labels: [("route", route), ("code", String(status))])
         }
-        counter.increment()
     }
 
     /// The exposition text, with gauges that are read at scrape time brought up to date first.

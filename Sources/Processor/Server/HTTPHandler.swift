@@ -178,9 +178,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Whether the request carries the configured bearer token (always true without one).
     private func authorized(_ head: HTTPRequestHead) -> Bool {
-        guard let token = app.settings.authToken else { return true }
-        let given = head.headers.first(name: "authorization") ?? ""
-        return given.hasPrefix("Bearer ") && ConstantTime.equal(String(given.dropFirst(7)), token)
+        RequestPolicy.bearerAccepted(head.headers.first(name: "authorization"), token: app.settings.authToken)
     }
 
     /// Routes as metric labels: a fixed set, so a scanner cannot blow up the label space.

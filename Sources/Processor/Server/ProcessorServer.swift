@@ -97,6 +97,8 @@ public final class ProcessorServer: Sendable {
                     }
                     let guardHandler = ConnectionGuard(registry: registry, entry: entry)
                     try channel.pipeline.syncOperations.addHandler(guardHandler)
+                    try channel.pipeline.syncOperations.addHandler(FalcoPostFastPath(app: app, connection: guardHandler,
+                                                                                     loopbackListener: loopback))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true,
                                                                                     withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(HTTPHandler(app: app, connection: guardHandler,

@@ -46,6 +46,14 @@ enum RequestPolicy {
         return String(text)
     }
 
+    /// Whether an `Authorization` value carries the configured bearer token (always true
+    /// without one); compared in constant time.
+    static func bearerAccepted(_ given: String?, token: String?) -> Bool {
+        guard let token else { return true }
+        let given = given ?? ""
+        return given.hasPrefix("Bearer ") && ConstantTime.equal(String(given.dropFirst(7)), token)
+    }
+
     /// Media types the intake takes: JSON (one alert, an array, or JSON Lines as Falco's
     /// forwarders send them under application/json) and the JSON Lines names in use.
     static let acceptedTypes: Set<String> = [

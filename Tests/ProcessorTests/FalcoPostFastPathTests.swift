@@ -1,0 +1,213 @@
+import AlertStore
+import Foundation
+@testable import Processor
+import Testing
+import TestSupport
+import TradsecCore
+
+/// The head parser of the fast path: what it takes, and everything it leaves to NIO's parser.
+@Suite struct SimplePostHeadTests {
+    static let falcoHead = "POST /falco HTTP/1.1\r\nHost: 127.0.0.1:8765\r\nUser-Agent: falcosecurity/falco\r\nAccept: */*\r\n"
+        + "Content-Type: application/json\r\nContent-Length: 42\r\n\r\n"
+
+    static func parse(_ text: String) -> SimplePostHead.Parsed {
+        Array(text.utf8).withUnsafeBytes { SimplePostHead.parse($0) }
+    }
+
+    @Test func takesTheHeadLibcurlSendsForFalco() throws {
+        guard case .post(let head) = Self.parse(Self.falcoHead + "{\"rest\":") else {
+            Issue.record("Falco's head was not taken")
+            return
+        }
+        #expect(head.headLength == Self.falcoHead.utf8.count)
+        #expect(head.contentLength == 42)
+        #expect(head.policyHeaders.host == "127.0.0.1:8765")
+        #expect(head.policyHeaders.contentType == "application/json")
+        #expect(head.policyHeaders.origin == nil && head.policyHeaders.authorization == nil)
+        // Header names in any case; the root path too.
+        let other = "POST / HTTP/1.1\r\nCONTENT-LENGTH: 7\r\ncontent-type: application/x-ndjson\r\nAuthorization: Bearer t\r\n\r\n"
+        guard case .post(let second) = Self.parse(other) else {
+            Issue.record("POST / was not taken")
+            return
+        }
+        #expect(second.contentLength == 7 && second.policyHeaders.authorization == "Bearer t")
+    }
+
+    @Test func everyPrefixOfTheHeadWaitsForMore() {
+        let bytes = Array(Self.falcoHead.utf8)
+        for end in 0..<bytes.count {
+            let parsed = bytes[0..<end].withUnsafeBytes { SimplePostHead.parse($0) }
+            #expect(parsed == .incomplete, "prefix of \(end) bytes: \(parsed)")
+        }
+    }
+
+    @Test(arguments: [
+        ("GET /falco HTTP/1.1\r\nHost: a\r\n\r\n", "another method"),
+        ("POST /falco?x=1 HTTP/1.1\r\nContent-Length: 1\r\n\r\n", "a query"),
+        ("POST /events HTTP/1.1\r\nContent-Length: 1\r\n\r\n", "another route"),
+        ("POST /falco HTTP/1.0\r\nContent-Length: 1\r\n\r\n", "HTTP/1.0"),
+        (" POST /falco HTTP/1.1\r\nContent-Length: 1\r\n\r\n", "a leading space"),
+        ("POST /falco HTTP/1.1\r\nHost: a\r\n\r\n", "no Content-Length"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", "Content-Length twice"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: +1\r\n\r\n", "a sign"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1 \r\n\r\n", "a trailing space"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1234567890\r\n\r\n", "ten digits"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", "hex"),
+        ("POST /falco HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n", "Transfer-Encoding"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nExpect: 100-continue\r\n\r\n", "Expect"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nConnection: close\r\n\r\n", "Connection"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nUpgrade: h2c\r\n\r\n", "Upgrade"),
+        ("POST /falco HTTP/1.1\nContent-Length: 1\n\n", "bare LF"),
+        ("POST /falco HTTP/1.1\r\nContent-Length : 1\r\n\r\n", "a space before the colon"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\n folded\r\n\r\n", "a folded line"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nX: a\u{0}b\r\n\r\n", "a NUL in a value"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nX: caf\u{E9}\r\n\r\n", "a byte over 0x7E"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nHost: a\r\nHost: b\r\n\r\n", "Host twice"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nOrigin: a\r\norigin: b\r\n\r\n", "Origin twice"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\n\r\r\n", "a stray CR"),
+    ])
+    func leavesAnythingElseToTheFullParser(head: String, what: String) {
+        #expect(Self.parse(head) == .notSimple, "\(what)")
+    }
+
+    @Test func headsPastTheLimitsAreLeftToTheFullParser() {
+        let many = "POST /falco HTTP/1.1\r\nContent-Length: 1\r\n" + String(repeating: "X-A: b\r\n", count: SimplePostHead.maxHeaders) + "\r\n"
+        #expect(Self.parse(many) == .notSimple)
+        // An unfinished head never waits past the size limit.
+        let long = "POST /falco HTTP/1.1\r\nX-Long: " + String(repeating: "a", count: SimplePostHead.maxHeadBytes)
+        #expect(Self.parse(long) == .notSimple)
+        let under = Array(long.utf8.prefix(SimplePostHead.maxHeadBytes - 1))
+        #expect(under.withUnsafeBytes { SimplePostHead.parse($0) } == .incomplete)
+    }
+}
+
+/// serve's answers on the fast path are the full path's, byte for byte, and whatever the fast
+/// path does not take reaches the full path intact, on the same connection.
+@Suite struct FalcoPostFastPathTests {
+    static func request(_ body: String, extra: String = "", contentType: String = "application/json") -> String {
+        "POST /falco HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: falcosecurity/falco\r\nContent-Type: \(contentType)\r\n"
+            + extra + "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+    }
+
+    /// The replies in `bytes`: each head and body (by Content-Length).
+    static func replies(_ bytes: [UInt8]) -> [(head: String, body: String)] {
+        var out: [(String, String)] = []
+        var rest = bytes[...]
+        while let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) {
+            let head = String(decoding: rest[rest.startIndex..<end.lowerBound], as: UTF8.self)
+            let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
+            guard rest.distance(from: end.upperBound, to: rest.endIndex) >= length else { break }
+            let bodyEnd = rest.index(end.upperBound, offsetBy: length)
+            out.append((head, String(decoding: rest[end.upperBound..<bodyEnd], as: UTF8.self)))
+            rest = rest[bodyEnd...]
+        }
+        return out
+    }
+
+    /// Sends `text` and reads until `count` whole replies are in.
+    static func exchange(_ connection: RawConnection, _ text: String, replies count: Int) -> [(head: String, body: String)] {
+        let before = replies(connection.received).count
+        connection.send(text)
+        connection.read(timeout: 10) { replies($0).count >= before + count }
+        return Array(replies(connection.received).dropFirst(before))
+    }
+
+    @Test func theFastReplyIsTheFullPathsReplyByteForByte() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        let (a, b) = (falcoAlert(rule: "A"), falcoAlert(rule: "B"))
+        let fast = Self.exchange(connection, Self.request(a), replies: 1)
+        // A header the fast path leaves alone (Connection) sends the same kind of request the full way.
+        let other = try #require(RawConnection(port: harness.server.boundPort))
+        let full = Self.exchange(other, Self.request(b, extra: "Connection: keep-alive\r\n"), replies: 1)
+        #expect(fast.count == 1 && full.count == 1)
+        #expect(fast.first?.head == full.first?.head)
+        #expect(fast.first?.body == full.first?.body)
+        #expect(fast.first?.body == "{\"accepted\":1,\"duplicates\":0,\"rejected\":0}\n")
+        // A resend is a duplicate on both paths, with the same answer.
+        let again = Self.exchange(connection, Self.request(b), replies: 1)
+        let againFull = Self.exchange(other, Self.request(a, extra: "Connection: keep-alive\r\n"), replies: 1)
+        #expect(again.first?.body == "{\"accepted\":0,\"duplicates\":1,\"rejected\":0}\n")
+        #expect(again.first?.head == againFull.first?.head && again.first?.body == againFull.first?.body)
+        #expect(try harness.settled.totalCount() == 2)
+        #expect(harness.server.app.bodies.reservedBytes == 0)
+    }
+
+    @Test func pipelinedAndSplitRequestsAreEachAnsweredInOrder() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        // Three requests in one write.
+        let three = (0..<3).map { Self.request(falcoAlert(rule: "Pipelined \($0)")) }.joined()
+        let answers = Self.exchange(connection, three, replies: 3)
+        #expect(answers.map(\.body) == Array(repeating: "{\"accepted\":1,\"duplicates\":0,\"rejected\":0}\n", count: 3))
+        // One request in pieces: the head cut mid-line, the body in two parts.
+        let split = Array(Self.request(falcoAlert(rule: "Split")).utf8)
+        let cuts = [0, 17, 60, split.count - 30, split.count]
+        for (from, to) in zip(cuts, cuts.dropFirst()) {
+            connection.send(String(decoding: split[from..<to], as: UTF8.self))
+            usleep(20_000)
+        }
+        connection.read(timeout: 10) { Self.replies($0).count >= 4 }
+        #expect(Self.replies(connection.received).count == 4)
+        let rules = try harness.settled.alerts(AlertQuery(limit: 10)).map(\.alert.rule).sorted()
+        #expect(rules == ["Pipelined 0", "Pipelined 1", "Pipelined 2", "Split"])
+    }
+
+    @Test func whatTheFastPathDoesNotTakeTheFullPathAnswersOnTheSameConnection() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        #expect(Self.exchange(connection, Self.request(falcoAlert(rule: "First")), replies: 1).first?.head.hasPrefix("HTTP/1.1 200") == true)
+        // A line that is not an alert: the full path's 400 and its reasons.
+        let refused = Self.exchange(connection, Self.request("{\"not\":\"an alert\"}"), replies: 1)
+        #expect(refused.first?.head.hasPrefix("HTTP/1.1 400") == true)
+        #expect(refused.first?.body.contains("\"rejected\":1") == true)
+        // The connection now belongs to the full path, which still takes alerts and reads.
+        let later = Self.exchange(connection, Self.request(falcoAlert(rule: "Later")) + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                                  replies: 2)
+        #expect(later.count == 2)
+        #expect(later.first?.body == "{\"accepted\":1,\"duplicates\":0,\"rejected\":0}\n")
+        #expect(later.last?.body.contains("\"status\"") == true)
+        #expect(try harness.settled.totalCount() == 2)
+        #expect(harness.server.app.bodies.reservedBytes == 0)
+    }
+
+    @Test func refusalsOnAFalcoShapedHeadAreTheFullPaths() throws {
+        var settings = ServeSettings()
+        settings.authToken = "secret-token-0123456789"
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        let alert = falcoAlert()
+        let cases: [(String, Int)] = [
+            (Self.request(alert), 401),                                                             // no token
+            (Self.request(alert, extra: "Authorization: Bearer wrong-token-0123456789\r\n"), 401),  // wrong token
+            (Self.request(alert, extra: "Authorization: Bearer secret-token-0123456789\r\nOrigin: https://evil.example\r\n"), 403),
+            (Self.request(alert, extra: "Authorization: Bearer secret-token-0123456789\r\n", contentType: "text/plain"), 415),
+            ("POST /falco HTTP/1.1\r\nHost: attacker.example\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer secret-token-0123456789\r\nContent-Length: \(alert.utf8.count)\r\n\r\n" + alert, 403),
+            (Self.request(alert, extra: "Authorization: Bearer secret-token-0123456789\r\n"), 200),
+        ]
+        for (request, status) in cases {
+            let connection = try #require(RawConnection(port: harness.server.boundPort))
+            let reply = Self.exchange(connection, request, replies: 1)
+            #expect(reply.first?.head.hasPrefix("HTTP/1.1 \(status)") == true, "\(request.prefix(200)) → \(reply.first?.head ?? "no reply")")
+        }
+        #expect(try harness.settled.totalCount() == 1)
+        #expect(harness.server.app.bodies.reservedBytes == 0)
+    }
+
+    @Test func aBodyOverTheLimitIsRefusedBeforeItIsRead() throws {
+        var settings = ServeSettings()
+        settings.maxBody = 1000
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        // Only the head is sent: the 413 comes at once, not after a body that never arrives.
+        connection.send("POST /falco HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n")
+        connection.read(timeout: 10) { Self.replies($0).count >= 1 }
+        #expect(Self.replies(connection.received).first?.head.hasPrefix("HTTP/1.1 413") == true)
+    }
+}
