@@ -10,7 +10,9 @@ import TradsecCore
 /// connection, so a receiver's rate is one over its per-request time. The benchmark starts a
 /// real `tradsec serve` and a plain receiver (a small Python program committing one SQLite row
 /// per request) as child processes, and posts the same alerts to each in interleaved rounds,
-/// so both see the same machine load.
+/// so both see the same machine load, with the client Falco uses (``FalcoHTTPOutputClient``:
+/// libcurl, one easy handle per receiver for the whole run). The same client posts to a bare
+/// responder (``LoopbackFloor``) for the floor.
 public final class FalcoOutputBenchmark {
     /// One receiver's figures over all its rounds.
     public struct Figures: Sendable {
@@ -19,6 +21,15 @@ public final class FalcoOutputBenchmark {
         public var seconds = 0.0
         /// Send → 2xx of every acknowledged request, milliseconds, sorted.
         public var latencies: [Double] = []
+        /// Connections the client opened over the run: 1 when the receiver kept it alive throughout.
+        public var connections = 0
+        /// The first failed transfer's error, if any.
+        public var firstError: String?
+
+        mutating func noteConnections(of client: FalcoHTTPOutputClient) {
+            connections = client.connectionsOpened
+            firstError = client.firstError
+        }
 
         public var alertsPerSecond: Double { seconds > 0 ? Double(acknowledged) / seconds : 0 }
         public var meanMilliseconds: Double { latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count) }
@@ -88,16 +99,25 @@ public final class FalcoOutputBenchmark {
                                        ready: { text in Self.number(after: "listening ", in: text) })
         defer { baseline.stop() }
 
+        let floor = try LoopbackFloor()
         var serveFigures = Figures(), baselineFigures = Figures(), floorFigures = Figures()
-        let perRound = (alerts + rounds - 1) / rounds
-        for round in 0..<rounds {
-            let slice = bodies[min(alerts, round * perRound)..<min(alerts, (round + 1) * perRound)]
-            log("round \(round + 1) of \(rounds): \(slice.count) alerts to the baseline, then to serve…")
-            Self.post(slice, port: baseline.port, into: &baselineFigures)
-            Self.post(slice, port: serve.port, into: &serveFigures)
-            let floor = try LoopbackFloor()
-            Self.post(slice, port: floor.port, into: &floorFigures)
-        }
+        // One client per receiver for the whole run, as Falco keeps one per output.
+        do {
+            let serveClient = try Self.client(port: serve.port)
+            let baselineClient = try Self.client(port: baseline.port)
+            let floorClient = try Self.client(port: floor.port)
+            let perRound = (alerts + rounds - 1) / rounds
+            for round in 0..<rounds {
+                let slice = bodies[min(alerts, round * perRound)..<min(alerts, (round + 1) * perRound)]
+                log("round \(round + 1) of \(rounds): \(slice.count) alerts to the baseline, then to serve, then to the floor…")
+                Self.post(slice, with: baselineClient, into: &baselineFigures)
+                Self.post(slice, with: serveClient, into: &serveFigures)
+                Self.post(slice, with: floorClient, into: &floorFigures)
+            }
+            serveFigures.noteConnections(of: serveClient)
+            baselineFigures.noteConnections(of: baselineClient)
+            floorFigures.noteConnections(of: floorClient)
+        }   // the clients close their connections here
         floorFigures.latencies.sort()
         serveFigures.latencies.sort()
         baselineFigures.latencies.sort()
@@ -112,9 +132,16 @@ public final class FalcoOutputBenchmark {
         return Result(serve: serveFigures, baseline: baselineFigures, floor: floorFigures, servedStored: servedStored, baselineStored: baselineStored)
     }
 
-    /// Posts `bodies` one per request, each after the previous reply, on one connection.
-    private static func post(_ bodies: ArraySlice<[UInt8]>, port: Int, into figures: inout Figures) {
-        var client = KeepAliveClient(host: "127.0.0.1", port: port)
+    /// Falco's client for the receiver on 127.0.0.1:`port` (its path is Falco's usual /falco).
+    private static func client(port: Int) throws -> FalcoHTTPOutputClient {
+        guard let client = FalcoHTTPOutputClient(url: "http://127.0.0.1:\(port)/falco") else {
+            throw BenchmarkError.unavailable("libcurl could not create a handle")
+        }
+        return client
+    }
+
+    /// Posts `bodies` one per request, each after the previous reply, with `client`.
+    private static func post(_ bodies: ArraySlice<[UInt8]>, with client: FalcoHTTPOutputClient, into figures: inout Figures) {
         var latencies: [Double] = []
         latencies.reserveCapacity(bodies.count)
         let begin = Monotonic.seconds()
@@ -130,7 +157,6 @@ public final class FalcoOutputBenchmark {
         figures.seconds += Monotonic.seconds() - begin
         figures.acknowledged += latencies.count
         figures.latencies += latencies
-        client.close()
     }
 
     /// The decimal number after `marker` in `text`.

@@ -19,8 +19,9 @@ struct BenchServeCommand: ParsableCommand {
             With --falco-http-output, measures Falco's http_output pattern instead: one alert per POST, \
             each sent after the previous reply, on one kept-alive connection, to a `tradsec serve` it \
             starts (this executable) and to a plain receiver it starts beside it (bench/baseline_receiver.py: \
-            one SQLite row committed per request, WAL, synchronous=NORMAL), in alternating rounds; prints \
-            alerts/s, mean and p99 per request side by side and their ratio, with the same client against a bare \
+            one SQLite row committed per request, WAL, synchronous=NORMAL), in alternating rounds, with \
+            Falco's client (libcurl, one easy handle per receiver, one curl_easy_perform per alert); prints \
+            alerts/s, mean and p99 per request side by side and their ratio, and the same client against a bare \
             responder that does no work (the round-trip floor of this machine).
             """
     )
@@ -117,13 +118,17 @@ struct BenchServeCommand: ParsableCommand {
         }
         print(String(format: "  serve / baseline: %.2f× (goal: ≥ 3×); floor / baseline: %.2f×", result.ratio,
                      result.baseline.alertsPerSecond > 0 ? result.floor.alertsPerSecond / result.baseline.alertsPerSecond : 0))
-        print("  (floor: a bare responder in this process answering each request with an empty 200, nothing parsed or stored:")
-        print("   one request after another, the rate is the machine's round trip, whatever the receiver does)")
+        print("  (client: libcurl as Falco's http_output drives it, one easy handle per receiver for the whole run;")
+        print("   connections opened: serve \(result.serve.connections), baseline \(result.baseline.connections), floor \(result.floor.connections))")
+        print("  (floor: a bare responder on a thread of this process, framing requests on their bytes and answering each")
+        print("   with a constant empty 200, nothing stored: the round trip of this machine with a receiver doing nothing)")
         if result.servedStored < result.serve.acknowledged {
             throw CLIError.failed("serve acknowledged \(result.serve.acknowledged) alerts but stored \(result.servedStored)")
         }
-        if result.serve.failedRequests > 0 || result.baseline.failedRequests > 0 {
-            throw CLIError.failed("requests failed (serve \(result.serve.failedRequests), baseline \(result.baseline.failedRequests))")
+        let failed = [("serve", result.serve), ("baseline", result.baseline), ("floor", result.floor)].filter { $0.1.failedRequests > 0 }
+        if !failed.isEmpty {
+            throw CLIError.failed("requests failed: " + failed.map { "\($0.0) \($0.1.failedRequests) (\($0.1.firstError ?? "non-2xx reply"))" }
+                                    .joined(separator: ", "))
         }
     }
 }
