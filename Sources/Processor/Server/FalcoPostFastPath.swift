@@ -33,6 +33,8 @@ final class FalcoPostFastPath: ChannelInboundHandler {
     /// Everything from here on goes to the full pipeline.
     private var handedOver = false
     private let answered: Counter
+    /// Falco's usual answer, made once per connection and sent as is (NIO only reads it).
+    private let oneAcceptedReply: ByteBuffer
 
     /// The largest body taken here: as on the full path, larger ones are decoded off the loop.
     static let maxBody = HTTPHandler.decodeOnTheLoopUpTo
@@ -42,6 +44,7 @@ final class FalcoPostFastPath: ChannelInboundHandler {
         self.connection = connection
         self.loopbackListener = loopbackListener
         answered = app.metrics.requests(route: "/falco", status: 200)
+        oneAcceptedReply = ByteBuffer(bytes: Self.oneAccepted.reply)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -158,9 +161,15 @@ final class FalcoPostFastPath: ChannelInboundHandler {
         answered.increment()
         connection.set(.writing)
         let request = connection.requests
-        let bytes = outcome == Self.oneAccepted.outcome ? Self.oneAccepted.reply : Self.reply(for: outcome)
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        let buffer: ByteBuffer
+        if outcome == Self.oneAccepted.outcome {
+            buffer = oneAcceptedReply
+        } else {
+            let bytes = Self.reply(for: outcome)
+            var fresh = context.channel.allocator.buffer(capacity: bytes.count)
+            fresh.writeBytes(bytes)
+            buffer = fresh
+        }
         let connection = NIOLoopBound(self.connection, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
             connection.value.responseWritten(request: request)
