@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import AlertStore
+import Foundation
 @testable import Console
+import Synchronization
 import Testing
 import TestSupport
 import TradsecCore
@@ -118,6 +120,42 @@ struct EventStreamParserTests {
         writer.flush(cursor: 7)
         writer.flush(cursor: Int64.max)
         #expect(try store.checkpoint(for: key)?.offset == 104)
+    }
+
+    @Test("the writer commits an event as soon as the stream pauses, and a burst in one commit")
+    func commitsWhenTheStreamPauses() throws {
+        let directory = makeTemporaryDirectory(prefix: "tradsec-sse")
+        defer { removeTree(directory) }
+        let store = try AlertStore(path: directory + "/history.sqlite")
+        let key = "processor:http://test"
+        let commits = Mutex<[Int]>([])
+        let writer = EventWriter(store: store, key: key, cursor: 0, onStore: { count in commits.withLock { $0.append(count) } })
+        let stop = Atomic<Bool>(false)
+        let committer = Foundation.Thread { writer.commitWhenDue(shouldStop: { stop.load(ordering: .acquiring) }) }
+        committer.start()
+        defer {
+            stop.store(true, ordering: .releasing)
+            writer.close()
+        }
+        // Single events, apart: each in the history as soon as the stream pauses (the median
+        // well under the old 100 ms ticker), each in a commit of its own.
+        var waits: [Double] = []
+        for id in Int64(1)...Int64(5) {
+            let start = Monotonic.seconds()
+            writer.add(id: id, data: event(id, rule: "alone \(id)"))
+            // Looked at every millisecond: the wait measured is the commit's, not the polling's.
+            while (try? store.checkpoint(for: key)?.offset) != id, Monotonic.seconds() - start < 5 { usleep(1_000) }
+            waits.append(Monotonic.seconds() - start)
+            usleep(30_000)
+        }
+        #expect(waits.sorted()[2] < 0.06, "committed after \(waits) s")
+        #expect(commits.withLock { $0 } == [1, 1, 1, 1, 1])
+        // A burst (events closer together than the quiet period) goes in together, not one by one.
+        for id in Int64(6)...Int64(45) { writer.add(id: id, data: event(id, rule: "burst \(id)")) }
+        #expect(waitFor(5) { (try? store.checkpoint(for: key)?.offset) == 45 })
+        let burst = commits.withLock { Array($0.dropFirst(5)) }
+        #expect(burst.reduce(0, +) == 40 && burst.count < 5, "burst committed as \(burst)")
+        #expect(try store.totalCount() == 45)
     }
 
     @Test("through a processor=URL source: a stream with an endless line, a huge event and bad ids stores every good event and resumes after the last good id")

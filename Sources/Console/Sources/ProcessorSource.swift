@@ -101,15 +101,9 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
             if let token { headers.append(("Authorization", "Bearer \(token)")) }
             let parser = EventStreamParser()
             var connected = false
-            // Events that arrive together are committed together; a ticker commits the last
-            // ones of a burst even when nothing follows them.
-            let ticker = Thread { [self] in
-                while !writer.closed && !stopping {
-                    usleep(100_000)
-                    writer.flushIfDue()
-                }
-            }
-            ticker.start()
+            // Events that arrive together are committed together, as soon as the stream pauses.
+            let committer = Thread { [self] in writer.commitWhenDue(shouldStop: { [self] in stopping }) }
+            committer.start()
             defer { writer.close() }
             let request = HTTPRequest(url: url + "/events/stream", headers: headers, timeout: 0, connectTimeout: 3)
             do {
@@ -232,7 +226,12 @@ final class EventWriter: @unchecked Sendable {
     /// Rejected events kept for the history per flush (the rest are only counted).
     static let maxPendingRejects = 100
 
-    private let lock = NSLock()
+    /// A pending event is committed once the stream has been quiet this long (seconds)…
+    static let quietPeriod = 0.005
+    /// …or, under a steady flow, once the oldest pending one has waited this long.
+    static let maxDelay = 0.05
+
+    private let lock = NSCondition()
     private var isClosed = false
     var closed: Bool { lock.withLock { isClosed } }
     private var alerts: [Alert] = []
@@ -244,7 +243,9 @@ final class EventWriter: @unchecked Sendable {
     private var lastID: Int64?
     /// The newest id accepted or committed: an event must come after it.
     private var highWater: Int64
-    private var lastFlush = Date()
+    /// Monotonic seconds when the oldest pending event and the newest one came.
+    private var firstPendingAt = 0.0
+    private var lastAddedAt = 0.0
     private(set) var stored = 0
     private var droppedCount = 0
     private let onDrop: @Sendable () -> Void
@@ -290,12 +291,19 @@ final class EventWriter: @unchecked Sendable {
 
     func close() {
         flush()
-        lock.withLock { isClosed = true }
+        lock.withLock {
+            isClosed = true
+            lock.broadcast()
+        }
     }
 
     func add(id: Int64, event: JSONValue) {
         lock.lock()
-        defer { lock.unlock() }
+        let wasPending = hasPending
+        defer {
+            notePendingLocked(wasPending: wasPending)
+            lock.unlock()
+        }
         guard EventStreamParser.isPlausible(id), id > highWater else {
             rejectLocked("id_not_after_cursor", "event \(id): not after the resume point \(highWater)", excerpt: "")
             return
@@ -319,8 +327,24 @@ final class EventWriter: @unchecked Sendable {
         if alerts.count >= Self.flushAlerts || pendingBytes >= Self.flushBytes { flushLocked() }
     }
 
+    private var hasPending: Bool { lastID != nil || !rejects.isEmpty }
+
+    /// After an event was taken or refused (the lock held): when something is pending, notes
+    /// the time and wakes the committer.
+    private func notePendingLocked(wasPending: Bool) {
+        guard hasPending else { return }
+        let now = Monotonic.seconds()
+        if !wasPending { firstPendingAt = now }
+        lastAddedAt = now
+        lock.signal()
+    }
+
     private func reject(_ code: String, _ message: String, excerpt: String) {
-        lock.withLock { rejectLocked(code, message, excerpt: excerpt) }
+        lock.withLock {
+            let wasPending = hasPending
+            rejectLocked(code, message, excerpt: excerpt)
+            notePendingLocked(wasPending: wasPending)
+        }
     }
 
     private func rejectLocked(_ code: String, _ message: String, excerpt: String) {
@@ -331,9 +355,26 @@ final class EventWriter: @unchecked Sendable {
                                                excerpt: String(excerpt.prefix(200))))
     }
 
-    func flushIfDue() {
-        lock.withLock {
-            if Date().timeIntervalSince(lastFlush) >= 0.1 { flushLocked() }
+    /// The committer's loop, until the writer closes or `shouldStop`: commits what is pending
+    /// once the stream has paused for ``quietPeriod``, or once the oldest pending event has
+    /// waited ``maxDelay``. It sleeps on the lock's condition meanwhile (woken by each event,
+    /// and every 100 ms to look at `shouldStop`).
+    func commitWhenDue(shouldStop: () -> Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        while !isClosed && !shouldStop() {
+            guard hasPending else {
+                _ = lock.wait(until: Date(timeIntervalSinceNow: 0.1))
+                continue
+            }
+            let due = min(lastAddedAt + Self.quietPeriod, firstPendingAt + Self.maxDelay)
+            let now = Monotonic.seconds()
+            if now >= due {
+                // The history refusing the commit: kept, and tried again a little later.
+                if !flushLocked() { _ = lock.wait(until: Date(timeIntervalSinceNow: 0.5)) }
+            } else {
+                _ = lock.wait(until: Date(timeIntervalSinceNow: min(due - now, 0.1)))
+            }
         }
     }
 
@@ -348,9 +389,10 @@ final class EventWriter: @unchecked Sendable {
         }
     }
 
-    private func flushLocked() {
-        lastFlush = Date()
-        guard lastID != nil || !rejects.isEmpty else { return }
+    /// Commits what is pending; false when the history refused it (it stays pending).
+    @discardableResult
+    private func flushLocked() -> Bool {
+        guard hasPending else { return true }
         let checkpoint = lastID.map { FollowCheckpoint(path: key, device: 0, inode: 0, offset: $0, lineNumber: $0) }
         do {
             var plan = CommitPlan(alerts: alerts, origin: key, checkpoint: checkpoint, rejects: rejects)
@@ -363,8 +405,10 @@ final class EventWriter: @unchecked Sendable {
             pendingBytes = 0
             rejects.removeAll()
             self.lastID = nil
+            return true
         } catch {
             // Kept for the next flush; the cursor did not move, so nothing is skipped.
+            return false
         }
     }
 }
