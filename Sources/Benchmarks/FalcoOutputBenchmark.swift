@@ -25,6 +25,10 @@ public final class FalcoOutputBenchmark {
         public var connections = 0
         /// The first failed transfer's error, if any.
         public var firstError: String?
+        /// CPU time the hypervisor gave elsewhere while this receiver was posted to.
+        var stolen = StolenTime()
+        /// That, as a share of all CPU time, 0…1.
+        public var stolenShare: Double { stolen.share }
 
         mutating func noteConnections(of client: FalcoHTTPOutputClient) {
             connections = client.connectionsOpened
@@ -145,6 +149,8 @@ public final class FalcoOutputBenchmark {
         var latencies: [Double] = []
         latencies.reserveCapacity(bodies.count)
         let begin = Monotonic.seconds()
+        let stolenBefore = StolenTime.now()
+        defer { figures.stolen.add(from: stolenBefore, to: StolenTime.now()) }
         for body in bodies {
             let sent = Monotonic.seconds()
             let status = client.post(body)

@@ -7,6 +7,9 @@ import Foundation
 /// per request (as Falco's http_output does) on a kept-alive connection, paced so that all
 /// connections together offer `--rate` alerts/s for `--duration` seconds.
 struct BenchServeCommand: ParsableCommand {
+    /// Past this share of CPU time stolen by the hypervisor, a comparison is flagged as unreliable.
+    static let stolenWarning = 0.05
+
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Post alerts to the processor at a fixed rate and report throughput and ingest latency.",
@@ -108,13 +111,19 @@ struct BenchServeCommand: ParsableCommand {
         bench.prepare()
         let result = try bench.run(.init(tradsec: BundledFiles.executablePath, python: python, baselineScript: script)) { print($0) }
         print("Falco http_output pattern: one alert per POST, sequential, one keep-alive connection; \(bench.alerts) alerts each")
-        print("                       alerts/s    mean ms    p50 ms    p99 ms   failed  stored")
+        print("                       alerts/s    mean ms    p50 ms    p99 ms   failed  stored  stolen")
         for (name, figures, stored) in [("tradsec serve", result.serve, result.servedStored),
                                         ("baseline (Python)", result.baseline, result.baselineStored),
                                         ("floor (no work)", result.floor, 0)] {
             print("  " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: " %10.0f %10.3f %9.3f %9.3f %8d %7d", figures.alertsPerSecond, figures.meanMilliseconds,
-                         figures.latencies.percentile(50), figures.latencies.percentile(99), figures.failedRequests, stored))
+                  + String(format: " %10.0f %10.3f %9.3f %9.3f %8d %7d %6.1f%%", figures.alertsPerSecond, figures.meanMilliseconds,
+                         figures.latencies.percentile(50), figures.latencies.percentile(99), figures.failedRequests, stored,
+                         figures.stolenShare * 100))
+        }
+        let stolen = [result.serve, result.baseline, result.floor].map(\.stolenShare).max() ?? 0
+        if stolen > Self.stolenWarning {
+            print(String(format: "  warning: the hypervisor took %.0f%% of this machine's CPU time during a part of the run", stolen * 100)
+                  + " (stolen): these figures say more about its neighbours than about the receivers; run again when it is quiet")
         }
         print(String(format: "  serve / baseline: %.2f× (goal: ≥ 3×); floor / baseline: %.2f×", result.ratio,
                      result.baseline.alertsPerSecond > 0 ? result.floor.alertsPerSecond / result.baseline.alertsPerSecond : 0))
