@@ -70,6 +70,14 @@ import TradsecCore
         defer { kill(again.pid, SIGTERM); _ = again.wait() }
         let health = try CurlHTTP.send(HTTPRequest(url: againBase + "/health"))
         #expect(health.status == 200)
+        // What the killed process acknowledged was in its intake log; the restarted one moves it
+        // into the history first, and says so on /health.
+        let journaled = try JSONParser.parse(health.bodyText)["ingest"]?["journaled_alerts"]?.int64Value
+        #expect(journaled != nil, "/health names the journaled alerts")
+        #expect(waitFor(30) {
+            let now = try? CurlHTTP.send(HTTPRequest(url: againBase + "/health"))
+            return now.flatMap { try? JSONParser.parse($0.bodyText)["ingest"]?["journaled_alerts"]?.int64Value } == 0
+        }, "the intake log left by the killed process is moved into the history")
         let store = try AlertStore(path: db, readOnly: true)
         #expect(try store.integrityCheck() == ["ok"])
         let stored = Set(try store.alerts(AlertQuery(limit: 10_000_000)).map(\.alert.raw))

@@ -46,6 +46,8 @@ struct HealthReport {
         var ingest = JSONObject()
         ingest.append("queued_alerts", .int(Int64(status.queuedAlerts)))
         ingest.append("committed_alerts", .int(Int64(status.committedAlerts)))
+        // Acknowledged, in the intake log, not yet in the history (a restart moves these first).
+        ingest.append("journaled_alerts", .int(Int64(status.journaled)))
         ingest.append("full_text_backlog", .int(Int64(status.fullTextBacklog)))
         o.append("ingest", .object(ingest))
         if let processor = app.pipeline.processor {
