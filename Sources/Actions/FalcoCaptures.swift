@@ -104,19 +104,18 @@ struct FalcoCaptures {
         guard let (directory, prefix) = location else { return ([], nil) }
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return ([], "captures: cannot read \(directory): \(FileOps.errorText())") }
-        guard let dir = fdopendir(fd) else { close(fd); return ([], "captures: cannot read \(directory): \(FileOps.errorText())") }
-        defer { closedir(dir) }
         var files: [File] = []
         var note: String?
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            guard let file = Self.parse(name, prefix: prefix) else { continue }
+        let listed = DirectoryEntries.visit(ofOpen: fd) { name in
+            guard let file = Self.parse(name, prefix: prefix) else { return true }
             guard files.count < Self.maxFiles else {
                 note = "captures: more than \(Self.maxFiles) files in \(directory); the rest were not considered"
-                break
+                return false
             }
             files.append(file)
+            return true
         }
+        guard listed else { return ([], "captures: cannot read \(directory): \(FileOps.errorText())") }
         files.sort { ($0.start, $0.eventNumber) < ($1.start, $1.eventNumber) }
         return (files, note)
     }
