@@ -1,4 +1,5 @@
 import AlertStore
+import Foundation
 import Processor
 import TestSupport
 import TradsecCore
@@ -60,7 +61,7 @@ enum HTTPHarness {
         }
         let port = instance.server.boundPort
         guard let (reply, timedOut) = Sockets.exchange(port: port, request, halfClose: true) else {
-            Invariant.require(false, "cannot connect to the processor")
+            Invariant.require(false, "cannot connect to the processor: \(String(cString: strerror(errno)))")
             return
         }
         Invariant.require(!timedOut, "the processor kept a half-closed connection open for 10 s without answering")

@@ -19,17 +19,36 @@ enum Sockets {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        guard withLoopbackAddress(port: port, { connect(fd, $0, $1) }) == 0 else { return nil }
+        guard connectLoopback(fd, port: port) else { return nil }
         guard sendAll(fd, request) else { return ([], false) }   // the server may close early (401, 413)
         if halfClose { shutdown(fd, Int32(SHUT_WR)) }
         let bytes = readAll(fd)
         return (bytes, errno == EAGAIN || errno == EWOULDBLOCK)
     }
 
+    /// Connects `fd` to 127.0.0.1:`port`. libFuzzer's timer signal (SIGALRM, for -timeout) can
+    /// interrupt a blocking connect, which then goes on in the background: wait for it to finish
+    /// rather than call the server unreachable.
+    static func connectLoopback(_ fd: Int32, port: Int) -> Bool {
+        if withLoopbackAddress(port: port, { connect(fd, $0, $1) }) == 0 { return true }
+        guard errno == EINTR || errno == EINPROGRESS else { return false }
+        var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        while true {
+            let n = poll(&ready, 1, 10_000)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { return false }
+            break
+        }
+        var failure: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(fd, SOL_SOCKET, SO_ERROR, &failure, &length) == 0 && failure == 0
+    }
+
     static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
             sent += n
         }
