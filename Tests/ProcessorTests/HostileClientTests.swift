@@ -121,7 +121,11 @@ import TradsecCore
         #expect(json["accepted"]?.int64Value == 1)
         #expect(json["rejected"]?.int64Value == 500)
         #expect(json["errors"]?.arrayValue?.count == HTTPHandler.rejectsInReply)
-        let recorded = try harness.settled.recentRejects(limit: 1000)
+        // The refused lines are recorded by the writer shortly after the reply (which already
+        // named them): waited for, not raced.
+        let store = harness.settled
+        try waitFor(timeout: 30) { try store.recentRejects(limit: 1000).count >= 6 }
+        let recorded = try store.recentRejects(limit: 1000)
         #expect(recorded.count == 6)
         #expect(recorded.first?.code == "not_recorded")
         #expect(recorded.first?.message.contains("495 more") == true)
