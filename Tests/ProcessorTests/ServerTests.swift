@@ -220,6 +220,39 @@ import TradsecCore
         #expect(try harness.get("/events?bogus=1").status == 400)
     }
 
+    /// The console's first contact reads the newest page and streams after its cursor. An
+    /// alert committed while the page is read must be on it or after the cursor, never
+    /// behind it: an empty page of an empty history gives cursor 0, whatever lands meanwhile.
+    @Test func aFirstPageNeverSkipsAnAlertCommittedWhileItIsRead() throws {
+        let alert = try AlertDecoder.decode(line: falcoAlert(rule: "lands during the read"))
+        let request = try EventsRequest(["limit": "10"])
+        for _ in 0..<40 {
+            let directory = makeTemporaryDirectory()
+            defer { removeTree(directory) }
+            let reader = try AlertStore(path: directory + "/history.sqlite")
+            let writer = try AlertStore(path: directory + "/history.sqlite")
+            let committed = DispatchSemaphore(value: 0)
+            Thread {
+                usleep(UInt32.random(in: 0...3_000))
+                _ = try? writer.insert([alert])
+                committed.signal()
+            }.start()
+            var seen = false
+            let deadline = Date().addingTimeInterval(10)
+            while !seen && Date() < deadline {
+                let page = try request.fetch(reader)
+                seen = !page.events.isEmpty
+                if seen {
+                    #expect(page.nextCursor == page.events.last?.id)
+                } else {
+                    #expect(page.nextCursor == 0, "an empty page gave cursor \(page.nextCursor): the alert behind it is lost")
+                }
+            }
+            committed.wait()
+            #expect(seen)
+        }
+    }
+
     @Test func theStreamResumesWithNoGapAndNoDuplicate() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }

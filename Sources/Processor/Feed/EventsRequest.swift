@@ -56,6 +56,10 @@ struct EventsRequest {
 
     /// Oldest first after the cursor; without one, the newest `limit` (still oldest first).
     func fetch(_ store: AlertStore) throws -> Page {
+        // Read before the events: an alert committed between the two reads has a higher id,
+        // so a client resuming from this cursor still gets it. Read after, an empty page
+        // would skip it (the console's first contact lost an alert that way).
+        let newestBefore = try store.newestID()
         var events: [StoredAlert]
         var countQuery = query
         switch since {
@@ -75,7 +79,7 @@ struct EventsRequest {
         } else if case .id(let id)? = since {
             next = id
         } else {
-            next = try store.newestID()
+            next = newestBefore
         }
         return Page(total: total, events: events, enrichment: enrichment, nextCursor: next)
     }
