@@ -177,23 +177,25 @@ enum Postings {
     /// Lists `ids` (increasing) under `term` in the blocks that hold them, after what each
     /// block already lists (the processing step writes incident terms after the alerts).
     static func append(term: String, ids: [Int64], db: Database) throws {
+        // Cached: processing appends under every incident it touched in each batch.
+        let findBlock = try db.cachedStatement(sql: """
+            SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks
+            WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1
+            """)
+        let read = try db.cachedStatement(sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?")
+        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)")
         var k = 0
         while k < ids.count {
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks
-                WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1
-                """, arguments: [ids[k]]) else { throw StoreError.noBlockHolds(alert: ids[k]) }
+            guard let row = try Row.fetchOne(findBlock, arguments: [ids[k]]) else { throw StoreError.noBlockHolds(alert: ids[k]) }
             let block = try block(row)
-            var bytes = try Data.fetchOne(db, sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?",
-                                          arguments: [block.id, term]).map { [UInt8]($0) } ?? []
+            var bytes = try Data.fetchOne(read, arguments: [block.id, term]).map { [UInt8]($0) } ?? []
             let before = k
             while k < ids.count, ids[k] <= block.lastID {
                 appendVarint(Int(ids[k] - block.firstID), to: &bytes)
                 k += 1
             }
             guard k > before else { throw StoreError.noBlockHolds(alert: ids[k]) }
-            try db.execute(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)",
-                           arguments: [block.id, term, Data(bytes)])
+            try write.execute(arguments: [block.id, term, Data(bytes)])
         }
     }
 
