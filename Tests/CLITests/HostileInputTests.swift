@@ -38,11 +38,6 @@ import TradsecCore
         }
     }
 
-    func waitFor(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
-        for _ in 0..<Int(seconds * 20) { if condition() { return true }; usleep(50_000) }
-        return condition()
-    }
-
     func storedCount(_ db: String, in dir: String) -> Int {
         let (_, out, _) = Child.run(["stats", "--db", db, "--json"], in: dir)
         guard let range = out.range(of: #""total":"#) else { return -1 }
@@ -65,11 +60,11 @@ import TradsecCore
         defer { removeTree(dir) }
         let db = dir + "/h.sqlite", sock = dir + "/alerts.sock"
         let listener = Child.start(["ingest", "--db", db, "--socket", sock], in: dir)
-        #expect(waitFor { mode(sock) != nil }, "\(listener.stderr)")
+        #expect(waitFor(30) { mode(sock) != nil }, "\(listener.stderr)")
         let writer = connect(sock)
         send(writer, Array((alertLine(1) + "\n").utf8))
         close(writer)
-        #expect(waitFor { storedCount(db, in: dir) == 1 })
+        #expect(waitFor(30) { storedCount(db, in: dir) == 1 })
         for path in [db, db + "-wal", db + "-shm", db + ".open-lock", sock] {
             #expect(mode(path) == 0o600, "\(path): \(mode(path).map { String($0, radix: 8) } ?? "missing")")
         }
@@ -146,10 +141,10 @@ import TradsecCore
         defer { removeTree(dir) }
         let db = dir + "/h.sqlite", sock = dir + "/alerts.sock"
         let listener = Child.start(["ingest", "--db", db, "--socket", sock, "--json"], in: dir)
-        #expect(waitFor { mode(sock) != nil }, "\(listener.stderr)")
+        #expect(waitFor(30) { mode(sock) != nil }, "\(listener.stderr)")
         let first = connect(sock)
         send(first, Array((alertLine(1) + "\n").utf8))
-        #expect(waitFor { storedCount(db, in: dir) == 1 })
+        #expect(waitFor(30) { storedCount(db, in: dir) == 1 })
         let before = peakResidentKiB(listener.pid)
 
         let garbage = connect(sock)

@@ -84,14 +84,6 @@ import TradsecCore
         }
     }
 
-    static func poll(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return try condition()
-    }
 
     /// The attack of issue 15: 8 MiB of `[{},{},…]`, every item a refused line. It used to
     /// take 2.4 GB; now the peak grows by at most eight times the body, all refusals are
@@ -117,7 +109,7 @@ import TradsecCore
         serve.expectHealthy("8 MiB of [{},…]")
         // 100 refused lines recorded, and one record that counts the rest.
         let store = try AlertStore(path: serve.db, readOnly: true)
-        #expect(Self.poll { ((try? store.recentRejects(limit: 1000))?.count ?? 0) == 101 })
+        #expect(waitFor(10) { ((try? store.recentRejects(limit: 1000))?.count ?? 0) == 101 })
         let summary = try store.recentRejects(limit: 1).first
         #expect(summary?.code == "not_recorded")
         #expect(summary?.message.contains("missing_key \(items)") == true)
@@ -140,15 +132,15 @@ import TradsecCore
             // While they keep coming, a health check still gets a connection and an answer.
             serve.expectHealthy(timeout: 3, "slowloris round \(round)")
             // Connections being closed to make room are gone a moment later.
-            #expect(Self.poll(timeout: 3) { serve.openSockets <= baseline + 32 + 2 }, "sockets held: \(serve.openSockets)")
+            #expect(waitFor(3) { serve.openSockets <= baseline + 32 + 2 }, "sockets held: \(serve.openSockets)")
             // Those the processor closed are gone from this side too (no descriptor pile-up here).
             loris.removeAll { $0.read(timeout: 0) }
         }
-        #expect(Self.poll(timeout: 5) { loris.allSatisfy { $0.read(timeout: 0) } }, "half-sent requests still open after the header timeout")
+        #expect(waitFor(5) { loris.allSatisfy { $0.read(timeout: 0) } }, "half-sent requests still open after the header timeout")
         let closed = try serve.health()["connections"]?["closed"]
         let evicted = closed?["evicted"]?.int64Value ?? 0, timedOut = closed?["header_timeout"]?.int64Value ?? 0
         #expect(evicted >= 100 && timedOut >= 1 && evicted + timedOut >= 1000 - 32, "evicted \(evicted), timed out \(timedOut)")
-        #expect(Self.poll { serve.openSockets <= baseline + 2 })
+        #expect(waitFor(10) { serve.openSockets <= baseline + 2 })
         serve.expectHealthy("the slowloris")
         #expect(try serve.post(Array(alertLine(1).utf8)).status == 200)
     }

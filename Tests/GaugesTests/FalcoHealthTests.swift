@@ -208,11 +208,11 @@ final class FakeFalco: Sendable {
         sampler.start()
         // Each tick waits on the hung healthz up to its timeout (0.5 s at this interval); the
         // caller is never blocked meanwhile.
-        #expect(waitUntil(timeout: 10) { sampler.latest != nil })
+        #expect(waitFor(10) { sampler.latest != nil })
         let first = try #require(sampler.latest)
         #expect(first.falco.state == .live)
         #expect(first.falcoHealth.health == .down("no answer within 0.5 s"))
-        #expect(waitUntil(timeout: 10) { (sampler.latest?.sequence ?? 0) >= 2 })
+        #expect(waitFor(10) { (sampler.latest?.sequence ?? 0) >= 2 })
         // Mid-tick: stop returns within its bound instead of waiting for the 1.5 s reply.
         let t0 = Monotonic.seconds()
         sampler.stop(waitingUpTo: 0.2)

@@ -44,7 +44,7 @@ import TradsecCore
         let idle = try #require(ChildProcess.start(["/bin/sleep", "30"], stdoutPath: dir + "/idle", environment: []))
         defer { kill(idle.pid, SIGKILL); _ = idle.wait() }
 
-        #expect(waitUntil { ProcSampler().find(named: name) == [spinner.pid] }, "the spinner is found by its name")
+        #expect(waitFor(10) { ProcSampler().find(named: name) == [spinner.pid] }, "the spinner is found by its name")
         var config = GaugesConfig.withoutFalcoProbes(process: .name(name))
         config.bot.process = .pid(idle.pid)
         let collector = GaugeCollector(config: config, store: nil)
@@ -140,14 +140,4 @@ func readBytes(_ path: String) -> [UInt8]? {
         out += chunk[0..<n]
     }
     return out
-}
-
-/// Polls `condition` every 20 ms for up to `timeout` seconds.
-func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
-    let end = Monotonic.seconds() + timeout
-    while Monotonic.seconds() < end {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return condition()
 }

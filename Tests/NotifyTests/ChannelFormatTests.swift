@@ -240,7 +240,7 @@ import TradsecCore
         try dispatcher.enqueue([hostileNotification(1)])
         try dispatcher.start()
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
+        #expect(waitFor(5) { dispatcher.stats().failed == 1 })
         let stored = try #require(try history.store.outboxRows(state: .failed).first?.lastError)
         #expect(stored.contains("[secret]") && !stored.contains("SECRETPATH123"), "\(stored)")
     }

@@ -39,7 +39,7 @@ import TradsecCore
         try dispatcher.start()
         defer { dispatcher.stop() }
         try dispatcher.enqueue(distinct(10))
-        #expect(waitUntil(5) { failing.requests.count >= 3 })
+        #expect(waitFor(5) { failing.requests.count >= 3 })
         failing.stop()
         try dispatcher.enqueue(distinct(10, from: 10))   // queued while the receiver is gone
         usleep(800_000)
@@ -54,7 +54,7 @@ import TradsecCore
         let back = try server(on: port) { _ in .init(status: 200) }
         defer { back.stop() }
         try dispatcher.enqueue(distinct(5, from: 20))
-        #expect(waitUntil(10) { dispatcher.stats().pending == 0 })
+        #expect(waitFor(10) { dispatcher.stats().pending == 0 })
         let ids = outboxIDs(back.requests)
         #expect(ids.count == 25, "every notification once: \(ids)")
         #expect(Set(ids).count == 25)
@@ -77,7 +77,7 @@ import TradsecCore
         try dispatcher.enqueue(distinct(2))
         try dispatcher.start()
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { dispatcher.stats().pending == 0 })
+        #expect(waitFor(5) { dispatcher.stats().pending == 0 })
         usleep(300_000)
         #expect(server.requests.count == 2, "the refused one is not sent again")
         let failed = try history.store.outboxRows(state: .failed)
@@ -89,7 +89,7 @@ import TradsecCore
         // An operator can queue it again.
         #expect(try history.store.requeueFailedNotifications() == 1)
         dispatcher.wake()
-        #expect(waitUntil(5) { server.requests.count == 3 })
+        #expect(waitFor(5) { server.requests.count == 3 })
     }
 
     @Test func aRetryAfterIsWaitedOut() throws {
@@ -108,7 +108,7 @@ import TradsecCore
         try dispatcher.enqueue(distinct(1))
         try dispatcher.start()
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { dispatcher.stats().pending == 0 })
+        #expect(waitFor(5) { dispatcher.stats().pending == 0 })
         times.lock.lock(); defer { times.lock.unlock() }
         #expect(times.at.count == 2)
         if times.at.count == 2 { #expect(times.at[1].timeIntervalSince(times.at[0]) >= 0.95) }
@@ -124,7 +124,7 @@ import TradsecCore
         let dispatcher = NotificationDispatcher(store: history.store, config: NotificationConfig(channels: [slow]), options: fastOptions())
         try dispatcher.enqueue(distinct(10))
         try dispatcher.start()
-        #expect(waitUntil(5) { server.requests.count >= 3 })
+        #expect(waitFor(5) { server.requests.count >= 3 })
         usleep(1_000_000)
         #expect(server.requests.count == 3, "3/min: three messages, then the channel waits")
         #expect(dispatcher.stats().pending == 7)
@@ -142,7 +142,7 @@ import TradsecCore
         try dispatcher2.enqueue(distinct(12))
         try dispatcher2.start()
         defer { dispatcher2.stop() }
-        #expect(waitUntil(10) { dispatcher2.stats().pending == 0 })
+        #expect(waitFor(10) { dispatcher2.stats().pending == 0 })
         let ids = outboxIDs(server2.requests)
         #expect(ids == ids.sorted() && Set(ids).count == 12 && ids.count == 12)
         #expect(server2.requests.count == 4, "2 single messages, then digests of 5 and 5")
@@ -163,14 +163,14 @@ import TradsecCore
         try dispatcher.enqueue([hostileNotification(7, rule: "A", container: "bot2")])
         usleep(200_000)
         #expect(server.requests.isEmpty, "nothing goes out before the window closes")
-        #expect(waitUntil(5) { dispatcher.stats().pending == 0 })
+        #expect(waitFor(5) { dispatcher.stats().pending == 0 })
         let sizes = server.requests.map { ((try? JSONParser.parse($0.body))?["notifications"]?.arrayValue ?? []).count }
         #expect(sizes == [5, 2, 1])
         // After the window, the same rule and container start a new message.
         try dispatcher.enqueue([hostileNotification(8, rule: "A", container: "bot1")])
-        #expect(waitUntil(5) { server.requests.count == 4 })
+        #expect(waitFor(5) { server.requests.count == 4 })
         // The receiver has the message a moment before the dispatcher has counted its reply.
-        #expect(waitUntil(5) { dispatcher.stats().channels[0].messagesSent == 4 })
+        #expect(waitFor(5) { dispatcher.stats().channels[0].messagesSent == 4 })
         #expect(dispatcher.stats().channels[0].notificationsDelivered == 9)
     }
 
@@ -203,7 +203,7 @@ import TradsecCore
                                                 options: fastOptions(["HOOK_URL": secretURL, "HOOK_AUTH": "Bearer T0KENVALUE99"]))
         try dispatcher.enqueue(distinct(3))
         try dispatcher.start()
-        #expect(waitUntil(5) { server.requests.count >= 2 })
+        #expect(waitFor(5) { server.requests.count >= 2 })
         dispatcher.stop()
         #expect(server.requests.first?.headers["authorization"] == "Bearer T0KENVALUE99")
         try history.store.checkpointWAL()
@@ -254,7 +254,7 @@ import TradsecCore
         defer { server.stop() }
         let dispatcher = try startGivingUpQuickly(history, server)
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
+        #expect(waitFor(5) { dispatcher.stats().failed == 1 })
         let row = try #require(try history.store.outboxRows(state: .failed).first)
         #expect(row.lastError?.hasPrefix("gave up after \(row.attempts) attempts over ") == true)
         #expect(row.lastError?.hasSuffix(": HTTP 502: bad gateway") == true)
@@ -279,14 +279,14 @@ import TradsecCore
         defer { server.stop() }
         let dispatcher = try startGivingUpQuickly(history, server)
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { dispatcher.stats().failed == 1 })
+        #expect(waitFor(5) { dispatcher.stats().failed == 1 })
         usleep(500_000)   // the row is now well past its give-up age
         replies.lock.lock(); replies.healed = true; replies.lock.unlock()
         #expect(try history.store.requeueFailedNotifications() == 1)
         let requeued = try #require(try history.store.outboxRows(state: .pending).first)
         #expect(Double(Timestamp.now().nanoseconds - requeued.created.nanoseconds) / 1e9 < 0.4, "the give-up age restarts at the requeue")
         dispatcher.wake()
-        #expect(waitUntil(5) { (try? history.store.outboxSummary().first?.delivered) == 1 },
+        #expect(waitFor(5) { (try? history.store.outboxSummary().first?.delivered) == 1 },
                 "one transient error after a requeue is retried, not failed at once")
         #expect(try history.store.outboxRows(state: .failed).isEmpty)
     }

@@ -34,17 +34,6 @@ struct TempHistory {
     func cleanup() { removeTree(directory) }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-@discardableResult
-func waitUntil(_ timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(20_000)
-    }
-    return try condition()
-}
-
 func parseJSON(_ request: RecordingHTTPServer.Request) throws -> JSONValue {
     try JSONParser.parse(request.body)
 }

@@ -195,7 +195,7 @@ import TradsecCore
         try dispatcher.enqueue([n])
         try dispatcher.start()
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { dispatcher.stats().channels.first?.notificationsDelivered == 1 })
+        #expect(waitFor(5) { dispatcher.stats().channels.first?.notificationsDelivered == 1 })
         let requests = server.requests
         #expect(requests.count == 2)
         let plain = try JSONParser.parse(requests.last?.body ?? [])
@@ -300,7 +300,7 @@ import TradsecCore
             try dispatcher.enqueue([Self.notification()])
             let before = Timestamp.now()
             try dispatcher.start()
-            #expect(waitUntil(5) { dispatcher.stats().channels[0].retries >= 1 })
+            #expect(waitFor(5) { dispatcher.stats().channels[0].retries >= 1 })
             dispatcher.stop(drainFor: 0)
             let row = try #require(try history.store.outboxRows(limit: 1).first)
             #expect(row.state == .pending)

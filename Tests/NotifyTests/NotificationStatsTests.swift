@@ -21,7 +21,7 @@ import Glibc
         try dispatcher.enqueue([hostileNotification(1), hostileNotification(2, rule: "x")])
         try dispatcher.start()
         defer { dispatcher.stop() }
-        #expect(waitUntil(5) { let s = dispatcher.stats(); return s.pending == 2 && s.failed == 2 })
+        #expect(waitFor(5) { let s = dispatcher.stats(); return s.pending == 2 && s.failed == 2 })
         usleep(200_000)
         let stats = dispatcher.stats()
         #expect(stats.delivered == 2)

@@ -50,7 +50,7 @@ import Glibc
         guard let first = ChildProcess.start([ChildProcess.tradsec] + args, stdoutPath: history.directory + "/run1.txt",
                                              environment: childEnvironment()) else { Issue.record("cannot start tradsec"); return }
         let firstRun = ChildGuard(first)
-        try #require(waitUntil(15) { receiver.requests.count >= 6 }, "first run delivered nothing: \(readFile(history.directory + "/run1.txt"))")
+        try #require(waitFor(15) { receiver.requests.count >= 6 }, "first run delivered nothing: \(readFile(history.directory + "/run1.txt"))")
         usleep(50_000)   // into the next reply's delay
         #expect(firstRun.kill9() == 128 + SIGKILL)
 

@@ -37,7 +37,7 @@ import Glibc
         let am = ChildGuard(child)
         defer { _ = am.terminate() }
         let base = "http://127.0.0.1:\(port)"
-        let ready = waitUntil(30) { (try? CurlHTTP.send(HTTPRequest(url: base + "/-/ready", timeout: 1)))?.status == 200 }
+        let ready = waitFor(30) { (try? CurlHTTP.send(HTTPRequest(url: base + "/-/ready", timeout: 1)))?.status == 200 }
         try #require(ready, "Alertmanager not ready: \(readFile(dir + "/am.log"))")
 
         let history = try TempHistory()
@@ -52,8 +52,8 @@ import Glibc
         try dispatcher.enqueue([a, b])
         try dispatcher.start()
         defer { dispatcher.stop() }
-        #expect(waitUntil(10) { dispatcher.stats().pending == 0 })
-        #expect(waitUntil(5) { dispatcher.stats().channels.first?.notificationsDelivered == 2 })
+        #expect(waitFor(10) { dispatcher.stats().pending == 0 })
+        #expect(waitFor(5) { dispatcher.stats().channels.first?.notificationsDelivered == 2 })
 
         let reply = try CurlHTTP.send(HTTPRequest(url: base + "/api/v2/alerts?active=true", timeout: 5))
         #expect(reply.status == 200)
@@ -96,7 +96,7 @@ import Glibc
         }
         let smtpd = ChildGuard(child)
         defer { _ = smtpd.terminate() }
-        try #require(waitUntil(10) { canConnectToLoopback(port) }, "aiosmtpd did not listen: \(readFile(dir + "/smtpd.log"))")
+        try #require(waitFor(10) { canConnectToLoopback(port) }, "aiosmtpd did not listen: \(readFile(dir + "/smtpd.log"))")
 
         var channel = ChannelConfig(name: "mail", kind: .email)
         channel.url = .inline("smtp://127.0.0.1:\(port)")
@@ -110,7 +110,7 @@ import Glibc
         #expect(outcome == .delivered(status: 250))
 
         var files: [String] = []
-        waitUntil(5) {
+        waitFor(5) {
             files = listDirectory(maildir + "/new")
             return !files.isEmpty
         }

@@ -505,10 +505,7 @@ final class AnswerBox: @unchecked Sendable {
 
 /// Polls `condition` until it holds or `timeout` seconds pass (then records a failure).
 func waitFor(timeout: Double = 10, _ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        usleep(20_000)
+    if try !waitFor(timeout, condition) {
+        Issue.record("condition not met within \(timeout) s", sourceLocation: sourceLocation)
     }
-    Issue.record("condition not met within \(timeout) s", sourceLocation: sourceLocation)
 }

@@ -10,15 +10,6 @@ import TradsecCore
 /// The console side: `--source processor=URL` fills the console's history from a processor's
 /// live feed and resumes exactly where it stopped.
 @Suite struct ProcessorSourceTests {
-    func waitFor(_ timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return try condition()
-    }
-
     @Test func followsTheFeedAndResumesWithoutGapOrDuplicate() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
