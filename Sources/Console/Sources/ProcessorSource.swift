@@ -206,7 +206,7 @@ public final class ProcessorSource: ConsoleSource, @unchecked Sendable {
 }
 
 /// Collects streamed events and commits them in batches together with the last event id.
-/// Used from the stream's thread and a ticker thread, hence the lock.
+/// Used from the stream's thread and its committer thread, hence the lock.
 ///
 /// The resume cursor only moves forward, and only to the id of an event that is what it
 /// says: its `id:` line is a plausible id after the cursor and agrees with the `id` inside
@@ -233,7 +233,6 @@ final class EventWriter: @unchecked Sendable {
 
     private let lock = NSCondition()
     private var isClosed = false
-    var closed: Bool { lock.withLock { isClosed } }
     private var alerts: [Alert] = []
     /// The processor's id of each pending alert (its incidents name alerts by them).
     private var remoteIDs: [Int64] = []
@@ -330,13 +329,17 @@ final class EventWriter: @unchecked Sendable {
     private var hasPending: Bool { lastID != nil || !rejects.isEmpty }
 
     /// After an event was taken or refused (the lock held): when something is pending, notes
-    /// the time and wakes the committer.
+    /// the time, and wakes the committer when this is the first pending event. Later ones
+    /// need no wake-up (its timed wait re-reads ``lastAddedAt``), and must not cut short its
+    /// pause after a refused commit.
     private func notePendingLocked(wasPending: Bool) {
         guard hasPending else { return }
         let now = Monotonic.seconds()
-        if !wasPending { firstPendingAt = now }
         lastAddedAt = now
-        lock.signal()
+        if !wasPending {
+            firstPendingAt = now
+            lock.signal()
+        }
     }
 
     private func reject(_ code: String, _ message: String, excerpt: String) {
