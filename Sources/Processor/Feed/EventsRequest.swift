@@ -56,31 +56,27 @@ struct EventsRequest {
 
     /// Oldest first after the cursor; without one, the newest `limit` (still oldest first).
     func fetch(_ store: AlertStore) throws -> Page {
-        // Read before the events: an alert committed between the two reads has a higher id,
-        // so a client resuming from this cursor still gets it. Read after, an empty page
-        // would skip it (the console's first contact lost an alert that way).
-        let newestBefore = try store.newestID()
         var events: [StoredAlert]
         var countQuery = query
+        // Without an id to continue after, an empty page's cursor is the newest id, read
+        // before the events: an alert committed between the two reads has a higher id, so a
+        // client resuming from the cursor still gets it. Read after, it would be skipped.
+        let emptyPageCursor: Int64
         switch since {
         case .id(let id)?:
             events = try store.alerts(after: id, matching: query)
             countQuery.afterID = id
+            emptyPageCursor = id
         case .time?:
+            emptyPageCursor = try store.newestID()
             events = try store.alerts(after: 0, matching: query)
         case nil:
+            emptyPageCursor = try store.newestID()
             events = try store.alerts(query).reversed()
         }
         let total = try store.count(countQuery)
         let enrichment = try store.enrichment(for: events.map(\.id))
-        let next: Int64
-        if let last = events.map(\.id).max() {
-            next = last
-        } else if case .id(let id)? = since {
-            next = id
-        } else {
-            next = newestBefore
-        }
+        let next = events.map(\.id).max() ?? emptyPageCursor
         return Page(total: total, events: events, enrichment: enrichment, nextCursor: next)
     }
 }
