@@ -43,6 +43,10 @@ enum Postings {
             """)
     }
 
+    /// The statements on one term's ids in one block (cached wherever they run).
+    static let readSQL = "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?"
+    static let writeSQL = "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)"
+
     static func priorityTerm(_ p: Int) -> String { "p:\(p)" }
     static func containerTerm(_ id: String) -> String { "c:" + id }
     static func hostTerm(_ host: String) -> String { "h:" + host }
@@ -124,7 +128,7 @@ enum Postings {
         let size = Int(block.lastID - block.firstID + 1)
         var hits = [UInt8](repeating: 0, count: size)
         var inGroup = [Bool](repeating: false, count: size)
-        let statement = try db.cachedStatement(sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?")
+        let statement = try db.cachedStatement(sql: Postings.readSQL)
         let handle = statement.sqliteStatement
         for (g, group) in groups.enumerated() {
             for i in 0..<size { inGroup[i] = false }
@@ -182,8 +186,8 @@ enum Postings {
             SELECT id, first_id, last_id, min_time_ns, max_time_ns, trimmed FROM alert_blocks
             WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1
             """)
-        let read = try db.cachedStatement(sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?")
-        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)")
+        let read = try db.cachedStatement(sql: Postings.readSQL)
+        let write = try db.cachedStatement(sql: Postings.writeSQL)
         var k = 0
         while k < ids.count {
             guard let row = try Row.fetchOne(findBlock, arguments: [ids[k]]) else { throw StoreError.noBlockHolds(alert: ids[k]) }
@@ -279,8 +283,8 @@ struct PostingWriter {
             INSERT INTO alert_blocks (id, first_id, last_id, min_time_ns, max_time_ns) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET last_id = excluded.last_id, min_time_ns = excluded.min_time_ns, max_time_ns = excluded.max_time_ns
             """, arguments: [block.id, block.firstID, block.lastID, block.minTime, block.maxTime])
-        let read = try db.cachedStatement(sql: "SELECT ids FROM alert_postings WHERE block_id = ? AND term = ?").sqliteStatement
-        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO alert_postings (block_id, term, ids) VALUES (?, ?, ?)").sqliteStatement
+        let read = try db.cachedStatement(sql: Postings.readSQL).sqliteStatement
+        let write = try db.cachedStatement(sql: Postings.writeSQL).sqliteStatement
         let termsStatement = try db.cachedStatement(sql: """
             INSERT INTO alert_terms (term, newest_id) VALUES (?, ?)
             ON CONFLICT(term) DO UPDATE SET newest_id = max(newest_id, excluded.newest_id)
