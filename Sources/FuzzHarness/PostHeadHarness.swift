@@ -49,6 +49,7 @@ enum PostHeadHarness {
         }
         Invariant.require(nioHead.method == .POST && (nioHead.uri == "/falco" || nioHead.uri == "/"), "request line read as \(nioHead.method) \(nioHead.uri)")
         Invariant.require(nioHead.version == .http1_1, "version read as \(nioHead.version)")
+        Invariant.require(nioHead.isKeepAlive, "NIO reads the connection as closing after this request")
         Invariant.require(nioHead.headers["content-length"].count == 1 && Int(nioHead.headers["content-length"][0]) == head.contentLength,
                           "Content-Length \(head.contentLength) read by NIO as \(nioHead.headers["content-length"])")
         Invariant.require(nioHead.headers["transfer-encoding"].isEmpty, "NIO saw a Transfer-Encoding")

@@ -59,6 +59,7 @@ import TradsecCore
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nUpgrade: h2c\r\n\r\n", "Upgrade"),
         ("POST /falco HTTP/1.1\nContent-Length: 1\n\n", "bare LF"),
         ("POST /falco HTTP/1.1\r\nContent-Length : 1\r\n\r\n", "a space before the colon"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nProxy-Connection: close\r\n\r\n", "Proxy-Connection (NIO reads it as Connection)"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\n folded\r\n\r\n", "a folded line"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nX: a\u{0}b\r\n\r\n", "a NUL in a value"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nX: caf\u{E9}\r\n\r\n", "a byte over 0x7E"),

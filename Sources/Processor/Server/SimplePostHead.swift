@@ -7,9 +7,9 @@
 ///
 /// Accepted: `POST /falco HTTP/1.1` (or `POST / HTTP/1.1`), CRLF line ends, header names of
 /// token characters, values of visible ASCII and inner spaces, exactly one `Content-Length`
-/// of at most ``maxDigits`` digits, none of Transfer-Encoding, Expect, Connection or Upgrade,
-/// no header of the ones the policy reads given twice, and at most ``maxHeaders`` headers in
-/// at most ``maxHeadBytes`` bytes.
+/// of at most ``maxDigits`` digits, none of Transfer-Encoding, Expect, Connection,
+/// Proxy-Connection or Upgrade, no header of the ones the policy reads given twice, and at
+/// most ``maxHeaders`` headers in at most ``maxHeadBytes`` bytes.
 public struct SimplePostHead: Equatable, Sendable {
     public enum Parsed: Equatable, Sendable {
         /// No end of head yet (and under the size limit): wait for more bytes.
@@ -131,6 +131,8 @@ public struct SimplePostHead: Equatable, Sendable {
         case 13 where equalsLowercased(name, "authorization"): return .authorization
         case 14 where equalsLowercased(name, "content-length"): return .contentLength
         case 14 where equalsLowercased(name, "sec-fetch-site"): return .secFetchSite
+        // NIO's parser (llhttp) reads it as Connection: the same meaning, the same refusal.
+        case 16 where equalsLowercased(name, "proxy-connection"): return .refused
         case 17 where equalsLowercased(name, "transfer-encoding"): return .refused
         default: return .other
         }
