@@ -1,5 +1,7 @@
 import AlertStore
 import Foundation
+import NIOCore
+import NIOEmbedded
 @testable import Processor
 import Testing
 import TestSupport
@@ -57,9 +59,9 @@ import TradsecCore
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nExpect: 100-continue\r\n\r\n", "Expect"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nConnection: close\r\n\r\n", "Connection"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nUpgrade: h2c\r\n\r\n", "Upgrade"),
+        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nProxy-Connection: close\r\n\r\n", "Proxy-Connection (NIO reads it as Connection)"),
         ("POST /falco HTTP/1.1\nContent-Length: 1\n\n", "bare LF"),
         ("POST /falco HTTP/1.1\r\nContent-Length : 1\r\n\r\n", "a space before the colon"),
-        ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nProxy-Connection: close\r\n\r\n", "Proxy-Connection (NIO reads it as Connection)"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\n folded\r\n\r\n", "a folded line"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nX: a\u{0}b\r\n\r\n", "a NUL in a value"),
         ("POST /falco HTTP/1.1\r\nContent-Length: 1\r\nX: caf\u{E9}\r\n\r\n", "a byte over 0x7E"),
@@ -106,6 +108,15 @@ import TradsecCore
         return out
     }
 
+    /// The fast path's counters, read from /metrics (whose own connection is then handed over).
+    static func fastPath(_ harness: ServerHarness) throws -> (answered: Int, handedOver: Int) {
+        let text = try harness.get("/metrics").bodyText
+        func value(_ name: String) -> Int {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? -1
+        }
+        return (value("tradsec_http_fast_path_answered_total"), value("tradsec_http_fast_path_handed_over_total"))
+    }
+
     /// Sends `text` and reads until `count` whole replies are in.
     static func exchange(_ connection: RawConnection, _ text: String, replies count: Int) -> [(head: String, body: String)] {
         let before = replies(connection.received).count
@@ -134,6 +145,8 @@ import TradsecCore
         #expect(again.first?.head == againFull.first?.head && again.first?.body == againFull.first?.body)
         #expect(try harness.settled.totalCount() == 2)
         #expect(harness.server.app.bodies.reservedBytes == 0)
+        // Two answered from the bytes; the other connection, and /metrics', handed over.
+        #expect(try Self.fastPath(harness) == (answered: 2, handedOver: 2))
     }
 
     @Test func pipelinedAndSplitRequestsAreEachAnsweredInOrder() throws {
@@ -155,6 +168,7 @@ import TradsecCore
         #expect(Self.replies(connection.received).count == 4)
         let rules = try harness.settled.alerts(AlertQuery(limit: 10)).map(\.alert.rule).sorted()
         #expect(rules == ["Pipelined 0", "Pipelined 1", "Pipelined 2", "Split"])
+        #expect(try Self.fastPath(harness) == (answered: 4, handedOver: 1))
     }
 
     @Test func whatTheFastPathDoesNotTakeTheFullPathAnswersOnTheSameConnection() throws {
@@ -174,6 +188,7 @@ import TradsecCore
         #expect(later.last?.body.contains("\"status\"") == true)
         #expect(try harness.settled.totalCount() == 2)
         #expect(harness.server.app.bodies.reservedBytes == 0)
+        #expect(try Self.fastPath(harness) == (answered: 1, handedOver: 2))
     }
 
     @Test func refusalsOnAFalcoShapedHeadAreTheFullPaths() throws {
@@ -210,5 +225,79 @@ import TradsecCore
         connection.send("POST /falco HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n")
         connection.read(timeout: 10) { Self.replies($0).count >= 1 }
         #expect(Self.replies(connection.received).first?.head.hasPrefix("HTTP/1.1 413") == true)
+    }
+
+    @Test func aConnectionClosedInTheMiddleOfABodyGivesItsReservationBack() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        let body = falcoAlert(rule: "Never finished")
+        connection.send(String(Self.request(body).dropLast(body.utf8.count / 2)))
+        #expect(waitFor(5) { harness.server.app.bodies.reservedBytes == body.utf8.count })
+        connection.close()
+        #expect(waitFor(5) { harness.server.app.bodies.reservedBytes == 0 })
+        #expect(try harness.settled.totalCount() == 0)
+    }
+
+    @Test func aRefusedTakeIsAnsweredOnTheFastPathAsTheFullPathWould() throws {
+        var settings = ServeSettings()
+        settings.maxQueuedAlerts = 1
+        let harness = try ServerHarness(settings: settings)
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        // Two alerts where the intake log has room for one waiting alert: the take refuses.
+        let two = falcoAlert(rule: "No room 1") + "\n" + falcoAlert(rule: "No room 2")
+        let refused = Self.exchange(connection, Self.request(two), replies: 1)
+        let first = Self.exchange(connection, Self.request(falcoAlert(rule: "Taken")), replies: 1)
+        #expect(first.first?.head.hasPrefix("HTTP/1.1 200") == true)
+        #expect(refused.first?.head.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n") == true)
+        #expect(refused.first?.head.contains("\r\nRetry-After: 1") == true)
+        #expect(refused.first?.body == "{\"error\":\"the writer is saturated or stopping; retry shortly\"}\n")
+        // Answered here, and the connection stays on the fast path.
+        #expect(try Self.fastPath(harness) == (answered: 2, handedOver: 1))
+    }
+
+    /// A client that sends and does not read: while the connection is not writable, nothing
+    /// is answered and nothing more is read; once it drains, both resume.
+    @Test func aClientThatDoesNotReadIsNotReadEither() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let app = harness.server.app
+        let channel = EmbeddedChannel()
+        defer { _ = try? channel.finish() }
+        let reads = ReadCounter()
+        try channel.pipeline.syncOperations.addHandler(reads)
+        let entry = try #require(app.connections.admit(channel))
+        let guardHandler = ConnectionGuard(registry: app.connections, entry: entry)
+        try channel.pipeline.syncOperations.addHandler(guardHandler)
+        try channel.pipeline.syncOperations.addHandler(FalcoPostFastPath(app: app, connection: guardHandler, loopbackListener: true))
+
+        channel.isWritable = false
+        let two = Self.request(falcoAlert(rule: "Held 1")) + Self.request(falcoAlert(rule: "Held 2"))
+        try channel.writeInbound(channel.allocator.buffer(string: two))
+        #expect(try channel.readOutbound(as: IOData.self) == nil)
+        channel.read()
+        #expect(reads.count == 0)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        var answers = 0
+        while case .byteBuffer(let reply)? = try channel.readOutbound(as: IOData.self) {
+            #expect(String(buffer: reply).hasPrefix("HTTP/1.1 200 OK\r\n"))
+            answers += 1
+        }
+        #expect(answers == 2)
+        #expect(reads.count == 1)
+        #expect(try harness.settled.totalCount() == 2)
+    }
+}
+
+/// Counts the reads that reach the head of the pipeline.
+final class ReadCounter: ChannelOutboundHandler {
+    typealias OutboundIn = Any
+    private(set) var count = 0
+    func read(context: ChannelHandlerContext) {
+        count += 1
+        context.read()
     }
 }

@@ -12,6 +12,8 @@ public final class ProcessorMetrics: Sendable {
     let duplicates: Counter
     let commits: Counter
     let commitFailures: Counter
+    let fastPathAnswered: Counter
+    let fastPathHandedOver: Counter
     let ingestLatency: ValueHistogram
     let batchSize: ValueHistogram
     let commitSeconds: ValueHistogram
@@ -38,6 +40,10 @@ public final class ProcessorMetrics: Sendable {
         duplicates = registry.makeCounter(descriptor: name("alerts_duplicate", "total", "Alerts received again (same JSON) and not stored twice."))
         commits = registry.makeCounter(descriptor: name("ingest_commits", "total", "Transactions committed by the ingest writer (each holds one or more requests)."))
         commitFailures = registry.makeCounter(descriptor: name("ingest_commit_failures", "total", "Transactions that failed; their requests were answered 5xx and nothing was acknowledged."))
+        fastPathAnswered = registry.makeCounter(descriptor: name("http_fast_path_answered", "total",
+                                                                  "Falco POSTs answered straight from the connection's bytes (counted in http_requests_total too)."))
+        fastPathHandedOver = registry.makeCounter(descriptor: name("http_fast_path_handed_over", "total",
+                                                                    "Connections handed to the full HTTP pipeline for the rest of their life (another route, an odd head, a refusal, a refused line)."))
         ingestLatency = registry.makeValueHistogram(
             descriptor: name("ingest_latency", "seconds", "Time from receiving an alert request to the commit of its alerts, per request."),
             labels: [], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])

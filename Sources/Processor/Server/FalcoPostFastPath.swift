@@ -1,6 +1,7 @@
 import AlertStore
 import Dispatch
 import NIOCore
+import NIOHTTP1
 import Prometheus
 import TradsecCore
 
@@ -8,18 +9,24 @@ import TradsecCore
 /// it can deliver at is one over serve's time per request. This handler, between the
 /// ``ConnectionGuard`` and NIO's HTTP pipeline, answers the plainest such request itself from
 /// the bytes as they arrive: a whole ``SimplePostHead`` request that passes the same checks as
-/// the full path (``RequestPolicy``, the bearer token, the body limits and memory budget), whose
-/// body decodes to a few alerts with no refused line, taken into the intake log
-/// (``IngestPipeline/take(alerts:received:)``) before the 200, as on the full path.
+/// the full path (the body limits and memory budget, ``RequestPolicy``, the bearer token),
+/// whose body decodes to a few alerts with no refused line. It takes them into the intake log
+/// (``IngestPipeline/take(alerts:received:)``) and answers what the full path answers
+/// (``HTTPHandler/intakeAnswer(_:rejects:)``): the 200 once they are durable, or its 503 or 500.
 ///
-/// Anything else (another route or method, an odd head, a refusal, a refused line, a failed
-/// take) is handed, from the first byte of that request on, to the full pipeline, which
-/// answers it exactly as it would have, and the connection stays there for good. So this
-/// handler adds no behaviour of its own: it only skips work on the common case.
-final class FalcoPostFastPath: ChannelInboundHandler {
+/// Anything else (another route or method, an odd head, a refusal, a refused line) is handed,
+/// from the first byte of that request on, to the full pipeline, which answers it exactly as
+/// it would have, and the connection stays there for good.
+///
+/// Like NIO's pipelining assistance, it reads no further while a reply is still being written
+/// or the connection is not writable: a client that sends and never reads stops being read,
+/// and what waits for it stays bounded.
+final class FalcoPostFastPath: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    /// What the full pipeline writes passes through untouched.
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     private let app: ProcessorApp
     private let connection: ConnectionGuard
@@ -32,9 +39,10 @@ final class FalcoPostFastPath: ChannelInboundHandler {
     private var received: UInt64 = 0
     /// Everything from here on goes to the full pipeline.
     private var handedOver = false
+    /// Replies written and not yet out, and whether a read waits for them.
+    private var repliesInFlight = 0
+    private var readHeld = false
     private let answered: Counter
-    /// Falco's usual answer, made once per connection and sent as is (NIO only reads it).
-    private let oneAcceptedReply: ByteBuffer
 
     /// The largest body taken here: as on the full path, larger ones are decoded off the loop.
     static let maxBody = HTTPHandler.decodeOnTheLoopUpTo
@@ -44,7 +52,6 @@ final class FalcoPostFastPath: ChannelInboundHandler {
         self.connection = connection
         self.loopbackListener = loopbackListener
         answered = app.metrics.requests(route: "/falco", status: 200)
-        oneAcceptedReply = ByteBuffer(bytes: Self.oneAccepted.reply)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -55,13 +62,40 @@ final class FalcoPostFastPath: ChannelInboundHandler {
         } else {
             pending!.writeBuffer(&chunk)
         }
-        while !handedOver, let bytes = pending, bytes.readableBytes > 0 {
+        answerPending(context: context)
+    }
+
+    /// Answers the whole requests in ``pending`` while the connection is writable.
+    private func answerPending(context: ChannelHandlerContext) {
+        while !handedOver, context.channel.isWritable, let bytes = pending, bytes.readableBytes > 0 {
             guard answerOne(context: context) else { break }
         }
         if !handedOver, let left = pending?.readableBytes {
             // What is left is the start of the next request: the answered ones go.
             if left == 0 { pending = nil } else { pending!.discardReadBytes() }
         }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if handedOver || (repliesInFlight == 0 && context.channel.isWritable) {
+            context.read()
+        } else {
+            readHeld = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            answerPending(context: context)
+            releaseHeldRead(context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func releaseHeldRead(context: ChannelHandlerContext) {
+        guard readHeld, repliesInFlight == 0, context.channel.isWritable else { return }
+        readHeld = false
+        context.read()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -99,22 +133,22 @@ final class FalcoPostFastPath: ChannelInboundHandler {
                                   keepingRejects: 0)
         }
         guard decoded.fatal == nil, decoded.rejectCount == 0, !decoded.alerts.isEmpty,
-              decoded.alerts.count < IngestPipeline.takeUpTo,
-              case .taken(let outcome) = app.pipeline.take(alerts: decoded.alerts, received: received) else {
-            // The full path decodes again and answers (a 400, or a 503/500 when the intake
-            // log could not take it; a resend of what it did take is found a duplicate).
+              decoded.alerts.count < IngestPipeline.takeUpTo else {
+            // The full path decodes again and answers with the refused lines and their reasons.
             handOver(context: context)
             return false
         }
+        let taken = app.pipeline.take(alerts: decoded.alerts, received: received)
         pending!.moveReaderIndex(forwardBy: head.headLength + head.contentLength)
         awaiting = nil
         releaseBody()
-        reply(context: context, outcome)
+        reply(context: context, taken)
         return true
     }
 
-    /// Whether the full path would take this head into its body (the same checks, in the
-    /// same order); the body's bytes are then reserved in the shared budget.
+    /// Whether the full path would take this head into its body (the same checks; a body too
+    /// large for this path goes to the full one, which runs them all in its own order); the
+    /// body's bytes are then reserved in the shared budget.
     private func admits(_ head: SimplePostHead) -> Bool {
         guard head.contentLength > 0, head.contentLength <= min(app.settings.maxBody, Self.maxBody) else { return false }
         // The policy depends on these header values alone, and a sender repeats them on each request.
@@ -142,8 +176,7 @@ final class FalcoPostFastPath: ChannelInboundHandler {
         handedOver = true
         awaiting = nil
         releaseBody()
-        // The full pipeline counts requests from its own heads: it starts from the request
-        // it is given, which this handler may already have counted.
+        app.metrics.fastPathHandedOver.increment()
         if let rest = pending, rest.readableBytes > 0 {
             pending = nil
             context.fireChannelRead(wrapInboundOut(rest))
@@ -156,33 +189,47 @@ final class FalcoPostFastPath: ChannelInboundHandler {
         reserved = 0
     }
 
-    /// The full path's 200 for an intake: the same status line, headers and JSON.
-    private func reply(context: ChannelHandlerContext, _ outcome: IngestPipeline.Outcome) {
-        answered.increment()
+    /// The full path's answer to an intake, as bytes: the same status line, headers and JSON.
+    private func reply(context: ChannelHandlerContext, _ taken: IngestPipeline.Taken) {
+        app.metrics.fastPathAnswered.increment()
         connection.set(.writing)
         let request = connection.requests
         let buffer: ByteBuffer
-        if outcome == Self.oneAccepted.outcome {
-            buffer = oneAcceptedReply
+        if case .taken(let outcome) = taken, outcome == Self.oneAccepted.outcome {
+            answered.increment()
+            buffer = Self.oneAccepted.reply
         } else {
-            let bytes = Self.reply(for: outcome)
-            var fresh = context.channel.allocator.buffer(capacity: bytes.count)
-            fresh.writeBytes(bytes)
-            buffer = fresh
+            let answer = HTTPHandler.intakeAnswer(taken, rejects: .none)
+            app.metrics.request(route: "/falco", status: answer.status)
+            buffer = context.channel.allocator.buffer(bytes: Self.bytes(of: answer))
         }
-        let connection = NIOLoopBound(self.connection, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
-            connection.value.responseWritten(request: request)
+        repliesInFlight += 1
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { _ in
+            let (handler, context) = loopBound.value
+            handler.repliesInFlight -= 1
+            handler.connection.responseWritten(request: request)
+            handler.releaseHeldRead(context: context)
         }
     }
 
-    private static let oneAccepted = (outcome: IngestPipeline.Outcome(accepted: 1, duplicates: 0),
-                                      reply: reply(for: IngestPipeline.Outcome(accepted: 1, duplicates: 0)))
+    /// Falco's usual answer, made once and sent as is (NIO only reads it).
+    private static let oneAccepted = {
+        let outcome = IngestPipeline.Outcome(accepted: 1, duplicates: 0)
+        return (outcome: outcome, reply: ByteBuffer(bytes: bytes(of: HTTPHandler.intakeAnswer(.taken(outcome), rejects: .none))))
+    }()
 
-    static func reply(for outcome: IngestPipeline.Outcome) -> [UInt8] {
-        let body = "{\"accepted\":\(outcome.accepted),\"duplicates\":\(outcome.duplicates),\"rejected\":0}\n"
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "X-Content-Type-Options: nosniff\r\n\r\n"
-        return Array((head + body).utf8)
+    /// `answer` as NIO's HTTP/1.1 encoder writes the full path's response on a kept-alive
+    /// connection.
+    static func bytes(of answer: HTTPHandler.Answer) -> [UInt8] {
+        var body = Array(JSONWriter.string(answer.json).utf8)
+        body.append(0x0A)
+        let status = HTTPResponseStatus(statusCode: answer.status)
+        var head = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+        for (name, value) in HTTPHandler.responseHeaders(contentType: "application/json", length: body.count, extra: answer.extra, keepAlive: true) {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "\r\n"
+        return Array(head.utf8) + body
     }
 }

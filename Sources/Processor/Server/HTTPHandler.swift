@@ -266,7 +266,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // Nothing acceptable: say why; the rejects are still recorded for `tradsec rejects`
             // when the writer has room (the reply says it all either way).
             if !rejects.isEmpty { _ = app.pipeline.submit(alerts: [], rejects: rejects, received: received) { _ in } }
-            respond(context, head, route: "/falco", status: 400, json: rejectionReport(report, outcome: nil))
+            respond(context, head, route: "/falco", status: 400, json: Self.rejectionReport(report, outcome: nil))
             return
         }
         if decoded.alerts.count < IngestPipeline.takeUpTo {
@@ -278,19 +278,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let accepted = app.pipeline.submit(alerts: decoded.alerts, rejects: rejects, received: received) { result in
             eventLoop.execute {
                 let (handler, context, head) = loopBound.value
-                switch result {
-                case .success(let outcome):
-                    handler.respond(context, head, route: "/falco", status: 200, json: handler.rejectionReport(report, outcome: outcome))
-                case .failure(let failure):
-                    handler.respond(context, head, route: "/falco", status: 500,
-                                    json: handler.error("not stored, send again: \(failure)"))
+                let taken: IngestPipeline.Taken = switch result {
+                case .success(let outcome): .taken(outcome)
+                case .failure(let failure): .failed(failure)
                 }
+                handler.respond(context, head, route: "/falco", answer: Self.intakeAnswer(taken, rejects: report))
             }
         }
-        if !accepted {
-            respond(context, head, route: "/falco", status: 503, json: error("the writer is saturated or stopping; retry shortly"),
-                    extra: [("Retry-After", "1")])
-        }
+        if !accepted { respond(context, head, route: "/falco", answer: Self.intakeAnswer(.refused, rejects: report)) }
     }
 
     /// A few alerts (Falco's one per request): written to the intake log here, on the event
@@ -298,15 +293,27 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// recorded by the writer shortly after (the reply already names them).
     private func takeOnTheLoop(_ decoded: PayloadDecoder.Decoded, rejects: [AlertStore.RejectRecord], report: ReplyRejects,
                                context: ChannelHandlerContext, head: HTTPRequestHead, received: UInt64) {
-        switch app.pipeline.take(alerts: decoded.alerts, received: received) {
+        let taken = app.pipeline.take(alerts: decoded.alerts, received: received)
+        if case .taken = taken, !rejects.isEmpty { _ = app.pipeline.submit(alerts: [], rejects: rejects, received: received) { _ in } }
+        respond(context, head, route: "/falco", answer: Self.intakeAnswer(taken, rejects: report))
+    }
+
+    /// A status, its JSON body and any headers of its own.
+    struct Answer {
+        var status: Int
+        var json: JSONValue
+        var extra: [(String, String)] = []
+    }
+
+    /// What an intake answers once the pipeline took it, or not (the fast path answers the same).
+    static func intakeAnswer(_ taken: IngestPipeline.Taken, rejects: ReplyRejects) -> Answer {
+        switch taken {
         case .taken(let outcome):
-            if !rejects.isEmpty { _ = app.pipeline.submit(alerts: [], rejects: rejects, received: received) { _ in } }
-            respond(context, head, route: "/falco", status: 200, json: rejectionReport(report, outcome: outcome))
+            Answer(status: 200, json: rejectionReport(rejects, outcome: outcome))
         case .refused:
-            respond(context, head, route: "/falco", status: 503, json: error("the writer is saturated or stopping; retry shortly"),
-                    extra: [("Retry-After", "1")])
+            Answer(status: 503, json: errorBody("the writer is saturated or stopping; retry shortly"), extra: [("Retry-After", "1")])
         case .failed(let failure):
-            respond(context, head, route: "/falco", status: 500, json: error("not stored, send again: \(failure)"))
+            Answer(status: 500, json: errorBody("not stored, send again: \(failure)"))
         }
     }
 
@@ -336,11 +343,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             count = decoded.rejectCount
             first = Array(decoded.rejects.prefix(HTTPHandler.rejectsInReply))
         }
+        /// A request with no refused line.
+        static let none = ReplyRejects(count: 0, first: [])
+        private init(count: Int, first: [PayloadDecoder.Reject]) {
+            self.count = count
+            self.first = first
+        }
     }
 
     static let rejectsInReply = 20
 
-    private func rejectionReport(_ rejects: ReplyRejects, outcome: IngestPipeline.Outcome?) -> JSONValue {
+    static func rejectionReport(_ rejects: ReplyRejects, outcome: IngestPipeline.Outcome?) -> JSONValue {
         var o = JSONObject()
         o.append("accepted", .int(Int64(outcome?.accepted ?? 0)))
         o.append("duplicates", .int(Int64(outcome?.duplicates ?? 0)))
@@ -490,8 +503,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func error(_ message: String) -> JSONValue {
+    func error(_ message: String) -> JSONValue { Self.errorBody(message) }
+
+    static func errorBody(_ message: String) -> JSONValue {
         .object(JSONObject([("error", .string(message))]))
+    }
+
+    /// A response's headers, in the order they are sent (the fast path writes the same).
+    static func responseHeaders(contentType: String, length: Int, extra: [(String, String)], keepAlive: Bool) -> [(String, String)] {
+        var headers = [("Content-Type", contentType), ("Content-Length", String(length)), ("X-Content-Type-Options", "nosniff")]
+        headers += extra
+        if !keepAlive { headers.append(("Connection", "close")) }
+        return headers
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, route: String,
+                         answer: Answer) {
+        respond(context, head, route: route, status: answer.status, json: answer.json, extra: answer.extra)
     }
 
     private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, route: String, status: Int, json: JSONValue,
@@ -507,12 +535,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         connection.set(.writing)
         let request = connection.requests
         let keepAlive = head.isKeepAlive && !close
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(bytes.count))
-        headers.add(name: "X-Content-Type-Options", value: "nosniff")
-        for (name, value) in extra { headers.add(name: name, value: value) }
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let headers = HTTPHeaders(Self.responseHeaders(contentType: contentType, length: bytes.count, extra: extra, keepAlive: keepAlive))
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status),
                                                              headers: headers))), promise: nil)
         if head.method != .HEAD {
