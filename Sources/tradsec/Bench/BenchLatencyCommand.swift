@@ -44,7 +44,7 @@ struct BenchLatencyCommand: ParsableCommand {
         // Baseline: tail -F in tmux on a file written the same way.
         do {
             let file = dir + "/baseline.log"
-            FileManager.default.createFile(atPath: file, contents: nil)
+            _ = FileManager.default.createFile(atPath: file, contents: nil)
             let pane = try TmuxPane(tmux: tmux, name: "baseline", directory: dir, argv: ["/usr/bin/tail", "-n", "0", "-F", file])
             defer { pane.kill() }
             let writer = try FileAppender(path: file)
@@ -52,7 +52,7 @@ struct BenchLatencyCommand: ParsableCommand {
         }
         if wanted.contains("file") {
             let file = dir + "/falco.log"
-            FileManager.default.createFile(atPath: file, contents: nil)
+            _ = FileManager.default.createFile(atPath: file, contents: nil)
             let pane = try TmuxPane(tmux: tmux, name: "file", directory: dir,
                                     argv: [exe, "console", "--db", dir + "/file.db", "--source", "falco-file=" + file])
             defer { pane.kill() }
