@@ -94,7 +94,7 @@ let package = Package(
         // executable's bench commands parse options and print).
         .target(name: "Benchmarks", dependencies: [
             "TradsecCore", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "Actions", "Gauges", "Notify", "Sensor",
-            "CCurl", "CCurlShim",
+            "CCurl", "CCurlShim", "CurlClient",
         ]),
         .executableTarget(name: "tradsec", dependencies: [
             "TradsecCore", "Config", "Assembly", "RuleEngine", "AlertStore", "Feeds", "Console", "Processor", "CurlClient", "Actions", "Gauges", "Notify", "Sensor", "Benchmarks",

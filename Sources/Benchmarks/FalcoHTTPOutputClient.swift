@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShim
+import CurlClient
 
 /// The client of Falco's `http_output`, driven the way Falco's outputs_http.cpp drives
 /// libcurl: one easy handle for every alert (so libcurl keeps the connection alive between
@@ -35,7 +36,7 @@ final class FalcoHTTPOutputClient {
 
     /// A client posting to `url` (http://127.0.0.1:PORT/falco); nil when libcurl cannot make a handle.
     init?(url: String) {
-        _ = Self.globalInit
+        CurlGlobal.ensureInitialised()
         guard let handle = curl_easy_init() else { return nil }
         guard let headers = curl_slist_append(nil, "Content-Type: application/json") else {
             curl_easy_cleanup(handle)
@@ -97,8 +98,4 @@ final class FalcoHTTPOutputClient {
         counter.pointee += total
         return counter.pointee > FalcoHTTPOutputClient.maxReplyBytes ? 0 : total
     }
-
-    /// curl_global_init, once per process before the first handle (curl_global_init counts its
-    /// calls, so the CurlClient module's own call does not conflict).
-    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 }

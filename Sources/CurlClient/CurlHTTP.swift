@@ -288,9 +288,10 @@ enum CurlCallbacks {
 }
 
 /// curl_global_init must run once before any handle; a static let runs it exactly once.
-enum CurlGlobal {
+/// (Also for code that drives its own libcurl handles, such as the http_output benchmark.)
+public enum CurlGlobal {
     private static let initialised: Bool = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
     }()
-    static func ensureInitialised() { _ = initialised }
+    public static func ensureInitialised() { _ = initialised }
 }
