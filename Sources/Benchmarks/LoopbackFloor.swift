@@ -12,6 +12,9 @@ import Foundation
 /// after another, its rate is the round trip of this machine with a receiver doing nothing;
 /// no receiver that parses, stores and answers can beat it.
 ///
+/// It frames by itself rather than with serve's ``SimplePostHead``: a floor must not do the
+/// checks and the header copies a receiver does, or it would measure some of serve's work.
+///
 /// It serves one connection (the client keeps it alive for the whole run), then stops
 /// listening; when the client closes it, the thread ends. Chunked bodies are not understood:
 /// a Falco-style client sends Content-Length.
