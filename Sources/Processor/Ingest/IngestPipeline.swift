@@ -198,10 +198,13 @@ public final class IngestPipeline: @unchecked Sendable {
 
     // The intake log is moved into the history in batches: when it holds `moveAt` alerts,
     // when the oldest has waited `moveMaxDelay`, or when requests pause for `moveAfterIdle`.
+    // A lone alert moves after the pause; under a steady flow, much of a move's and of its
+    // processing's work is per batch (the block's postings, each incident touched), so
+    // fewer, larger batches leave more of the host's CPU to what it is there for.
     private var commitCount = 0
     static let moveAt = 1024
     static let moveAfterIdle: UInt64 = 2_000_000
-    static let moveMaxDelay: UInt64 = 20_000_000
+    static let moveMaxDelay: UInt64 = 50_000_000
     /// Alerts per move (a backlog after an outage moves in transactions of this size).
     static let moveLimit = 4096
 
