@@ -42,6 +42,10 @@ public final class PodmanEngine: @unchecked Sendable {
             runtime = "runc"
             cgroup_manager = "cgroupfs"
             events_logger = "file"
+            # Locks in a file under tmp_dir, not podman's one shared-memory segment (/libpod_lock):
+            # every suite's engine is started at once with a state of its own, and two first
+            # podman calls racing to create that segment fail with "file exists".
+            lock_type = "file"
             tmp_dir = "\(base)/libpod-tmp"
             volume_path = "\(base)/storage/volumes"
             [network]
