@@ -34,8 +34,9 @@ public final class IntakeLog: @unchecked Sendable {
     private var end: Int64
     /// Bytes moved into the history (committed there).
     private var moved: Int64
-    /// Records not yet moved, and the decoded alerts of those appended by this process (in
-    /// order; records recovered from a previous run are decoded again when moved).
+    /// Records not yet moved, and the decoded alerts of those appended by this process with
+    /// one (in order; the others, and records recovered from a previous run, are decoded when
+    /// moved).
     private var pending = 0
     private var waiting: [(offset: Int64, alert: Alert)] = []
     private var waitingHead = 0
@@ -129,20 +130,21 @@ public final class IntakeLog: @unchecked Sendable {
         public var wasEmpty = false
     }
 
-    /// Writes `alerts` in one `write(2)`; when it returns they survive a crash of this process.
+    /// Writes `entries` in one `write(2)`; when it returns they survive a crash of this process.
     /// Throws (nothing written) when the file cannot take them: the caller answers with an
     /// error and the sender retries.
-    public func append(_ alerts: [Alert], received: Int64) throws -> Appended {
+    public func append<Entries: IntakeEntries>(_ entries: Entries, received: Int64) throws -> Appended {
         var result = Appended()
         var keys: [RecentAlerts.Key] = []
-        keys.reserveCapacity(alerts.count)
-        for alert in alerts {
-            var raw = alert.raw
-            guard raw.utf8.count <= Self.maxPayloadBytes else {
-                throw StoreError.alertTooLongForIntake(bytes: raw.utf8.count)
+        keys.reserveCapacity(entries.count)
+        var payloadBytes = 0
+        for index in 0..<entries.count {
+            let fingerprint = try entries.withLine(at: index) { line in
+                guard line.count <= Self.maxPayloadBytes else { throw StoreError.alertTooLongForIntake(bytes: line.count) }
+                payloadBytes += line.count
+                return Fingerprint.hash(line)
             }
-            let fingerprint = raw.withUTF8 { Fingerprint.hash(UnsafeRawBufferPointer($0)) }
-            keys.append(RecentAlerts.Key(time: alert.time.nanoseconds, fingerprint: fingerprint))
+            keys.append(RecentAlerts.Key(time: entries.time(at: index).nanoseconds, fingerprint: fingerprint))
         }
         lock.lock()
         defer { lock.unlock() }
@@ -151,7 +153,7 @@ public final class IntakeLog: @unchecked Sendable {
         var fresh: [Int] = []
         var seen = Set<RecentAlerts.Key>()
         for (index, key) in keys.enumerated() {
-            if recent.contains(key) || (alerts.count > 1 && !seen.insert(key).inserted) {
+            if recent.contains(key) || (entries.count > 1 && !seen.insert(key).inserted) {
                 result.duplicates += 1
             } else {
                 fresh.append(index)
@@ -159,18 +161,19 @@ public final class IntakeLog: @unchecked Sendable {
         }
         guard !fresh.isEmpty else { return result }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(fresh.reduce(0) { $0 + alerts[$1].raw.utf8.count + Self.headerBytes })
+        bytes.reserveCapacity(payloadBytes + fresh.count * Self.headerBytes)
         var offsets: [Int64] = []
         for index in fresh {
             offsets.append(end + Int64(bytes.count))
-            var raw = alerts[index].raw
-            Self.appendHeader(to: &bytes, length: raw.utf8.count, received: received, check: keys[index].fingerprint)
-            raw.withUTF8 { bytes.append(contentsOf: $0) }
+            entries.withLine(at: index) { line in
+                Self.appendHeader(to: &bytes, length: line.count, received: received, check: keys[index].fingerprint)
+                bytes.append(contentsOf: line)
+            }
         }
         try writeAll(bytes)
         for (i, index) in fresh.enumerated() {
             recent.insert(keys[index])
-            waiting.append((offsets[i], alerts[index]))
+            if let alert = entries.decoded(at: index) { waiting.append((offsets[i], alert)) }
         }
         let now = DispatchTime.now().uptimeNanoseconds
         result.wasEmpty = pending == 0
@@ -228,8 +231,8 @@ public final class IntakeLog: @unchecked Sendable {
         public var checkpoint: FollowCheckpoint
     }
 
-    /// The next batch to move, nil when nothing waits. Records appended by this process come
-    /// with their decoded alerts; older ones are read back and decoded.
+    /// The next batch to move, nil when nothing waits. Records appended with their decoded
+    /// alerts come with them; the others are read back and decoded.
     public func nextBatch(limit: Int) throws -> Batch? {
         lock.lock()
         let (from, to, device, inode) = (moved, end, self.device, self.inode)

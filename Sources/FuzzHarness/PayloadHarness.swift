@@ -6,12 +6,24 @@ import TradsecCore
 enum PayloadHarness {
     static let target = FuzzTarget(
         "payload",
-        "PayloadDecoder on a request body: a fatal reason excludes alerts/rejects, reject line numbers increasing, each alert's raw re-decodes to it",
+        "PayloadDecoder on a request body: a fatal reason excludes alerts/rejects, reject line numbers increasing, each alert's raw re-decodes to it; oneAlert takes only what decode gives as one alert, as its record",
         maxLength: 16384
     ) { bytes in check(bytes) }
 
     static func check(_ body: UnsafeRawBufferPointer) {
         let decoded = PayloadDecoder.decode(body)
+        // serve's fast path takes Falco's one alert this way instead, and the full path's answer must not differ.
+        var batch = AlertBatch()
+        if PayloadDecoder.oneAlert(body, into: &batch) {
+            Invariant.require(decoded.fatal == nil && decoded.rejectCount == 0 && decoded.alerts.count == 1,
+                              "oneAlert took a body that decode gives as \(decoded.alerts.count) alerts, \(decoded.rejectCount) rejects")
+            Invariant.require(batch.count == 1, "oneAlert added \(batch.count) entries")
+            if decoded.alerts.count == 1, batch.count == 1 {
+                Invariant.require(AlertLineHarness.sameRecord(batch.record(at: 0), decoded.alerts[0].record), "oneAlert's record differs from decode's alert")
+            }
+        } else {
+            Invariant.require(batch.isEmpty, "oneAlert refused the body but changed the batch")
+        }
         if let fatal = decoded.fatal {
             Invariant.require(decoded.alerts.isEmpty && decoded.rejects.isEmpty, "a fatal body (\(fatal)) also gave alerts or rejects")
             return

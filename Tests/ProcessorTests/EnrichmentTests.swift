@@ -230,6 +230,30 @@ import TradsecCore
         #expect(mixed.rejects.map(\.line) == [2])
     }
 
+    /// serve's fast path: Falco's one alert, decoded only for the history, exactly as decode
+    /// gives it; anything decode would not give as one alert alone is left to it.
+    @Test func oneAlertTakesOnlyWhatDecodeGivesAsOneAlert() {
+        func oneAlert(_ text: String) -> AlertRecord? {
+            var batch = AlertBatch()
+            let taken = Array(text.utf8).withUnsafeBytes { PayloadDecoder.oneAlert($0, into: &batch) }
+            #expect(batch.count == (taken ? 1 : 0))
+            return taken ? batch.record(at: 0) : nil
+        }
+        for text in [falcoAlert(), "  \(falcoAlert(rule: "padded"))\r\n", falcoAlert(rule: "p").replacingOccurrences(of: ",\"", with: ",\n  \"")] {
+            #expect(oneAlert(text) == decode(text).alerts.first?.record, "\(text.prefix(40))")
+            #expect(oneAlert(text) != nil)
+        }
+        for text in ["\(falcoAlert(rule: "a"))\n\(falcoAlert(rule: "b"))\n", "[\(falcoAlert())]", "{\"not\":\"an alert\"}",
+                     "\(falcoAlert())\n[]\n", "", "hello"] {
+            #expect(oneAlert(text) == nil, "\(text.prefix(40))")
+        }
+        // An alert past the memory budget is refused by decode, so by oneAlert too.
+        let costly = "{\"x\":[" + String(repeating: "1,", count: 40_000) + "1]," + falcoAlert().dropFirst()
+        #expect(decode(costly).rejects.map(\.rejection.code) == [.tooLong])
+        let costlyTaken = oneAlert(costly) != nil
+        #expect(!costlyTaken)
+    }
+
     /// Every step of ``JSONArrayItems`` over `text` (the array opens at its first byte).
     func steps(_ text: String) -> [JSONArrayItems.Step] {
         var bytes = Array(text.utf8)

@@ -149,6 +149,36 @@ import TradsecCore
         #expect(try Self.fastPath(harness) == (answered: 2, handedOver: 2))
     }
 
+    /// Falco's one alert is decoded only for the history before the reply; the writer decodes it
+    /// whole when it moves it, so processing sees what the full path would have handed it.
+    @Test func alertsTakenOnTheFastPathAreProcessedWhole() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let connection = try #require(RawConnection(port: harness.server.boundPort))
+        let base = Timestamp.now()
+        func alert(_ rule: String, _ tag: String, _ second: Int64) -> String {
+            falcoAlert(rule: rule, time: base.adding(nanoseconds: second * 1_000_000_000).rfc3339(), tags: [tag])
+        }
+        for (i, (rule, tag)) in [("Terminal shell in container", "mitre_execution"), ("Read trading API key", "mitre_credential_access")].enumerated() {
+            #expect(Self.exchange(connection, Self.request(alert(rule, tag, Int64(i))), replies: 1).first?.body
+                    == "{\"accepted\":1,\"duplicates\":0,\"rejected\":0}\n")
+        }
+        // A few alerts as JSON Lines are taken on the fast path too, decoded whole.
+        let lines = alert("Outbound connection to unknown host", "mitre_exfiltration", 2) + "\n" + alert("Other", "x", 3) + "\n"
+        #expect(Self.exchange(connection, Self.request(lines, contentType: "application/x-ndjson"), replies: 1).first?.body
+                == "{\"accepted\":2,\"duplicates\":0,\"rejected\":0}\n")
+        let store = harness.settled
+        let incidents = try store.incidents()
+        #expect(incidents.count == 1)
+        #expect(incidents.first?.alertCount == 4)
+        #expect(incidents.first?.escalated == true)
+        #expect(incidents.first?.containerName == "bot-1" && incidents.first?.containerID == "0123456789ab")
+        let stored = try store.alerts(AlertQuery(limit: 10)).map(\.alert)
+        #expect(stored.map(\.rule).sorted() == ["Other", "Outbound connection to unknown host", "Read trading API key", "Terminal shell in container"])
+        #expect(stored.allSatisfy { $0.container.image == "ghcr.io/acme/bot-1" && $0.processName == "bash" })
+        #expect(try Self.fastPath(harness) == (answered: 3, handedOver: 1))
+    }
+
     @Test func pipelinedAndSplitRequestsAreEachAnsweredInOrder() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }

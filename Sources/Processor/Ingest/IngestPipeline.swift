@@ -135,7 +135,7 @@ public final class IngestPipeline: @unchecked Sendable {
     /// Writes a small request's alerts to the intake log on the calling thread; when this
     /// returns `.taken` they outlive a crash of the process and the request can be answered.
     /// The writer moves them into the history shortly after.
-    public func take(alerts: [Alert], received: UInt64) -> Taken {
+    public func take<Entries: IntakeEntries>(alerts: Entries, received: UInt64) -> Taken {
         let open: Bool = condition.withLock { running }
         guard open, intakeLog.state.pending + alerts.count <= maxQueuedAlerts else { return .refused }
         let appended: IntakeLog.Appended
@@ -148,7 +148,7 @@ public final class IngestPipeline: @unchecked Sendable {
         }
         if appended.accepted > 0 {
             var byPriority = [Int](repeating: 0, count: Priority.allCases.count)
-            for alert in alerts { byPriority[alert.priority.rawValue] += 1 }
+            for index in 0..<alerts.count { byPriority[alerts.priority(at: index).rawValue] += 1 }
             for (priority, count) in byPriority.enumerated() where count > 0 {
                 if let p = Priority(rawValue: priority) { metrics.received[p]?.increment(by: Int64(count)) }
             }

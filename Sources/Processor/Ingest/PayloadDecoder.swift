@@ -104,6 +104,26 @@ public enum PayloadDecoder {
         return out
     }
 
+    /// Falco's `http_output` body, decoded only for the history: true when `body` is one alert
+    /// that ``decode(_:keepingRejects:)`` would give alone, with nothing refused; it is then
+    /// added to `batch`, exactly as its record. Anything else (JSON Lines, an array, a refusal,
+    /// a cost past the budget) gives false and leaves the batch as it was: the caller decodes
+    /// the whole body instead.
+    public static func oneAlert(_ body: UnsafeRawBufferPointer, into batch: inout AlertBatch) -> Bool {
+        var start = 0
+        while start < body.count, isSpace(body[start]) { start += 1 }
+        guard start < body.count, body[start] == UInt8(ascii: "{") else { return false }
+        let whole = trimmed(body)
+        let budget = max(body.count.multipliedReportingOverflow(by: memoryFactor).partialValue, memoryFloor)
+        guard estimatedCost(whole).bytes <= budget else { return false }
+        do throws(AlertRejection) {
+            try AlertDecoder.decodeRecord(line: whole, into: &batch)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Each item on its own: a broken array (truncated, say) keeps the alerts and rejects
     /// before the break, and the break is reported as the next item's rejection; with no item
     /// before it, the body is refused as not JSON.

@@ -11,7 +11,8 @@ import TradsecCore
 /// the bytes as they arrive: a whole ``SimplePostHead`` request that passes the same checks as
 /// the full path (the body limits and memory budget, ``RequestPolicy``, the bearer token),
 /// whose body decodes to a few alerts with no refused line. It takes them into the intake log
-/// (``IngestPipeline/take(alerts:received:)``) and answers what the full path answers
+/// (``IngestPipeline/take(alerts:received:)``; Falco's one alert is decoded only for the
+/// history, by ``PayloadDecoder/oneAlert(_:into:)``) and answers what the full path answers
 /// (``HTTPHandler/intakeAnswer(_:rejects:)``): the 200 once they are durable, or its 503 or 500.
 ///
 /// Anything else (another route or method, an odd head, a refusal, a refused line) is handed,
@@ -43,6 +44,9 @@ final class FalcoPostFastPath: ChannelDuplexHandler {
     private var repliesInFlight = 0
     private var readHeld = false
     private let answered: Counter
+    /// The request's alert, decoded only for the history (the writer decodes it whole when it
+    /// moves it): one buffer, reused from request to request.
+    private var alert = AlertBatch()
 
     /// The largest body taken here: as on the full path, larger ones are decoded off the loop.
     static let maxBody = HTTPHandler.decodeOnTheLoopUpTo
@@ -128,22 +132,32 @@ final class FalcoPostFastPath: ChannelDuplexHandler {
         let head = awaiting!
         guard pending!.readableBytes >= head.headLength + head.contentLength else { return false }
         connection.set(.processing)
-        let decoded = pending!.withUnsafeReadableBytes { bytes in
-            PayloadDecoder.decode(UnsafeRawBufferPointer(rebasing: bytes[head.headLength..<head.headLength + head.contentLength]),
-                                  keepingRejects: 0)
-        }
-        guard decoded.fatal == nil, decoded.rejectCount == 0, !decoded.alerts.isEmpty,
-              decoded.alerts.count < IngestPipeline.takeUpTo else {
+        guard let taken = take(body: head.headLength..<head.headLength + head.contentLength) else {
             // The full path decodes again and answers with the refused lines and their reasons.
             handOver(context: context)
             return false
         }
-        let taken = app.pipeline.take(alerts: decoded.alerts, received: received)
         pending!.moveReaderIndex(forwardBy: head.headLength + head.contentLength)
         awaiting = nil
         releaseBody()
         reply(context: context, taken)
         return true
+    }
+
+    /// Takes the body's alerts into the intake log; nil, with nothing taken, when the body has
+    /// a refused line or is not a few alerts.
+    private func take(body: Range<Int>) -> IngestPipeline.Taken? {
+        alert.removeAll()
+        let isOneAlert = pending!.withUnsafeReadableBytes { bytes in
+            PayloadDecoder.oneAlert(UnsafeRawBufferPointer(rebasing: bytes[body]), into: &alert)
+        }
+        if isOneAlert { return app.pipeline.take(alerts: alert, received: received) }
+        let decoded = pending!.withUnsafeReadableBytes { bytes in
+            PayloadDecoder.decode(UnsafeRawBufferPointer(rebasing: bytes[body]), keepingRejects: 0)
+        }
+        guard decoded.fatal == nil, decoded.rejectCount == 0, !decoded.alerts.isEmpty,
+              decoded.alerts.count < IngestPipeline.takeUpTo else { return nil }
+        return app.pipeline.take(alerts: decoded.alerts, received: received)
     }
 
     /// Whether the full path would take this head into its body (the same checks; a body too
