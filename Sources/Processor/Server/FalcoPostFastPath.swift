@@ -47,6 +47,7 @@ final class FalcoPostFastPath: ChannelDuplexHandler {
     /// The request's alert, decoded only for the history (the writer decodes it whole when it
     /// moves it): one buffer, reused from request to request.
     private var alert = AlertBatch()
+    static let keptAlertBytes = 16 << 10
 
     /// The largest body taken here: as on the full path, larger ones are decoded off the loop.
     static let maxBody = HTTPHandler.decodeOnTheLoopUpTo
@@ -148,6 +149,9 @@ final class FalcoPostFastPath: ChannelDuplexHandler {
     /// a refused line or is not a few alerts.
     private func take(body: Range<Int>) -> IngestPipeline.Taken? {
         alert.removeAll()
+        // A large alert's buffer is not kept for the connection's life: many idle connections
+        // must hold little.
+        defer { if alert.byteCount > Self.keptAlertBytes { alert = AlertBatch() } }
         let isOneAlert = pending!.withUnsafeReadableBytes { bytes in
             PayloadDecoder.oneAlert(UnsafeRawBufferPointer(rebasing: bytes[body]), into: &alert)
         }
