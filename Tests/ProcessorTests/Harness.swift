@@ -21,12 +21,27 @@ final class ServerHarness: @unchecked Sendable {
         var settings = settings
         if settings.listen == ServeSettings().listen { settings.listen = "127.0.0.1:0" }
         let metrics = ProcessorMetrics(version: "test")
-        processor = AlertProcessor(store: store, enricher: Enricher(config: enrichment), correlation: correlation)
+        let processor = AlertProcessor(store: store, enricher: Enricher(config: enrichment), correlation: correlation)
         processor.start()
-        pipeline = try IngestPipeline(store: store, processor: processor, metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
+        let pipeline: IngestPipeline
+        do {
+            pipeline = try IngestPipeline(store: store, processor: processor, metrics: metrics, maxQueuedAlerts: settings.maxQueuedAlerts)
+        } catch {
+            processor.stop()
+            throw error
+        }
         pipeline.start()
-        server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
-                                                       metrics: metrics, version: "test"))
+        do {
+            server = try ProcessorServer(app: ProcessorApp(settings: settings, store: store, pipeline: pipeline,
+                                                           metrics: metrics, version: "test"))
+        } catch {
+            // Nothing of a harness that could not listen keeps the history (a retry takes it).
+            pipeline.stop()
+            processor.stop()
+            throw error
+        }
+        self.processor = processor
+        self.pipeline = pipeline
     }
 
     func stop(removingFiles: Bool = true) {

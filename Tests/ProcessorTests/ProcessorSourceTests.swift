@@ -71,7 +71,16 @@ import TradsecCore
         // The processor restarts on the same port and history; what it took meanwhile arrives.
         var settings = ServeSettings()
         settings.listen = "127.0.0.1:\(port)"
-        let back = try ServerHarness(settings: settings, directory: serverDirectory)
+        // The port is in the ephemeral range: until the listener is back, a client socket of
+        // this or another test can hold it as its own local port for a moment (bind then fails
+        // with EADDRINUSE, as a restarted serve would, and would be retried).
+        var restarted: ServerHarness?
+        var bindError: Error?
+        waitFor(10) {
+            do { restarted = try ServerHarness(settings: settings, directory: serverDirectory) } catch { bindError = error }
+            return restarted != nil
+        }
+        let back = try #require(restarted, "could not listen again on \(port): \(String(describing: bindError))")
         defer { back.stop(removingFiles: false) }
         try back.post(falcoAlert(rule: "after restart"))
         // The source retries with a backoff of up to 10 s, so under a loaded machine the next
