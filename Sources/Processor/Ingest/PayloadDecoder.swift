@@ -106,9 +106,11 @@ public enum PayloadDecoder {
 
     /// Falco's `http_output` body, decoded only for the history: true when `body` is one alert
     /// that ``decode(_:keepingRejects:)`` would give alone, with nothing refused; it is then
-    /// added to `batch`, exactly as its record. Anything else (JSON Lines, an array, a refusal,
-    /// a cost past the budget) gives false and leaves the batch as it was: the caller decodes
-    /// the whole body instead.
+    /// added to `batch`, exactly as its record. Anything else gives false and leaves the batch
+    /// as it was, and the caller decodes the body with ``decode(_:keepingRejects:)``: JSON
+    /// Lines, an array, a refusal, a cost past the budget, and also an alert the one-pass scan
+    /// leaves to the whole decoder (non-ASCII text, escapes, line breaks), so that it is not
+    /// decoded whole twice.
     public static func oneAlert(_ body: UnsafeRawBufferPointer, into batch: inout AlertBatch) -> Bool {
         var start = 0
         while start < body.count, isSpace(body[start]) { start += 1 }
@@ -116,12 +118,7 @@ public enum PayloadDecoder {
         let whole = trimmed(body)
         let budget = max(body.count.multipliedReportingOverflow(by: memoryFactor).partialValue, memoryFloor)
         guard estimatedCost(whole).bytes <= budget else { return false }
-        do throws(AlertRejection) {
-            try AlertDecoder.decodeRecord(line: whole, into: &batch)
-            return true
-        } catch {
-            return false
-        }
+        return AlertDecoder.scanRecord(line: whole, into: &batch)
     }
 
     /// Each item on its own: a broken array (truncated, say) keeps the alerts and rejects

@@ -62,8 +62,9 @@ extension AlertDecoder {
         return batch.record(at: 0)
     }
 
-    /// The fast path alone: false (and the batch untouched) when the line needs the full decoder.
-    static func scanRecord(line: UnsafeRawBufferPointer, into batch: inout AlertBatch) -> Bool {
+    /// The one-pass scan alone: false (and the batch untouched) when the line needs the full
+    /// decoder, which a caller that already has a fallback need not run twice.
+    public static func scanRecord(line: UnsafeRawBufferPointer, into batch: inout AlertBatch) -> Bool {
         var count = line.count
         if count > 0, line[count - 1] == 0x0D { count -= 1 }   // as decode(line:) does
         guard count > 0, let base = line.baseAddress else { return false }
