@@ -68,10 +68,15 @@ public enum PayloadDecoder {
         static let excerptBytes = 256
     }
 
+    /// What the alerts kept from `body` may take in memory (estimated).
+    static func budget(for body: UnsafeRawBufferPointer) -> Int {
+        max(body.count.multipliedReportingOverflow(by: memoryFactor).partialValue, memoryFloor)
+    }
+
     public static func decode(_ body: UnsafeRawBufferPointer, keepingRejects keep: Int = 100) -> Decoded {
         var out = Decoded()
         out.keep = keep
-        out.budget = max(body.count.multipliedReportingOverflow(by: memoryFactor).partialValue, memoryFloor)
+        out.budget = budget(for: body)
         var start = 0
         while start < body.count, isSpace(body[start]) { start += 1 }
         guard start < body.count else {
@@ -116,8 +121,7 @@ public enum PayloadDecoder {
         while start < body.count, isSpace(body[start]) { start += 1 }
         guard start < body.count, body[start] == UInt8(ascii: "{") else { return false }
         let whole = trimmed(body)
-        let budget = max(body.count.multipliedReportingOverflow(by: memoryFactor).partialValue, memoryFloor)
-        guard estimatedCost(whole).bytes <= budget else { return false }
+        guard estimatedCost(whole).bytes <= budget(for: body) else { return false }
         return AlertDecoder.scanRecord(line: whole, into: &batch)
     }
 
