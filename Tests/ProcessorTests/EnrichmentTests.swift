@@ -244,11 +244,14 @@ import TradsecCore
             #expect(oneAlert(text) != nil, "\(text.prefix(40))")
             #expect(oneAlert(text) == decode(text).alerts.first?.record, "\(text.prefix(40))")
         }
+        // What the one-pass scan leaves to the whole decoder (the caller's fallback) may be left
+        // here; whatever is taken is decode's alert.
         let pretty = falcoAlert(rule: "p").replacingOccurrences(of: ",\"", with: ",\n  \"")
         let accented = falcoAlert(rule: "Écriture sous /etc")
         for text in [pretty, accented] {
-            #expect(decode(text).alerts.count == 1)
-            #expect(oneAlert(text) == nil, "\(text.prefix(40))")
+            let whole = decode(text).alerts
+            #expect(whole.count == 1)
+            if let taken = oneAlert(text) { #expect(taken == whole.first?.record, "\(text.prefix(40))") }
         }
         for text in ["\(falcoAlert(rule: "a"))\n\(falcoAlert(rule: "b"))\n", "[\(falcoAlert())]", "{\"not\":\"an alert\"}",
                      "\(falcoAlert())\n[]\n", "", "hello"] {
